@@ -1,0 +1,94 @@
+// The submission path without HTTP: derive the reporter's secrets from a fresh code on
+// the bounded pool, seal the report to the team key (and to the reporter's own key, so
+// that the thread can be shown back later), and commit case, item and blobs at once.
+// The code is returned only after that commit.
+import Foundation
+import SealboxCrypto
+
+/// What the daemon needs to accept reports.
+public struct IntakeSettings: Sendable {
+    public var teamKey: BoxPublicKey
+    public var pepper: Pepper
+    public var cost: KDFCost
+    public var limits: SubmissionLimits
+
+    public init(teamKey: BoxPublicKey, pepper: Pepper, cost: KDFCost, limits: SubmissionLimits) {
+        self.teamKey = teamKey
+        self.pepper = pepper
+        self.cost = cost
+        self.limits = limits
+    }
+}
+
+/// An attachment that has been sealed into a staging file, with what the report lists of it.
+public struct SealedAttachment: Sendable {
+    public let blob: StagedBlob
+    public let manifest: AttachmentManifest
+
+    public init(blob: StagedBlob, manifest: AttachmentManifest) {
+        self.blob = blob
+        self.manifest = manifest
+    }
+}
+
+/// What a reporter is shown once: the case reference, the code, the day.
+public struct SubmissionReceipt: Sendable {
+    public let caseReference: CaseReference
+    public let code: ReporterCode
+    public let day: Day
+}
+
+/// Accepts validated reports and stores them sealed.
+public final class Intake: Sendable {
+    public let database: MailboxDatabase
+    public let pool: BlockingPool
+    public let settings: IntakeSettings
+
+    public init(database: MailboxDatabase, pool: BlockingPool, settings: IntakeSettings) {
+        self.database = database
+        self.pool = pool
+        self.settings = settings
+    }
+
+    /// True when a new submission would be refused for lack of key-derivation capacity.
+    public var isSaturated: Bool { pool.load >= pool.workers + pool.queueLimit }
+
+    /// Seals and stores a report. `draft` must be normalised and free of issues.
+    public func submit(_ draft: ReportDraft, attachments: [SealedAttachment], day: Day = .today()) async throws -> SubmissionReceipt {
+        let code = ReporterCode.generate()
+        let pepper = settings.pepper
+        let cost = settings.cost
+        let secrets = try await pool.run { try CodeDerivation.derive(code: code, pepper: pepper, cost: cost) }
+        var lastError: any Error = StorageError.collision
+        for _ in 0..<3 {
+            let reference = CaseReference.generate()
+            var plaintext = try ReportContent(
+                type: .report, caseReference: reference, day: day, reporterKey: secrets.reporterKey.publicKey,
+                text: draft.text, grounds: draft.grounds, area: draft.area, when: draft.when,
+                where: draft.whereText, contact: draft.contact, attachments: attachments.map(\.manifest)
+            ).encoded()
+            let envelope = try Envelope.seal(
+                plaintext, kind: .report, to: [settings.teamKey, secrets.reporterKey.publicKey])
+            wipe(&plaintext)
+            let new = NewCase(
+                reference: reference, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey.publicKey,
+                day: day, itemID: Random.identifier(), envelope: envelope, blobs: attachments.map(\.blob))
+            do {
+                try await database.insert(new)
+                return SubmissionReceipt(caseReference: reference, code: code, day: day)
+            } catch StorageError.collision {
+                lastError = StorageError.collision
+            }
+        }
+        throw lastError
+    }
+}
+
+/// Overwrites a buffer that held plaintext before it is released.
+public func wipe(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
+        memset(base, 0, buffer.count)
+    }
+    bytes.removeAll()
+}

@@ -1,0 +1,98 @@
+// Where attachments go while they stream in: each file is encrypted chunk by chunk
+// (AttachmentEncryptor) and only ciphertext is written, to a file of its own under
+// `<storage>/tmp`. Files are removed after the commit, on any failure, and at start.
+import Foundation
+import SealboxCrypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The directory of in-flight sealed uploads.
+public struct UploadStaging: Sendable {
+    public let directory: URL
+
+    /// Creates the directory (mode 0700) and removes whatever an earlier run left there.
+    public init(directory: URL) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Starts a new sealed upload for one attachment.
+    public func begin(recipients: [BoxPublicKey]) throws -> SealedUpload {
+        let id = Random.identifier()
+        let file = directory.appendingPathComponent(id + ".sealed")
+        return try SealedUpload(id: id, file: file, recipients: recipients)
+    }
+}
+
+/// One attachment being encrypted into a staging file. Not shared between tasks.
+public final class SealedUpload {
+    public let id: String
+    public let file: URL
+    public private(set) var plaintextSize = 0
+    public private(set) var sealedSize = 0
+    private var encryptor: AttachmentEncryptor
+    private var fd: Int32
+
+    init(id: String, file: URL, recipients: [BoxPublicKey]) throws {
+        self.id = id
+        self.file = file
+        encryptor = try AttachmentEncryptor(attachmentID: id, recipients: recipients)
+        fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StagingError.cannotWrite }
+        try writeAll(encryptor.header)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Encrypts and writes the next bytes of the file.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        plaintextSize += bytes.count
+        try writeAll(try encryptor.update(bytes))
+    }
+
+    /// Writes the final chunk, flushes to disk and closes the file.
+    public func finish() throws -> StagedBlob {
+        try writeAll(try encryptor.finish())
+        guard fsync(fd) == 0 else { throw StagingError.cannotWrite }
+        close(fd)
+        fd = -1
+        return StagedBlob(id: id, file: file, size: sealedSize)
+    }
+
+    /// Removes the staging file.
+    public func discard() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        unlink(file.path)
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        try bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw errno == ENOSPC ? StagingError.diskFull : StagingError.cannotWrite
+                }
+                offset += n
+            }
+        }
+        sealedSize += bytes.count
+    }
+}
+
+public enum StagingError: Error, Equatable, Sendable {
+    case cannotWrite
+    case diskFull
+}
