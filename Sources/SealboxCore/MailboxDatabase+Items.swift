@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import SealboxCrypto
 
 /// A sealed attachment, already encrypted into a file under the daemon's tmp directory.

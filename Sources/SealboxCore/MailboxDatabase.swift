@@ -3,7 +3,7 @@
 // was answered survives a power cut), secure_delete on, and foreign keys enforced.
 // It holds only sealed envelopes, sealed blobs, keyed hashes, public keys and days.
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The daemon's storage: cases, sealed items and sealed attachment blobs.
 public final class MailboxDatabase: Sendable {

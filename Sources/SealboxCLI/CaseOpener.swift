@@ -1,0 +1,72 @@
+// Opening the sealed items of one case with the team key, in memory only. An item
+// counts as opened only when its envelope authenticates, its plaintext parses, its
+// `case` is the case it is filed under and its `type` is its envelope's kind (and
+// the kind the server listed); anything else is reported as altered or damaged,
+// and the other items are still shown.
+import Foundation
+import SealboxCore
+import SealboxCrypto
+
+/// What opening one stored item gave.
+enum OpenedItem {
+    case opened(StoredSealedItem, ReportContent)
+    /// Not sealed to our key; the key ids it was sealed to.
+    case otherKey(StoredSealedItem, [KeyID])
+    /// Altered or damaged: failed authentication or the checks after it.
+    case tampered(StoredSealedItem)
+    /// Sealed in a format version this sealbox does not read.
+    case unsupported(StoredSealedItem)
+
+    var item: StoredSealedItem {
+        switch self {
+        case .opened(let item, _), .otherKey(let item, _), .tampered(let item), .unsupported(let item): item
+        }
+    }
+
+    /// The message for an item that did not open, else nil.
+    func problem(case reference: CaseReference) -> String? {
+        switch self {
+        case .opened: nil
+        case .otherKey(let item, let ids):
+            "item \(item.id) of case \(reference.text) was sealed to a different team key "
+                + "(key id \(ids.map(\.hex).joined(separator: ", "))); use that key file"
+        case .tampered(let item):
+            "item \(item.id) of case \(reference.text) failed authentication: it was altered or damaged; do not trust it"
+        case .unsupported(let item):
+            "item \(item.id) of case \(reference.text) was sealed by a newer version of Sealbox; update sealbox"
+        }
+    }
+}
+
+enum CaseOpener {
+    /// Opens `item`, filed under `reference`, with `key`.
+    static func open(_ item: StoredSealedItem, filedUnder reference: CaseReference, with key: BoxSecretKey) -> OpenedItem {
+        let opened: (kind: EnvelopeKind, plaintext: [UInt8])
+        do throws(CryptoError) {
+            opened = try Envelope.open(item.envelope, with: key)
+        } catch .notSealedToThisKey {
+            return .otherKey(item, (try? Envelope.recipients(of: item.envelope).keyIDs) ?? [])
+        } catch .unsupportedVersion {
+            return .unsupported(item)
+        } catch {
+            return .tampered(item)
+        }
+        guard let content = try? ReportContent.decode(opened.plaintext),
+              let claimed = try? CaseReference(parsing: content.case), claimed == reference,
+              content.type == opened.kind.name, item.kind == opened.kind.name
+        else { return .tampered(item) }
+        return .opened(item, content)
+    }
+
+    /// The key ids the items are sealed to, read without opening anything; nil
+    /// when some item is sealed to `key` (or cannot be parsed).
+    static func foreignKeyIDs(of items: [StoredSealedItem], key: BoxPublicKey) -> [KeyID]? {
+        var ids: [KeyID] = []
+        for item in items {
+            guard let recipients = try? Envelope.recipients(of: item.envelope).keyIDs else { return nil }
+            if recipients.contains(key.keyID) { return nil }
+            for id in recipients where !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+}

@@ -1,0 +1,164 @@
+// Reading and writing secret key files on the workstation. A new key file is
+// created with O_EXCL and mode 0600 and never replaces an existing file unless
+// --force was given (then it is written beside it and renamed over it, so that a
+// failure leaves the old file intact). Opening failures are told apart for people:
+// a wrong passphrase, a file of the other key type, a file that is no key file.
+import Foundation
+import SealboxCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum KeyFiles {
+    /// The bytes of a key file, or a clear error.
+    static func readFile(_ url: URL, what: String) throws(CLIError) -> [UInt8] {
+        do {
+            return Array(try Data(contentsOf: url))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: url.path) ? "permission denied?" : "no such file"
+            throw CLIError("cannot read the \(what) \(url.path) (\(reason))")
+        }
+    }
+
+    /// The public key of the team key file at `url`, read without the passphrase.
+    static func teamPublicKey(at url: URL) throws(CLIError) -> BoxPublicKey {
+        let bytes = try readFile(url, what: "team key file")
+        guard let text = try? KeyFile.publicKeyText(of: bytes) else { throw notAKeyFile(url) }
+        guard let key = try? BoxPublicKey(teamText: text) else { throw wrongType(url, expected: .team) }
+        return key
+    }
+
+    /// Opens the team key file at `url`, asking for or reading its passphrase.
+    static func openTeamKey(at url: URL, settings: Settings, passphraseFlag: String?) throws(CLIError) -> BoxSecretKey {
+        let bytes = try readFile(url, what: "team key file")
+        try checkType(bytes, at: url, expected: .team)
+        let passphrase = try Passphrase.obtain(settings: settings, flag: passphraseFlag,
+                                               prompt: "Passphrase for the team key \(url.path): ")
+        do {
+            return try KeyFile.openTeamKey(bytes, passphrase: passphrase)
+        } catch {
+            throw openingError(error, url: url)
+        }
+    }
+
+    /// Opens the staff key file at `url`, asking for or reading its passphrase.
+    static func openStaffKey(at url: URL, settings: Settings, passphraseFlag: String?) throws(CLIError) -> SigningSecretKey {
+        let bytes = try readFile(url, what: "staff key file")
+        try checkType(bytes, at: url, expected: .staff)
+        let passphrase = try Passphrase.obtain(settings: settings, flag: passphraseFlag,
+                                               prompt: "Passphrase for the staff key \(url.path): ")
+        do {
+            return try KeyFile.openStaffKey(bytes, passphrase: passphrase)
+        } catch {
+            throw openingError(error, url: url)
+        }
+    }
+
+    /// Refuses, before any passphrase is asked, a file that is not a key file of the expected type.
+    private static func checkType(_ bytes: [UInt8], at url: URL, expected: KeyFileType) throws(CLIError) {
+        guard let text = try? KeyFile.publicKeyText(of: bytes) else { throw notAKeyFile(url) }
+        let matches = switch expected {
+        case .team: text.hasPrefix(BoxPublicKey.textPrefix)
+        case .staff: text.hasPrefix(SigningPublicKey.textPrefix)
+        }
+        guard matches else { throw wrongType(url, expected: expected) }
+    }
+
+    static func openingError(_ error: CryptoError, url: URL) -> CLIError {
+        switch error {
+        case .authenticationFailed:
+            CLIError("the passphrase does not open \(url.path)",
+                     hint: "check the passphrase (or the file named by --passphrase-file / SEALBOX_PASSPHRASE_FILE) and try again",
+                     status: .authentication)
+        case .unsupportedVersion:
+            CLIError("\(url.path) was written by a newer version of Sealbox", hint: "update sealbox")
+        case .invalidKey:
+            CLIError("\(url.path) is damaged: its secret key does not match its public key",
+                     hint: "use a backup copy of the key file", status: .authentication)
+        case .malformed, .notSealedToThisKey, .internalFailure:
+            notAKeyFile(url)
+        }
+    }
+
+    private static func notAKeyFile(_ url: URL) -> CLIError {
+        CLIError("\(url.path) is not a Sealbox key file", hint: "key files are made by `sealbox keygen` and `sealbox staff-keygen`")
+    }
+
+    private static func wrongType(_ url: URL, expected: KeyFileType) -> CLIError {
+        switch expected {
+        case .team:
+            CLIError("\(url.path) holds a staff signing key, not the team key",
+                     hint: "name the team key file (made by `sealbox keygen`) with --team-key or SEALBOX_TEAM_KEY")
+        case .staff:
+            CLIError("\(url.path) holds the team key, not a staff signing key",
+                     hint: "name your staff key file (made by `sealbox staff-keygen`) with --staff-key or SEALBOX_STAFF_KEY")
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Refuses early when `url` exists and `force` is not set.
+    static func checkWritable(_ url: URL, force: Bool) throws(CLIError) {
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw CLIError("\(url.path) is a folder", hint: "give a file name with --out") }
+            if !force { throw exists(url) }
+        }
+    }
+
+    /// Writes a new key file with mode 0600: O_EXCL, or write-beside-and-rename with `force`.
+    static func writeNew(_ bytes: [UInt8], to url: URL, force: Bool) throws(CLIError) {
+        if !force {
+            try writeExclusive(bytes, to: url)
+            return
+        }
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).new-\(Hex.encode(Random.bytes(6)))")
+        try writeExclusive(bytes, to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw CLIError("cannot replace \(url.path) (\(reason))")
+        }
+    }
+
+    private static func writeExclusive(_ bytes: [UInt8], to url: URL) throws(CLIError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw exists(url) }
+            throw CLIError("cannot create \(url.path) (\(String(cString: strerror(errno))))",
+                           hint: "check that the folder exists and that you may write in it")
+        }
+        var ok = fchmod(fd, 0o600) == 0
+        ok = ok && bytes.withUnsafeBytes { raw in writeAll(fd, raw) }
+        ok = ok && fsync(fd) == 0
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        guard ok else {
+            unlink(url.path)
+            throw CLIError("cannot write \(url.path) (\(reason))")
+        }
+    }
+
+    private static func exists(_ url: URL) -> CLIError {
+        CLIError("\(url.path) exists already, and sealbox does not overwrite a key file",
+                 hint: "choose another name with --out, or add --force to replace it (the old key is then gone for good)")
+    }
+}
+
+/// Writes every byte to `fd`, retrying on EINTR and short writes.
+func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < raw.count {
+        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += n
+    }
+    return true
+}

@@ -1,0 +1,37 @@
+// Option groups shared by several subcommands, so that every command names a
+// setting the same way. Each defaults to its environment variable, then to the
+// settings file (see Settings.swift).
+import ArgumentParser
+
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The folder of the local store (default: $SEALBOX_STORE, \"store\" in the settings file, or $XDG_DATA_HOME/sealbox).",
+        valueName: "dir"))
+    var store: String?
+}
+
+struct ServerOptions: ParsableArguments {
+    @Option(name: .customLong("server"), help: ArgumentHelp(
+        "The staff address of sealboxd (default: $SEALBOX_SERVER, \"server\" in the settings file, or \(Settings.defaultServer)).",
+        valueName: "url"))
+    var server: String?
+
+    @Option(name: .customLong("staff-key"), help: ArgumentHelp(
+        "Your staff key file (default: $SEALBOX_STAFF_KEY or \"staff_key\" in the settings file).",
+        valueName: "file"))
+    var staffKey: String?
+}
+
+struct TeamKeyOptions: ParsableArguments {
+    @Option(name: .customLong("team-key"), help: ArgumentHelp(
+        "The team key file (default: $SEALBOX_TEAM_KEY or \"team_key\" in the settings file).",
+        valueName: "file"))
+    var teamKey: String?
+}
+
+struct PassphraseOptions: ParsableArguments {
+    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp(
+        "Read the key file's passphrase from this file instead of asking (default: $SEALBOX_PASSPHRASE_FILE or \"passphrase_file\" in the settings file).",
+        valueName: "file"))
+    var passphraseFile: String?
+}

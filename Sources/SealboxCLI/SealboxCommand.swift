@@ -1,0 +1,100 @@
+// The root of `sealbox`, the counsellors' command-line tool. `main()` replaces
+// ArgumentParser's so that every failure speaks in one voice (STYLE.md lesson 11):
+// `sealbox: error: …` on stderr, an optional `sealbox: hint: …`, and the exit codes
+// of ExitStatus, which the help text below documents.
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `sealbox`: fetch, list and read the reports of a Sealbox mailbox.
+public struct SealboxCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sealbox",
+        abstract: "Read the reports of a Sealbox mailbox on your own computer.",
+        discussion: """
+            Reports stay sealed on the server and in the local store. Only `sealbox show` \
+            opens them, with the team key file and its passphrase, and prints them here.
+
+            Usual steps: `sealbox sync` fetches new reports, `sealbox list` shows the cases, \
+            `sealbox show CASE` reads one.
+
+            SETTINGS
+              Each setting comes from a flag, else an environment variable, else the \
+            settings file $XDG_CONFIG_HOME/sealbox/config.json (usually \
+            ~/.config/sealbox/config.json), for example:
+                {"server": "http://127.0.0.1:8081", "staff_key": "~/sealbox/staff.key",
+                 "team_key": "~/sealbox/team.key"}
+              Keys and variables: server (SEALBOX_SERVER), staff_key (SEALBOX_STAFF_KEY), \
+            team_key (SEALBOX_TEAM_KEY), store (SEALBOX_STORE), passphrase_file \
+            (SEALBOX_PASSPHRASE_FILE).
+
+            EXIT CODES
+              0  success
+              1  error (missing setting, unknown case, file problem)
+              2  wrong command line
+              3  wrong passphrase, other team key, or altered or damaged data
+              4  server unreachable, staff key refused, or server failure
+            """,
+        version: "1",
+        subcommands: [
+            SyncCommand.self, ListCommand.self, ShowCommand.self,
+            KeygenCommand.self, StaffKeygenCommand.self,
+        ])
+
+    public init() {}
+
+    /// Runs `sealbox` with the process arguments and exits (the whole of `main.swift`).
+    public static func runFromCommandLine() async -> Never {
+        let status = await run(arguments: Array(CommandLine.arguments.dropFirst()))
+        terminateProcess(status)
+    }
+
+    /// Runs `sealbox` with `arguments`, writing messages to stdout/stderr; returns the exit status.
+    public static func run(arguments: [String]) async -> ExitStatus {
+        umask(0o077)  // every file sealbox creates is private to the user
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return .ok
+        } catch let error as CLIError {
+            Terminal.error(error.description)
+            return error.status
+        } catch let error as ExitStatusError {
+            return error.status
+        } catch {
+            return report(argumentError: error)
+        }
+    }
+
+    /// Reports an ArgumentParser error (help, version, usage) in sealbox's voice.
+    private static func report(argumentError error: any Error) -> ExitStatus {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            return .ok
+        }
+        var text = fullMessage(for: error)
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        Terminal.error("sealbox: error: " + text)
+        return code == .validationFailure ? .usage : .failure
+    }
+}
+
+/// Ends a command with a status after it has written its own messages.
+struct ExitStatusError: Error {
+    let status: ExitStatus
+}
+
+/// Ends the process with `status` (a free function: inside the command type `exit` means ArgumentParser's).
+func terminateProcess(_ status: ExitStatus) -> Never {
+    exit(status.rawValue)
+}

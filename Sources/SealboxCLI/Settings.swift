@@ -1,0 +1,178 @@
+// Where `sealbox` takes its settings from. A flag beats an environment variable,
+// which beats the settings file `$XDG_CONFIG_HOME/sealbox/config.json` (fallback
+// `~/.config/sealbox/config.json`), which beats the built-in default. Empty
+// environment variables count as unset. Paths may start with `~/`; a relative path
+// in the settings file is relative to the file's folder.
+import Foundation
+
+/// One setting `sealbox` reads.
+public enum Setting: String, CaseIterable, Sendable {
+    case server
+    case staffKey = "staff_key"
+    case teamKey = "team_key"
+    case store
+    case passphraseFile = "passphrase_file"
+
+    /// The key in config.json.
+    public var configKey: String { rawValue }
+
+    /// The environment variable.
+    public var environmentVariable: String { "SEALBOX_" + rawValue.uppercased() }
+
+    /// The command-line flag.
+    public var flag: String { "--" + rawValue.replacingOccurrences(of: "_", with: "-") }
+
+    /// What the flag takes, as shown in messages.
+    var valueName: String { self == .server ? "URL" : (self == .store ? "DIR" : "FILE") }
+
+    /// How messages name it.
+    var humanName: String {
+        switch self {
+        case .server: "server address"
+        case .staffKey: "staff key file"
+        case .teamKey: "team key file"
+        case .store: "store folder"
+        case .passphraseFile: "passphrase file"
+        }
+    }
+
+    /// Whether the value is a file system path.
+    var isPath: Bool { self != .server }
+}
+
+/// The settings file: a JSON object whose members are `Setting` config keys with string values.
+public struct ConfigFile: Sendable, Equatable {
+    /// The values by setting.
+    public let values: [Setting: String]
+    /// The folder relative paths are resolved against.
+    public let directory: URL?
+
+    public init(values: [Setting: String] = [:], directory: URL? = nil) {
+        self.values = values
+        self.directory = directory
+    }
+
+    /// Shown in hints.
+    static let defaultLocationForHumans = "~/.config/sealbox/config.json"
+
+    /// `$XDG_CONFIG_HOME/sealbox/config.json`, else `~/.config/sealbox/config.json`.
+    public static func defaultLocation(environment: [String: String]) -> URL {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("sealbox/config.json")
+        }
+        return homeDirectory(environment).appendingPathComponent(".config/sealbox/config.json")
+    }
+
+    /// Reads the file at `url`; a missing file is an empty settings file.
+    public static func load(from url: URL) throws(CLIError) -> ConfigFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            if !FileManager.default.fileExists(atPath: url.path) { return ConfigFile() }
+            throw CLIError("cannot read the settings file \(url.path)", hint: "check its permissions")
+        }
+        return try parse(data, location: url)
+    }
+
+    /// Parses settings-file JSON read from `location`.
+    public static func parse(_ data: Data, location: URL) throws(CLIError) -> ConfigFile {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CLIError("the settings file \(location.path) is not a JSON object",
+                           hint: "write it like {\"server\": \"http://127.0.0.1:8081\", \"team_key\": \"~/team.key\"}")
+        }
+        var values: [Setting: String] = [:]
+        for (key, value) in object {
+            guard let setting = Setting(rawValue: key) else {
+                let known = Setting.allCases.map(\.configKey).joined(separator: ", ")
+                throw CLIError("the settings file \(location.path) has an unknown key \"\(key)\"",
+                               hint: "the known keys are \(known)")
+            }
+            guard let text = value as? String else {
+                throw CLIError("in the settings file \(location.path), \"\(key)\" must be a text in quotes")
+            }
+            if !text.isEmpty { values[setting] = text }
+        }
+        return ConfigFile(values: values, directory: location.deletingLastPathComponent())
+    }
+}
+
+/// The settings in effect: flags are passed to each query, environment and file are held.
+public struct Settings: Sendable {
+    /// The default server address.
+    public static let defaultServer = "http://127.0.0.1:8081"
+
+    public let environment: [String: String]
+    public let file: ConfigFile
+
+    public init(environment: [String: String], file: ConfigFile) {
+        self.environment = environment
+        self.file = file
+    }
+
+    /// The settings of this process: its environment and the settings file.
+    public static func current() throws(CLIError) -> Settings {
+        let environment = ProcessInfo.processInfo.environment
+        return Settings(environment: environment,
+                        file: try ConfigFile.load(from: ConfigFile.defaultLocation(environment: environment)))
+    }
+
+    /// The raw value of `setting`: flag, else environment, else file; nil when none.
+    public func value(_ setting: Setting, flag: String?) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = environment[setting.environmentVariable], !env.isEmpty { return env }
+        return file.values[setting]
+    }
+
+    /// A path setting resolved to a file URL (`~/` expanded), or nil when not given.
+    public func path(_ setting: Setting, flag: String?) -> URL? {
+        if let flag, !flag.isEmpty { return resolve(flag, relativeTo: nil) }
+        if let env = environment[setting.environmentVariable], !env.isEmpty { return resolve(env, relativeTo: nil) }
+        if let text = file.values[setting] { return resolve(text, relativeTo: file.directory) }
+        return nil
+    }
+
+    /// A path setting that must be given.
+    func requiredPath(_ setting: Setting, flag: String?, for purpose: String) throws(CLIError) -> URL {
+        guard let url = path(setting, flag: flag) else { throw CLIError.missingSetting(setting, for: purpose) }
+        return url
+    }
+
+    /// The server address (default http://127.0.0.1:8081), checked to be http or https.
+    public func server(flag: String?) throws(CLIError) -> URL {
+        let text = value(.server, flag: flag) ?? Self.defaultServer
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host != nil, url.query == nil, url.fragment == nil
+        else {
+            throw CLIError("the server address \"\(text)\" is not a web address",
+                           hint: "write it like http://127.0.0.1:8081 (set by --server, SEALBOX_SERVER or \"server\")",
+                           status: .usage)
+        }
+        return url
+    }
+
+    /// The store folder: the setting, else `$XDG_DATA_HOME/sealbox`, else `~/.local/share/sealbox`.
+    public func storeDirectory(flag: String?) -> URL {
+        if let url = path(.store, flag: flag) { return url }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("sealbox")
+        }
+        return homeDirectory(environment).appendingPathComponent(".local/share/sealbox")
+    }
+
+    private func resolve(_ text: String, relativeTo base: URL?) -> URL {
+        if text == "~" { return homeDirectory(environment) }
+        if text.hasPrefix("~/") {
+            return homeDirectory(environment).appendingPathComponent(String(text.dropFirst(2)))
+        }
+        if text.hasPrefix("/") { return URL(fileURLWithPath: text).standardizedFileURL }
+        if let base { return base.appendingPathComponent(text).standardizedFileURL }
+        return URL(fileURLWithPath: text).standardizedFileURL
+    }
+}
+
+/// `$HOME`, else the account's home folder.
+func homeDirectory(_ environment: [String: String]) -> URL {
+    if let home = environment["HOME"], home.hasPrefix("/") { return URL(fileURLWithPath: home) }
+    return FileManager.default.homeDirectoryForCurrentUser
+}

@@ -1,0 +1,143 @@
+// `sealbox show CASE`: opens a case with the team key and prints it; with
+// --attachments DIR also decrypts its attachments into DIR. Items that do not open
+// are named on stderr (the others are still shown) and the exit code is 3.
+// Before the passphrase is asked, the envelopes' key ids are compared with the key
+// file's public key, so a wrong key file is named at once.
+import ArgumentParser
+import Foundation
+import SealboxCore
+import SealboxCrypto
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Decrypt and print one case.",
+        discussion: """
+            CASE is a case reference such as 7KQM-3XWP (lower case and a missing dash are \
+            fine). Needs the team key file and its passphrase. The text is printed here \
+            only; with --attachments DIR the attachments are written into DIR under their \
+            original names (an existing file is never replaced). --json prints the exact \
+            decrypted values for programs.
+            """)
+
+    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
+    var caseReference: String
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var teamKey: TeamKeyOptions
+    @OptionGroup var passphrase: PassphraseOptions
+
+    @Option(name: .customLong("attachments"), help: ArgumentHelp(
+        "Also decrypt the attachments into this folder (created if missing).", valueName: "dir"))
+    var attachments: String?
+
+    @Flag(name: .customLong("json"), help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let settings = try Settings.current()
+        let reference = try Self.parseReference(caseReference)
+        let directory = settings.storeDirectory(flag: store.store)
+        guard let local = try LocalStore.open(directory, create: false) else {
+            throw Self.unknownCase(reference)
+        }
+        let items: [StoredSealedItem]
+        do {
+            items = try local.items(case: reference.text)
+        } catch {
+            throw CLIError("cannot read the local store \(directory.path)")
+        }
+        guard !items.isEmpty else { throw Self.unknownCase(reference) }
+
+        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox show`")
+        let publicKey = try KeyFiles.teamPublicKey(at: keyFile)
+        if let foreign = CaseOpener.foreignKeyIDs(of: items, key: publicKey) {
+            throw CLIError(
+                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
+                hint: "\(keyFile.path) holds the team key with id \(publicKey.keyID.hex); "
+                    + "name the right file with --team-key or SEALBOX_TEAM_KEY",
+                status: .authentication)
+        }
+        let saver = try attachments.map { dir throws(CLIError) in
+            try AttachmentSaver(directory: URL(fileURLWithPath: dir).standardizedFileURL)
+        }
+        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+
+        var problems: [(message: String, status: ExitStatus)] = []
+        var shown: [ShownItem] = []
+        for item in items {
+            let outcome = CaseOpener.open(item, filedUnder: reference, with: key)
+            if let problem = outcome.problem(case: reference) { problems.append((problem, .authentication)) }
+            var entry = ShownItem(outcome: outcome, attachments: [])
+            if case .opened(_, let content) = outcome {
+                for manifest in content.attachments {
+                    var attachment = ShownAttachment(manifest: manifest)
+                    if let saver {
+                        let result = Self.save(manifest, reference: reference, store: local, key: key, saver: saver)
+                        attachment.savedAs = result.savedAs
+                        if let problem = result.problem {
+                            attachment.problem = problem.message
+                            problems.append(problem)
+                        }
+                    }
+                    entry.attachments.append(attachment)
+                }
+            }
+            shown.append(entry)
+        }
+
+        print(json ? CaseView.json(reference: reference, items: shown) : CaseView.text(reference: reference, items: shown),
+              terminator: "")
+        var seen = Set<String>()
+        for problem in problems where seen.insert(problem.message).inserted {
+            Terminal.error("sealbox: error: \(problem.message)")
+        }
+        if let worst = problems.map(\.status).max(by: { $0.rawValue < $1.rawValue }) {
+            throw ExitStatusError(status: worst)
+        }
+    }
+
+    /// Decrypts one attachment and writes it; the file written or the problem.
+    static func save(_ manifest: AttachmentManifest, reference: CaseReference, store: WorkstationStore,
+                     key: BoxSecretKey, saver: AttachmentSaver) -> (savedAs: URL?, problem: (message: String, status: ExitStatus)?) {
+        let name = Terminal.displaySafe(manifest.name)
+        guard let blob = try? store.blob(id: manifest.id) else {
+            return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
+                          + "run `sealbox sync`, then try again", .failure))
+        }
+        let plaintext: [UInt8]
+        do throws(CryptoError) {
+            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id, key: key)
+        } catch .notSealedToThisKey {
+            return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
+                          + "use that key file", .authentication))
+        } catch {
+            return (nil, tampered(name, reference))
+        }
+        guard plaintext.count == manifest.size else { return (nil, tampered(name, reference)) }
+        do throws(CLIError) {
+            return (try saver.save(plaintext, name: manifest.name), nil)
+        } catch {
+            return (nil, (error.message, error.status))
+        }
+    }
+
+    private static func tampered(_ name: String, _ reference: CaseReference) -> (message: String, status: ExitStatus) {
+        ("attachment \"\(name)\" of case \(reference.text) failed authentication: it was altered or damaged; "
+            + "it was not saved", .authentication)
+    }
+
+    static func parseReference(_ text: String) throws(CLIError) -> CaseReference {
+        do {
+            return try CaseReference(parsing: text.trimmingCharacters(in: .whitespaces))
+        } catch {
+            throw CLIError("\"\(Terminal.displaySafe(text))\" is not a case reference",
+                           hint: "a case reference has 8 letters and digits, like 7KQM-3XWP", status: .usage)
+        }
+    }
+
+    static func unknownCase(_ reference: CaseReference) -> CLIError {
+        CLIError("there is no case \(reference.text) in the local store",
+                 hint: "check the reference with `sealbox list`, or run `sealbox sync` to fetch new reports")
+    }
+}

@@ -1,0 +1,135 @@
+// The signed staff API client (docs/PROTOCOL.md §7, §8). Every request carries the
+// four Sealbox-* headers over the exact path and query it is sent with. Failures
+// become messages for people: the server cannot be reached, it refused the staff
+// key (not in staff.keys, or the clock is off), or it failed.
+import Foundation
+import SealboxCrypto
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A client of the staff API, signing with one staff key.
+struct StaffClient {
+    /// The answer of one request.
+    struct Answer {
+        let status: Int
+        let body: Data
+    }
+
+    let server: URL
+    let key: SigningSecretKey
+    /// How the staff key file is named in messages.
+    let keyFileName: String
+    let timeout: TimeInterval
+    var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    private let session: URLSession
+
+    init(server: URL, key: SigningSecretKey, keyFileName: String, timeout: TimeInterval = 30) {
+        self.server = server
+        self.key = key
+        self.keyFileName = keyFileName
+        self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = max(timeout, 600)
+        configuration.urlCache = nil
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        self.session = URLSession(configuration: configuration)
+    }
+
+    /// The server address without a trailing slash, as shown in messages.
+    var serverText: String {
+        var text = server.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// The signed request for `method` on `pathAndQuery` (which starts with `/`).
+    func request(method: String, pathAndQuery: String, body: [UInt8] = []) -> URLRequest {
+        let basePath = URLComponents(url: server, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
+        var prefix = basePath
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        let signedPath = prefix + pathAndQuery
+        var request = URLRequest(url: URL(string: serverText + pathAndQuery)!)
+        request.httpMethod = method.uppercased()
+        request.timeoutInterval = timeout
+        let headers = RequestSignature.sign(with: key, method: method, pathAndQuery: signedPath, body: body,
+                                            timestamp: clock())
+        for header in headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
+        if !body.isEmpty {
+            request.httpBody = Data(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        return request
+    }
+
+    /// Sends a signed request; any HTTP status comes back, except 401, 5xx and
+    /// network failures, which throw.
+    func send(method: String, pathAndQuery: String, body: [UInt8] = []) async throws(CLIError) -> Answer {
+        let request = request(method: method, pathAndQuery: pathAndQuery, body: body)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw unreachable(error)
+        }
+        guard let http = response as? HTTPURLResponse else { throw unreachable(URLError(.badServerResponse)) }
+        switch http.statusCode {
+        case 401:
+            throw CLIError(
+                "the server at \(serverText) did not accept your staff key \(keyFileName)",
+                hint: "ask the administrator to add your staff public key (\(key.publicKey.text)) to staff.keys; "
+                    + "if it is there, check that this computer's clock is right (it may be off by at most 5 minutes)",
+                status: .server)
+        case 503:
+            throw CLIError("the server at \(serverText) is busy (HTTP 503)", hint: "try again in a minute", status: .server)
+        case 500...599:
+            throw CLIError("the server at \(serverText) failed (HTTP \(http.statusCode))",
+                           hint: "try again later; if it keeps failing, tell the administrator", status: .server)
+        default:
+            return Answer(status: http.statusCode, body: data)
+        }
+    }
+
+    /// A signed GET that must answer 200.
+    func get(_ pathAndQuery: String) async throws(CLIError) -> Data {
+        let answer = try await send(method: "GET", pathAndQuery: pathAndQuery)
+        guard answer.status == 200 else { throw unexpected(answer.status) }
+        return answer.body
+    }
+
+    /// The error for a status the caller did not expect.
+    func unexpected(_ status: Int) -> CLIError {
+        CLIError("the server at \(serverText) answered HTTP \(status), which sealbox did not expect",
+                 hint: "check that --server / SEALBOX_SERVER names the staff address of sealboxd", status: .server)
+    }
+
+    private func unreachable(_ error: any Error) -> CLIError {
+        let reason: String
+        if let urlError = error as? URLError {
+            reason = switch urlError.code {
+            case .cannotConnectToHost: "connection refused"
+            case .timedOut: "no answer within \(Int(timeout)) seconds"
+            case .cannotFindHost, .dnsLookupFailed: "unknown host name"
+            case .notConnectedToInternet: "no network connection"
+            case .networkConnectionLost: "the connection broke off"
+            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                "the secure connection failed; check the certificate"
+            case .badServerResponse: "the answer was not HTTP"
+            default: "network error \(urlError.code.rawValue)"
+            }
+        } else {
+            reason = "network error"
+        }
+        return CLIError("cannot reach the server at \(serverText) (\(reason))",
+                        hint: "check that sealboxd is running and that the address is right "
+                            + "(--server, SEALBOX_SERVER or \"server\" in the settings file)",
+                        status: .server)
+    }
+}

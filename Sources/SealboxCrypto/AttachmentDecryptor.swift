@@ -1,0 +1,121 @@
+// Decrypting attachment blobs as they stream (PROTOCOL §4). Fails with
+// authenticationFailed on any bad chunk, on bytes after the FINAL chunk, and
+// (in finish) when the stream ended before a FINAL chunk. Once failed, it stays failed.
+//
+// A short last chunk cannot be told from an incomplete one by its length, so
+// the decryptor tries to authenticate what it holds after each update; the
+// stream state only advances when a chunk authenticates.
+
+/// Decrypts one attachment blob as it streams in. Use one per blob, from one task.
+public final class AttachmentDecryptor {
+    private enum Phase { case header, chunks(SecretStreamState), done, failed(CryptoError) }
+
+    private let key: BoxSecretKey
+    private let ad: [UInt8]?
+    private var phase: Phase = .header
+    private var pending: [UInt8] = []
+
+    /// A decryptor for the blob of `attachmentID`, opened with `key`.
+    /// A malformed id is reported by the first `update` or `finish`.
+    public init(attachmentID: String, key: BoxSecretKey) {
+        self.key = key
+        self.ad = try? AttachmentFormat.additionalData(for: attachmentID)
+    }
+
+    /// Absorbs ciphertext; returns the plaintext of every chunk authenticated so far.
+    public func update(_ ciphertext: UnsafeRawBufferPointer) throws(CryptoError) -> [UInt8] {
+        do {
+            return try absorb(ciphertext)
+        } catch {
+            phase = .failed(error)
+            pending = []
+            throw error
+        }
+    }
+
+    /// Absorbs ciphertext; returns the plaintext of every chunk authenticated so far.
+    public func update(_ ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
+        try withRawBytes(ciphertext) { raw throws(CryptoError) in try update(raw) }
+    }
+
+    /// Checks that the stream ended with its FINAL chunk and nothing after it.
+    public func finish() throws(CryptoError) {
+        switch phase {
+        case .done: return
+        case .failed(let error): throw error
+        case .header, .chunks:
+            if ad == nil { phase = .failed(.malformed("attachment id must be 32 lowercase hex")) }
+            else { phase = .failed(.authenticationFailed) }
+            pending = []
+            return try finish()
+        }
+    }
+
+    /// Decrypts a whole blob.
+    public static func decrypt(blob: [UInt8], attachmentID: String, key: BoxSecretKey) throws(CryptoError) -> [UInt8] {
+        let decryptor = AttachmentDecryptor(attachmentID: attachmentID, key: key)
+        let plaintext = try decryptor.update(blob)
+        try decryptor.finish()
+        return plaintext
+    }
+
+    private func absorb(_ input: UnsafeRawBufferPointer) throws(CryptoError) -> [UInt8] {
+        guard let ad else { throw CryptoError.malformed("attachment id must be 32 lowercase hex") }
+        switch phase {
+        case .failed(let error): throw error
+        case .done:
+            if input.count > 0 { throw CryptoError.authenticationFailed }
+            return []
+        case .header:
+            pending += input
+            guard let state = try openHeader() else { return [] }
+            phase = .chunks(state)
+            return try decryptChunks(state, ad: ad)
+        case .chunks(let state):
+            pending += input
+            return try decryptChunks(state, ad: ad)
+        }
+    }
+
+    /// Opens the header once enough bytes are pending; nil while more are needed.
+    private func openHeader() throws(CryptoError) -> SecretStreamState? {
+        if pending.count >= 4 { try checkMagic(pending, AttachmentFormat.magic, what: "blob") }
+        guard let parsed = try RecipientBlock.parse(pending, at: 4) else { return nil }
+        let end = parsed.end + SecretStreamState.headerSize
+        guard pending.count >= end else { return nil }
+        let fileKey = try RecipientBlock.openKey(parsed, with: key)
+        let state = try SecretStreamState.pull(key: fileKey, header: Array(pending[parsed.end..<end]))
+        pending.removeFirst(end)
+        return state
+    }
+
+    private func decryptChunks(_ state: SecretStreamState, ad: [UInt8]) throws(CryptoError) -> [UInt8] {
+        let full = AttachmentFormat.sealedChunkSize
+        var out: [UInt8] = []
+        var consumed = 0
+        // Chunks followed by more bytes must be full MESSAGE chunks.
+        while pending.count - consumed > full {
+            guard let (plaintext, tag) = state.pull(pending[consumed..<(consumed + full)], ad: ad),
+                  tag == SecretStreamState.tagMessage
+            else { throw CryptoError.authenticationFailed }
+            out += plaintext
+            consumed += full
+        }
+        let rest = pending.count - consumed
+        if rest >= SecretStreamState.overhead {
+            if let (plaintext, tag) = state.pull(pending[consumed...], ad: ad) {
+                if tag == SecretStreamState.tagFinal {
+                    phase = .done
+                } else if !(tag == SecretStreamState.tagMessage && rest == full) {
+                    throw CryptoError.authenticationFailed
+                }
+                out += plaintext
+                consumed = pending.count
+            } else if rest == full {
+                throw CryptoError.authenticationFailed
+            }
+        }
+        pending.removeFirst(consumed)
+        return out
+    }
+}

@@ -1,0 +1,78 @@
+// Chooses the language of a request and turns pages and errors into responses.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SealboxCore
+
+/// Renders localised pages and error answers for one installation.
+struct PageFactory: Sendable {
+    let officeName: String
+    let officeContact: String
+    let publicAddress: String
+    let limits: SubmissionLimits
+    let inboxAvailable: Bool
+
+    func context(for request: Request) -> PageContext {
+        let choice = LanguageNegotiation.choose(
+            query: request.uri.queryParameters.get("lang"),
+            acceptLanguage: request.headers[.acceptLanguage])
+        return PageContext(
+            localiser: Localiser(choice.language), langFromQuery: choice.fromQuery, path: request.uri.path,
+            officeName: officeName, officeContact: officeContact, inboxAvailable: inboxAvailable,
+            publicAddress: publicAddress)
+    }
+
+    var formLimits: FormLimits {
+        FormLimits(
+            textLength: limits.textLength, attachmentCount: limits.attachmentCount,
+            attachmentSize: limits.attachmentSize, attachmentTotal: limits.attachmentTotal)
+    }
+
+    func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The answer to a failure: JSON under `/api/`, a localised page elsewhere.
+    func errorResponse(_ error: PublicError, for request: Request) -> Response {
+        let ctx = context(for: request)
+        var response: Response
+        if request.uri.path.hasPrefix("/api/") {
+            let body = ErrorBody(error: .init(
+                code: error.code, message: ctx.localiser[error.messageKey],
+                fields: error.issues.isEmpty ? nil : error.issues.map { .init(field: $0.field, code: PublicError(.badRequest, $0.messageKey).code, message: ctx.localiser[$0.messageKey]) }))
+            response = json(body, status: error.status)
+        } else {
+            response = html(Pages.error(ctx, status: Int(error.status.code)), status: error.status)
+        }
+        if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
+        if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+        response.headers[.contentLanguage] = ctx.localiser.language.tag
+        return response
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// `{"error": {"code": "...", "message": "...", "fields": [...]}}`
+struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+        let fields: [FieldDetail]?
+    }
+    struct FieldDetail: Encodable {
+        let field: String
+        let code: String
+        let message: String
+    }
+    let error: Detail
+}

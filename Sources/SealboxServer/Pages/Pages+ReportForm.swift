@@ -1,0 +1,237 @@
+// The report form (`GET /report`, and again after a failed `POST /report`).
+// Rules: plain multipart POST that works without JavaScript; only `text` is
+// required; on errors a summary at the top links to each field, and every
+// field in error has aria-invalid and aria-describedby to its message.
+
+/// What the reporter entered, and what was wrong with it, for re-rendering the form.
+public struct ReportFormState: Sendable {
+    public var text: String
+    public var when: String
+    public var whereText: String
+    public var contact: String
+    public var grounds: Set<String>
+    public var area: String?
+    public var errors: [FieldError]
+
+    public init() {
+        text = ""; when = ""; whereText = ""; contact = ""
+        grounds = []; area = nil; errors = []
+    }
+}
+
+/// A problem with one field; `messageKey` is a catalogue key such as `error.text_missing`.
+public struct FieldError: Sendable, Equatable {
+    /// "text", "grounds", "area", "when", "where", "contact" or "attachment".
+    public let field: String
+    public let messageKey: String
+
+    public init(field: String, messageKey: String) {
+        self.field = field
+        self.messageKey = messageKey
+    }
+}
+
+/// The limits the form explains to the reporter.
+public struct FormLimits: Sendable {
+    public var textLength: Int
+    public var attachmentCount: Int
+    public var attachmentSize: Int
+    public var attachmentTotal: Int
+
+    public init(textLength: Int, attachmentCount: Int, attachmentSize: Int, attachmentTotal: Int) {
+        self.textLength = textLength
+        self.attachmentCount = attachmentCount
+        self.attachmentSize = attachmentSize
+        self.attachmentTotal = attachmentTotal
+    }
+}
+
+extension Pages {
+    /// The fields in the order they appear, which is also the order of the error summary.
+    static let formFields = ["text", "grounds", "area", "when", "where", "contact", "attachment"]
+
+    /// The report form, empty or filled with `state` and its errors.
+    public static func reportForm(_ ctx: PageContext, state: ReportFormState, limits: FormLimits) -> String {
+        let form = ReportFormRenderer(r: PageRenderer(ctx: ctx), state: state, limits: limits)
+        let title = state.errors.isEmpty
+            ? ctx.localiser["form.title"]
+            : ctx.localiser.format("form.title.errors", ctx.localiser["form.title"])
+        return form.r.document(title: title, main: form.main(), current: .report, pageClass: "page-form")
+    }
+}
+
+private struct ReportFormRenderer {
+    let r: PageRenderer
+    let state: ReportFormState
+    let limits: FormLimits
+
+    /// The first error of each field (one message per field is enough).
+    var errorsByField: [String: FieldError] {
+        var result: [String: FieldError] = [:]
+        for error in state.errors where result[error.field] == nil { result[error.field] = error }
+        return result
+    }
+
+    func main() -> String {
+        """
+        <h1>\(r.t("form.title"))</h1>
+        \(errorSummary())
+        <p class="lead">\(r.t("form.intro"))</p>
+        <p>\(r.t("form.required_note"))</p>
+        <form method="post" enctype="multipart/form-data" action="\(r.href("/report"))" accept-charset="UTF-8" autocomplete="off" novalidate>
+        \(textField())
+        \(groundsField())
+        \(areaField())
+        \(lineField("when"))
+        \(lineField("where"))
+        \(contactField())
+        \(attachmentField())
+        <p class="before-submit">\(r.t("form.submit.note"))</p>
+        <p><button type="submit" class="button button-large">\(r.t("form.submit"))</button></p>
+        </form>
+        """
+    }
+
+    func errorSummary() -> String {
+        let errors = errorsByField
+        guard !errors.isEmpty else { return "" }
+        let items = Pages.formFields.compactMap { field -> String? in
+            guard let error = errors[field] else { return nil }
+            return "<li><a href=\"#field-\(field)\">\(r.t(error.messageKey))</a></li>\n"
+        }.joined()
+        // Errors for fields this form does not know still belong in the summary.
+        let others = state.errors.filter { !Pages.formFields.contains($0.field) }
+            .map { "<li>\(r.t($0.messageKey))</li>\n" }.joined()
+        return """
+        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
+        <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
+        <ul>
+        \(items)\(others)</ul>
+        </div>
+        """
+    }
+
+    /// Attributes for a control: described by its hint and error, invalid when in error.
+    /// (A fieldset takes no aria-invalid; its inputs carry it instead.)
+    func described(_ field: String, hint: Bool, markInvalid: Bool = true) -> String {
+        var ids: [String] = []
+        if hint { ids.append("hint-\(field)") }
+        if errorsByField[field] != nil { ids.append("error-\(field)") }
+        var attributes = ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\""
+        if markInvalid, errorsByField[field] != nil { attributes += " aria-invalid=\"true\"" }
+        return attributes
+    }
+
+    func errorMessage(_ field: String) -> String {
+        guard let error = errorsByField[field] else { return "" }
+        return "<p class=\"field-error\" id=\"error-\(field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t(error.messageKey))</p>\n"
+    }
+
+    func groupClass(_ field: String) -> String {
+        errorsByField[field] == nil ? "field" : "field field-has-error"
+    }
+
+    func textField() -> String {
+        """
+        <div class="\(groupClass("text"))">
+        <label for="field-text">\(r.t("form.text.label"))</label>
+        <p class="hint" id="hint-text">\(r.t("form.text.hint")) \(r.f("form.text.limit", r.ctx.localiser.number(limits.textLength)))</p>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="10" required autocomplete="off" spellcheck="true"\(described("text", hint: true))>\(HTML.escape(state.text))</textarea>
+        </div>
+        """
+    }
+
+    func groundsField() -> String {
+        let invalid = errorsByField["grounds"] == nil ? "" : " aria-invalid=\"true\""
+        let boxes = Vocabulary.grounds.enumerated().map { index, ground in
+            let id = index == 0 ? "field-grounds" : "field-grounds-\(ground)"
+            let checked = state.grounds.contains(ground) ? " checked" : ""
+            return """
+            <div class="choice">
+            <input type="checkbox" id="\(id)" name="grounds" value="\(HTML.escape(ground))"\(checked)\(invalid)>
+            <label for="\(id)">\(r.t("ground.\(ground)"))</label>
+            </div>
+
+            """
+        }.joined()
+        return """
+        <fieldset class="\(groupClass("grounds"))"\(described("grounds", hint: true, markInvalid: false))>
+        <legend>\(r.t("form.grounds.legend"))</legend>
+        <p class="hint" id="hint-grounds">\(r.t("form.grounds.hint"))</p>
+        \(errorMessage("grounds"))<div class="choices">
+        \(boxes)</div>
+        </fieldset>
+        """
+    }
+
+    func areaField() -> String {
+        let invalid = errorsByField["area"] == nil ? "" : " aria-invalid=\"true\""
+        let chosen = state.area.flatMap { Vocabulary.areas.contains($0) ? $0 : nil }
+        let none = chosen == nil ? " checked" : ""
+        var radios = """
+        <div class="choice">
+        <input type="radio" id="field-area" name="area" value=""\(none)\(invalid)>
+        <label for="field-area">\(r.t("form.area.none"))</label>
+        </div>
+
+        """
+        for area in Vocabulary.areas {
+            let id = "field-area-\(area)"
+            let checked = chosen == area ? " checked" : ""
+            radios += """
+            <div class="choice">
+            <input type="radio" id="\(id)" name="area" value="\(HTML.escape(area))"\(checked)\(invalid)>
+            <label for="\(id)">\(r.t("area.\(area)"))</label>
+            </div>
+
+            """
+        }
+        return """
+        <fieldset class="\(groupClass("area"))"\(described("area", hint: true, markInvalid: false))>
+        <legend>\(r.t("form.area.legend"))</legend>
+        <p class="hint" id="hint-area">\(r.t("form.area.hint"))</p>
+        \(errorMessage("area"))<div class="choices">
+        \(radios)</div>
+        </fieldset>
+        """
+    }
+
+    func lineField(_ field: String) -> String {
+        let value = field == "when" ? state.when : state.whereText
+        return """
+        <div class="\(groupClass(field))">
+        <label for="field-\(field)">\(r.t("form.\(field).label"))</label>
+        <p class="hint" id="hint-\(field)">\(r.t("form.\(field).hint"))</p>
+        \(errorMessage(field))<input type="text" id="field-\(field)" name="\(field)" value="\(HTML.escape(value))" autocomplete="off"\(described(field, hint: true))>
+        </div>
+        """
+    }
+
+    func contactField() -> String {
+        """
+        <div class="\(groupClass("contact"))">
+        <label for="field-contact">\(r.t("form.contact.label"))</label>
+        <div class="hint" id="hint-contact">
+        <p>\(r.t("form.contact.hint"))</p>
+        <p>\(r.t("form.contact.sealed"))</p>
+        </div>
+        \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off"\(described("contact", hint: true))>\(HTML.escape(state.contact))</textarea>
+        </div>
+        """
+    }
+
+    func attachmentField() -> String {
+        let localiser = r.ctx.localiser
+        let again = state.errors.isEmpty ? "" : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+        return """
+        <div class="\(groupClass("attachment"))">
+        <label for="field-attachment">\(r.t("form.attachment.label"))</label>
+        <div class="hint" id="hint-attachment">
+        <p>\(r.f("form.attachment.limits", localiser.number(limits.attachmentCount), localiser.size(limits.attachmentSize), localiser.size(limits.attachmentTotal)))</p>
+        <p>\(r.t("form.attachment.metadata"))</p>
+        </div>
+        \(again)\(errorMessage("attachment"))<input type="file" id="field-attachment" name="attachment" multiple\(described("attachment", hint: true))>
+        </div>
+        """
+    }
+}

@@ -1,0 +1,118 @@
+// The reporters' side: landing page, form, submission (form and JSON API), receipt
+// download and health. Nothing here logs or stores who asked.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SealboxCore
+import SealboxCrypto
+
+struct PublicController: Sendable {
+    let intake: Intake
+    let reader: SubmissionReader
+    let pages: PageFactory
+    let logger: Logger
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in pages.html(Pages.landing(pages.context(for: request))) }
+        router.get("/report") { request, _ in
+            pages.html(Pages.reportForm(pages.context(for: request), state: ReportFormState(), limits: pages.formLimits))
+        }
+        router.post("/report") { request, _ in try await submitForm(request) }
+        router.post("/receipt") { request, _ in try await receipt(request) }
+        router.post("/api/v1/reports") { request, _ in try await submitAPI(request) }
+        router.get("/healthz") { _, _ in Self.plain("ok\n") }
+        router.get("/static/sealbox.css") { _, _ in
+            var response = Self.plain(Stylesheet.css, type: "text/css; charset=utf-8")
+            response.headers[.cacheControl] = "public, max-age=3600"
+            return response
+        }
+    }
+
+    static func plain(_ text: String, type: String = "text/plain; charset=utf-8") -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Reads, validates and stores one submission; every staged file is removed afterwards.
+    func accept(_ request: Request, allowJSON: Bool) async throws -> (ReportDraft, Result<SubmissionReceipt, PublicError>) {
+        guard !intake.isSaturated else { throw PublicError.busy }
+        let parsed = try await reader.read(request, allowJSON: allowJSON)
+        defer { parsed.discard() }
+        let draft = parsed.draft.normalised()
+        let issues = draft.issues(limits: intake.settings.limits)
+        guard issues.isEmpty else { return (draft, .failure(.invalid(issues))) }
+        do {
+            let receipt = try await intake.submit(draft, attachments: parsed.attachments)
+            return (draft, .success(receipt))
+        } catch is PoolSaturated {
+            throw PublicError.busy
+        } catch let error as StorageError where error == .collision {
+            throw PublicError.internalError
+        } catch {
+            if Self.isDiskFull(error) { throw PublicError.insufficientStorage }
+            throw error
+        }
+    }
+
+    static func isDiskFull(_ error: any Error) -> Bool {
+        if case StagingError.diskFull = error { return true }
+        return "\(error)".contains("SQLITE_FULL") || "\(error)".contains("database or disk is full")
+    }
+
+    func submitAPI(_ request: Request) async throws -> Response {
+        let (_, result) = try await accept(request, allowJSON: true)
+        let receipt = try result.get()
+        struct Created: Encodable {
+            let `case`: String
+            let code: String
+            let received: String
+        }
+        return pages.json(
+            Created(case: receipt.caseReference.text, code: receipt.code.grouped, received: receipt.day.text),
+            status: .created)
+    }
+
+    func submitForm(_ request: Request) async throws -> Response {
+        let ctx = pages.context(for: request)
+        let (draft, result) = try await accept(request, allowJSON: false)
+        switch result {
+        case .success(let receipt):
+            let page = Pages.confirmation(ctx, receipt: Receipt(
+                caseReference: receipt.caseReference.text, groupedCode: receipt.code.grouped,
+                receivedDay: receipt.day.text))
+            return pages.html(page)
+        case .failure(let error):
+            var state = ReportFormState()
+            state.text = draft.text
+            state.grounds = Set(draft.grounds)
+            state.area = draft.area
+            state.when = draft.when ?? ""
+            state.whereText = draft.whereText ?? ""
+            state.contact = draft.contact ?? ""
+            state.errors = error.issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
+            return pages.html(Pages.reportForm(ctx, state: state, limits: pages.formLimits), status: error.status)
+        }
+    }
+
+    /// The receipt as a small text file. It checks the form of what it is given and
+    /// looks nothing up, so it is no oracle for codes.
+    func receipt(_ request: Request) async throws -> Response {
+        let bytes = try await request.collectBody(limit: 4096)
+        var values: [String: String] = [:]
+        for (name, value) in try URLEncodedForm.parse(bytes) { values[name] = value }
+        guard let codeText = values["code"], let code = try? ReporterCode(normalising: codeText),
+              let caseText = values["case"], let reference = try? CaseReference(parsing: caseText),
+              let dayText = values["received"], let day = Day(dayText)
+        else { throw PublicError(.unprocessableContent, "error.malformed_body") }
+        let ctx = pages.context(for: request)
+        let kept = Receipt(caseReference: reference.text, groupedCode: code.grouped, receivedDay: day.text)
+        if values[ReceiptForm.view] == ReceiptForm.viewPage {
+            return pages.html(Pages.confirmation(ctx, receipt: kept))
+        }
+        var response = Self.plain(Pages.receiptText(ctx, receipt: kept))
+        response.headers[.contentDisposition] = "attachment; filename=\"\(Pages.receiptFileName(kept))\""
+        return response
+    }
+}

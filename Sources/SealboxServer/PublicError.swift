@@ -1,0 +1,45 @@
+// The HTTP boundary decides what leaks: every failure a client can cause maps to a
+// fixed status and a localised message key. User input is never echoed, and anything
+// unexpected becomes a bare 500.
+import HTTPTypes
+import SealboxCore
+
+/// A failure with a status and a fixed, localised public message.
+public struct PublicError: Error, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    /// Catalogue key of the message, e.g. `error.body_too_large`.
+    public let messageKey: String
+    /// Field problems, for form re-rendering and JSON details.
+    public var issues: [ValidationIssue] = []
+    /// Seconds for a Retry-After header.
+    public var retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, _ messageKey: String, issues: [ValidationIssue] = [], retryAfter: Int? = nil) {
+        self.status = status
+        self.messageKey = messageKey
+        self.issues = issues
+        self.retryAfter = retryAfter
+    }
+
+    /// The machine code of the JSON API: the key without its `error.` prefix.
+    public var code: String {
+        messageKey.hasPrefix("error.") ? String(messageKey.dropFirst(6)) : messageKey
+    }
+
+    static let bodyTooLarge = PublicError(.contentTooLarge, "error.body_too_large")
+    static let invalidUTF8 = PublicError(.badRequest, "error.invalid_utf8")
+    static let malformedBody = PublicError(.badRequest, "error.malformed_body")
+    static let unsupportedMediaType = PublicError(.unsupportedMediaType, "error.unsupported_media_type")
+    static let tooManyFiles = PublicError(.unprocessableContent, "error.too_many_files", issues: [.init(field: "attachment", messageKey: "error.too_many_files")])
+    static let fileTooLarge = PublicError(.contentTooLarge, "error.file_too_large", issues: [.init(field: "attachment", messageKey: "error.file_too_large")])
+    static let busy = PublicError(.serviceUnavailable, "error.busy", retryAfter: 10)
+    static let notFound = PublicError(.notFound, "error.not_found")
+    static let unauthorized = PublicError(.unauthorized, "error.unauthorized")
+    static let internalError = PublicError(.internalServerError, "error.internal")
+    static let insufficientStorage = PublicError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "error.internal")
+
+    /// A validation failure of the report's fields (422).
+    static func invalid(_ issues: [ValidationIssue]) -> PublicError {
+        PublicError(.unprocessableContent, issues.first?.messageKey ?? "error.malformed_body", issues: issues)
+    }
+}

@@ -1,0 +1,103 @@
+// The composition root: storage, pepper, key-derivation pool, the two listeners.
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SealboxCore
+import SealboxCrypto
+import ServiceLifecycle
+import UnixSignals
+
+/// Why the daemon refuses to start.
+public struct StartupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// Everything a running daemon consists of.
+public struct SealboxDaemon {
+    public let database: MailboxDatabase
+    public let intake: Intake
+    public let publicRouter: Router<BasicRequestContext>
+    public let staffRouter: Router<BasicRequestContext>
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    /// Opens storage and builds both routers. Refuses to start on a bad pepper file.
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let storage = URL(fileURLWithPath: configuration.storagePath)
+        do {
+            try FileManager.default.createDirectory(
+                at: storage, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StartupError(description: "storage.path \(storage.path) cannot be created")
+        }
+        let pepper: Pepper
+        do {
+            pepper = try PepperFile.loadOrCreate(path: configuration.resolvedPepperFile)
+        } catch {
+            throw StartupError(description: error.description)
+        }
+        do {
+            database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path)
+        } catch {
+            throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
+        }
+        let staging = try UploadStaging(directory: storage.appendingPathComponent("tmp"))
+        let pool = BlockingPool(workers: configuration.kdfWorkers, queueLimit: configuration.kdfQueue)
+        intake = Intake(database: database, pool: pool, settings: IntakeSettings(
+            teamKey: configuration.teamPublicKey, pepper: pepper, cost: configuration.kdfCost,
+            limits: configuration.limits))
+        let pages = PageFactory(
+            officeName: configuration.officeName, officeContact: configuration.officeContact,
+            publicAddress: configuration.publicAddress,
+            limits: configuration.limits, inboxAvailable: false)
+
+        let publicRouter = Router(context: BasicRequestContext.self)
+        publicRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
+        PublicController(
+            intake: intake,
+            reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
+            pages: pages, logger: logger
+        ).addRoutes(to: publicRouter)
+        self.publicRouter = publicRouter
+
+        let staffRouter = Router(context: BasicRequestContext.self)
+        staffRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
+        staffRouter.add(middleware: StaffAuthenticator(
+            keys: Set(configuration.staffKeys), nonces: NonceCache(window: 300),
+            bodyLimit: configuration.limits.multipartBody, logger: logger))
+        StaffController(database: database, pages: pages).addRoutes(to: staffRouter)
+        self.staffRouter = staffRouter
+    }
+
+    /// Runs both listeners until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run() async throws {
+        let publicApp = Application(
+            router: publicRouter,
+            configuration: .init(address: .hostname(configuration.publicListen.host, port: configuration.publicListen.port)),
+            onServerRunning: { channel in Self.announce("public", channel) },
+            logger: logger)
+        let staffApp = Application(
+            router: staffRouter,
+            configuration: .init(address: .hostname(configuration.staffListen.host, port: configuration.staffListen.port)),
+            onServerRunning: { channel in Self.announce("staff", channel) },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [publicApp, staffApp],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        intake.pool.shutdown()
+        try? database.checkpoint()
+    }
+
+    /// Prints where a listener is, on stdout, so that scripts can find a port chosen by the system.
+    static func announce(_ name: String, _ channel: any Channel) {
+        let port = channel.localAddress?.port ?? 0
+        let host = channel.localAddress?.ipAddress ?? "?"
+        let line = "sealboxd: \(name) listener on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+}

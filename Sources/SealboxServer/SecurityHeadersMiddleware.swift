@@ -1,0 +1,57 @@
+// Every response, error pages included, carries the security headers; failures are
+// turned into localised pages or JSON here, so no handler can leak an error's text.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SealboxCore
+
+/// The Content-Security-Policy of every response: nothing but our own stylesheet and images.
+let contentSecurityPolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+/// Adds the security headers and maps every error to a fixed public answer.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let pages: PageFactory
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as PublicError {
+            response = pages.errorResponse(error, for: request)
+        } catch let error as HTTPError {
+            response = pages.errorResponse(Self.publicError(for: error.status), for: request)
+        } catch {
+            logger.error("request failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
+            response = pages.errorResponse(.internalError, for: request)
+        }
+        Self.secure(&response.headers)
+        return response
+    }
+
+    static func secure(_ headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        headers[.server] = nil
+        headers[.eTag] = nil
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
+    }
+
+    static func publicError(for status: HTTPResponse.Status) -> PublicError {
+        switch status.code {
+        case 404: .notFound
+        case 405: PublicError(.methodNotAllowed, "error.method_not_allowed")
+        case 413: .bodyTooLarge
+        case 415: .unsupportedMediaType
+        case 400..<500: PublicError(status, "error.malformed_body")
+        default: .internalError
+        }
+    }
+}

@@ -1,0 +1,147 @@
+// Reads the daemon's settings: a JSON file (`sealboxd --config FILE`), every key
+// overridable by an environment variable SEALBOX_<KEY> (dots and dashes as
+// underscores). docs: config/README.md lists every key.
+import Configuration
+import Foundation
+import SealboxCore
+import SealboxCrypto
+import SystemPackage
+
+/// A listener address, `HOST:PORT` (IPv6 as `[::1]:8080`). Port 0 picks a free port.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public init(parsing text: String) throws(ConfigurationError) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { throw .invalid("listen address \(text) is not HOST:PORT") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw .invalid("listen address \(text) has no host") }
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Why the configuration cannot be used. The message names the key, never a secret.
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let key): "configuration key \(key) is required (or SEALBOX_\(ServerConfiguration.environmentName(key)))"
+        case .invalid(let message): message
+        }
+    }
+}
+
+/// Everything `sealboxd` is configured with.
+public struct ServerConfiguration: Sendable {
+    public var publicListen = ListenAddress(host: "127.0.0.1", port: 8080)
+    public var staffListen = ListenAddress(host: "127.0.0.1", port: 8081)
+    public var staffKeys: [SigningPublicKey] = []
+    public var storagePath = "./sealbox-data"
+    public var teamPublicKey: BoxPublicKey
+    public var pepperFile: String?
+    public var kdfCost: KDFCost = .interactive
+    public var kdfWorkers = 2
+    public var kdfQueue = 32
+    public var limits = SubmissionLimits()
+    public var logLevel = "info"
+    public var officeName = "Antidiskriminierungsstelle"
+    public var officeContact = ""
+    /// The address reporters come back to, printed on the receipt (e.g. https://melden.example.org/).
+    public var publicAddress = ""
+
+    public init(teamPublicKey: BoxPublicKey) {
+        self.teamPublicKey = teamPublicKey
+    }
+
+    /// The pepper file: configured, or `pepper` inside the storage directory.
+    public var resolvedPepperFile: String { pepperFile ?? (storagePath as NSString).appendingPathComponent("pepper") }
+
+    /// `public.listen` -> `PUBLIC_LISTEN`.
+    public static func environmentName(_ key: String) -> String {
+        key.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+
+    /// Reads the file (when given) and the environment; the environment wins.
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> ServerConfiguration
+    {
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "sealbox")
+        ]
+        if let file {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw ConfigurationError.invalid("configuration file \(file) cannot be read as JSON")
+            }
+        }
+        return try from(ConfigReader(providers: providers))
+    }
+
+    /// Reads every key from `reader`.
+    public static func from(_ reader: ConfigReader) throws -> ServerConfiguration {
+        guard let teamText = reader.string(forKey: "crypto.team_public_key"), !teamText.isEmpty else {
+            throw ConfigurationError.missing("crypto.team_public_key")
+        }
+        guard let teamKey = try? BoxPublicKey(teamText: teamText) else {
+            throw ConfigurationError.invalid("crypto.team_public_key is not a team public key (sealbox-team-v1:…)")
+        }
+        var config = ServerConfiguration(teamPublicKey: teamKey)
+        if let text = reader.string(forKey: "public.listen") { config.publicListen = try ListenAddress(parsing: text) }
+        if let text = reader.string(forKey: "staff.listen") { config.staffListen = try ListenAddress(parsing: text) }
+        config.staffKeys = try (reader.stringArray(forKey: "staff.keys") ?? []).map { text in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard let key = try? SigningPublicKey(text: trimmed) else {
+                throw ConfigurationError.invalid("staff.keys holds an entry that is not a staff public key (sealbox-staff-v1:…)")
+            }
+            return key
+        }
+        config.storagePath = reader.string(forKey: "storage.path") ?? config.storagePath
+        config.pepperFile = reader.string(forKey: "crypto.pepper_file")
+        let ops = reader.int(forKey: "crypto.kdf_opslimit") ?? Int(KDFCost.interactive.opslimit)
+        let mem = reader.int(forKey: "crypto.kdf_memlimit") ?? KDFCost.interactive.memlimit
+        guard ops > 0, let cost = try? KDFCost(opslimit: UInt64(ops), memlimit: mem) else {
+            throw ConfigurationError.invalid("crypto.kdf_opslimit / crypto.kdf_memlimit are outside what Argon2id accepts")
+        }
+        config.kdfCost = cost
+        config.kdfWorkers = try positive(reader, "crypto.kdf_workers", config.kdfWorkers)
+        config.kdfQueue = try positive(reader, "crypto.kdf_queue", config.kdfQueue, allowZero: true)
+        config.limits.textLength = try positive(reader, "limits.text_length", config.limits.textLength)
+        config.limits.fieldLength = try positive(reader, "limits.field_length", config.limits.fieldLength)
+        config.limits.jsonBody = try positive(reader, "limits.json_body", config.limits.jsonBody)
+        config.limits.attachmentCount = try positive(reader, "limits.attachment_count", config.limits.attachmentCount, allowZero: true)
+        config.limits.attachmentSize = try positive(reader, "limits.attachment_size", config.limits.attachmentSize)
+        config.limits.attachmentTotal = try positive(reader, "limits.attachment_total", config.limits.attachmentTotal)
+        config.logLevel = reader.string(forKey: "log.level") ?? config.logLevel
+        config.officeName = reader.string(forKey: "office.name") ?? config.officeName
+        config.officeContact = reader.string(forKey: "office.contact") ?? config.officeContact
+        config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
+        return config
+    }
+
+    private static func positive(_ reader: ConfigReader, _ key: String, _ fallback: Int, allowZero: Bool = false) throws -> Int {
+        guard let value = reader.int(forKey: ConfigKey(key)) else {
+            if reader.string(forKey: ConfigKey(key)) != nil {
+                throw ConfigurationError.invalid("\(key) must be a whole number")
+            }
+            return fallback
+        }
+        guard value > 0 || (allowZero && value == 0) else {
+            throw ConfigurationError.invalid("\(key) must be \(allowZero ? "zero or more" : "more than zero")")
+        }
+        return value
+    }
+}

@@ -1,0 +1,67 @@
+// The staff API: sealed items after a cursor, and sealed attachment blobs. Everything
+// it returns is ciphertext; only a workstation with the team key opens it.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SealboxCore
+
+struct StaffController: Sendable {
+    let database: MailboxDatabase
+    let pages: PageFactory
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in PublicController.plain("ok\n") }
+        router.get("/api/v1/staff/items") { request, _ in try await items(request) }
+        router.get("/api/v1/staff/attachments/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            guard id.count == 32, id.allSatisfy(\.isHexDigit), let blob = try await database.blob(id: id) else {
+                throw PublicError.notFound
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: blob)))
+        }
+    }
+
+    struct ItemPage: Encodable {
+        struct Item: Encodable {
+            let id: String
+            let `case`: String
+            let kind: String
+            let day: String
+            let envelope: String
+            let attachments: [Attachment]
+        }
+        struct Attachment: Encodable {
+            let id: String
+            let size: Int
+        }
+        let items: [Item]
+        let next: String?
+    }
+
+    func items(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let after: String? = query.get("after").map { String($0) }
+        var limit = 100
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else { throw PublicError(.badRequest, "error.malformed_body") }
+            limit = value
+        }
+        let stored: [StoredItem]
+        do {
+            stored = try await database.items(after: after, limit: limit)
+        } catch StorageError.unknownCursor {
+            throw PublicError(.badRequest, "error.malformed_body")
+        }
+        let page = ItemPage(
+            items: stored.map { item in
+                .init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day,
+                      envelope: Data(item.envelope).base64EncodedString(),
+                      attachments: item.attachments.map { .init(id: $0.id, size: $0.size) })
+            },
+            next: stored.last?.id ?? after)
+        return pages.json(page, status: .ok)
+    }
+}

@@ -1,0 +1,237 @@
+// Turns a request body into a report draft and sealed attachments. Attachments are
+// encrypted while they stream in; when anything fails, every staged file is removed
+// and nothing reaches the database.
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+import SealboxCore
+import SealboxCrypto
+
+/// A parsed submission: the draft and its attachments, already sealed to staging files.
+struct ParsedSubmission {
+    var draft = ReportDraft()
+    var attachments: [SealedAttachment] = []
+
+    /// Removes the staging files (after the commit, or on failure).
+    func discard() {
+        for attachment in attachments { try? FileManager.default.removeItem(at: attachment.blob.file) }
+    }
+}
+
+/// Reads `application/json`, `application/x-www-form-urlencoded` and `multipart/form-data`.
+struct SubmissionReader: Sendable {
+    let limits: SubmissionLimits
+    let staging: UploadStaging
+    let recipients: [BoxPublicKey]
+
+    func read(_ request: Request, allowJSON: Bool) async throws -> ParsedSubmission {
+        guard let media = MediaType(request.headers[.contentType]) else { throw PublicError.unsupportedMediaType }
+        switch media.type {
+        case "application/json" where allowJSON:
+            return ParsedSubmission(draft: try decodeJSON(try await request.collectBody(limit: limits.jsonBody)))
+        case "application/x-www-form-urlencoded":
+            let pairs = try URLEncodedForm.parse(try await request.collectBody(limit: limits.formFieldsBytes))
+            var fields = FormFields()
+            for (name, value) in pairs { fields.add(name, value) }
+            return ParsedSubmission(draft: fields.draft)
+        case "multipart/form-data":
+            guard let boundary = media.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
+                throw PublicError.malformedBody
+            }
+            return try await readMultipart(request, boundary: boundary)
+        default:
+            throw PublicError.unsupportedMediaType
+        }
+    }
+
+    func decodeJSON(_ bytes: [UInt8]) throws -> ReportDraft {
+        _ = try utf8(bytes)
+        struct Body: Decodable {
+            let text: String?
+            let grounds: [String]?
+            let area: String?
+            let when: String?
+            let `where`: String?
+            let contact: String?
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
+        return ReportDraft(
+            text: body.text ?? "", grounds: body.grounds ?? [], area: body.area, when: body.when,
+            where: body.where, contact: body.contact)
+    }
+
+    func readMultipart(_ request: Request, boundary: String) async throws -> ParsedSubmission {
+        try request.checkDeclaredLength(limit: limits.multipartBody)
+        let collector = MultipartCollector(limits: limits, staging: staging, recipients: recipients)
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { collector.header($0, $1) }
+        parser.onBody = { collector.body(&$0) }
+        parser.onPartComplete = { collector.complete() }
+        var received = 0
+        do {
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                if received > limits.multipartBody { throw PublicError.bodyTooLarge }
+                do { try parser.execute(buffer) } catch { throw PublicError.malformedBody }
+                if let failure = collector.failure { throw failure }
+            }
+            guard collector.partsCompleted > 0, !collector.inPart else { throw PublicError.malformedBody }
+        } catch {
+            collector.discardAll()
+            throw error
+        }
+        return ParsedSubmission(draft: collector.fields.draft, attachments: collector.attachments)
+    }
+}
+
+/// The text fields of a form, in the vocabulary of the report.
+struct FormFields {
+    var text = "", when = "", whereText = "", contact = "", area = ""
+    var grounds: [String] = []
+
+    mutating func add(_ name: String, _ value: String) {
+        switch name {
+        case "text": text = value
+        case "grounds", "grounds[]": grounds.append(value)
+        case "area": area = value
+        case "when": when = value
+        case "where": whereText = value
+        case "contact": contact = value
+        default: break
+        }
+    }
+
+    var draft: ReportDraft {
+        ReportDraft(text: text, grounds: grounds, area: area, when: when, where: whereText, contact: contact)
+    }
+}
+
+/// Receives the callbacks of the multipart parser and seals file parts as they stream.
+final class MultipartCollector {
+    let limits: SubmissionLimits
+    let staging: UploadStaging
+    let recipients: [BoxPublicKey]
+    var fields = FormFields()
+    var attachments: [SealedAttachment] = []
+    var failure: PublicError?
+    var partsCompleted = 0
+    var inPart = false
+    private var headers: [String: String] = [:]
+    private var fieldBytes: [UInt8] = []
+    private var fieldTotal = 0
+    private var upload: SealedUpload?
+    private var attachmentTotal = 0
+    private var started = false
+
+    init(limits: SubmissionLimits, staging: UploadStaging, recipients: [BoxPublicKey]) {
+        self.limits = limits
+        self.staging = staging
+        self.recipients = recipients
+    }
+
+    func header(_ name: String, _ value: String) {
+        inPart = true
+        headers[name.lowercased()] = value
+    }
+
+    private var disposition: [String: String] {
+        guard let value = headers["content-disposition"] else { return [:] }
+        return HeaderParameters.parse(value.split(separator: ";", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+    }
+
+    private var isFile: Bool { disposition["filename"] != nil }
+
+    func body(_ buffer: inout ByteBuffer) {
+        guard failure == nil else { return }
+        inPart = true
+        if isFile {
+            guard disposition["name"] == "attachment" else { return }
+            do {
+                if upload == nil {
+                    guard attachments.count < limits.attachmentCount else { return fail(.tooManyFiles) }
+                    upload = try staging.begin(recipients: recipients)
+                }
+                let size = (upload?.plaintextSize ?? 0) + buffer.readableBytes
+                guard size <= limits.attachmentSize, attachmentTotal + buffer.readableBytes <= limits.attachmentTotal else {
+                    return fail(.fileTooLarge)
+                }
+                attachmentTotal += buffer.readableBytes
+                try buffer.withUnsafeReadableBytes { try upload!.append($0) }
+            } catch StagingError.diskFull {
+                fail(.insufficientStorage)
+            } catch {
+                fail(.internalError)
+            }
+        } else {
+            fieldTotal += buffer.readableBytes
+            guard fieldTotal <= limits.formFieldsBytes else { return fail(.bodyTooLarge) }
+            fieldBytes.append(contentsOf: buffer.readableBytesView)
+        }
+    }
+
+    func complete() {
+        defer {
+            headers = [:]
+            fieldBytes = []
+            upload = nil
+            inPart = false
+            partsCompleted += 1
+        }
+        guard failure == nil else { return }
+        let disposition = self.disposition
+        guard let name = disposition["name"] else { return }
+        if let filename = disposition["filename"] {
+            guard name == "attachment", let upload else { return }  // an empty file input sends an empty part
+            do {
+                let blob = try upload.finish()
+                let manifest = AttachmentManifest(
+                    id: upload.id, name: Self.safeFilename(filename, index: attachments.count + 1),
+                    type: Self.safeMediaType(headers["content-type"]), size: upload.plaintextSize)
+                attachments.append(SealedAttachment(blob: blob, manifest: manifest))
+            } catch StagingError.diskFull {
+                upload.discard()
+                fail(.insufficientStorage)
+            } catch {
+                upload.discard()
+                fail(.internalError)
+            }
+        } else {
+            guard let value = String(validating: fieldBytes, as: UTF8.self) else { return fail(.invalidUTF8) }
+            fields.add(name, value)
+        }
+    }
+
+    private func fail(_ error: PublicError) {
+        if failure == nil { failure = error }
+        upload?.discard()
+        upload = nil
+    }
+
+    /// Removes every staged file of this request.
+    func discardAll() {
+        upload?.discard()
+        upload = nil
+        for attachment in attachments { try? FileManager.default.removeItem(at: attachment.blob.file) }
+        attachments = []
+    }
+
+    /// A file name without any path, control characters or surprises; at most 200 characters.
+    static func safeFilename(_ raw: String, index: Int) -> String {
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = String(String.UnicodeScalarView(last.unicodeScalars.filter {
+            !CharacterSet.controlCharacters.contains($0) && $0 != "\u{202E}" && $0 != "\u{202D}"
+        })).trimmingCharacters(in: .whitespaces)
+        let trimmed = cleaned.hasPrefix(".") ? "_" + cleaned.dropFirst() : cleaned
+        return trimmed.isEmpty ? "attachment-\(index)" : String(trimmed.prefix(200))
+    }
+
+    static func safeMediaType(_ raw: String?) -> String {
+        let type = raw?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.+-/")
+        guard type.count <= 100, type.split(separator: "/").count == 2,
+              type.unicodeScalars.allSatisfy({ allowed.contains($0) })
+        else { return "application/octet-stream" }
+        return type
+    }
+}

@@ -1,0 +1,3 @@
+import SealboxCLI
+
+await SealboxCommand.runFromCommandLine()

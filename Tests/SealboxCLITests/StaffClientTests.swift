@@ -1,0 +1,100 @@
+import SealboxCore
+import Foundation
+import SealboxCrypto
+import Testing
+@testable import SealboxCLI
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite struct StaffClientTests {
+    let key = SigningSecretKey.generate()
+
+    private func verify(_ request: URLRequest, pathAndQuery: String, body: [UInt8] = []) -> Bool {
+        guard let keyText = request.value(forHTTPHeaderField: "Sealbox-Key"),
+              let timestamp = request.value(forHTTPHeaderField: "Sealbox-Timestamp").flatMap({ Int64($0) }),
+              let nonce = request.value(forHTTPHeaderField: "Sealbox-Nonce"),
+              let signature = request.value(forHTTPHeaderField: "Sealbox-Signature").flatMap(Base64URL.decode)
+        else { return false }
+        let message = RequestSignature.message(method: request.httpMethod ?? "", pathAndQuery: pathAndQuery,
+                                               timestamp: timestamp, nonce: nonce,
+                                               bodySHA256Hex: Hex.encode(Hash.sha256(body)), keyText: keyText)
+        return (try? SigningPublicKey(text: keyText))?.isValidSignature(signature, for: message) == true
+    }
+
+    @Test func aSignedRequest_verifiesWithTheStaffPublicKey() throws {
+        var client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
+        client.clock = { 1_800_000_000 }
+        let path = "/api/v1/staff/items?after=\(Random.identifier())&limit=100"
+        let request = client.request(method: "GET", pathAndQuery: path)
+        #expect(request.url?.absoluteString == "http://127.0.0.1:8081" + path)
+        #expect(request.value(forHTTPHeaderField: "Sealbox-Key") == key.publicKey.text)
+        #expect(request.value(forHTTPHeaderField: "Sealbox-Timestamp") == "1800000000")
+        #expect(RequestSignature.isWellFormedNonce(request.value(forHTTPHeaderField: "Sealbox-Nonce") ?? ""))
+        #expect(verify(request, pathAndQuery: path))
+    }
+
+    @Test func aSignedRequest_doesNotVerifyForAnotherPath() {
+        let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
+        let request = client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
+        #expect(!verify(request, pathAndQuery: "/api/v1/staff/items?limit=500"))
+    }
+
+    @Test func aServerBelowAPath_signsTheFullPathAsSent() {
+        let client = StaffClient(server: URL(string: "https://example.org/sealbox/")!, key: key, keyFileName: "staff.key")
+        let request = client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
+        #expect(request.url?.absoluteString == "https://example.org/sealbox/api/v1/staff/items?limit=100")
+        #expect(verify(request, pathAndQuery: "/sealbox/api/v1/staff/items?limit=100"))
+    }
+
+    @Test func aRequestWithABody_signsTheBodyDigest() {
+        let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
+        let body = Array(#"{"status":"closed"}"#.utf8)
+        let request = client.request(method: "post", pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status", body: body)
+        #expect(request.httpMethod == "POST")
+        #expect(verify(request, pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status", body: body))
+        #expect(!verify(request, pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status"))
+    }
+
+    @Test func twoRequests_carryDifferentNonces() {
+        let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
+        let a = client.request(method: "GET", pathAndQuery: "/x")
+        let b = client.request(method: "GET", pathAndQuery: "/x")
+        #expect(a.value(forHTTPHeaderField: "Sealbox-Nonce") != b.value(forHTTPHeaderField: "Sealbox-Nonce"))
+    }
+}
+
+@Suite struct ItemPageTests {
+    @Test func aPageFromTheStaffAPI_isDecodedWithStandardBase64Envelopes() throws {
+        let id = Random.identifier()
+        let attachment = Random.identifier()
+        let json = """
+            {"items": [{"id": "\(id)", "case": "7kqm3xwp", "kind": "report", "day": "2026-11-24",
+              "envelope": "\(Data([0xFB, 0xFF, 0x01]).base64EncodedString())", "attachments": [{"id": "\(attachment)", "size": 99}]}],
+             "next": "\(id)"}
+            """
+        let page = try ItemPage.decode(Data(json.utf8), server: "http://s")
+        #expect(page.next == id)
+        #expect(page.items.first?.caseReference == "7KQM-3XWP")
+        #expect(page.items.first?.envelope == [0xFB, 0xFF, 0x01])
+        #expect(page.items.first?.attachments == [.init(id: attachment, size: 99)])
+    }
+
+    @Test func anEmptyPage_hasNoItems() throws {
+        let page = try ItemPage.decode(Data(#"{"items": [], "next": null}"#.utf8), server: "http://s")
+        #expect(page.items.isEmpty && page.next == nil)
+    }
+
+    @Test(arguments: [
+        #"{"items": [{"id": "1", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}]}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "0000-0000", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}]}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "memo", "day": "2026-11-24", "envelope": "AA=="}]}"#,
+        #"<html>not json</html>"#,
+    ])
+    func aPageWithSomethingUnexpected_isRefusedAsAServerProblem(json: String) {
+        #expect { try ItemPage.decode(Data(json.utf8), server: "http://s") } throws: {
+            ($0 as? CLIError)?.status == .server
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SealboxCore
+import SealboxCrypto
+import Testing
+
+@Suite struct WorkstationStoreTests {
+    let folder: TemporaryFolder
+    let store: WorkstationStore
+    let team = BoxSecretKey.generate()
+
+    init() throws {
+        folder = try TemporaryFolder()
+        store = try WorkstationStore(directory: folder.url)
+    }
+
+    @Test func aNewStore_hasNoCursorNoCasesAndSecureDeleteOn() throws {
+        #expect(try store.cursor == nil)
+        #expect(try store.cases().isEmpty)
+        #expect(try store.pragma("secure_delete") == "1")
+        #expect(FileManager.default.fileExists(atPath: folder.path("store.sqlite").path))
+    }
+
+    @Test func insertingAPage_storesItsItemsAndTheCursorTogether() throws {
+        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let b = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, day: "2026-11-30")
+        let new = try store.insert(items: [a, b], cursor: b.id)
+        #expect(new.items == 2)
+        #expect(try store.cursor == b.id)
+        let stored = try store.items(case: "7KQM-3XWP")
+        #expect(stored.map(\.id) == [a.id, b.id])
+        #expect(stored[0].envelope == a.envelope)
+        #expect(stored[1].kind == "follow-up")
+    }
+
+    @Test func insertingTheSamePageTwice_storesItsItemsOnce() throws {
+        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        try store.insert(items: [a], cursor: a.id)
+        let again = try store.insert(items: [a], cursor: a.id)
+        #expect(again.items == 0 && again.attachments == 0)
+        #expect(try store.counts().items == 1)
+    }
+
+    @Test func announcedAttachments_areMissingUntilTheirBlobIsStored() throws {
+        let manifest = AttachmentManifest(id: Random.identifier(), name: "letter.pdf", type: "application/pdf", size: 3)
+        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, 120)])
+        let new = try store.insert(items: [a], cursor: a.id)
+        #expect(new.attachments == 1)
+        #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id, itemID: a.id, size: 120)])
+        #expect(try store.blob(id: manifest.id) == nil)
+
+        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
+        #expect(try store.missingAttachments().isEmpty)
+        #expect(try store.blob(id: manifest.id) == [1, 2, 3])
+    }
+
+    @Test func storingABlobForAnUnknownAttachment_storesNothing() throws {
+        #expect(try store.storeBlob(id: Random.identifier(), data: [1]) == false)
+        #expect(try store.counts().blobs == 0)
+    }
+
+    @Test func cases_areSummarisedNewestFirstFromMetadataOnly() throws {
+        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.txt", type: "text/plain", size: 1)
+        let old = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-11-01")
+        let oldFollowUp = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .followUp, day: "2026-11-20",
+                                            attachments: [(manifest, 100)])
+        let newer = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey, day: "2026-11-10")
+        try store.insert(items: [old, newer, oldFollowUp], cursor: oldFollowUp.id)
+
+        let cases = try store.cases()
+        #expect(cases.map(\.reference) == ["BBBB-3333", "AAAA-2222"])
+        #expect(cases[1] == CaseSummary(reference: "AAAA-2222", received: "2026-11-01", lastActivity: "2026-11-20",
+                                        items: 2, attachments: 1, missingAttachments: 1))
+        #expect(cases[0].items == 1 && cases[0].attachments == 0)
+    }
+
+    @Test func casesReceivedOnTheSameDay_listTheOneStoredLaterFirst() throws {
+        let first = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
+        let second = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try store.insert(items: [first, second], cursor: second.id)
+        #expect(try store.cases().map(\.reference) == ["BBBB-3333", "AAAA-2222"])
+    }
+
+    @Test func reopeningTheStore_keepsItsContentAndCursor() throws {
+        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        try store.insert(items: [a], cursor: a.id)
+        let reopened = try WorkstationStore(directory: folder.url)
+        #expect(try reopened.cursor == a.id)
+        #expect(try reopened.items(case: "7KQM-3XWP").count == 1)
+    }
+
+    @Test func itemsOfAnUnknownCase_isEmpty() throws {
+        #expect(try store.items(case: "ZZZZ-9999").isEmpty)
+    }
+}

@@ -1,0 +1,134 @@
+// The one loop over every test vector (STYLE.md lesson 5): each case of
+// Vectors/*.json, produced by PyNaCl, must give exactly the expected outcome.
+
+import SealboxCrypto
+import Testing
+
+@Suite("Test vectors from PyNaCl")
+struct VectorTests {
+    @Test("every vector case gives its expected outcome", arguments: VectorCase.all)
+    func vectorCase(_ v: VectorCase) throws {
+        switch v.file {
+        case "envelope": try envelope(v)
+        case "attachment": try attachment(v)
+        case "keyfile": try keyFile(v)
+        case "code": try code(v)
+        case "damm": try damm(v)
+        case "padding": try padding(v)
+        case "signature": try signature(v)
+        default: Issue.record("no runner for \(v.testDescription)")
+        }
+    }
+
+    private func envelope(_ v: VectorCase) throws {
+        let key = try BoxSecretKey(secretBytes: SecureBytes(copying: try v.hex("secret_key")))
+        let envelope = try v.b64u("envelope")
+        if let ids = v.fields["recipient_key_ids"]?.list {
+            let (_, keyIDs) = try Envelope.recipients(of: envelope)
+            #expect(keyIDs.map(\.hex) == ids.compactMap(\.string))
+        }
+        guard let opened = expectOutcome(v.expectedError, v.testDescription, { try Envelope.open(envelope, with: key) })
+        else { return }
+        #expect(opened.kind.name == (try v.string("kind")))
+        #expect(opened.plaintext == (try v.b64u("plaintext")))
+    }
+
+    private func attachment(_ v: VectorCase) throws {
+        let key = try BoxSecretKey(secretBytes: SecureBytes(copying: try v.hex("secret_key")))
+        let blob = try v.b64u("blob")
+        let id = try v.string("attachment_id")
+        let whole = expectOutcome(v.expectedError, v.testDescription) {
+            try AttachmentDecryptor.decrypt(blob: blob, attachmentID: id, key: key)
+        }
+        // The same blob fed in uneven pieces must give the same outcome.
+        let streamed = expectOutcome(v.expectedError, v.testDescription + " (streamed)") { () throws -> [UInt8] in
+            let decryptor = AttachmentDecryptor(attachmentID: id, key: key)
+            var out: [UInt8] = []
+            var offset = 0
+            var step = 1
+            while offset < blob.count {
+                let end = min(blob.count, offset + step)
+                out += try decryptor.update(Array(blob[offset..<end]))
+                offset = end
+                step = step * 7 + 13
+            }
+            try decryptor.finish()
+            return out
+        }
+        guard let whole, let streamed else { return }
+        #expect(whole == streamed)
+        #expect(whole.count == Int(try v.int("plaintext_size")))
+        #expect(Hex.encode(Hash.sha256(whole)) == (try v.string("plaintext_sha256")))
+        if v.fields["plaintext"] != nil { #expect(whole == (try v.b64u("plaintext"))) }
+    }
+
+    private func keyFile(_ v: VectorCase) throws {
+        let json = Array(try v.string("json").utf8)
+        let passphrase = SecureBytes(copying: try v.b64u("passphrase"))
+        let type = try #require(KeyFileType(rawValue: try v.string("expecting")))
+        guard let opened = expectOutcome(v.expectedError, v.testDescription, {
+            try KeyFile.open(json, passphrase: passphrase, expecting: type)
+        }) else { return }
+        #expect(opened.secret == SecureBytes(copying: try v.hex("secret")))
+        #expect(opened.publicKeyText == (try v.string("public_key")))
+        #expect(try KeyFile.publicKeyText(of: json) == (try v.string("public_key")))
+    }
+
+    private func code(_ v: VectorCase) throws {
+        let pepper = try Pepper(secret: SecureBytes(copying: try v.hex("pepper")))
+        let cost = try KDFCost(opslimit: UInt64(try v.int("opslimit")), memlimit: Int(try v.int("memlimit")))
+        let input = try v.string("input")
+        guard let code = expectOutcome(v.expectedError, v.testDescription, { try ReporterCode(normalising: input) })
+        else { return }
+        #expect(code.digits == SecureBytes(copying: Array(try v.string("digits").utf8)))
+        let secrets = try CodeDerivation.derive(code: code, pepper: pepper, cost: cost)
+        #expect(secrets.lookupHash == (try v.hex("lookup_hash")))
+        #expect(secrets.reporterKey.publicKey.bytes == (try v.hex("reporter_public_key")))
+        #expect(secrets.reporterKey.secret == SecureBytes(copying: try v.hex("reporter_secret_key")))
+    }
+
+    private func damm(_ v: VectorCase) throws {
+        let digits = Array(try v.string("digits").utf8)
+        #expect(Int64(ReporterCode.dammCheckDigit(digits)) == (try v.int("check")))
+    }
+
+    private func padding(_ v: VectorCase) throws {
+        if v.fields["padded"] != nil {
+            let padded = try v.b64u("padded")
+            guard let plain = expectOutcome(v.expectedError, v.testDescription, { try Padding.unpad(padded) })
+            else { return }
+            #expect(plain == (try v.b64u("plaintext")))
+            return
+        }
+        let plaintext = try v.b64u("plaintext")
+        let padded = Padding.pad(plaintext)
+        #expect(Padding.bucketSize(for: plaintext.count) == Int(try v.int("bucket")))
+        #expect(padded.count == Int(try v.int("bucket")))
+        #expect(Hex.encode(Hash.sha256(padded)) == (try v.string("padded_sha256")))
+        #expect(try Padding.unpad(padded) == plaintext)
+    }
+
+    private func signature(_ v: VectorCase) throws {
+        let key = try SigningSecretKey(seed: SecureBytes(copying: try v.hex("seed")))
+        let body = try v.b64u("body")
+        let method = try v.string("method")
+        let path = try v.string("path_and_query")
+        let timestamp = try v.int("timestamp")
+        let nonce = try v.string("nonce")
+        let keyText = try v.string("public_key")
+        #expect(key.publicKey.text == keyText)
+        let message = RequestSignature.message(method: method, pathAndQuery: path, timestamp: timestamp, nonce: nonce,
+                                               bodySHA256Hex: Hex.encode(Hash.sha256(body)), keyText: keyText)
+        #expect(message == (try v.b64u("message")))
+        let valid = try #require(v.fields["valid"]?.bool as Bool?)
+        let isValid = RequestSignature.isValid(
+            signature: try v.string("signature"), method: method, pathAndQuery: path, timestamp: timestamp,
+            nonce: nonce, bodySHA256Hex: Hex.encode(Hash.sha256(body)), keyText: keyText)
+        #expect(isValid == valid)
+        if valid {
+            let headers = RequestSignature.sign(with: key, method: method, pathAndQuery: path, body: body,
+                                                timestamp: timestamp, nonce: nonce)
+            #expect(headers.first { $0.name == RequestSignature.Header.signature }?.value == (try v.string("signature")))
+        }
+    }
+}
