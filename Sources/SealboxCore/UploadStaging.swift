@@ -44,8 +44,13 @@ public final class SealedUpload {
         self.file = file
         encryptor = try AttachmentEncryptor(attachmentID: id, recipients: recipients)
         fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StagingError.cannotWrite }
-        try writeAll(encryptor.header)
+        guard fd >= 0 else { throw errno == ENOSPC ? StagingError.diskFull : StagingError.cannotWrite }
+        do {
+            try writeAll(encryptor.header)
+        } catch {
+            discard()
+            throw error
+        }
     }
 
     deinit {

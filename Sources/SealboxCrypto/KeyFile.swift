@@ -75,6 +75,13 @@ public enum KeyFile {
         try SigningSecretKey(seed: open(json, passphrase: passphrase, expecting: .staff).secret)
     }
 
+    /// The passphrase held in a passphrase file: its bytes with a single trailing
+    /// newline removed (PROTOCOL §2).
+    public static func passphrase(fromFileContents contents: [UInt8]) -> SecureBytes {
+        let end = contents.last == UInt8(ascii: "\n") ? contents.count - 1 : contents.count
+        return SecureBytes(copying: contents[..<end])
+    }
+
     /// The public key text of a key file, read without the passphrase.
     public static func publicKeyText(of json: [UInt8]) throws(CryptoError) -> String {
         try parse(json).publicKey

@@ -73,6 +73,14 @@ struct KeyFileTests {
         }
     }
 
+    @Test("a passphrase file loses exactly one trailing newline")
+    func passphraseFile() {
+        #expect(KeyFile.passphrase(fromFileContents: Array("pw\n".utf8)).unsafeCopyBytes == Array("pw".utf8))
+        #expect(KeyFile.passphrase(fromFileContents: Array("pw\n\n".utf8)).unsafeCopyBytes == Array("pw\n".utf8))
+        #expect(KeyFile.passphrase(fromFileContents: Array("pw".utf8)).unsafeCopyBytes == Array("pw".utf8))
+        #expect(KeyFile.passphrase(fromFileContents: []).count == 0)
+    }
+
     @Test("garbage is malformed, not a crash")
     func garbage() {
         for text in ["", "{}", "[]", "null", #"{"format":"sealbox-secret-key"}"#, "\u{0}"] {

@@ -1,0 +1,100 @@
+"""Section 4, full disk: the storage path on a tiny tmpfs. When the disk fills up
+during a submission the reporter gets an error status (never a code), nothing is
+half-stored, tmp/ is emptied, and the daemon keeps running and recovers once
+there is room again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+import sealbox_e2e as e2e
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount_point)],
+                            capture_output=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): "
+                    f"{result.stderr.decode(errors='replace').strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill(directory, leave: int) -> os.PathLike:
+    """Fills the file system of `directory` until about `leave` bytes are free."""
+    filler = directory / "filler"
+    with open(filler, "wb") as f:
+        while True:
+            free = shutil.disk_usage(directory).free
+            if free <= leave:
+                break
+            try:
+                f.write(b"\0" * min(4096, free - leave))
+                f.flush()
+                os.fsync(f.fileno())
+            except OSError:
+                break
+    return filler
+
+
+def integrity(daemon) -> str:
+    connection = sqlite3.connect(str(daemon.db_path))
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("leave", [0, 60_000], ids=["disk-full-before-upload", "disk-fills-during-upload"])
+def test_full_disk_gives_an_error_status_stores_nothing_and_daemon_recovers(tiny_disk, daemon_factory, leave):
+    storage = tiny_disk / "data"
+    daemon = daemon_factory(storage=storage)
+    r = daemon.post("/api/v1/reports", json={"text": "vorher, als noch Platz war"})
+    assert r.status_code == 201
+    before = daemon.counts()
+    filler = fill(tiny_disk, leave)
+
+    body, ctype = e2e.multipart([("text", "mit Anhang auf voller Platte")],
+                                [("attachment", "scan.bin", "application/octet-stream", os.urandom(200_000))])
+    r = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
+    assert r.status_code in (500, 503, 507), r.text
+    assert set(r.json()) == {"error"}  # no case, no code
+    leftover = daemon.wait_tmp_empty()
+    assert daemon.running and daemon.healthy()
+    assert daemon.counts() == before
+
+    # A form submission on the full disk gets an error page, not a code.
+    r = daemon.post("/report", data=body, headers={"Content-Type": ctype})
+    assert r.status_code in (500, 503, 507)
+    assert 'class="code-groups"' not in r.text
+    assert daemon.counts() == before
+
+    os.unlink(filler)
+    r = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
+    assert r.status_code == 201, r.text
+    after = daemon.counts()
+    assert after["cases"] == before["cases"] + 1 and after["attachments"] == before["attachments"] + 1
+    assert integrity(daemon) == "ok"
+    assert leftover == [], "the refused upload left its staging file in tmp/"
+
+
+def test_full_disk_for_a_text_only_report_stores_nothing(tiny_disk, daemon_factory):
+    daemon = daemon_factory(storage=tiny_disk / "data")
+    assert daemon.post("/api/v1/reports", json={"text": "erste"}).status_code == 201
+    before = daemon.counts()
+    filler = fill(tiny_disk, 0)
+    statuses = {daemon.post("/api/v1/reports", json={"text": "t" * 15_000 + str(i)}).status_code for i in range(3)}
+    assert statuses <= {500, 503, 507}, statuses
+    assert daemon.running and daemon.healthy()
+    assert daemon.counts() == before
+    os.unlink(filler)
+    assert daemon.post("/api/v1/reports", json={"text": "wieder Platz"}).status_code == 201
+    assert integrity(daemon) == "ok"
