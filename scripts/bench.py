@@ -87,6 +87,10 @@ class Daemon:
             "SEALBOX_STORAGE_PATH": os.path.join(self.tempdir, "data"),
             "SEALBOX_PUBLIC_LISTEN": "127.0.0.1:0",
             "SEALBOX_STAFF_LISTEN": "127.0.0.1:0",
+            # All benchmark clients share 127.0.0.1: lift the per-client code-attempt limit so
+            # that the inbox phases measure the work, not the limiter.
+            "SEALBOX_LIMITS_CODE_ATTEMPTS": "1000000",
+            "SEALBOX_LIMITS_CODE_ATTEMPTS_GLOBAL": "1000000",
         })
         self.env.update(extra_env)
         self.process: subprocess.Popen | None = None
@@ -320,6 +324,32 @@ class SubmitWorkload(Workload):
         return Outcome(response.status, float(retry_after) if retry_after else None)
 
 
+class InboxWorkload(Workload):
+    """POST /api/v1/inbox with the code of a case an earlier phase created: one Argon2id,
+    one lookup and the decryption of the thread."""
+    name = "inbox"
+
+    def request(self, conn, rng, ctx):
+        with ctx.lock:
+            case, code = rng.choice(ctx.codes)
+        conn.request("POST", "/api/v1/inbox", body=json.dumps({"code": code}).encode(), headers={
+            "Content-Type": "application/json", "Accept": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+        retry_after = response.getheader("Retry-After")
+        if response.status == 200 and json.loads(data).get("case") != case:
+            return Outcome(0, error="inbox answered another case")
+        return Outcome(response.status, float(retry_after) if retry_after else None)
+
+
+class MixedWorkload(Workload):
+    """Reporters opening their threads while others submit: every other request each."""
+    name = "mixed"
+
+    def request(self, conn, rng, ctx):
+        return (InboxWorkload() if rng.random() < 0.5 else SubmitWorkload()).request(conn, rng, ctx)
+
+
 # ---------------------------------------------------------------------------------------
 # Phases
 
@@ -532,7 +562,12 @@ def build_phases(clients: list[int], duration: float, max_requests: int) -> list
     """The load phases, in order. Issue 3 adds the reporter inbox here (opening a thread at
     idle with one client, then under concurrency alongside submissions)."""
     submit = SubmitWorkload()
-    return [Phase("submit", submit, n, duration, max_requests) for n in clients]
+    phases = [Phase("submit", submit, n, duration, max_requests) for n in clients]
+    # Opening a thread at idle: one client, one request at a time.
+    phases.append(Phase("inbox", InboxWorkload(), 1, min(duration, 10.0), 100))
+    # Under concurrency, alongside submissions.
+    phases.append(Phase("mixed", MixedWorkload(), max(clients), duration, max_requests))
+    return phases
 
 
 # ---------------------------------------------------------------------------------------
@@ -730,6 +765,9 @@ def main() -> int:
     return 1 if failures or crashed else 0
 
 
+TARGET_INBOX_MS = 100.0
+
+
 def summarise(report: dict, results: list[PhaseResult], kdf_rate: float) -> list[dict]:
     print()
     print("summary")
@@ -774,6 +812,11 @@ def summarise(report: dict, results: list[PhaseResult], kdf_rate: float) -> list
                "<= %.0f MB" % TARGET_PEAK_RSS_MB, peak <= TARGET_PEAK_RSS_MB)
     else:
         print("  (no phase with %d clients: peak RSS target not evaluated)" % TARGET_PEAK_CLIENTS)
+    idle_inbox = [r for r in results if r.name == "inbox" and r.clients == 1]
+    if idle_inbox and idle_inbox[0].latencies_ok:
+        median = ms(percentile(idle_inbox[0].latencies_ok, 50))
+        target("opening a thread at idle, median", "%.0f ms" % median, "<= %.0f ms" % TARGET_INBOX_MS,
+               median <= TARGET_INBOX_MS)
     other = sum(r.other for r in results)
     target("errors other than deliberate 503", str(other), "0", other == 0)
     disturbed = [r for r in results if r.others_cpu is not None and r.others_cpu > CONTENDED_PCT]

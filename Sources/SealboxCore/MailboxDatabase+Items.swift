@@ -45,8 +45,11 @@ public struct StoredItem: Sendable, Equatable {
     public let caseReference: String
     public let kind: String
     public let day: String
+    /// The sealed envelope; empty for a status change.
     public let envelope: [UInt8]
     public let attachments: [StoredAttachment]
+    /// The new status, for items of kind `status`.
+    public let status: String?
 }
 
 public struct StoredAttachment: Sendable, Equatable {
@@ -112,19 +115,21 @@ extension MailboxDatabase {
             }
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT id, case_ref, kind, day, envelope FROM items WHERE seq > ? ORDER BY seq LIMIT ?",
+                sql: "SELECT id, case_ref, kind, day, envelope, status FROM items WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [afterSeq, limit])
-            return try rows.map { row in
-                let id: String = row["id"]
-                let attachments = try Row.fetchAll(
-                    db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
-                ).map { StoredAttachment(id: $0["id"], size: $0["size"]) }
-                let envelope: Data = row["envelope"]
-                return StoredItem(
-                    id: id, caseReference: row["case_ref"], kind: row["kind"], day: row["day"],
-                    envelope: Array(envelope), attachments: attachments)
-            }
+            return try rows.map { try Self.storedItem(db, $0) }
         }
+    }
+
+    static func storedItem(_ db: Database, _ row: Row) throws -> StoredItem {
+        let id: String = row["id"]
+        let attachments = try Row.fetchAll(
+            db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
+        ).map { StoredAttachment(id: $0["id"], size: $0["size"]) }
+        let envelope: Data = row["envelope"]
+        return StoredItem(
+            id: id, caseReference: row["case_ref"], kind: row["kind"], day: row["day"],
+            envelope: Array(envelope), attachments: attachments, status: row["status"])
     }
 
     /// A sealed attachment blob, or nil when there is none with this id.

@@ -70,6 +70,18 @@ public final class MailboxDatabase: Sendable {
                 CREATE INDEX attachments_item ON attachments(item_id);
                 """)
         }
+        migrator.registerMigration("v2-status-items-audit") { db in
+            try db.execute(sql: """
+                ALTER TABLE items ADD COLUMN status TEXT;
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    day TEXT NOT NULL,
+                    staff_key TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    case_ref TEXT NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -34,6 +34,13 @@ struct PageFactory: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// A page for this request's language, with Content-Language set.
+    func html(_ body: String, status: HTTPResponse.Status = .ok, context ctx: PageContext) -> Response {
+        var response = html(body, status: status)
+        response.headers[.contentLanguage] = ctx.localiser.language.tag
+        return response
+    }
+
     /// The answer to a failure: JSON under `/api/`, a localised page elsewhere.
     func errorResponse(_ error: PublicError, for request: Request) -> Response {
         let ctx = context(for: request)
@@ -46,9 +53,10 @@ struct PageFactory: Sendable {
         } else {
             response = html(Pages.error(ctx, status: Int(error.status.code)), status: error.status)
         }
-        if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
-        if error.status == .contentTooLarge { response.headers[.connection] = "close" }
         response.headers[.contentLanguage] = ctx.localiser.language.tag
+        if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
+        if let allow = error.allow { response.headers[.allow] = allow }
+        if error.status == .contentTooLarge { response.headers[.connection] = "close" }
         return response
     }
 

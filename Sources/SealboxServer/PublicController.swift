@@ -13,15 +13,23 @@ struct PublicController: Sendable {
     let pages: PageFactory
     let logger: Logger
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in pages.html(Pages.landing(pages.context(for: request))) }
+    func addRoutes(to router: Router<SealboxRequestContext>) {
+        router.get("/") { request, _ in
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.landing(ctx), context: ctx)
+        }
         router.get("/report") { request, _ in
-            pages.html(Pages.reportForm(pages.context(for: request), state: ReportFormState(), limits: pages.formLimits))
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.reportForm(ctx, state: ReportFormState(), limits: pages.formLimits), context: ctx)
         }
         router.post("/report") { request, _ in try await submitForm(request) }
         router.post("/receipt") { request, _ in try await receipt(request) }
         router.post("/api/v1/reports") { request, _ in try await submitAPI(request) }
         router.get("/healthz") { _, _ in Self.plain("ok\n") }
+        for (path, allowed) in [("/", [HTTPRequest.Method.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
+                                ("/api/v1/reports", [.post]), ("/healthz", [.get])] {
+            router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
+        }
         router.get("/static/sealbox.css") { _, _ in
             var response = Self.plain(Stylesheet.css, type: "text/css; charset=utf-8")
             response.headers[.cacheControl] = "public, max-age=3600"
@@ -82,7 +90,7 @@ struct PublicController: Sendable {
             let page = Pages.confirmation(ctx, receipt: Receipt(
                 caseReference: receipt.caseReference.text, groupedCode: receipt.code.grouped,
                 receivedDay: receipt.day.text))
-            return pages.html(page)
+            return pages.html(page, context: ctx)
         case .failure(let error):
             var state = ReportFormState()
             state.text = draft.text
@@ -92,7 +100,7 @@ struct PublicController: Sendable {
             state.whereText = draft.whereText ?? ""
             state.contact = draft.contact ?? ""
             state.errors = error.issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
-            return pages.html(Pages.reportForm(ctx, state: state, limits: pages.formLimits), status: error.status)
+            return pages.html(Pages.reportForm(ctx, state: state, limits: pages.formLimits), status: error.status, context: ctx)
         }
     }
 
@@ -109,7 +117,7 @@ struct PublicController: Sendable {
         let ctx = pages.context(for: request)
         let kept = Receipt(caseReference: reference.text, groupedCode: code.grouped, receivedDay: day.text)
         if values[ReceiptForm.view] == ReceiptForm.viewPage {
-            return pages.html(Pages.confirmation(ctx, receipt: kept))
+            return pages.html(Pages.confirmation(ctx, receipt: kept), context: ctx)
         }
         var response = Self.plain(Pages.receiptText(ctx, receipt: kept))
         response.headers[.contentDisposition] = "attachment; filename=\"\(Pages.receiptFileName(kept))\""

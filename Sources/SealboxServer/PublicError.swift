@@ -13,12 +13,15 @@ public struct PublicError: Error, Sendable, Equatable {
     public var issues: [ValidationIssue] = []
     /// Seconds for a Retry-After header.
     public var retryAfter: Int?
+    /// Methods for an Allow header (405).
+    public var allow: String?
 
-    public init(_ status: HTTPResponse.Status, _ messageKey: String, issues: [ValidationIssue] = [], retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, _ messageKey: String, issues: [ValidationIssue] = [], retryAfter: Int? = nil, allow: String? = nil) {
         self.status = status
         self.messageKey = messageKey
         self.issues = issues
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     /// The machine code of the JSON API: the key without its `error.` prefix.

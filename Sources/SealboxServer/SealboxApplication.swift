@@ -17,8 +17,8 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
 public struct SealboxDaemon {
     public let database: MailboxDatabase
     public let intake: Intake
-    public let publicRouter: Router<BasicRequestContext>
-    public let staffRouter: Router<BasicRequestContext>
+    public let publicRouter: Router<SealboxRequestContext>
+    public let staffRouter: Router<SealboxRequestContext>
     let configuration: ServerConfiguration
     let logger: Logger
 
@@ -52,9 +52,9 @@ public struct SealboxDaemon {
         let pages = PageFactory(
             officeName: configuration.officeName, officeContact: configuration.officeContact,
             publicAddress: configuration.publicAddress,
-            limits: configuration.limits, inboxAvailable: false)
+            limits: configuration.limits, inboxAvailable: true)
 
-        let publicRouter = Router(context: BasicRequestContext.self)
+        let publicRouter = Router(context: SealboxRequestContext.self)
         publicRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
         PublicController(
             intake: intake,
@@ -63,12 +63,12 @@ public struct SealboxDaemon {
         ).addRoutes(to: publicRouter)
         self.publicRouter = publicRouter
 
-        let staffRouter = Router(context: BasicRequestContext.self)
+        let staffRouter = Router(context: SealboxRequestContext.self)
         staffRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
         staffRouter.add(middleware: StaffAuthenticator(
             keys: Set(configuration.staffKeys), nonces: NonceCache(window: 300),
             bodyLimit: configuration.limits.multipartBody, logger: logger))
-        StaffController(database: database, pages: pages).addRoutes(to: staffRouter)
+        StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
         self.staffRouter = staffRouter
     }
 

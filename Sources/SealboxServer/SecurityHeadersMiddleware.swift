@@ -23,6 +23,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = pages.errorResponse(error, for: request)
         } catch let error as HTTPError {
             response = pages.errorResponse(Self.publicError(for: error.status), for: request)
+        } catch where String(reflecting: type(of: error)).hasPrefix("NIO") {
+            // The client broke off its request (a truncated upload, a closed connection).
+            logger.debug("request aborted by the client")
+            response = pages.errorResponse(.malformedBody, for: request)
         } catch {
             logger.error("request failed", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             response = pages.errorResponse(.internalError, for: request)

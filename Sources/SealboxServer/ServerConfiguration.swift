@@ -61,6 +61,11 @@ public struct ServerConfiguration: Sendable {
     public var officeContact = ""
     /// The address reporters come back to, printed on the receipt (e.g. https://melden.example.org/).
     public var publicAddress = ""
+    /// Reporters reach the daemon over HTTPS (through a proxy): visit cookies get `Secure`.
+    public var https = false
+    /// Code attempts per client per 10 minutes, and for all clients together per minute.
+    public var codeAttempts = 10
+    public var codeAttemptsGlobal = 300
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -129,6 +134,9 @@ public struct ServerConfiguration: Sendable {
         config.officeName = reader.string(forKey: "office.name") ?? config.officeName
         config.officeContact = reader.string(forKey: "office.contact") ?? config.officeContact
         config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
+        config.https = reader.bool(forKey: "public.https") ?? config.https
+        config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
+        config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
         return config
     }
 

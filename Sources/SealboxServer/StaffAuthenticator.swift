@@ -29,7 +29,8 @@ final class NonceCache: Sendable {
     }
 }
 
-struct StaffAuthenticator<Context: RequestContext>: RouterMiddleware {
+struct StaffAuthenticator: RouterMiddleware {
+    typealias Context = SealboxRequestContext
     let keys: Set<SigningPublicKey>
     let nonces: NonceCache
     let bodyLimit: Int
@@ -40,15 +41,18 @@ struct StaffAuthenticator<Context: RequestContext>: RouterMiddleware {
         if request.uri.path == "/healthz" { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(limit: bodyLimit)
-        guard verify(request, body: body) else {
+        guard let key = verify(request, body: body) else {
             logger.notice("staff request refused")
             throw PublicError.unauthorized
         }
         request.body = RequestBody(buffer: ByteBuffer(bytes: body))
+        var context = context
+        context.staffKeyID = key.keyID.hex
         return try await next(request, context)
     }
 
-    func verify(_ request: Request, body: [UInt8]) -> Bool {
+    /// The signing key when the request's signature is valid, fresh and not replayed.
+    func verify(_ request: Request, body: [UInt8]) -> SigningPublicKey? {
         let h = request.headers
         guard let keyText = h[HTTPField.Name("Sealbox-Key")!],
               let timestampText = h[HTTPField.Name("Sealbox-Timestamp")!], let timestamp = Int64(timestampText),
@@ -56,13 +60,13 @@ struct StaffAuthenticator<Context: RequestContext>: RouterMiddleware {
               let signatureText = h[HTTPField.Name("Sealbox-Signature")!],
               let signature = Base64URL.decode(signatureText), signature.count == 64,
               let key = try? SigningPublicKey(text: keyText), keys.contains(key)
-        else { return false }
+        else { return nil }
         let now = clock()
-        guard abs(now - timestamp) <= nonces.window else { return false }
+        guard abs(now - timestamp) <= nonces.window else { return nil }
         let message = RequestSignature.message(
             method: request.method.rawValue, pathAndQuery: request.head.path ?? "/", timestamp: timestamp,
             nonce: nonce, bodySHA256Hex: Hex.encode(Hash.sha256(body)), keyText: keyText)
-        guard key.isValidSignature(signature, for: message) else { return false }
-        return nonces.insert(nonce, now: now)
+        guard key.isValidSignature(signature, for: message), nonces.insert(nonce, now: now) else { return nil }
+        return key
     }
 }

@@ -5,14 +5,17 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SealboxCore
+import SealboxCrypto
 
 struct StaffController: Sendable {
     let database: MailboxDatabase
     let pages: PageFactory
+    let teamKey: BoxPublicKey
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/healthz") { _, _ in PublicController.plain("ok\n") }
         router.get("/api/v1/staff/items") { request, _ in try await items(request) }
+        addCaseRoutes(to: router)
         router.get("/api/v1/staff/attachments/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
             guard id.count == 32, id.allSatisfy(\.isHexDigit), let blob = try await database.blob(id: id) else {
@@ -30,8 +33,21 @@ struct StaffController: Sendable {
             let `case`: String
             let kind: String
             let day: String
-            let envelope: String
+            let envelope: String?
+            let status: String?
             let attachments: [Attachment]
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(id, forKey: .id)
+                try c.encode(`case`, forKey: .case)
+                try c.encode(kind, forKey: .kind)
+                try c.encode(day, forKey: .day)
+                try c.encode(envelope, forKey: .envelope)
+                try c.encodeIfPresent(status, forKey: .status)
+                try c.encode(attachments, forKey: .attachments)
+            }
+            enum CodingKeys: String, CodingKey { case id, `case`, kind, day, envelope, status, attachments }
         }
         struct Attachment: Encodable {
             let id: String
@@ -58,7 +74,8 @@ struct StaffController: Sendable {
         let page = ItemPage(
             items: stored.map { item in
                 .init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day,
-                      envelope: Data(item.envelope).base64EncodedString(),
+                      envelope: item.status == nil ? Data(item.envelope).base64EncodedString() : nil,
+                      status: item.status,
                       attachments: item.attachments.map { .init(id: $0.id, size: $0.size) })
             },
             next: stored.last?.id ?? after)

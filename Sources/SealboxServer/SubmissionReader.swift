@@ -12,6 +12,7 @@ import SealboxCrypto
 struct ParsedSubmission {
     var draft = ReportDraft()
     var attachments: [SealedAttachment] = []
+    var fields = FormFields()
 
     /// Removes the staging files (after the commit, or on failure).
     func discard() {
@@ -29,12 +30,12 @@ struct SubmissionReader: Sendable {
         guard let media = MediaType(request.headers[.contentType]) else { throw PublicError.unsupportedMediaType }
         switch media.type {
         case "application/json" where allowJSON:
-            return ParsedSubmission(draft: try decodeJSON(try await request.collectBody(limit: limits.jsonBody)))
+            return try decodeJSON(try await request.collectBody(limit: limits.jsonBody))
         case "application/x-www-form-urlencoded":
             let pairs = try URLEncodedForm.parse(try await request.collectBody(limit: limits.formFieldsBytes))
             var fields = FormFields()
             for (name, value) in pairs { fields.add(name, value) }
-            return ParsedSubmission(draft: fields.draft)
+            return ParsedSubmission(draft: fields.draft, fields: fields)
         case "multipart/form-data":
             guard let boundary = media.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
                 throw PublicError.malformedBody
@@ -45,7 +46,7 @@ struct SubmissionReader: Sendable {
         }
     }
 
-    func decodeJSON(_ bytes: [UInt8]) throws -> ReportDraft {
+    func decodeJSON(_ bytes: [UInt8]) throws -> ParsedSubmission {
         _ = try utf8(bytes)
         struct Body: Decodable {
             let text: String?
@@ -54,11 +55,15 @@ struct SubmissionReader: Sendable {
             let when: String?
             let `where`: String?
             let contact: String?
+            let code: String?
         }
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
-        return ReportDraft(
+        var fields = FormFields()
+        fields.code = body.code ?? ""
+        let draft = ReportDraft(
             text: body.text ?? "", grounds: body.grounds ?? [], area: body.area, when: body.when,
             where: body.where, contact: body.contact)
+        return ParsedSubmission(draft: draft, fields: fields)
     }
 
     func readMultipart(_ request: Request, boundary: String) async throws -> ParsedSubmission {
@@ -81,7 +86,7 @@ struct SubmissionReader: Sendable {
             collector.discardAll()
             throw error
         }
-        return ParsedSubmission(draft: collector.fields.draft, attachments: collector.attachments)
+        return ParsedSubmission(draft: collector.fields.draft, attachments: collector.attachments, fields: collector.fields)
     }
 }
 
@@ -89,6 +94,8 @@ struct SubmissionReader: Sendable {
 struct FormFields {
     var text = "", when = "", whereText = "", contact = "", area = ""
     var grounds: [String] = []
+    /// The reporter's code (inbox API follow-ups) and the visit's form token (inbox pages).
+    var code = "", visit = ""
 
     mutating func add(_ name: String, _ value: String) {
         switch name {
@@ -98,6 +105,8 @@ struct FormFields {
         case "when": when = value
         case "where": whereText = value
         case "contact": contact = value
+        case "code": code = value
+        case "visit": visit = value
         default: break
         }
     }

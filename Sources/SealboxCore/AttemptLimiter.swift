@@ -1,0 +1,64 @@
+// Limits attempts to open a case with a code without storing who made them: a client is
+// counted under a keyed hash of its address, the key lives only in memory and is
+// replaced with every 10-minute window (which also forgets every count). A global
+// budget per minute caps the work all clients together can cause.
+import Foundation
+import SealboxCrypto
+import Synchronization
+
+/// The answer of the limiter.
+public enum AttemptDecision: Equatable, Sendable {
+    case allowed
+    /// Over a limit; try again after this many seconds.
+    case limited(retryAfter: Int)
+}
+
+public final class AttemptLimiter: Sendable {
+    struct State {
+        var key: SecureBytes
+        var windowStart: Int64
+        var perClient: [[UInt8]: Int] = [:]
+        var globalMinute: Int64
+        var globalCount = 0
+    }
+
+    public let perClientLimit: Int
+    public let globalLimit: Int
+    public static let window: Int64 = 600
+    private let state: Mutex<State>
+    private let clock: @Sendable () -> Int64
+
+    public init(perClient: Int, globalPerMinute: Int, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        perClientLimit = perClient
+        globalLimit = globalPerMinute
+        self.clock = clock
+        let now = clock()
+        state = Mutex(State(key: .random(count: 32), windowStart: now - now % Self.window, globalMinute: now / 60))
+    }
+
+    /// Counts one attempt by the client at `address` (nil when unknown) and says whether it may proceed.
+    public func attempt(from address: String?) -> AttemptDecision {
+        let now = clock()
+        return state.withLock { s in
+            let windowStart = now - now % Self.window
+            if windowStart != s.windowStart {
+                s = State(key: .random(count: 32), windowStart: windowStart, globalMinute: now / 60)
+            }
+            if now / 60 != s.globalMinute {
+                s.globalMinute = now / 60
+                s.globalCount = 0
+            }
+            guard s.globalCount < globalLimit else {
+                return .limited(retryAfter: Int(60 - now % 60))
+            }
+            let tag = Hash.generic(16, Array((address ?? "unknown").utf8), key: s.key)
+            let used = s.perClient[tag, default: 0]
+            guard used < perClientLimit else {
+                return .limited(retryAfter: Int(s.windowStart + Self.window - now))
+            }
+            s.perClient[tag] = used + 1
+            s.globalCount += 1
+            return .allowed
+        }
+    }
+}

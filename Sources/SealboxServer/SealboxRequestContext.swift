@@ -1,0 +1,30 @@
+// The per-request context. It holds the client's address only for the rate limiter's
+// keyed hash, in memory, for the length of the request; it is never logged or stored.
+import Hummingbird
+import NIOCore
+
+public struct SealboxRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, for `AttemptLimiter` only.
+    public let clientAddress: String?
+    /// The key id of the staff key that signed this request (staff listener only).
+    public var staffKeyID: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
+    }
+}
+
+extension Router where Context == SealboxRequestContext {
+    /// Answers 405 with an Allow header for the methods a path does not take.
+    func refuseOtherMethods(_ path: RouterPath, allowed: [HTTPRequest.Method]) {
+        let others: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch].filter { !allowed.contains($0) }
+        for method in others {
+            on(path, method: method) { _, _ -> Response in
+                throw PublicError(.methodNotAllowed, "error.method_not_allowed",
+                                  allow: allowed.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+    }
+}
