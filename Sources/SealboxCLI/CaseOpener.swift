@@ -16,17 +16,20 @@ enum OpenedItem {
     case tampered(StoredSealedItem)
     /// Sealed in a format version this sealbox does not read.
     case unsupported(StoredSealedItem)
+    /// A status change: nothing sealed to open.
+    case statusChange(StoredSealedItem)
 
     var item: StoredSealedItem {
         switch self {
-        case .opened(let item, _), .otherKey(let item, _), .tampered(let item), .unsupported(let item): item
+        case .opened(let item, _), .otherKey(let item, _), .tampered(let item), .unsupported(let item),
+             .statusChange(let item): item
         }
     }
 
     /// The message for an item that did not open, else nil.
     func problem(case reference: CaseReference) -> String? {
         switch self {
-        case .opened: nil
+        case .opened, .statusChange: nil
         case .otherKey(let item, let ids):
             "item \(item.id) of case \(reference.text) was sealed to a different team key "
                 + "(key id \(ids.map(\.hex).joined(separator: ", "))); use that key file"
@@ -41,6 +44,7 @@ enum OpenedItem {
 enum CaseOpener {
     /// Opens `item`, filed under `reference`, with `key`.
     static func open(_ item: StoredSealedItem, filedUnder reference: CaseReference, with key: BoxSecretKey) -> OpenedItem {
+        if item.isStatusChange { return .statusChange(item) }
         let opened: (kind: EnvelopeKind, plaintext: [UInt8])
         do throws(CryptoError) {
             opened = try Envelope.open(item.envelope, with: key)
@@ -62,7 +66,7 @@ enum CaseOpener {
     /// when some item is sealed to `key` (or cannot be parsed).
     static func foreignKeyIDs(of items: [StoredSealedItem], key: BoxPublicKey) -> [KeyID]? {
         var ids: [KeyID] = []
-        for item in items {
+        for item in items where !item.isStatusChange {
             guard let recipients = try? Envelope.recipients(of: item.envelope).keyIDs else { return nil }
             if recipients.contains(key.keyID) { return nil }
             for id in recipients where !ids.contains(id) { ids.append(id) }

@@ -21,13 +21,18 @@ struct ShownItem {
 enum CaseView {
     // MARK: Text
 
-    static func text(reference: CaseReference, items: [ShownItem]) -> String {
-        var out = "Case \(reference.text) · \(Terminal.count(items.count, "item"))\n"
+    static func text(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem]) -> String {
+        let messages = items.filter { !$0.outcome.item.isStatusChange }.count
+        var out = "Case \(reference.text)"
+        if let status { out += " · \(status.rawValue)" }
+        out += " · \(Terminal.count(messages, "message"))\n"
         for shown in items {
             out += "\n"
             switch shown.outcome {
             case .opened(_, let content):
                 out += body(content, attachments: shown.attachments)
+            case .statusChange(let item):
+                out += "Status set to \(Terminal.displaySafe(item.status ?? "?")) by the team, \(item.day)\n"
             case .otherKey(let item, _), .tampered(let item), .unsupported(let item):
                 let heading = "\(kindTitle(item.kind)), \(item.day) (item \(item.id))"
                 out += heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
@@ -85,7 +90,17 @@ enum CaseView {
 
     struct JSONCase: Encodable {
         let `case`: String
+        let status: String?
         let items: [JSONItem]
+
+        enum CodingKeys: String, CodingKey { case `case`, status, items }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(self.case, forKey: .case)
+            try c.encode(status, forKey: .status)
+            try c.encode(items, forKey: .items)
+        }
     }
 
     struct JSONItem: Encodable {
@@ -93,6 +108,8 @@ enum CaseView {
         let kind: String
         let day: String
         let status: String
+        var author: String?
+        var caseStatus: String?
         var error: String?
         var text: String?
         var grounds: [String]?
@@ -104,8 +121,9 @@ enum CaseView {
         var attachments: [JSONAttachment]?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, day, status, error, text, grounds, area, when, `where`, contact, attachments
+            case id, kind, day, status, author, error, text, grounds, area, when, `where`, contact, attachments
             case reporterKey = "reporter_key"
+            case caseStatus = "case_status"
         }
     }
 
@@ -123,16 +141,36 @@ enum CaseView {
         }
     }
 
-    static func json(reference: CaseReference, items: [ShownItem]) -> String {
-        let value = JSONCase(case: reference.text, items: items.map { jsonItem($0, reference: reference) })
+    /// Who wrote an item of `kind`: the reporter (report, follow-up) or the team (reply, status change).
+    static func author(_ kind: String) -> String? {
+        switch kind {
+        case "report", "follow-up": "reporter"
+        case "reply", "status": "team"
+        default: nil
+        }
+    }
+
+    static func json(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem]) -> String {
+        let value = JSONCase(case: reference.text, status: status?.rawValue,
+                             items: items.map { jsonItem($0, reference: reference) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }
 
     private static func jsonItem(_ shown: ShownItem, reference: CaseReference) -> JSONItem {
+        var result = jsonItemWithoutAuthor(shown, reference: reference)
+        result.author = author(result.kind)
+        return result
+    }
+
+    private static func jsonItemWithoutAuthor(_ shown: ShownItem, reference: CaseReference) -> JSONItem {
         let item = shown.outcome.item
         switch shown.outcome {
+        case .statusChange:
+            var result = JSONItem(id: item.id, kind: item.kind, day: item.day, status: "ok")
+            result.caseStatus = item.status
+            return result
         case .opened(_, let content):
             var result = JSONItem(id: item.id, kind: content.type, day: content.day, status: "ok")
             result.text = content.text

@@ -45,11 +45,20 @@ enum KeyFiles {
     }
 
     /// Opens the staff key file at `url`, asking for or reading its passphrase.
-    static func openStaffKey(at url: URL, settings: Settings, passphraseFlag: String?) throws(CLIError) -> SigningSecretKey {
+    /// A staff key passphrase file (--staff-passphrase-file, SEALBOX_STAFF_PASSPHRASE_FILE,
+    /// "staff_passphrase_file") is preferred to the passphrase file, for commands that
+    /// open both keys.
+    static func openStaffKey(at url: URL, settings: Settings, passphraseFlag: String?,
+                             staffPassphraseFlag: String? = nil) throws(CLIError) -> SigningSecretKey {
         let bytes = try readFile(url, what: "staff key file")
         try checkType(bytes, at: url, expected: .staff)
-        let passphrase = try Passphrase.obtain(settings: settings, flag: passphraseFlag,
+        let passphrase: SecureBytes
+        if let file = settings.path(.staffPassphraseFile, flag: staffPassphraseFlag) {
+            passphrase = try Passphrase.read(file: file)
+        } else {
+            passphrase = try Passphrase.obtain(settings: settings, flag: passphraseFlag,
                                                prompt: "Passphrase for the staff key \(url.path): ")
+        }
         do {
             return try KeyFile.openStaffKey(bytes, passphrase: passphrase)
         } catch {

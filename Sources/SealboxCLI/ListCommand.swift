@@ -10,101 +10,171 @@ import SealboxCrypto
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the cases in the local store, newest first.",
+        abstract: "List the cases in the local store, newest first, with status and deadlines.",
         discussion: """
-            Shows each case's reference, the day it was received, and how many items \
-            (report and follow-ups) and attachments it has. Nothing is decrypted. Run \
-            `sealbox sync` first to fetch new reports.
+            Shows each case's reference, status, the day it was received, the day of its \
+            last activity, its deadlines, and how many messages (report, follow-ups, \
+            replies) and attachments it has. Nothing is decrypted. Run `sealbox sync` first \
+            to fetch new reports and the current status of every case.
+
+            STATUS is the server's, as of the last `sealbox sync` (or your last `reply` / \
+            `status`); for a server without a case list it is read from the status changes \
+            synced (the latest wins; a case with a reply is at least acknowledged).
+
+            DEADLINES (HinSchG §17): the acknowledgement is due 7 days after the day \
+            received, as long as the case is "received"; the feedback is due 3 months after \
+            the day received (the same day of the month, or the month's last day), until the \
+            case is closed. A deadline is marked "due soon" from 7 days before its day and \
+            "overdue" from the day after. --due shows only the cases with a deadline that is \
+            overdue or due soon, nearest deadline first.
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var teamKey: TeamKeyOptions
 
+    @Flag(name: .customLong("due"), help: "Only the cases with a deadline overdue or due within 7 days, nearest first.")
+    var due = false
+
     @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
     var json = false
+
+    @Option(name: .customLong("today"), help: ArgumentHelp("Compute deadlines as on this day (YYYY-MM-DD).",
+                                                           visibility: .hidden))
+    var today: String?
 
     struct Row {
         let summary: CaseSummary
         let otherKey: Bool
+        let deadlines: Deadlines
     }
 
     func run() throws {
         let settings = try Settings.current()
         let directory = settings.storeDirectory(flag: store.store)
+        let day: Day
+        if let today {
+            guard let parsed = Day(today) else {
+                throw CLIError("\"\(Terminal.displaySafe(today))\" is not a day", hint: "write it as YYYY-MM-DD", status: .usage)
+            }
+            day = parsed
+        } else {
+            day = Day.today()
+        }
         var rows: [Row] = []
         if let local = try LocalStore.open(directory, create: false) {
             let key = settings.path(.teamKey, flag: teamKey.teamKey).flatMap { try? KeyFiles.teamPublicKey(at: $0) }
             do {
                 rows = try local.cases().map { summary in
-                    guard let key else { return Row(summary: summary, otherKey: false) }
-                    let items = try local.items(case: summary.reference)
-                    return Row(summary: summary, otherKey: CaseOpener.foreignKeyIDs(of: items, key: key) != nil)
+                    var otherKey = false
+                    if let key {
+                        let items = try local.items(case: summary.reference)
+                        otherKey = CaseOpener.foreignKeyIDs(of: items, key: key) != nil
+                    }
+                    return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day))
                 }
             } catch {
                 throw CLIError("cannot read the local store \(directory.path)")
             }
         }
+        let total = rows.count
+        if due { rows = Self.needingAction(rows) }
         if json {
             print(Self.json(rows))
         } else if rows.isEmpty {
-            print("No cases in the local store yet.")
-            Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
+            if due && total > 0 {
+                print("No case needs action: no deadline is overdue or due within 7 days.")
+            } else {
+                print("No cases in the local store yet.")
+                Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
+            }
         } else {
             print(Self.table(rows), terminator: "")
         }
     }
 
+    static func deadlines(_ summary: CaseSummary, today: Day) -> Deadlines {
+        Deadlines(received: Day(summary.received) ?? today, status: summary.status, today: today)
+    }
+
+    /// The rows with a deadline overdue or due soon, nearest deadline first.
+    static func needingAction(_ rows: [Row]) -> [Row] {
+        rows.filter(\.deadlines.needsAction).sorted { a, b in
+            let x = a.deadlines.next?.due.text ?? ""
+            let y = b.deadlines.next?.due.text ?? ""
+            return x != y ? x < y : a.summary.reference < b.summary.reference
+        }
+    }
+
+    static func cell(_ deadline: Deadline?) -> String {
+        guard let deadline else { return "-" }
+        switch deadline.state {
+        case .overdue: return "\(deadline.due.text) (overdue)"
+        case .dueSoon: return "\(deadline.due.text) (due soon)"
+        case .pending: return deadline.due.text
+        }
+    }
+
     static func table(_ rows: [Row]) -> String {
-        let header = ["CASE", "RECEIVED", "LAST ACTIVITY", "ITEMS", "ATTACHMENTS", ""]
-        var lines = [header]
+        var lines = [["CASE", "STATUS", "RECEIVED", "LAST ACTIVITY", "ACKNOWLEDGE BY", "FEEDBACK BY", "ITEMS",
+                      "ATTACHMENTS", ""]]
         for row in rows {
             let s = row.summary
             var attachments = "\(s.attachments)"
             if s.missingAttachments > 0 { attachments += " (\(s.missingAttachments) not fetched)" }
-            let note = row.otherKey ? "sealed to another team key" : ""
-            lines.append([s.reference, s.received, s.lastActivity, "\(s.items)", attachments, note])
+            var notes: [String] = []
+            if row.otherKey { notes.append("sealed to another team key") }
+            if s.onServer == false { notes.append("deleted on the server") }
+            lines.append([s.reference, s.status.rawValue, s.received, s.lastActivity, cell(row.deadlines.acknowledgement),
+                          cell(row.deadlines.feedback), "\(s.items)", attachments, notes.joined(separator: "; ")])
         }
-        let widths = (0..<header.count).map { column in lines.map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for line in lines {
-            var text = ""
-            for (column, cell) in line.enumerated() {
-                let numeric = column == 3
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                text += numeric ? padding + cell : cell + padding
-                if column < line.count - 1 { text += "   " }
-            }
-            while text.hasSuffix(" ") { text.removeLast() }
-            out += text + "\n"
-        }
-        return out
+        return TextTable.render(lines, rightAligned: [6])
     }
 
     struct JSONCase: Encodable {
-        let `case`: String
-        let received: String
-        let lastActivity: String
-        let items: Int
-        let attachments: Int
-        let attachmentsNotFetched: Int
-        let otherTeamKey: Bool
+        let row: Row
 
         enum CodingKeys: String, CodingKey {
-            case `case`, received, items, attachments
+            case `case`, status, received, acknowledged, items, attachments
             case lastActivity = "last_activity"
             case attachmentsNotFetched = "attachments_not_fetched"
             case otherTeamKey = "other_team_key"
+            case onServer = "on_server"
+            case acknowledgementDue = "acknowledgement_due"
+            case acknowledgementOverdue = "acknowledgement_overdue"
+            case acknowledgementDueSoon = "acknowledgement_due_soon"
+            case feedbackDue = "feedback_due"
+            case feedbackOverdue = "feedback_overdue"
+            case feedbackDueSoon = "feedback_due_soon"
+            case needsAction = "needs_action"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            let s = row.summary
+            let d = row.deadlines
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(s.reference, forKey: .case)
+            try c.encode(s.status.rawValue, forKey: .status)
+            try c.encode(s.received, forKey: .received)
+            try c.encode(s.acknowledged, forKey: .acknowledged)
+            try c.encode(s.lastActivity, forKey: .lastActivity)
+            try c.encode(s.items, forKey: .items)
+            try c.encode(s.attachments, forKey: .attachments)
+            try c.encode(s.missingAttachments, forKey: .attachmentsNotFetched)
+            try c.encode(row.otherKey, forKey: .otherTeamKey)
+            try c.encode(s.onServer, forKey: .onServer)
+            try c.encode(d.acknowledgement?.due.text, forKey: .acknowledgementDue)
+            try c.encode(d.acknowledgement?.state == .overdue, forKey: .acknowledgementOverdue)
+            try c.encode(d.acknowledgement?.state == .dueSoon, forKey: .acknowledgementDueSoon)
+            try c.encode(d.feedback?.due.text, forKey: .feedbackDue)
+            try c.encode(d.feedback?.state == .overdue, forKey: .feedbackOverdue)
+            try c.encode(d.feedback?.state == .dueSoon, forKey: .feedbackDueSoon)
+            try c.encode(d.needsAction, forKey: .needsAction)
         }
     }
 
     static func json(_ rows: [Row]) -> String {
-        let cases = rows.map { row in
-            JSONCase(case: row.summary.reference, received: row.summary.received, lastActivity: row.summary.lastActivity,
-                     items: row.summary.items, attachments: row.summary.attachments,
-                     attachmentsNotFetched: row.summary.missingAttachments, otherTeamKey: row.otherKey)
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(["cases": cases])) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(["cases": rows.map(JSONCase.init)])) ?? Data(), as: UTF8.self)
     }
 }

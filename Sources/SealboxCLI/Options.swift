@@ -35,3 +35,10 @@ struct PassphraseOptions: ParsableArguments {
         valueName: "file"))
     var passphraseFile: String?
 }
+
+struct StaffPassphraseOptions: ParsableArguments {
+    @Option(name: .customLong("staff-passphrase-file"), help: ArgumentHelp(
+        "Read the staff key file's passphrase from this file, when it differs from the team key's (default: $SEALBOX_STAFF_PASSPHRASE_FILE or \"staff_passphrase_file\" in the settings file; else the passphrase file).",
+        valueName: "file"))
+    var staffPassphraseFile: String?
+}

@@ -11,17 +11,24 @@ import Glibc
 import Darwin
 #endif
 
-/// `sealbox`: fetch, list and read the reports of a Sealbox mailbox.
+/// `sealbox`: fetch, list, read and answer the reports of a Sealbox mailbox.
 public struct SealboxCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sealbox",
-        abstract: "Read the reports of a Sealbox mailbox on your own computer.",
+        abstract: "Read and answer the reports of a Sealbox mailbox on your own computer.",
         discussion: """
             Reports stay sealed on the server and in the local store. Only `sealbox show` \
-            opens them, with the team key file and its passphrase, and prints them here.
+            and `sealbox reply` open them, with the team key file and its passphrase.
 
-            Usual steps: `sealbox sync` fetches new reports, `sealbox list` shows the cases, \
-            `sealbox show CASE` reads one.
+            Usual steps: `sealbox sync` fetches new reports and the status of every case, \
+            `sealbox list` (or `list --due`) shows the cases and their deadlines, `sealbox \
+            show CASE` reads one, `sealbox reply CASE` answers the reporter, `sealbox status \
+            CASE in-progress` tells them where the case stands, `sealbox delete CASE` \
+            removes it for good, and `sealbox audit` shows what staff did.
+
+            Every command can run without a terminal: give passphrases with \
+            --passphrase-file, replies with --file FILE or - (standard input), confirm a \
+            deletion with --yes, and read results with --json.
 
             SETTINGS
               Each setting comes from a flag, else an environment variable, else the \
@@ -31,19 +38,21 @@ public struct SealboxCommand: AsyncParsableCommand {
                  "team_key": "~/sealbox/team.key"}
               Keys and variables: server (SEALBOX_SERVER), staff_key (SEALBOX_STAFF_KEY), \
             team_key (SEALBOX_TEAM_KEY), store (SEALBOX_STORE), passphrase_file \
-            (SEALBOX_PASSPHRASE_FILE).
+            (SEALBOX_PASSPHRASE_FILE), staff_passphrase_file (SEALBOX_STAFF_PASSPHRASE_FILE, \
+            when the staff key has another passphrase than the team key).
 
             EXIT CODES
               0  success
-              1  error (missing setting, unknown case, file problem)
+              1  error (missing setting, unknown case, file problem, empty reply, deletion
+                 not confirmed)
               2  wrong command line
               3  wrong passphrase, other team key, or altered or damaged data
-              4  server unreachable, staff key refused, or server failure
+              4  server unreachable, staff key refused, request refused, or server failure
             """,
         version: "1",
         subcommands: [
-            SyncCommand.self, ListCommand.self, ShowCommand.self,
-            KeygenCommand.self, StaffKeygenCommand.self,
+            SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
+            DeleteCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

@@ -12,6 +12,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case teamKey = "team_key"
     case store
     case passphraseFile = "passphrase_file"
+    case staffPassphraseFile = "staff_passphrase_file"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -33,6 +34,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .teamKey: "team key file"
         case .store: "store folder"
         case .passphraseFile: "passphrase file"
+        case .staffPassphraseFile: "staff key passphrase file"
         }
     }
 

@@ -14,10 +14,14 @@ struct ShowCommand: ParsableCommand {
         abstract: "Decrypt and print one case.",
         discussion: """
             CASE is a case reference such as 7KQM-3XWP (lower case and a missing dash are \
-            fine). Needs the team key file and its passphrase. The text is printed here \
-            only; with --attachments DIR the attachments are written into DIR under their \
-            original names (an existing file is never replaced). --json prints the exact \
-            decrypted values for programs.
+            fine). Prints the whole thread in the order stored: the report, the reporter's \
+            follow-ups, the team's replies and the status changes, each with its day. Needs \
+            the team key file and its passphrase. The text is printed here only; with \
+            --attachments DIR the attachments are written into DIR under their original \
+            names (an existing file is never replaced). --json prints the exact decrypted \
+            values for programs: the case's "status" and "items", each with "kind" \
+            (report, follow-up, reply, status), "author" (reporter or team), "day", and \
+            "status" (ok, or why it did not open); a status change has "case_status".
             """)
 
     @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
@@ -42,8 +46,10 @@ struct ShowCommand: ParsableCommand {
             throw Self.unknownCase(reference)
         }
         let items: [StoredSealedItem]
+        let summary: CaseSummary?
         do {
-            items = try local.items(case: reference.text)
+            items = try local.thread(case: reference.text)
+            summary = try local.cases().first { $0.reference == reference.text }
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
@@ -86,7 +92,9 @@ struct ShowCommand: ParsableCommand {
             shown.append(entry)
         }
 
-        print(json ? CaseView.json(reference: reference, items: shown) : CaseView.text(reference: reference, items: shown),
+        let status = summary?.status
+        print(json ? CaseView.json(reference: reference, status: status, items: shown)
+                   : CaseView.text(reference: reference, status: status, items: shown),
               terminator: "")
         var seen = Set<String>()
         for problem in problems where seen.insert(problem.message).inserted {

@@ -133,3 +133,43 @@ struct StaffClient {
                         status: .server)
     }
 }
+
+extension StaffClient {
+    /// Opens the staff key named by the settings and makes a client for the configured server.
+    static func configured(settings: Settings, server: ServerOptions, passphrase: PassphraseOptions,
+                           staffPassphrase: StaffPassphraseOptions, purpose: String) throws(CLIError) -> StaffClient {
+        let serverURL = try settings.server(flag: server.server)
+        let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)
+        let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
+                                            staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
+        return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path)
+    }
+
+    /// A signed request with a JSON body.
+    func send(method: String, pathAndQuery: String, json: [String: String]) async throws(CLIError) -> Answer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(json)).map(Array.init) ?? []
+        return try await send(method: method, pathAndQuery: pathAndQuery, body: body)
+    }
+
+    /// The human message of an error answer `{"error": {"code", "message"}}`, made safe to show; nil when there is none.
+    static func errorMessage(in body: Data) -> String? {
+        struct Wire: Decodable {
+            struct Inner: Decodable {
+                let code: String?
+                let message: String?
+            }
+            let error: Inner
+        }
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else { return nil }
+        let text = wire.error.message ?? wire.error.code
+        return text.map { Terminal.displaySafe($0) }.flatMap { $0.isEmpty ? nil : String($0.prefix(300)) }
+    }
+
+    /// The error for a case the server does not know (404).
+    func unknownCase(_ reference: CaseReference) -> CLIError {
+        CLIError("the server at \(serverText) has no case \(reference.text)",
+                 hint: "check the reference with `sealbox list`; the case may have been deleted")
+    }
+}

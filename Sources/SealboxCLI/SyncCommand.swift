@@ -20,6 +20,7 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var staffPassphrase: StaffPassphraseOptions
 
     /// Items asked for per request.
     static let pageSize = 100
@@ -29,7 +30,8 @@ struct SyncCommand: AsyncParsableCommand {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: "`sealbox sync`")
         let directory = settings.storeDirectory(flag: store.store)
-        let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+        let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
+                                            staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
         let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path)
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
@@ -65,12 +67,25 @@ struct Synchroniser {
         show()
         try await fetchMissingBlobs()  // left over from an interrupted sync
         var cursor = try storeCall { try store.cursor }
+        var fallbacks: [String]? = nil
         while true {
             var path = "/api/v1/staff/items?"
             if let cursor { path += "after=\(cursor)&" }
             path += "limit=\(SyncCommand.pageSize)"
             let answer = try await client.send(method: "GET", pathAndQuery: path)
-            if answer.status == 400, cursor != nil {
+            if answer.status == 400, let unknown = cursor {
+                // The item this computer fetched last is gone: its case was deleted (here
+                // or on another computer). Resume at an earlier item the server still has;
+                // items fetched twice are stored once.
+                if fallbacks == nil {
+                    let earlier = try storeCall { try store.syncedItems(before: unknown, limit: 1 << 14) }
+                    fallbacks = Self.fallbackCursors(earlier)
+                }
+                if let next = fallbacks?.first {
+                    fallbacks?.removeFirst()
+                    cursor = next
+                    continue
+                }
                 throw CLIError(
                     "the server does not know the last report this computer fetched",
                     hint: "its database may have been replaced; ask the administrator. "
@@ -78,6 +93,7 @@ struct Synchroniser {
                     status: .server)
             }
             guard answer.status == 200 else { throw client.unexpected(answer.status) }
+            fallbacks = nil
             let page = try ItemPage.decode(answer.body, server: client.serverText)
             if page.items.isEmpty { break }
             let next = page.next ?? page.items.last!.id
@@ -87,7 +103,36 @@ struct Synchroniser {
             show()
             try await fetchMissingBlobs()
         }
+        try await fetchCases()
         return totals
+    }
+
+    /// Earlier items to resume at, nearest first. A case is deleted as a whole, so only
+    /// the latest item of each case is tried: the nearest 8 cases one by one, then ever
+    /// further back (2, 4, 8, … cases), at most 16 requests in all.
+    static func fallbackCursors(_ earlier: [(id: String, caseReference: String)]) -> [String] {
+        var seen = Set<String>()
+        let perCase = earlier.filter { seen.insert($0.caseReference).inserted }.map(\.id)
+        var picked: [String] = []
+        var index = 0
+        var step = 1
+        while index < perCase.count, picked.count < 16 {
+            picked.append(perCase[index])
+            if picked.count >= 8 { step *= 2 }
+            index += step
+        }
+        return picked
+    }
+
+    /// The server's view of every case (status, days), stored for `list`. A server
+    /// without the case list (before issue 3) answers 404: statuses then come from
+    /// the status changes among the items.
+    private mutating func fetchCases() async throws(CLIError) {
+        let answer = try await client.send(method: "GET", pathAndQuery: "/api/v1/staff/cases")
+        if answer.status == 404 { return }
+        guard answer.status == 200 else { throw client.unexpected(answer.status) }
+        let cases = try ServerCaseList.decode(answer.body, server: client.serverText)
+        try storeCall { try store.replaceServerCases(cases) }
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {
@@ -135,8 +180,9 @@ struct ItemPage {
             let `case`: String
             let kind: String
             let day: String
-            let envelope: String
+            let envelope: String?
             let attachments: [Attachment]?
+            let status: String?
         }
         struct Attachment: Decodable {
             let id: String
@@ -153,11 +199,23 @@ struct ItemPage {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: data) else { throw unreadable }
         var items: [SyncedItem] = []
         for item in wire.items {
+            if item.kind == SyncedItem.statusKind {
+                // A status change: no envelope, no attachments (PROTOCOL §9.3).
+                guard Random.isIdentifier(item.id),
+                      let reference = try? CaseReference(parsing: item.case),
+                      Day(item.day) != nil,
+                      item.envelope == nil, item.attachments?.isEmpty ?? true,
+                      let status = item.status, CaseStatus(rawValue: status) != nil
+                else { throw unreadable }
+                items.append(SyncedItem(statusChange: item.id, caseReference: reference.text, day: item.day,
+                                        status: status))
+                continue
+            }
             guard Random.isIdentifier(item.id),
                   let reference = try? CaseReference(parsing: item.case),
                   EnvelopeKind(name: item.kind) != nil,
                   Day(item.day) != nil,
-                  let envelope = Base64.decode(item.envelope)
+                  let envelope = item.envelope.flatMap(Base64.decode)
             else { throw unreadable }
             let attachments = item.attachments ?? []
             guard attachments.allSatisfy({ Random.isIdentifier($0.id) && $0.size >= 0 }) else { throw unreadable }
@@ -176,5 +234,36 @@ enum Base64 {
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while standard.count % 4 != 0 { standard += "=" }
         return Data(base64Encoded: standard).map(Array.init)
+    }
+}
+
+/// `GET /api/v1/staff/cases`, checked before anything is stored.
+enum ServerCaseList {
+    private struct Wire: Decodable {
+        struct Case: Decodable {
+            let `case`: String
+            let status: String
+            let received: String
+            let acknowledged: String?
+            let updated: String
+        }
+        let cases: [Case]
+    }
+
+    static func decode(_ data: Data, server: String) throws(CLIError) -> [ServerCase] {
+        let unreadable = CLIError("the server at \(server) sent a list of cases that sealbox cannot read",
+                                  hint: "check that sealbox is up to date", status: .server)
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: data) else { throw unreadable }
+        var cases: [ServerCase] = []
+        for record in wire.cases {
+            guard let reference = try? CaseReference(parsing: record.case),
+                  let status = CaseStatus(rawValue: record.status),
+                  Day(record.received) != nil, Day(record.updated) != nil,
+                  record.acknowledged.map({ Day($0) != nil }) ?? true
+            else { throw unreadable }
+            cases.append(ServerCase(reference: reference.text, status: status, received: record.received,
+                                    acknowledged: record.acknowledged, updated: record.updated))
+        }
+        return cases
     }
 }

@@ -81,8 +81,11 @@ extension MailboxDatabase {
     }
 
     /// Sets a case's status, recorded as a status item so that every workstation sees it.
-    public func setStatus(case reference: String, to status: CaseStatus, day: Day, staffKey: String) async throws {
-        try await writer.write { db in
+    /// Returns the id of that item.
+    @discardableResult
+    public func setStatus(case reference: String, to status: CaseStatus, day: Day, staffKey: String) async throws -> String {
+        let itemID = Random.identifier()
+        return try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
             try db.execute(sql: "UPDATE cases SET status = ? WHERE ref = ?", arguments: [status.rawValue, reference])
             if status != .received {
@@ -92,14 +95,18 @@ extension MailboxDatabase {
             }
             try db.execute(
                 sql: "INSERT INTO items (id, case_ref, kind, day, envelope, status) VALUES (?, ?, 'status', ?, X'', ?)",
-                arguments: [Random.identifier(), reference, day.text, status.rawValue])
+                arguments: [itemID, reference, day.text, status.rawValue])
             try Self.audit(db, day: day, staffKey: staffKey, action: "status:\(status.rawValue)", case: reference)
+            return itemID
         }
     }
 
     /// Deletes a case with every item and blob; then checkpoints and truncates the WAL.
     public func deleteCase(_ reference: String, day: Day, staffKey: String) async throws {
         try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO cursor_tombstones (id, seq) SELECT id, seq FROM items WHERE case_ref = ?",
+                arguments: [reference])
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [reference])
             guard db.changesCount > 0 else { throw CaseError.unknownCase }
             try Self.audit(db, day: day, staffKey: staffKey, action: "delete", case: reference)

@@ -108,7 +108,10 @@ extension MailboxDatabase {
         try await writer.read { db in
             var afterSeq: Int64 = 0
             if let cursor {
-                guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM items WHERE id = ?", arguments: [cursor]) else {
+                guard let seq = try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM items WHERE id = ? UNION ALL SELECT seq FROM cursor_tombstones WHERE id = ?",
+                    arguments: [cursor, cursor])
+                else {
                     throw StorageError.unknownCursor
                 }
                 afterSeq = seq

@@ -82,6 +82,16 @@ public final class MailboxDatabase: Sendable {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v3-cursor-tombstones") { db in
+            // A deleted case's items leave only their random id and position, so that a
+            // workstation whose sync cursor named one of them can go on from there.
+            try db.execute(sql: """
+                CREATE TABLE cursor_tombstones (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

@@ -43,13 +43,13 @@ extension StaffController {
 
     func reply(_ request: Request, reference: String, staffKey: String) async throws -> Response {
         struct Body: Decodable { let envelope: String }
-        let body = try await jsonBody(request, as: Body.self)
         guard let record = try await database.caseRecord(reference: reference) else { throw PublicError.notFound }
+        let body = try await jsonBody(request, as: Body.self)
         guard let data = Data(base64Encoded: body.envelope), data.count <= 4 << 20 else { throw PublicError.malformedBody }
         let envelope = Array(data)
         let reporterID = KeyID(publicKey: record.reporterKey)
         guard let header = try? Envelope.recipients(of: envelope), header.kind == .reply,
-              Set(header.keyIDs) == [reporterID, teamKey.keyID], header.keyIDs.count == 2
+              header.keyIDs == [reporterID, teamKey.keyID]
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = Random.identifier()
         let day = Day.today()
@@ -65,13 +65,14 @@ extension StaffController {
             throw PublicError(.unprocessableContent, "error.invalid_choice")
         }
         let day = Day.today()
+        let id: String
         do {
-            try await database.setStatus(case: reference, to: status, day: day, staffKey: staffKey)
+            id = try await database.setStatus(case: reference, to: status, day: day, staffKey: staffKey)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
         }
-        struct Changed: Encodable { let `case`, status, day: String }
-        return pages.json(Changed(case: reference, status: status.rawValue, day: day.text), status: .ok)
+        struct Changed: Encodable { let id, `case`, status, day: String }
+        return pages.json(Changed(id: id, case: reference, status: status.rawValue, day: day.text), status: .ok)
     }
 
     func cases() async throws -> Response {

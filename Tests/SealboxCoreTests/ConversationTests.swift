@@ -83,3 +83,16 @@ import Testing
         }
     }
 }
+
+@Suite struct CursorTombstoneTests {
+    @Test func aCursorNamingAnItemOfADeletedCase_stillWorks() async throws {
+        let f = try ConversationTests.Fixture()
+        defer { f.close() }
+        let first = try await f.intake.submit(ReportDraft(text: "a"), attachments: [])
+        let second = try await f.intake.submit(ReportDraft(text: "b"), attachments: [])
+        let cursor = try await f.db.items(after: nil, limit: 1)[0].id
+        try await f.db.deleteCase(first.caseReference.text, day: .today(), staffKey: "k")
+        let rest = try await f.db.items(after: cursor, limit: 10)
+        #expect(rest.map(\.caseReference) == [second.caseReference.text])
+    }
+}

@@ -1,0 +1,88 @@
+// `sealbox audit`: the daemon's log of staff actions (GET /api/v1/staff/audit): day,
+// the key id of the staff key that signed, the action (reply, status:<status>,
+// delete) and the case. Never content.
+import ArgumentParser
+import Foundation
+import SealboxCore
+import SealboxCrypto
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the server's log of staff actions, oldest first.",
+        discussion: """
+            Each line: the day, the key id of the staff key that acted (yours is marked), the \
+            action (reply, status:<status>, delete) and the case. The log holds no content. \
+            Needs your staff key file and its passphrase.
+            """)
+
+    @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var staffPassphrase: StaffPassphraseOptions
+
+    struct Entry: Codable, Equatable {
+        let day: String
+        let staffKey: String
+        let action: String
+        let `case`: String
+
+        enum CodingKeys: String, CodingKey {
+            case day, action, `case`
+            case staffKey = "staff_key"
+        }
+    }
+
+    func run() async throws {
+        let settings = try Settings.current()
+        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
+                                                staffPassphrase: staffPassphrase,
+                                                purpose: "`sealbox audit`")
+        let body = try await client.get("/api/v1/staff/audit")
+        struct Wire: Decodable { let entries: [Entry] }
+        guard let entries = try? JSONDecoder().decode(Wire.self, from: body).entries else {
+            throw CLIError("the server at \(client.serverText) sent an audit log that sealbox cannot read",
+                           hint: "check that sealbox is up to date", status: .server)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: (try? encoder.encode(["entries": entries])) ?? Data(), as: UTF8.self))
+        } else if entries.isEmpty {
+            print("The audit log is empty.")
+        } else {
+            print(Self.table(entries, ownKeyID: client.key.publicKey.keyID.hex), terminator: "")
+        }
+    }
+
+    static func table(_ entries: [Entry], ownKeyID: String) -> String {
+        let rows = [["DAY", "STAFF KEY", "ACTION", "CASE"]] + entries.map { entry in
+            let key = Terminal.displaySafe(entry.staffKey)
+            return [Terminal.displaySafe(entry.day), entry.staffKey == ownKeyID ? key + " (you)" : key,
+                    Terminal.displaySafe(entry.action), Terminal.displaySafe(entry.case)]
+        }
+        return TextTable.render(rows)
+    }
+}
+
+/// Columns padded to their widest cell, three spaces apart, no trailing spaces.
+enum TextTable {
+    static func render(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        var out = ""
+        for row in rows {
+            var text = ""
+            for (column, cell) in row.enumerated() {
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                text += rightAligned.contains(column) ? padding + cell : cell + padding
+                if column < row.count - 1 { text += "   " }
+            }
+            while text.hasSuffix(" ") { text.removeLast() }
+            out += text + "\n"
+        }
+        return out
+    }
+}

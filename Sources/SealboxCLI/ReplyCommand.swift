@@ -1,0 +1,209 @@
+// `sealbox reply CASE [--file F | -]`: answers the reporter of a case. The reporter's
+// public key is taken from inside the sealed report in the local store (opened with
+// the team key), never from anything the server says (PROTOCOL §3.2, §9.1). The reply
+// is sealed to [reporter key, team key] in that order, sent signed, and stored in the
+// local store at once, so that `show` lists it before the next sync (which then
+// recognises it by its id and does not store it twice).
+import ArgumentParser
+import Foundation
+import SealboxCore
+import SealboxCrypto
+
+struct ReplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reply",
+        abstract: "Send a reply to the reporter of a case.",
+        discussion: """
+            Without --file or -, opens your editor ($VISUAL, else $EDITOR, else editor or \
+            vi) on a template, like `git commit`: lines starting with # are removed and an \
+            empty message sends nothing. With --file FILE the text is read from FILE, with \
+            - from standard input, exactly as written (blank lines at the start and end \
+            removed).
+
+            The reply is sealed to the reporter's key found inside the sealed report and to \
+            the team key, so the case must be in the local store (run `sealbox sync` first). \
+            Needs the team key file, your staff key file and their passphrases. The first \
+            reply marks a received case as acknowledged. The reporter reads the reply when \
+            they come back with their code.
+            """)
+
+    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
+    var caseReference: String
+
+    @Argument(help: ArgumentHelp("- to read the reply from standard input.", valueName: "-"))
+    var standardInput: String?
+
+    @Option(name: .customLong("file"), help: ArgumentHelp("Read the reply from this file.", valueName: "file"))
+    var file: String?
+
+    @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (id, case, day, status).")
+    var json = false
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var teamKey: TeamKeyOptions
+    @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var staffPassphrase: StaffPassphraseOptions
+
+    func validate() throws {
+        if let standardInput, standardInput != "-" {
+            throw ValidationError("unexpected argument '\(standardInput)'; to read the reply from standard input, write -")
+        }
+        if standardInput != nil, file != nil {
+            throw ValidationError("give either --file FILE or -, not both")
+        }
+    }
+
+    var source: MessageSource {
+        if let file { return .file(URL(fileURLWithPath: file).standardizedFileURL) }
+        return standardInput == nil ? .editor : .standardInput
+    }
+
+    func run() async throws {
+        let settings = try Settings.current()
+        let reference = try ShowCommand.parseReference(caseReference)
+        let source = self.source
+        if source == .editor, !Terminal.stdinIsTerminal {
+            throw CLIError("no reply given, and sealbox opens an editor only on a terminal",
+                           hint: "give the reply with --file FILE, or pipe it in with `-` (standard input)",
+                           status: .usage)
+        }
+
+        // The report, from the local store: it holds the reporter's key.
+        let directory = settings.storeDirectory(flag: store.store)
+        let report = try Self.storedReport(reference, directory: directory)
+        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox reply`")
+        let teamPublic = try KeyFiles.teamPublicKey(at: keyFile)
+        if let foreign = CaseOpener.foreignKeyIDs(of: [report.item], key: teamPublic) {
+            throw CLIError(
+                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
+                hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
+        }
+        let teamSecret = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+        let reporterKey = try Self.reporterKey(of: report.item, reference: reference, key: teamSecret)
+
+        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
+                                                staffPassphrase: staffPassphrase,
+                                                purpose: "`sealbox reply`")
+        let text = try MessageInput.read(source, reference: reference)
+        let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
+                                            reporterKey: reporterKey, teamKey: teamPublic)
+
+        let answer = try await client.send(method: "POST", pathAndQuery: "/api/v1/staff/cases/\(reference.text)/replies",
+                                           json: ["envelope": Data(envelope).base64EncodedString()])
+        switch answer.status {
+        case 200, 201: break
+        case 404: throw client.unknownCase(reference)
+        case 413:
+            throw CLIError("the server refused the reply as too long", hint: "shorten it and send it again")
+        case 400, 422:
+            let reason = StaffClient.errorMessage(in: answer.body).map { " (\($0))" } ?? ""
+            throw CLIError(
+                "the server refused the reply\(reason)",
+                hint: "the team key file \(keyFile.path) (key id \(teamPublic.keyID.hex)) may not be the team key "
+                    + "the server is configured with; ask the administrator",
+                status: .server)
+        default:
+            throw client.unexpected(answer.status)
+        }
+        guard let sent = SentReply.decode(answer.body), sent.case == reference.text else {
+            Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
+            print("Reply sent to case \(reference.text). The reporter can read it with their code.")
+            return
+        }
+
+        if let local = report.store {
+            do {
+                try local.insertSent(SyncedItem(id: sent.id, caseReference: reference.text, kind: EnvelopeKind.reply.name,
+                                                day: sent.day, envelope: envelope, attachments: []))
+                if let status = CaseStatus(rawValue: sent.status) {
+                    try local.recordServerStatus(case: reference.text, status: status, day: sent.day,
+                                                 received: report.item.day)
+                }
+            } catch {
+                Terminal.warning("the reply was sent, but could not be stored in the local store; "
+                                 + "`sealbox sync` will fetch it")
+            }
+        }
+        if json {
+            print(sent.json())
+        } else {
+            print("Reply sent to case \(reference.text). The reporter can read it with their code. "
+                  + "Status: \(Terminal.displaySafe(sent.status)).")
+        }
+    }
+
+    /// The stored report of `reference`, or a clear error.
+    static func storedReport(_ reference: CaseReference, directory: URL) throws(CLIError)
+        -> (item: StoredSealedItem, store: WorkstationStore?)
+    {
+        let notHere = CLIError("there is no case \(reference.text) in the local store",
+                               hint: "run `sealbox sync` first to fetch it, then try again")
+        guard let local = try LocalStore.open(directory, create: false) else { throw notHere }
+        let items: [StoredSealedItem]
+        do {
+            items = try local.items(case: reference.text)
+        } catch {
+            throw CLIError("cannot read the local store \(directory.path)")
+        }
+        guard let report = items.first(where: { $0.kind == EnvelopeKind.report.name }) else { throw notHere }
+        return (report, local)
+    }
+
+    /// The reporter's public key from inside the sealed report.
+    static func reporterKey(of report: StoredSealedItem, reference: CaseReference,
+                            key: BoxSecretKey) throws(CLIError) -> BoxPublicKey {
+        let opened = CaseOpener.open(report, filedUnder: reference, with: key)
+        guard case .opened(_, let content) = opened else {
+            let status: ExitStatus = if case .unsupported = opened { .failure } else { .authentication }
+            throw CLIError((opened.problem(case: reference) ?? "the report did not open") + "; no reply was sent",
+                           status: status)
+        }
+        guard let reporterKey = content.reporterPublicKey else {
+            throw CLIError("the report of case \(reference.text) carries no reporter key, so a reply cannot be sealed to the reporter",
+                           hint: "the reporter cannot read replies to this case; nothing was sent")
+        }
+        return reporterKey
+    }
+}
+
+/// The server's answer to a reply: `201 {"id", "case", "day", "status"}`.
+struct SentReply: Codable, Equatable {
+    let id: String
+    let `case`: String
+    let day: String
+    let status: String
+
+    static func decode(_ data: Data) -> SentReply? {
+        guard let sent = try? JSONDecoder().decode(SentReply.self, from: data),
+              Random.isIdentifier(sent.id), Day(sent.day) != nil, CaseStatus(rawValue: sent.status) != nil
+        else { return nil }
+        return sent
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+/// Building and sealing a reply (PROTOCOL §9.1): plaintext
+/// `{"v":1,"type":"reply","case","day","text","attachments":[]}`, envelope kind
+/// `reply`, recipients [reporter key, team key] in this order.
+enum ReplySealer {
+    static func content(text: String, reference: CaseReference, day: Day) -> ReportContent {
+        ReportContent(type: .reply, caseReference: reference, day: day, reporterKey: nil, text: text, attachments: [])
+    }
+
+    static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
+                     teamKey: BoxPublicKey) throws(CLIError) -> [UInt8] {
+        do {
+            var plaintext = try content(text: text, reference: reference, day: day).encoded()
+            defer { wipe(&plaintext) }
+            return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, teamKey])
+        } catch {
+            throw CLIError("cannot seal the reply (\(error)); nothing was sent")
+        }
+    }
+}

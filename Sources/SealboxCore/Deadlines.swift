@@ -1,0 +1,175 @@
+// The deadlines of a case (docs/PROTOCOL.md §9.2, HinSchG §17), as pure arithmetic on
+// calendar days so that it can be tested without a clock:
+// - acknowledgement due 7 days after the day received, shown while the case is `received`;
+// - feedback due 3 months after the day received, on the same day of the month or the
+//   month's last day when that day does not exist (2026-11-30 → 2027-02-28), shown
+//   until the case is `closed`.
+// A deadline is overdue from the day after it; it is "due soon" from 7 days before it
+// up to and including its day.
+
+/// Calendar arithmetic on `Day` (proleptic Gregorian, UTC; no time of day anywhere).
+extension Day {
+    /// Year, month and day of the month.
+    public var components: (year: Int, month: Int, day: Int) {
+        let parts = text.split(separator: "-")
+        return (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!)
+    }
+
+    /// The day with these components; the day of the month is clamped to the month's length.
+    public init(year: Int, month: Int, clampingDay day: Int) {
+        let last = Day.length(ofMonth: month, year: year)
+        let text = Self.format(year, month, min(max(day, 1), last))
+        self = Day(text)!
+    }
+
+    /// Whether `year` is a Gregorian leap year.
+    public static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    /// The number of days of `month` (1...12) in `year`.
+    public static func length(ofMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    public var ordinal: Int {
+        // Howard Hinnant's days_from_civil.
+        let (y0, m, d) = components
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day `ordinal` days after 1970-01-01.
+    public init(ordinal: Int) {
+        // Howard Hinnant's civil_from_days.
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self = Day(Self.format(y, m, d))!
+    }
+
+    /// The day `count` days later (earlier when negative).
+    public func adding(days count: Int) -> Day {
+        Day(ordinal: ordinal + count)
+    }
+
+    /// The same day of the month `count` months later, clamped to the end of that month.
+    public func adding(months count: Int) -> Day {
+        let (y, m, d) = components
+        let index = y * 12 + (m - 1) + count
+        let year = index >= 0 ? index / 12 : (index - 11) / 12
+        return Day(year: year, month: index - year * 12 + 1, clampingDay: d)
+    }
+
+    /// The number of days from `self` to `other` (positive when `other` is later).
+    public func days(until other: Day) -> Int {
+        other.ordinal - ordinal
+    }
+
+    private static func format(_ y: Int, _ m: Int, _ d: Int) -> String {
+        let year = String(y)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year
+            + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+    }
+}
+
+/// How close a deadline is.
+public enum DeadlineState: String, Sendable, Equatable {
+    /// Today is after the due day.
+    case overdue
+    /// The due day is today or within the next 7 days.
+    case dueSoon = "due-soon"
+    /// Later than that.
+    case pending
+}
+
+/// One pending deadline.
+public struct Deadline: Sendable, Equatable {
+    public enum Kind: String, Sendable { case acknowledgement, feedback }
+    public let kind: Kind
+    public let due: Day
+    public let state: DeadlineState
+
+    public init(kind: Kind, due: Day, state: DeadlineState) {
+        self.kind = kind
+        self.due = due
+        self.state = state
+    }
+
+    /// Whether it needs action now (overdue or due within a week).
+    public var needsAction: Bool { state != .pending }
+}
+
+/// The deadlines of one case on one day.
+public struct Deadlines: Sendable, Equatable {
+    /// Days after receipt the acknowledgement is due.
+    public static let acknowledgementDays = 7
+    /// Months after receipt the feedback is due.
+    public static let feedbackMonths = 3
+    /// How many days ahead a deadline counts as "due soon".
+    public static let soonDays = 7
+
+    /// The acknowledgement deadline, while the case is `received`; else nil.
+    public let acknowledgement: Deadline?
+    /// The feedback deadline, until the case is `closed`; else nil.
+    public let feedback: Deadline?
+
+    /// The day the acknowledgement is due for a case received on `received`.
+    public static func acknowledgementDue(received: Day) -> Day {
+        received.adding(days: acknowledgementDays)
+    }
+
+    /// The day the feedback is due for a case received on `received`.
+    public static func feedbackDue(received: Day) -> Day {
+        received.adding(months: feedbackMonths)
+    }
+
+    /// The state of a deadline due on `due`, seen on `today`.
+    public static func state(due: Day, today: Day) -> DeadlineState {
+        let left = today.days(until: due)
+        if left < 0 { return .overdue }
+        return left <= soonDays ? .dueSoon : .pending
+    }
+
+    /// The deadlines of a case received on `received` with `status`, seen on `today`.
+    public init(received: Day, status: CaseStatus, today: Day) {
+        if status == .received {
+            let due = Self.acknowledgementDue(received: received)
+            acknowledgement = Deadline(kind: .acknowledgement, due: due, state: Self.state(due: due, today: today))
+        } else {
+            acknowledgement = nil
+        }
+        if status != .closed {
+            let due = Self.feedbackDue(received: received)
+            feedback = Deadline(kind: .feedback, due: due, state: Self.state(due: due, today: today))
+        } else {
+            feedback = nil
+        }
+    }
+
+    /// The pending deadlines, nearest first.
+    public var pending: [Deadline] {
+        [acknowledgement, feedback].compactMap { $0 }.sorted { $0.due < $1.due }
+    }
+
+    /// The nearest pending deadline, or nil for a closed case.
+    public var next: Deadline? { pending.first }
+
+    /// Whether any deadline is overdue or due within a week.
+    public var needsAction: Bool { pending.contains(where: \.needsAction) }
+}

@@ -1,0 +1,167 @@
+// The reply: its editor template, how the message is cleaned, and how it is sealed
+// (PROTOCOL §9.1): to [reporter key, team key], openable by both.
+import Foundation
+import SealboxCore
+import SealboxCrypto
+import Testing
+@testable import SealboxCLI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct ReplyTemplateTests {
+    let reference = try! CaseReference(parsing: "7KQM-3XWP")
+
+    @Test func theTemplate_namesTheCaseRemindsWhoReadsItAndIsAllComments() {
+        let template = ReplyTemplate.text(for: reference)
+        #expect(template.contains("case 7KQM-3XWP"))
+        #expect(template.contains("The reporter reads this text"))
+        #expect(template.contains("only") && template.contains("removes it"))
+        #expect(ReplyTemplate.clean(template, stripComments: true).isEmpty)
+    }
+
+    @Test func cleaning_removesCommentLinesTrailingSpacesAndOuterBlankLines() {
+        let saved = "\n\nThank you for writing to us.  \n#not for the reporter\n\nWe will call.\r\n\n"
+            + ReplyTemplate.text(for: reference)
+        #expect(ReplyTemplate.clean(saved, stripComments: true) == "Thank you for writing to us.\n\nWe will call.")
+    }
+
+    @Test func aFileOrStandardInput_keepsLinesStartingWithHash() {
+        #expect(ReplyTemplate.clean("\n# Heading\ntext  \n\n", stripComments: false) == "# Heading\ntext  ")
+    }
+
+    @Test func anEmptyOrBlankMessage_isEmpty() {
+        #expect(ReplyTemplate.clean("", stripComments: false).isEmpty)
+        #expect(ReplyTemplate.clean(" \n\t\n", stripComments: false).isEmpty)
+        #expect(ReplyTemplate.clean("# only a comment\n", stripComments: true).isEmpty)
+    }
+
+    @Test func anEmptyFile_abortsWithAClearMessage() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("empty.txt", "\n  \n")
+        #expect(throws: CLIError.self) { try MessageInput.read(.file(file), reference: reference) }
+        do {
+            _ = try MessageInput.read(.file(file), reference: reference)
+        } catch {
+            #expect(error.message == "the reply is empty; nothing was sent")
+            #expect(error.status == .failure)
+        }
+    }
+
+    @Test func aFile_isReadAsUTF8AndInvalidBytesAreRefused() throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("reply.txt", "Grüße,\nthe team\n")
+        #expect(try MessageInput.read(.file(file), reference: reference) == "Grüße,\nthe team")
+        let bad = folder.path("bad.txt")
+        try Data([0x66, 0xFF, 0x0A]).write(to: bad)
+        #expect(throws: CLIError.self) { try MessageInput.read(.file(bad), reference: reference) }
+    }
+
+    @Test func theEditor_isVisualThenEditorThenAFallback() {
+        #expect(MessageInput.editorCommand(environment: ["VISUAL": "code -w", "EDITOR": "nano"]) == "code -w")
+        #expect(MessageInput.editorCommand(environment: ["VISUAL": " ", "EDITOR": "nano"]) == "nano")
+        #expect(MessageInput.editorCommand(environment: ["PATH": "/nonexistent"]) == "vi")
+    }
+
+    @Test func aPrivateFolder_isMode0700AndWipedAndRemoved() throws {
+        let folder = try PrivateFolder()
+        var info = stat()
+        #expect(lstat(folder.path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o700)
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: folder.path + "/reply.txt"))
+        try Data("backup".utf8).write(to: URL(fileURLWithPath: folder.path + "/reply.txt~"))
+        folder.wipeAndRemove()
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+}
+
+@Suite struct ReplySealerTests {
+    let reference = try! CaseReference(parsing: "7KQM-3XWP")
+    let reporter = BoxSecretKey.generate()
+    let team = BoxSecretKey.generate()
+
+    private func sealed(_ text: String = "We have read your report.") throws -> [UInt8] {
+        try ReplySealer.seal(text: text, reference: reference, day: Day("2026-11-25")!,
+                             reporterKey: reporter.publicKey, teamKey: team.publicKey)
+    }
+
+    @Test func aReply_isAReplyEnvelopeSealedToTheReporterThenTheTeam() throws {
+        let envelope = try sealed()
+        let header = try Envelope.recipients(of: envelope)
+        #expect(header.kind == .reply)
+        #expect(header.keyIDs == [reporter.publicKey.keyID, team.publicKey.keyID])
+    }
+
+    @Test(arguments: [true, false])
+    func bothTheReporterAndTheTeam_openTheSamePlaintext(asReporter: Bool) throws {
+        let opened = try Envelope.open(try sealed(), with: asReporter ? reporter : team)
+        #expect(opened.kind == .reply)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(opened.plaintext)) as? [String: Any])
+        #expect(object["v"] as? Int == 1)
+        #expect(object["type"] as? String == "reply")
+        #expect(object["case"] as? String == "7KQM-3XWP")
+        #expect(object["day"] as? String == "2026-11-25")
+        #expect(object["text"] as? String == "We have read your report.")
+        #expect((object["attachments"] as? [Any])?.isEmpty == true)
+        #expect(object["reporter_key"] == nil)
+        #expect(Set(object.keys) == ["v", "type", "case", "day", "text", "attachments"])
+    }
+
+    @Test func anotherKey_cannotOpenAReply() throws {
+        #expect(throws: CryptoError.notSealedToThisKey) { try Envelope.open(try sealed(), with: BoxSecretKey.generate()) }
+    }
+
+    @Test func theReporterKey_isTakenFromInsideTheSealedReport() throws {
+        let content = ReportContent(type: .report, caseReference: reference, day: Day("2026-11-24")!,
+                                    reporterKey: reporter.publicKey, text: "report")
+        let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey, reporter.publicKey])
+        let item = StoredSealedItem(id: Random.identifier(), caseReference: reference.text, kind: "report",
+                                    day: "2026-11-24", envelope: envelope)
+        #expect(try ReplyCommand.reporterKey(of: item, reference: reference, key: team) == reporter.publicKey)
+    }
+
+    @Test func aReportWithoutAReporterKey_cannotBeAnswered() throws {
+        let content = ReportContent(type: .report, caseReference: reference, day: Day("2026-11-24")!,
+                                    reporterKey: nil, text: "report")
+        let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey])
+        let item = StoredSealedItem(id: Random.identifier(), caseReference: reference.text, kind: "report",
+                                    day: "2026-11-24", envelope: envelope)
+        #expect(throws: CLIError.self) { try ReplyCommand.reporterKey(of: item, reference: reference, key: team) }
+    }
+
+    @Test func theServersAnswer_isChecked() {
+        let id = Random.identifier()
+        let good = Data(#"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#.utf8)
+        #expect(SentReply.decode(good) == SentReply(id: id, case: "7KQM-3XWP", day: "2026-11-25", status: "acknowledged"))
+        #expect(SentReply.decode(Data(#"{"id":"1","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#.utf8)) == nil)
+        #expect(SentReply.decode(Data(#"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"done"}"#.utf8)) == nil)
+    }
+
+    @Test func aStatus_isParsedForgivingly() throws {
+        #expect(try StatusCommand.parseStatus("In-Progress") == .inProgress)
+        #expect(try StatusCommand.parseStatus("in_progress") == .inProgress)
+        #expect(try StatusCommand.parseStatus("closed") == .closed)
+        #expect(throws: CLIError.self) { try StatusCommand.parseStatus("done") }
+    }
+
+    @Test func fallbackCursors_tryTheLatestItemOfEachCaseThenStepBackFurther() {
+        let items = (0..<2000).map { (id: "id\($0)", caseReference: "case\($0 / 2)") }
+        #expect(Synchroniser.fallbackCursors(items) == [
+            "id0", "id2", "id4", "id6", "id8", "id10", "id12", "id14",
+            "id18", "id26", "id42", "id74", "id138", "id266", "id522", "id1034",
+        ])
+        #expect(Synchroniser.fallbackCursors([(id: "a", caseReference: "X"), (id: "b", caseReference: "X"),
+                                              (id: "c", caseReference: "Y")]) == ["a", "c"])
+        #expect(Synchroniser.fallbackCursors([]) == [])
+    }
+
+    @Test func statusItems_inAPage_areReadWithoutAnEnvelope() throws {
+        let id = Random.identifier()
+        let page = Data(#"{"items":[{"id":"\#(id)","case":"7kqm-3xwp","kind":"status","day":"2026-11-26","envelope":null,"status":"in-progress","attachments":[]}],"next":"\#(id)"}"#.utf8)
+        let decoded = try ItemPage.decode(page, server: "s")
+        #expect(decoded.items == [SyncedItem(statusChange: id, caseReference: "7KQM-3XWP", day: "2026-11-26", status: "in-progress")])
+        let bad = Data(#"{"items":[{"id":"\#(id)","case":"7KQM-3XWP","kind":"status","day":"2026-11-26","envelope":null,"status":"done"}],"next":null}"#.utf8)
+        #expect(throws: CLIError.self) { try ItemPage.decode(bad, server: "s") }
+    }
+}

@@ -1,0 +1,151 @@
+// The local store and the conversation (issue 3): status changes, replies stored
+// right after sending, the server's view of cases, deleting a case, the migration.
+import Foundation
+import SealboxCore
+import SealboxCrypto
+import Testing
+@testable import SealboxCore
+
+@Suite struct WorkstationStoreConversationTests {
+    let folder: TemporaryFolder
+    let store: WorkstationStore
+    let team = BoxSecretKey.generate()
+
+    init() throws {
+        folder = try TemporaryFolder()
+        store = try WorkstationStore(directory: folder.url)
+    }
+
+    private func status(_ reference: String, _ status: String, day: String = "2026-11-26") -> SyncedItem {
+        SyncedItem(statusChange: Random.identifier(), caseReference: reference, day: day, status: status)
+    }
+
+    @Test func statusChanges_areStoredWithoutAnEnvelopeAndKeptOutOfItems() throws {
+        let report = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let change = status("7KQM-3XWP", "in-progress")
+        try store.insert(items: [report, change], cursor: change.id)
+        #expect(try store.items(case: "7KQM-3XWP").map(\.id) == [report.id])
+        let thread = try store.thread(case: "7KQM-3XWP")
+        #expect(thread.map(\.id) == [report.id, change.id])
+        #expect(thread[1].isStatusChange && thread[1].status == "in-progress" && thread[1].envelope.isEmpty)
+        let summary = try #require(try store.cases().first)
+        #expect(summary.status == .inProgress)
+        #expect(summary.items == 1)
+        #expect(summary.lastActivity == "2026-11-26")
+        #expect(summary.onServer == nil)
+    }
+
+    @Test func withoutTheServersView_theLatestStatusWinsAndAReplyAcknowledges() throws {
+        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
+        let reply = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .reply, day: "2026-11-25")
+        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let c = try Fixtures.item(reference: "CCCC-4444", to: team.publicKey)
+        let closed = status("CCCC-4444", "closed")
+        let reopened = status("CCCC-4444", "in-progress", day: "2026-11-27")
+        try store.insert(items: [a, reply, b, c, closed, reopened], cursor: reopened.id)
+        let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
+        #expect(byCase["AAAA-2222"]?.status == .acknowledged)
+        #expect(byCase["AAAA-2222"]?.acknowledged == "2026-11-25")
+        #expect(byCase["BBBB-3333"]?.status == .received)
+        #expect(byCase["CCCC-4444"]?.status == .inProgress)
+    }
+
+    @Test func theServersView_winsAndNamesCasesDeletedElsewhere() throws {
+        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-11-20")
+        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try store.insert(items: [a, b], cursor: b.id)
+        try store.replaceServerCases([ServerCase(reference: "AAAA-2222", status: .closed, received: "2026-11-20",
+                                                 acknowledged: "2026-11-21", updated: "2026-12-03")])
+        let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
+        #expect(byCase["AAAA-2222"]?.status == .closed)
+        #expect(byCase["AAAA-2222"]?.acknowledged == "2026-11-21")
+        #expect(byCase["AAAA-2222"]?.lastActivity == "2026-12-03")
+        #expect(byCase["AAAA-2222"]?.onServer == true)
+        #expect(byCase["BBBB-3333"]?.onServer == false)
+
+        try store.recordServerStatus(case: "BBBB-3333", status: .acknowledged, day: "2026-11-25", received: nil)
+        let b2 = try #require(try store.serverCase("BBBB-3333"))
+        #expect(b2 == ServerCase(reference: "BBBB-3333", status: .acknowledged, received: "2026-11-24",
+                                 acknowledged: "2026-11-25", updated: "2026-11-25"))
+    }
+
+    @Test func aSentReply_isStoredOnceAndTakesItsServerPlaceWhenSynced() throws {
+        let report = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        try store.insert(items: [report], cursor: report.id)
+        let reply = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .reply, day: "2026-11-25")
+        #expect(try store.insertSent(reply))
+        #expect(try store.cursor == report.id)  // a sent reply never moves the cursor
+        #expect(try store.thread(case: "7KQM-3XWP").map(\.id) == [report.id, reply.id])
+
+        // Meanwhile the reporter wrote a follow-up, stored on the server before the reply.
+        let followUp = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, day: "2026-11-25")
+        let new = try store.insert(items: [followUp, reply], cursor: reply.id)
+        #expect(new.items == 1)
+        #expect(try store.counts().items == 3)
+        #expect(try store.thread(case: "7KQM-3XWP").map(\.id) == [report.id, followUp.id, reply.id])
+        #expect(try store.items(case: "7KQM-3XWP").last?.envelope == reply.envelope)
+    }
+
+    @Test func deletingACase_removesItsItemsAttachmentsAndServerRowOnly() throws {
+        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.pdf", type: "application/pdf", size: 3)
+        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 120)])
+        let change = status("AAAA-2222", "in-progress")
+        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try store.insert(items: [a, change, b], cursor: b.id)
+        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
+        try store.recordServerStatus(case: "AAAA-2222", status: .inProgress, day: "2026-11-26", received: nil)
+
+        let removed = try store.deleteCase("AAAA-2222")
+        #expect(removed == DeletedCase(items: 2, attachments: 1))
+        #expect(try store.thread(case: "AAAA-2222").isEmpty)
+        #expect(try store.blob(id: manifest.id) == nil)
+        #expect(try store.serverCase("AAAA-2222") == nil)
+        #expect(try store.counts() == (items: 1, attachments: 0, blobs: 0))
+        #expect(try store.cases().map(\.reference) == ["BBBB-3333"])
+        #expect(try store.cursor == b.id)  // not in the deleted case: unchanged
+        #expect(try store.pragma("secure_delete") == "1")
+        #expect(try store.deleteCase("AAAA-2222") == DeletedCase(items: 0, attachments: 0))
+    }
+
+    @Test func deletingTheCaseOfTheCursor_movesItBackToTheLastSyncedItemLeft() throws {
+        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
+        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try store.insert(items: [a, b], cursor: b.id)
+        let sentToA = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .reply)
+        try store.insertSent(sentToA)  // stored later, but never a cursor
+        try store.deleteCase("BBBB-3333")
+        #expect(try store.cursor == a.id)
+        try store.deleteCase("AAAA-2222")
+        #expect(try store.cursor == nil)
+    }
+
+    @Test func deletedBytes_doNotLingerInTheStoreFile() throws {
+        let marker = "MARKER-\(Random.identifier())"
+        let item = SyncedItem(id: Random.identifier(), caseReference: "AAAA-2222", kind: "report", day: "2026-11-24",
+                              envelope: Array(String(repeating: marker, count: 50).utf8), attachments: [])
+        let keep = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try store.insert(items: [item, keep], cursor: keep.id)
+        try store.deleteCase("AAAA-2222")
+        let bytes = try Data(contentsOf: folder.path("store.sqlite"))
+        #expect(bytes.range(of: Data(marker.utf8)) == nil)
+    }
+
+    @Test func aVersion1Store_isMigratedKeepingItsItemsOrderAndCursor() throws {
+        let path = folder.path("old.sqlite").path
+        let old = try WorkstationStore(path: path, migratingUpTo: "v1-items-attachments-state")
+        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.txt", type: "text/plain", size: 1)
+        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 50)])
+        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        try old.insertVersion1(items: [a, b], cursor: b.id)
+
+        let migrated = try WorkstationStore(path: path)
+        #expect(try migrated.cursor == b.id)
+        #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope])
+        #expect(try migrated.missingAttachments().map(\.id) == [manifest.id])
+        let c = try Fixtures.item(reference: "CCCC-4444", to: team.publicKey)
+        try migrated.insert(items: [c], cursor: c.id)
+        #expect(try migrated.cases().map(\.reference) == ["CCCC-4444", "BBBB-3333", "AAAA-2222"])
+        #expect(try migrated.syncedItems(before: c.id, limit: 10).map(\.id) == [b.id, a.id])
+        #expect(try migrated.deleteCase("AAAA-2222") == DeletedCase(items: 1, attachments: 1))
+    }
+}
