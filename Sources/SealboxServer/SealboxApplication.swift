@@ -61,6 +61,13 @@ public struct SealboxDaemon {
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
             pages: pages, logger: logger
         ).addRoutes(to: publicRouter)
+        InboxController(
+            conversation: Conversation(intake: intake),
+            reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
+            pages: pages,
+            limiter: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
+            visits: VisitStore(), secureCookies: configuration.https
+        ).addRoutes(to: publicRouter)
         self.publicRouter = publicRouter
 
         let staffRouter = Router(context: SealboxRequestContext.self)

@@ -15,7 +15,7 @@ struct TestDaemon: @unchecked Sendable {
     let staff: SigningSecretKey
     let daemon: SealboxDaemon
 
-    init(limits: (inout SubmissionLimits) -> Void = { _ in }, kdfWorkers: Int = 2, kdfQueue: Int = 8) throws {
+    init(limits: (inout SubmissionLimits) -> Void = { _ in }, kdfWorkers: Int = 2, kdfQueue: Int = 8, codeAttempts: Int = 100) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sealbox-server-\(Random.identifier())")
         team = BoxSecretKey.generate()
         staff = SigningSecretKey.generate()
@@ -25,6 +25,7 @@ struct TestDaemon: @unchecked Sendable {
         config.kdfCost = try KDFCost(opslimit: 1, memlimit: 8192)
         config.kdfWorkers = kdfWorkers
         config.kdfQueue = kdfQueue
+        config.codeAttempts = codeAttempts
         limits(&config.limits)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

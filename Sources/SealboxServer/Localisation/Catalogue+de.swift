@@ -12,7 +12,7 @@ extension Catalogue {
         "nav.report": "Meldung schreiben",
         "nav.inbox": "Mit Code zurückkehren",
         "footer.contact": "Kontakt: {0}",
-        "footer.privacy": "Diese Website setzt keine Cookies und speichert keine IP-Adressen.",
+        "footer.privacy": "Diese Website speichert keine IP-Adressen. Nur beim Lesen Ihrer Nachrichten setzt sie ein notwendiges Cookie, das beim Schließen verfällt.",
 
         // Landing page
         "landing.title": "Diskriminierung anonym melden",

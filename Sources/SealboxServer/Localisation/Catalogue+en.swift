@@ -11,7 +11,7 @@ extension Catalogue {
         "nav.report": "Write a report",
         "nav.inbox": "Come back with your code",
         "footer.contact": "Contact: {0}",
-        "footer.privacy": "This website sets no cookies and stores no IP addresses.",
+        "footer.privacy": "This website stores no IP addresses. Only while you read your messages does it set one necessary cookie, which ends when you close them.",
 
         // Landing page
         "landing.title": "Report discrimination anonymously",

@@ -9,11 +9,14 @@ public struct Catalogue: Sendable {
     /// The strings of a language; empty for a language without a catalogue.
     public static func strings(for language: Language) -> [String: String] {
         switch language.tag {
-        case Language.german.tag: return german
-        case Language.english.tag: return english
+        case Language.german.tag: return germanComplete
+        case Language.english.tag: return englishComplete
         default: return [:]
         }
     }
+
+    static let germanComplete = german.merging(germanInbox) { first, _ in first }
+    static let englishComplete = english.merging(englishInbox) { first, _ in first }
 
     /// Every key some catalogue defines.
     public static var allKeys: Set<String> {
@@ -28,6 +31,7 @@ public struct Catalogue: Sendable {
         "error.invalid_choice", "error.too_many_files", "error.file_too_large", "error.body_too_large",
         "error.unsupported_media_type", "error.malformed_body", "error.busy", "error.not_found",
         "error.method_not_allowed", "error.internal", "error.unauthorized",
+        "error.code_malformed", "error.code_typo", "error.code_unknown", "error.rate_limited", "error.session_expired",
     ]
 
     /// Keys the code builds at run time (vocabularies, months, statuses), which must exist too.
@@ -35,6 +39,7 @@ public struct Catalogue: Sendable {
         Vocabulary.grounds.map { "ground.\($0)" }
             + Vocabulary.areas.map { "area.\($0)" }
             + (1...12).map { "month.\($0)" }
+            + Pages.caseStatuses.map { "inbox.status.\($0)" }
             + Pages.errorStatuses.flatMap { ["error.\($0).title", "error.\($0).message"] }
             + messageKeys
     }

@@ -119,6 +119,19 @@ public enum Stylesheet {
     .button:hover { background: \(Palette.buttonHover); color: \(Palette.buttonText); }
     .button:focus { background: \(Palette.focus); color: \(Palette.text); box-shadow: 0 3px 0 \(Palette.text); outline: 3px solid transparent; }
     .button-large { font-size: 1.3rem; padding: 1rem 1.5rem; }
+    .button-secondary { background: \(Palette.background); color: \(Palette.button); border: 2px solid \(Palette.button); }
+    .button-secondary:visited { color: \(Palette.button); }
+    .input-code { font-size: 1.5rem; letter-spacing: 0.1em; direction: ltr; max-width: 22rem; }
+    .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25em 1em; }
+    .facts dt { font-weight: 700; }
+    .facts dd { margin: 0; }
+    .case-ref { direction: ltr; unicode-bidi: isolate; }
+    .thread { list-style: none; padding-inline-start: 0; }
+    .message { border-inline-start: 6px solid \(Palette.button); background: \(Palette.panel); padding: 0.75rem 1rem; margin-block-end: 1rem; }
+    .message-team { border-inline-start-color: \(Palette.text); }
+    .message h3 { margin-block: 0 0.5em; font-size: 1.1rem; }
+    .message-day { font-weight: 400; }
+    .message-text { white-space: pre-wrap; }
     .call-to-action { margin-block: 1.5rem; }
 
     /* Form */

@@ -1,0 +1,256 @@
+// The reporter's inbox: a code opens the case's thread (in memory, for this request
+// only), the reporter writes again, and leaves. A typo is answered without any key
+// derivation; every well-formed code costs the same derivation and lookup, and every
+// unknown code gets the same answer. Attempts are rate-limited without storing addresses.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SealboxCore
+import SealboxCrypto
+
+struct InboxController: Sendable {
+    let conversation: Conversation
+    let reader: SubmissionReader
+    let pages: PageFactory
+    let limiter: AttemptLimiter
+    let visits: VisitStore
+    let secureCookies: Bool
+
+    func addRoutes(to router: Router<SealboxRequestContext>) {
+        router.get("/inbox") { request, _ in
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.inboxLogin(ctx, errorKey: nil, limits: pages.formLimits), context: ctx)
+        }
+        router.post("/inbox") { request, context in try await openPage(request, context) }
+        router.post("/inbox/messages") { request, _ in try await followUpPage(request) }
+        router.post("/inbox/leave") { request, _ in try await leave(request) }
+        router.post("/api/v1/inbox") { request, context in try await openAPI(request, context) }
+        router.post("/api/v1/inbox/messages") { request, context in try await followUpAPI(request, context) }
+        for (path, allowed) in [("/inbox", [HTTPRequest.Method.get, .head, .post]), ("/inbox/messages", [.post]),
+                                ("/inbox/leave", [.post]), ("/api/v1/inbox", [.post]), ("/api/v1/inbox/messages", [.post])] {
+            router.refuseOtherMethods(RouterPath(path), allowed: allowed)
+        }
+    }
+
+    // MARK: Codes
+
+    /// Normalises a typed code; refuses typos and malformed input before any derivation.
+    static func parseCode(_ text: String) throws -> ReporterCode {
+        do {
+            return try ReporterCode(normalising: text)
+        } catch .typo {
+            throw PublicError(.unprocessableContent, "error.code_typo", issues: [.init(field: "code", messageKey: "error.code_typo")])
+        } catch {
+            throw PublicError(.unprocessableContent, "error.code_malformed", issues: [.init(field: "code", messageKey: "error.code_malformed")])
+        }
+    }
+
+    /// Counts an attempt against the client's and the global budget.
+    func admit(_ context: SealboxRequestContext) throws {
+        if case .limited(let retryAfter) = limiter.attempt(from: context.clientAddress) {
+            throw PublicError(.tooManyRequests, "error.rate_limited", retryAfter: max(1, retryAfter))
+        }
+    }
+
+    /// Opens the thread of a code, mapping the domain's answers to public ones.
+    func open(_ code: ReporterCode, _ context: SealboxRequestContext) async throws -> CaseThread {
+        try admit(context)
+        do {
+            return try await conversation.open(code)
+        } catch is UnknownCode {
+            throw PublicError(.notFound, "error.code_unknown")
+        } catch is PoolSaturated {
+            throw PublicError.busy
+        }
+    }
+
+    // MARK: Pages
+
+    func openPage(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
+        let ctx = pages.context(for: request)
+        let thread: CaseThread
+        do {
+            let fields = try await Self.formFields(request)
+            thread = try await open(try Self.parseCode(fields["code"] ?? ""), context)
+        } catch let error as PublicError where [422, 404, 429].contains(error.status.code) {
+            var response = pages.html(Pages.inboxLogin(ctx, errorKey: error.messageKey, limits: pages.formLimits),
+                                      status: error.status, context: ctx)
+            if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
+            return response
+        }
+        let (token, visit) = visits.start(record: thread.record)
+        var response = pages.html(Pages.inboxThread(ctx, thread: threadView(thread, formToken: visit.formToken), limits: pages.formLimits), context: ctx)
+        response.headers[.setCookie] = cookie(token)
+        return response
+    }
+
+    func followUpPage(_ request: Request) async throws -> Response {
+        let ctx = pages.context(for: request)
+        let token = Self.cookieToken(request)
+        guard token != nil else { return expired(ctx, request) }
+        let parsed = try await reader.read(request, allowJSON: false)
+        defer { parsed.discard() }
+        guard let visit = visits.visit(token: token, formToken: parsed.fields.visit) else { return expired(ctx, request) }
+        let text = parsed.draft.normalised().text
+        let issues = ReportDraft(text: text).issues(limits: reader.limits)
+        guard issues.isEmpty else {
+            let view = InboxThreadView(
+                caseReference: visit.caseReference, status: visit.record.status.rawValue,
+                receivedDay: visit.record.received.text, acknowledgedDay: visit.record.acknowledged?.text,
+                acknowledgementDue: visit.record.received.adding(days: Deadlines.acknowledgementDays).text,
+                feedbackDue: visit.record.received.adding(months: Deadlines.feedbackMonths).text,
+                messages: [], visitToken: visit.formToken,
+                followUpErrors: issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }, followUpText: text)
+            return pages.html(Pages.inboxThread(ctx, thread: view, limits: pages.formLimits), status: .unprocessableContent, context: ctx)
+        }
+        try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
+        return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
+    }
+
+    func leave(_ request: Request) async throws -> Response {
+        let ctx = pages.context(for: request)
+        let fields = try await Self.formFields(request)
+        let token = Self.cookieToken(request)
+        if visits.visit(token: token, formToken: fields["visit"]) != nil { visits.end(token: token) }
+        var response = pages.html(Pages.inboxLeft(ctx), context: ctx)
+        response.headers[.setCookie] = clearedCookie
+        return response
+    }
+
+    func expired(_ ctx: PageContext, _ request: Request) -> Response {
+        var response = pages.html(Pages.inboxLogin(ctx, errorKey: "error.session_expired", limits: pages.formLimits),
+                                  status: .forbidden, context: ctx)
+        response.headers[.setCookie] = clearedCookie
+        return response
+    }
+
+    // MARK: API
+
+    func openAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
+        struct Body: Decodable { let code: String }
+        let bytes = try await request.collectBody(limit: 4096)
+        _ = try utf8(bytes)
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
+        let thread = try await open(try Self.parseCode(body.code), context)
+        return pages.json(InboxJSON(thread), status: .ok)
+    }
+
+    func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
+        let parsed = try await reader.read(request, allowJSON: true)
+        defer { parsed.discard() }
+        let code = try Self.parseCode(parsed.fields.code)
+        try admit(context)
+        let record: CaseRecord
+        do {
+            record = try await conversation.find(code)
+        } catch is UnknownCode {
+            throw PublicError(.notFound, "error.code_unknown")
+        } catch is PoolSaturated {
+            throw PublicError.busy
+        }
+        let text = parsed.draft.normalised().text
+        let issues = ReportDraft(text: text).issues(limits: reader.limits)
+        guard issues.isEmpty else { throw PublicError.invalid(issues) }
+        let day = Day.today()
+        try await sendFollowUp(record, text: text, attachments: parsed.attachments, day: day)
+        return pages.json(["case": record.reference, "received": day.text], status: .created)
+    }
+
+    func sendFollowUp(_ record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
+        do {
+            try await conversation.followUp(to: record, text: text, attachments: attachments, day: day)
+        } catch is UnknownCode {
+            throw PublicError(.notFound, "error.code_unknown")
+        } catch {
+            if PublicController.isDiskFull(error) { throw PublicError.insufficientStorage }
+            throw error
+        }
+    }
+
+    // MARK: Helpers
+
+    func threadView(_ thread: CaseThread, formToken: String) -> InboxThreadView {
+        let record = thread.record
+        return InboxThreadView(
+            caseReference: record.reference, status: record.status.rawValue, receivedDay: record.received.text,
+            acknowledgedDay: record.acknowledged?.text,
+            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays).text,
+            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths).text,
+            messages: thread.messages.map {
+                InboxMessageView(fromTeam: $0.author == .team, day: $0.day, text: $0.text, attachmentNames: $0.attachments.map(\.name))
+            },
+            visitToken: formToken, followUpErrors: [], followUpText: "")
+    }
+
+    static func formFields(_ request: Request) async throws -> [String: String] {
+        guard MediaType(request.headers[.contentType])?.type == "application/x-www-form-urlencoded" else {
+            throw PublicError.unsupportedMediaType
+        }
+        var values: [String: String] = [:]
+        for (name, value) in try URLEncodedForm.parse(try await request.collectBody(limit: 4096)) { values[name] = value }
+        return values
+    }
+
+    static func cookieToken(_ request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == VisitStore.cookieName { return String(parts[1]) }
+            }
+        }
+        return nil
+    }
+
+    func cookie(_ token: String) -> String {
+        "\(VisitStore.cookieName)=\(token); Path=/inbox; HttpOnly; SameSite=Strict\(secureCookies ? "; Secure" : "")"
+    }
+
+    var clearedCookie: String {
+        "\(VisitStore.cookieName)=; Path=/inbox; HttpOnly; SameSite=Strict; Expires=Thu, 01 Jan 1970 00:00:00 GMT\(secureCookies ? "; Secure" : "")"
+    }
+}
+
+/// The JSON answer of `POST /api/v1/inbox` (docs/PROTOCOL.md §9.4).
+struct InboxJSON: Encodable {
+    struct Message: Encodable {
+        struct Attachment: Encodable { let name, type: String; let size: Int }
+        let author, day, text: String
+        let attachments: [Attachment]
+    }
+    let `case`, status, received: String
+    let acknowledged: String?
+    let acknowledgementDue, feedbackDue: String
+    let messages: [Message]
+
+    enum CodingKeys: String, CodingKey {
+        case `case`, status, received, acknowledged, messages
+        case acknowledgementDue = "acknowledgement_due", feedbackDue = "feedback_due"
+    }
+
+    init(_ thread: CaseThread) {
+        let r = thread.record
+        self.case = r.reference
+        status = r.status.rawValue
+        received = r.received.text
+        acknowledged = r.acknowledged?.text
+        acknowledgementDue = r.received.adding(days: Deadlines.acknowledgementDays).text
+        feedbackDue = r.received.adding(months: Deadlines.feedbackMonths).text
+        messages = thread.messages.map {
+            Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
+                    attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(self.case, forKey: .case)
+        try c.encode(status, forKey: .status)
+        try c.encode(received, forKey: .received)
+        try c.encode(acknowledged, forKey: .acknowledged)
+        try c.encode(acknowledgementDue, forKey: .acknowledgementDue)
+        try c.encode(feedbackDue, forKey: .feedbackDue)
+        try c.encode(messages, forKey: .messages)
+    }
+}
