@@ -17,6 +17,8 @@ struct InboxController: Sendable {
     let limiter: AttemptLimiter
     let visits: VisitStore
     let secureCookies: Bool
+    /// The proxy's header naming the client address, if configured.
+    let clientAddressHeader: HTTPField.Name?
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/inbox") { request, _ in
@@ -47,16 +49,19 @@ struct InboxController: Sendable {
         }
     }
 
-    /// Counts an attempt against the client's and the global budget.
-    func admit(_ context: SealboxRequestContext) throws {
-        if case .limited(let retryAfter) = limiter.attempt(from: context.clientAddress) {
+    /// Counts an attempt against the client's and the global budget. The address is
+    /// only hashed with a key that lives in memory; it is never logged or stored.
+    func admit(_ request: Request, _ context: SealboxRequestContext) throws {
+        let address = clientAddressHeader.flatMap { request.headers[$0] }?
+            .split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientAddress
+        if case .limited(let retryAfter) = limiter.attempt(from: address) {
             throw PublicError(.tooManyRequests, "error.rate_limited", retryAfter: max(1, retryAfter))
         }
     }
 
     /// Opens the thread of a code, mapping the domain's answers to public ones.
-    func open(_ code: ReporterCode, _ context: SealboxRequestContext) async throws -> CaseThread {
-        try admit(context)
+    func open(_ code: ReporterCode, _ request: Request, _ context: SealboxRequestContext) async throws -> CaseThread {
+        try admit(request, context)
         do {
             return try await conversation.open(code)
         } catch is UnknownCode {
@@ -73,7 +78,7 @@ struct InboxController: Sendable {
         let thread: CaseThread
         do {
             let fields = try await Self.formFields(request)
-            thread = try await open(try Self.parseCode(fields["code"] ?? ""), context)
+            thread = try await open(try Self.parseCode(fields["code"] ?? ""), request, context)
         } catch let error as PublicError where [422, 404, 429].contains(error.status.code) {
             var response = pages.html(Pages.inboxLogin(ctx, errorKey: error.messageKey, limits: pages.formLimits),
                                       status: error.status, context: ctx)
@@ -133,7 +138,7 @@ struct InboxController: Sendable {
         let bytes = try await request.collectBody(limit: 4096)
         _ = try utf8(bytes)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
-        let thread = try await open(try Self.parseCode(body.code), context)
+        let thread = try await open(try Self.parseCode(body.code), request, context)
         return pages.json(InboxJSON(thread), status: .ok)
     }
 
@@ -141,7 +146,7 @@ struct InboxController: Sendable {
         let parsed = try await reader.read(request, allowJSON: true)
         defer { parsed.discard() }
         let code = try Self.parseCode(parsed.fields.code)
-        try admit(context)
+        try admit(request, context)
         let record: CaseRecord
         do {
             record = try await conversation.find(code)

@@ -1,5 +1,6 @@
 // The composition root: storage, pepper, key-derivation pool, the two listeners.
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -66,7 +67,8 @@ public struct SealboxDaemon {
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
             pages: pages,
             limiter: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
-            visits: VisitStore(), secureCookies: configuration.https
+            visits: VisitStore(), secureCookies: configuration.https,
+            clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader)
         ).addRoutes(to: publicRouter)
         self.publicRouter = publicRouter
 

@@ -63,6 +63,9 @@ public struct ServerConfiguration: Sendable {
     public var publicAddress = ""
     /// Reporters reach the daemon over HTTPS (through a proxy): visit cookies get `Secure`.
     public var https = false
+    /// A header the reverse proxy sets to the client's address (e.g. X-Real-IP), read only
+    /// for the rate limiter's keyed hash. Empty: the connection's peer address.
+    public var clientAddressHeader = ""
     /// Code attempts per client per 10 minutes, and for all clients together per minute.
     public var codeAttempts = 10
     public var codeAttemptsGlobal = 300
@@ -135,6 +138,7 @@ public struct ServerConfiguration: Sendable {
         config.officeContact = reader.string(forKey: "office.contact") ?? config.officeContact
         config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
         config.https = reader.bool(forKey: "public.https") ?? config.https
+        config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
         config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
         config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
         return config
