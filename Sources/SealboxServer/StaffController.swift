@@ -55,6 +55,15 @@ struct StaffController: Sendable {
         }
         let items: [Item]
         let next: String?
+
+        enum CodingKeys: String, CodingKey { case items, next }
+
+        /// `next` is always present: null when there is nothing after this page's cursor.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(items, forKey: .items)
+            try c.encode(next, forKey: .next)
+        }
     }
 
     func items(_ request: Request) async throws -> Response {
