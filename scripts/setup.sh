@@ -26,7 +26,7 @@ if ! command -v swift >/dev/null 2>&1; then
     exit 1
 fi
 
-if ! python3 -c 'import nacl, pytest, requests' >/dev/null 2>&1; then
+if ! python3 -c 'import nacl, pytest, requests, schemathesis, openapi_spec_validator' >/dev/null 2>&1; then
     echo "setup: installing Python test packages"
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 fi

@@ -118,9 +118,12 @@ struct InboxController: Sendable {
         let ctx = pages.context(for: request)
         let fields = try await Self.formFields(request)
         let token = Self.cookieToken(request)
-        if visits.visit(token: token, formToken: fields["visit"]) != nil { visits.end(token: token) }
         var response = pages.html(Pages.inboxLeft(ctx), context: ctx)
-        response.headers[.setCookie] = clearedCookie
+        // Only a leave from a page of this visit ends it: a forged one changes nothing.
+        if visits.visit(token: token, formToken: fields["visit"]) != nil {
+            visits.end(token: token)
+            response.headers[.setCookie] = clearedCookie
+        }
         return response
     }
 
@@ -135,6 +138,7 @@ struct InboxController: Sendable {
 
     func openAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
         struct Body: Decodable { let code: String }
+        guard MediaType(request.headers[.contentType])?.type == "application/json" else { throw PublicError.unsupportedMediaType }
         let bytes = try await request.collectBody(limit: 4096)
         _ = try utf8(bytes)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }

@@ -27,7 +27,7 @@ struct PublicController: Sendable {
         router.post("/api/v1/reports") { request, _ in try await submitAPI(request) }
         router.get("/healthz") { _, _ in Self.plain("ok\n") }
         for (path, allowed) in [("/", [HTTPRequest.Method.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
-                                ("/api/v1/reports", [.post]), ("/healthz", [.get])] {
+                                ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])] {
             router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
         }
         router.get("/static/sealbox.css") { _, _ in

@@ -79,6 +79,18 @@ extension StaffController {
         struct Entry: Encodable {
             let `case`, status, received, updated: String
             let acknowledged: String?
+
+            enum CodingKeys: String, CodingKey { case `case`, status, received, updated, acknowledged }
+
+            /// `acknowledged` is always present: null until the case is acknowledged.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(self.case, forKey: .case)
+                try c.encode(status, forKey: .status)
+                try c.encode(received, forKey: .received)
+                try c.encode(updated, forKey: .updated)
+                try c.encode(acknowledged, forKey: .acknowledged)
+            }
         }
         let entries = try await database.caseRecords().map {
             Entry(case: $0.reference, status: $0.status.rawValue, received: $0.received.text,

@@ -1,12 +1,17 @@
 // The reporter's inbox: the code form, the thread with a follow-up form, and the pages
 // after sending and after leaving. Rules: the code is never in a URL, a link or a
-// hidden field; forms that change state carry the visit's token; no script.
+// hidden field (nor echoed back into the code field); forms that change state carry
+// the visit's token in a hidden field; message text is escaped and keeps its line
+// breaks through CSS; no script.
 
 /// One message of the thread as the page shows it.
 public struct InboxMessageView: Sendable {
+    /// True for the counselling team's replies, false for the reporter's report and follow-ups.
     public var fromTeam: Bool
+    /// `YYYY-MM-DD`.
     public var day: String
     public var text: String
+    /// File names only: attachments are sealed to the team, the reporter cannot open them.
     public var attachmentNames: [String]
 
     public init(fromTeam: Bool, day: String, text: String, attachmentNames: [String]) {
@@ -20,12 +25,16 @@ public struct InboxMessageView: Sendable {
 /// What the thread page shows.
 public struct InboxThreadView: Sendable {
     public var caseReference: String
+    /// One of `Pages.caseStatuses`; anything else reads as `received`.
     public var status: String
     public var receivedDay: String
     public var acknowledgedDay: String?
     public var acknowledgementDue: String
     public var feedbackDue: String
+    /// In stored order. Empty when the page is shown again after a refused follow-up
+    /// (the thread cannot be opened without the code); the page then says so.
     public var messages: [InboxMessageView]
+    /// The visit's token for the state-changing forms (only ever in hidden fields).
     public var visitToken: String
     public var followUpErrors: [FieldError]
     public var followUpText: String
@@ -52,9 +61,23 @@ extension Pages {
     /// The statuses a case can have; each has `inbox.status.<status>` in the catalogues.
     public static let caseStatuses = ["received", "acknowledged", "in-progress", "closed"]
 
-    /// `GET /inbox`, and again after a refused code.
+    /// The fields of the follow-up form, in page order (also the order of its error summary).
+    static let followUpFields = ["text", "attachment"]
+
+    /// Messages that read wrongly under the follow-up form get the inbox's own wording.
+    static let followUpMessageKeys = ["error.text_missing": "inbox.followup.missing"]
+
+    /// The path the language switch of the inbox pages points to: the inbox's POST-only
+    /// paths (`/inbox/messages`, `/inbox/leave`) would answer a link with 405.
+    static func inboxContext(_ ctx: PageContext, switchTo path: String) -> PageContext {
+        var copy = ctx
+        copy.path = path
+        return copy
+    }
+
+    /// `GET /inbox`, and again after a refused code (the code is not filled in again).
     public static func inboxLogin(_ ctx: PageContext, errorKey: String?, limits: FormLimits) -> String {
-        let r = PageRenderer(ctx: ctx)
+        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox"))
         let summary = errorKey.map {
             """
             <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
@@ -80,132 +103,230 @@ extension Pages {
         <p class="hint" id="hint-code">\(r.t("inbox.code.hint"))</p>
         \(fieldError)<input type="text" id="field-code" name="code" class="input-code" inputmode="numeric" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64" required aria-describedby="\(describedBy)"\(invalid)>
         </div>
+        <p>\(r.t("inbox.code.private"))</p>
         <p><button type="submit" class="button button-large">\(r.t("inbox.code.submit"))</button></p>
         </form>
-        <h2>\(r.t("inbox.lost.heading"))</h2>
+        <section aria-labelledby="lost-heading">
+        <h2 id="lost-heading">\(r.t("inbox.lost.heading"))</h2>
         <p>\(r.t("inbox.lost.text"))</p>
+        <p><a href="\(r.href("/report"))">\(r.t("inbox.lost.link"))</a></p>
+        </section>
         """
-        let title = errorKey == nil ? ctx.localiser["inbox.title"] : ctx.localiser.format("form.title.errors", ctx.localiser["inbox.title"])
+        let l = ctx.localiser
+        let title = errorKey == nil ? l["inbox.title"] : l.format("form.title.errors", l["inbox.title"])
         return r.document(title: title, main: main, current: .inbox, pageClass: "page-inbox")
     }
 
     /// The thread of a case, with a follow-up form and a way to leave.
     public static func inboxThread(_ ctx: PageContext, thread: InboxThreadView, limits: FormLimits) -> String {
-        let r = PageRenderer(ctx: ctx)
+        let page = InboxThreadRenderer(r: PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox")), thread: thread, limits: limits)
         let l = ctx.localiser
-        let status = caseStatuses.contains(thread.status) ? thread.status : "received"
-        var facts = "<dt>\(r.t("inbox.case"))</dt><dd class=\"case-ref\" translate=\"no\">\(HTML.escape(thread.caseReference))</dd>\n"
-        facts += "<dt>\(r.t("inbox.received"))</dt><dd>\(HTML.escape(l.day(thread.receivedDay)))</dd>\n"
-        if let acknowledged = thread.acknowledgedDay {
-            facts += "<dt>\(r.t("inbox.acknowledged"))</dt><dd>\(HTML.escape(l.day(acknowledged)))</dd>\n"
-        }
-        var expect: [String] = []
-        if thread.acknowledgedDay == nil && status == "received" {
-            expect.append("<li>\(r.f("inbox.expect.acknowledgement", l.day(thread.acknowledgementDue)))</li>")
-        }
-        if status != "closed" {
-            expect.append("<li>\(r.f("inbox.expect.feedback", l.day(thread.feedbackDue)))</li>")
-        }
-        let expectList: String = expect.isEmpty ? "" : "<ul>\n" + expect.joined(separator: "\n") + "\n</ul>"
-        let items: [String] = thread.messages.map { message in
-            let author = message.fromTeam ? r.t("inbox.author.team") : r.t("inbox.author.you")
-            let files: String = message.attachmentNames.isEmpty ? "" :
-                "<p class=\"attachments\">\(r.t("inbox.attachments"))</p>\n<ul>\n"
-                + message.attachmentNames.map { "<li>\(HTML.escape($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
-            return """
-            <li>
-            <article class="message \(message.fromTeam ? "message-team" : "message-reporter")">
-            <h3>\(author) <span class="message-day">\(HTML.escape(l.day(message.day)))</span></h3>
-            <p class="message-text">\(HTML.escape(message.text))</p>
-            \(files)</article>
-            </li>
-            """
-        }
-        let errorSummary: String = thread.followUpErrors.isEmpty ? "" : """
-            <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
-            <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
-            <ul>
-            \(thread.followUpErrors.map { "<li><a href=\"#field-\($0.field == "attachment" ? "attachment" : "text")\">\(r.t($0.messageKey))</a></li>" }.joined(separator: "\n"))
-            </ul>
-            </div>
-            """
-        let textError = thread.followUpErrors.first { $0.field == "text" }
-        let textErrorHTML = textError.map {
-            "<p class=\"field-error\" id=\"error-text\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t($0.messageKey))</p>\n"
-        } ?? ""
-        let textAttributes = textError == nil ? " aria-describedby=\"hint-text\"" : " aria-describedby=\"hint-text error-text\" aria-invalid=\"true\""
-        let token = HTML.escape(thread.visitToken)
-        let main = """
-        <h1>\(r.t("inbox.thread.title"))</h1>
-        \(errorSummary)
-        <section aria-labelledby="status-heading">
-        <h2 id="status-heading">\(r.t("inbox.status.heading"))</h2>
-        <p class="lead status status-\(status)">\(r.t("inbox.status.\(status)"))</p>
-        <dl class="facts">
-        \(facts)</dl>
-        \(expectList)
-        </section>
-        <section aria-labelledby="thread-heading">
-        <h2 id="thread-heading">\(r.t("inbox.thread.heading"))</h2>
-        <ol class="thread">
-        \(items.joined(separator: "\n"))
-        </ol>
-        </section>
-        <section aria-labelledby="followup-heading">
-        <h2 id="followup-heading">\(r.t("inbox.followup.heading"))</h2>
-        <form method="post" enctype="multipart/form-data" action="\(r.href("/inbox/messages"))" accept-charset="UTF-8" autocomplete="off" novalidate>
-        <input type="hidden" name="visit" value="\(token)">
-        <div class="\(textError == nil ? "field" : "field field-has-error")">
-        <label for="field-text">\(r.t("inbox.followup.label"))</label>
-        <p class="hint" id="hint-text">\(r.f("form.text.limit", l.number(limits.textLength)))</p>
-        \(textErrorHTML)<textarea id="field-text" name="text" rows="6" required autocomplete="off"\(textAttributes)>\(HTML.escape(thread.followUpText))</textarea>
-        </div>
-        <div class="field">
-        <label for="field-attachment">\(r.t("form.attachment.label"))</label>
-        <p class="hint" id="hint-attachment">\(r.f("form.attachment.limits", l.number(limits.attachmentCount), l.size(limits.attachmentSize), l.size(limits.attachmentTotal)))</p>
-        <input type="file" id="field-attachment" name="attachment" multiple aria-describedby="hint-attachment">
-        </div>
-        <p><button type="submit" class="button">\(r.t("inbox.followup.submit"))</button></p>
-        </form>
-        </section>
-        \(leaveSection(r, token: token))
-        """
-        return r.document(title: l["inbox.thread.title"], main: main, current: .inbox, pageClass: "page-thread")
+        let title = thread.followUpErrors.isEmpty
+            ? l["inbox.thread.title"]
+            : l.format("form.title.errors", l["inbox.thread.title"])
+        return page.r.document(title: title, main: page.main(), current: .inbox, pageClass: "page-thread")
     }
 
-    static func leaveSection(_ r: PageRenderer, token: String) -> String {
+    /// The "leave" form: ends the visit (and its cookie) on the server.
+    static func leaveSection(_ r: PageRenderer, visitToken: String) -> String {
         """
         <section aria-labelledby="leave-heading" class="leave">
         <h2 id="leave-heading">\(r.t("inbox.leave.heading"))</h2>
         <p>\(r.t("inbox.leave.text"))</p>
-        <form method="post" action="\(r.href("/inbox/leave"))">
-        <input type="hidden" name="visit" value="\(token)">
+        <form method="post" action="\(r.href("/inbox/leave"))" accept-charset="UTF-8">
+        <input type="hidden" name="visit" value="\(HTML.escape(visitToken))">
         <p><button type="submit" class="button button-secondary">\(r.t("inbox.leave.submit"))</button></p>
         </form>
         </section>
         """
     }
 
-    /// After a follow-up was sent.
+    /// After a follow-up was sent: a confirmation, the way back to the thread (the code
+    /// again) and the leave form.
     public static func inboxSent(_ ctx: PageContext, visitToken: String) -> String {
-        let r = PageRenderer(ctx: ctx)
+        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox"))
         let main = """
         <h1>\(r.t("inbox.sent.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.sent.text"))</p>
+        <p>\(r.t("inbox.sent.next"))</p>
         <p><a class="button" href="\(r.href("/inbox"))">\(r.t("inbox.sent.again"))</a></p>
-        \(leaveSection(r, token: HTML.escape(visitToken)))
+        \(leaveSection(r, visitToken: visitToken))
         """
         return r.document(title: ctx.localiser["inbox.sent.title"], main: main, current: .inbox, pageClass: "page-sent")
     }
 
     /// After leaving.
     public static func inboxLeft(_ ctx: PageContext) -> String {
-        let r = PageRenderer(ctx: ctx)
+        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/"))
         let main = """
         <h1>\(r.t("inbox.left.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.left.text"))</p>
-        <p><a href="\(r.href("/"))">\(r.t("inbox.left.home"))</a></p>
+        <p>\(r.t("inbox.left.again"))</p>
+        <p><a class="button" href="\(r.href("/"))">\(r.t("inbox.left.home"))</a></p>
         """
         return r.document(title: ctx.localiser["inbox.left.title"], main: main, current: .none, pageClass: "page-left")
+    }
+}
+
+private struct InboxThreadRenderer {
+    let r: PageRenderer
+    let thread: InboxThreadView
+    let limits: FormLimits
+
+    var l: Localiser { r.ctx.localiser }
+
+    var status: String { Pages.caseStatuses.contains(thread.status) ? thread.status : "received" }
+
+    /// The first error of each field of the follow-up form.
+    var errorsByField: [String: FieldError] {
+        var result: [String: FieldError] = [:]
+        for error in thread.followUpErrors where result[error.field] == nil { result[error.field] = error }
+        return result
+    }
+
+    func message(_ error: FieldError) -> String {
+        r.t(Pages.followUpMessageKeys[error.messageKey] ?? error.messageKey)
+    }
+
+    /// A day in the reader's form, marked up as a `<time>` when it is one.
+    func day(_ isoDay: String) -> String {
+        let readable = l.day(isoDay)
+        guard readable != isoDay else { return HTML.escape(isoDay) }
+        return "<time datetime=\"\(HTML.escape(isoDay))\">\(HTML.escape(readable))</time>"
+    }
+
+    func main() -> String {
+        """
+        <h1>\(r.t("inbox.thread.title"))</h1>
+        \(errorSummary())
+        <p class="notice">\(r.t("inbox.thread.notice"))</p>
+        \(statusSection())
+        \(threadSection())
+        \(followUpSection())
+        \(Pages.leaveSection(r, visitToken: thread.visitToken))
+        """
+    }
+
+    func errorSummary() -> String {
+        guard !thread.followUpErrors.isEmpty else { return "" }
+        let errors = errorsByField
+        let items: [String] = Pages.followUpFields.compactMap { field in
+            errors[field].map { "<li><a href=\"#field-\(field)\">\(message($0))</a></li>\n" }
+        }
+        // Errors for fields this form does not have still belong in the summary.
+        let others: [String] = thread.followUpErrors.filter { !Pages.followUpFields.contains($0.field) }
+            .map { "<li>\(message($0))</li>\n" }
+        return """
+        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
+        <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
+        <ul>
+        \(items.joined())\(others.joined())</ul>
+        </div>
+        """
+    }
+
+    func statusSection() -> String {
+        var facts = fact("inbox.case", "<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">\(HTML.escape(thread.caseReference))</span>")
+        facts += fact("inbox.received", day(thread.receivedDay))
+        if let acknowledged = thread.acknowledgedDay {
+            facts += fact("inbox.acknowledged", day(acknowledged))
+        }
+        var expect: [String] = []
+        if thread.acknowledgedDay == nil && status == "received" {
+            expect.append("<li>\(r.f("inbox.expect.acknowledgement", l.day(thread.acknowledgementDue)))</li>\n")
+        }
+        if status != "closed" {
+            expect.append("<li>\(r.f("inbox.expect.feedback", l.day(thread.feedbackDue)))</li>\n")
+        }
+        let expectList: String = expect.isEmpty ? "" : "<ul class=\"expect\">\n" + expect.joined() + "</ul>\n"
+        return """
+        <section aria-labelledby="status-heading">
+        <h2 id="status-heading">\(r.t("inbox.status.heading"))</h2>
+        <p class="lead status status-\(status)">\(r.t("inbox.status.\(status)"))</p>
+        <dl class="facts">
+        \(facts)</dl>
+        \(expectList)</section>
+        """
+    }
+
+    func fact(_ key: String, _ valueHTML: String) -> String {
+        "<div><dt>\(r.t(key))</dt><dd>\(valueHTML)</dd></div>\n"
+    }
+
+    func threadSection() -> String {
+        let body: String
+        if thread.messages.isEmpty {
+            body = "<p>\(r.t("inbox.thread.hidden"))</p>"
+        } else {
+            let items: [String] = thread.messages.map(messageItem)
+            body = "<ol class=\"thread\">\n" + items.joined() + "</ol>"
+        }
+        return """
+        <section aria-labelledby="thread-heading">
+        <h2 id="thread-heading">\(r.t("inbox.thread.heading"))</h2>
+        \(body)
+        </section>
+        """
+    }
+
+    func messageItem(_ message: InboxMessageView) -> String {
+        let author = message.fromTeam ? r.t("inbox.author.team") : r.t("inbox.author.you")
+        let kind = message.fromTeam ? "message-team" : "message-reporter"
+        var files = ""
+        if !message.attachmentNames.isEmpty {
+            let names: [String] = message.attachmentNames.map { "<li dir=\"auto\">\(HTML.escape($0))</li>\n" }
+            files = "<p class=\"attachments\">\(r.t("inbox.attachments"))</p>\n<ul>\n" + names.joined() + "</ul>\n"
+        }
+        return """
+        <li>
+        <article class="message \(kind)">
+        <h3><span class="message-author">\(author)</span> <span class="message-day">\(day(message.day))</span></h3>
+        <p class="message-text" dir="auto">\(HTML.escape(message.text))</p>
+        \(files)</article>
+        </li>
+
+        """
+    }
+
+    func described(_ field: String) -> String {
+        guard errorsByField[field] != nil else { return " aria-describedby=\"hint-\(field)\"" }
+        return " aria-describedby=\"hint-\(field) error-\(field)\" aria-invalid=\"true\""
+    }
+
+    func errorMessage(_ field: String) -> String {
+        guard let error = errorsByField[field] else { return "" }
+        return "<p class=\"field-error\" id=\"error-\(field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(message(error))</p>\n"
+    }
+
+    func groupClass(_ field: String) -> String {
+        errorsByField[field] == nil ? "field" : "field field-has-error"
+    }
+
+    func followUpSection() -> String {
+        let again = thread.followUpErrors.isEmpty ? "" : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+        let limitsText = r.f("form.attachment.limits", l.number(limits.attachmentCount), l.size(limits.attachmentSize), l.size(limits.attachmentTotal))
+        return """
+        <section aria-labelledby="followup-heading">
+        <h2 id="followup-heading">\(r.t("inbox.followup.heading"))</h2>
+        <p>\(r.t("inbox.followup.intro"))</p>
+        <form method="post" enctype="multipart/form-data" action="\(r.href("/inbox/messages"))" accept-charset="UTF-8" autocomplete="off" novalidate>
+        <input type="hidden" name="visit" value="\(HTML.escape(thread.visitToken))">
+        <div class="\(groupClass("text"))">
+        <label for="field-text">\(r.t("inbox.followup.label"))</label>
+        <p class="hint" id="hint-text">\(r.f("form.text.limit", l.number(limits.textLength)))</p>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="6" required autocomplete="off" spellcheck="true"\(described("text"))>\(HTML.escape(thread.followUpText))</textarea>
+        </div>
+        <div class="\(groupClass("attachment"))">
+        <label for="field-attachment">\(r.t("form.attachment.label"))</label>
+        <div class="hint" id="hint-attachment">
+        <p>\(limitsText)</p>
+        <p>\(r.t("form.attachment.metadata"))</p>
+        </div>
+        \(again)\(errorMessage("attachment"))<input type="file" id="field-attachment" name="attachment" multiple\(described("attachment"))>
+        </div>
+        <p><button type="submit" class="button">\(r.t("inbox.followup.submit"))</button></p>
+        </form>
+        </section>
+        """
     }
 }

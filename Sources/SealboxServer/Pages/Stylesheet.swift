@@ -122,16 +122,13 @@ public enum Stylesheet {
     .button-secondary { background: \(Palette.background); color: \(Palette.button); border: 2px solid \(Palette.button); }
     .button-secondary:visited { color: \(Palette.button); }
     .input-code { font-size: 1.5rem; letter-spacing: 0.1em; direction: ltr; max-width: 22rem; }
-    .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25em 1em; }
-    .facts dt { font-weight: 700; }
-    .facts dd { margin: 0; }
-    .case-ref { direction: ltr; unicode-bidi: isolate; }
     .thread { list-style: none; padding-inline-start: 0; }
     .message { border-inline-start: 6px solid \(Palette.button); background: \(Palette.panel); padding: 0.75rem 1rem; margin-block-end: 1rem; }
     .message-team { border-inline-start-color: \(Palette.text); }
     .message h3 { margin-block: 0 0.5em; font-size: 1.1rem; }
     .message-day { font-weight: 400; }
-    .message-text { white-space: pre-wrap; }
+    .message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+    .attachments { margin-block-end: 0.25em; font-weight: 700; }
     .call-to-action { margin-block: 1.5rem; }
 
     /* Form */
