@@ -36,9 +36,15 @@ public struct PageContext: Sendable {
         self.publicAddress = publicAddress
     }
 
+    /// Paths that only answer POST, and the page a language-switch link goes to instead
+    /// (a link to them would answer 405).
+    static let postOnlyPaths: [String: String] = ["/inbox/messages": "/inbox", "/inbox/leave": "/", "/receipt": "/"]
+
     /// `path` if it is a plain local path (`/`, `/report`), else `/`: the request path
     /// of a 404 could be `//elsewhere.example` and must not become a link off the site.
+    /// A path that only answers POST gives the page to go to instead.
     public var switchPath: String {
+        if let instead = Self.postOnlyPaths[path] { return instead }
         let allowed = path.unicodeScalars.allSatisfy {
             ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A)
                 || ($0.value >= 0x61 && $0.value <= 0x7A) || "/-_.".unicodeScalars.contains($0)

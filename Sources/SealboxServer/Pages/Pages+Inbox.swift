@@ -67,17 +67,9 @@ extension Pages {
     /// Messages that read wrongly under the follow-up form get the inbox's own wording.
     static let followUpMessageKeys = ["error.text_missing": "inbox.followup.missing"]
 
-    /// The path the language switch of the inbox pages points to: the inbox's POST-only
-    /// paths (`/inbox/messages`, `/inbox/leave`) would answer a link with 405.
-    static func inboxContext(_ ctx: PageContext, switchTo path: String) -> PageContext {
-        var copy = ctx
-        copy.path = path
-        return copy
-    }
-
     /// `GET /inbox`, and again after a refused code (the code is not filled in again).
     public static func inboxLogin(_ ctx: PageContext, errorKey: String?, limits: FormLimits) -> String {
-        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox"))
+        let r = PageRenderer(ctx: ctx)
         let summary = errorKey.map {
             """
             <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
@@ -119,7 +111,7 @@ extension Pages {
 
     /// The thread of a case, with a follow-up form and a way to leave.
     public static func inboxThread(_ ctx: PageContext, thread: InboxThreadView, limits: FormLimits) -> String {
-        let page = InboxThreadRenderer(r: PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox")), thread: thread, limits: limits)
+        let page = InboxThreadRenderer(r: PageRenderer(ctx: ctx), thread: thread, limits: limits)
         let l = ctx.localiser
         let title = thread.followUpErrors.isEmpty
             ? l["inbox.thread.title"]
@@ -144,7 +136,7 @@ extension Pages {
     /// After a follow-up was sent: a confirmation, the way back to the thread (the code
     /// again) and the leave form.
     public static func inboxSent(_ ctx: PageContext, visitToken: String) -> String {
-        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/inbox"))
+        let r = PageRenderer(ctx: ctx)
         let main = """
         <h1>\(r.t("inbox.sent.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.sent.text"))</p>
@@ -157,7 +149,7 @@ extension Pages {
 
     /// After leaving.
     public static func inboxLeft(_ ctx: PageContext) -> String {
-        let r = PageRenderer(ctx: inboxContext(ctx, switchTo: "/"))
+        let r = PageRenderer(ctx: ctx)
         let main = """
         <h1>\(r.t("inbox.left.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.left.text"))</p>
