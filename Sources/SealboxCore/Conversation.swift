@@ -17,6 +17,11 @@ public struct ThreadMessage: Sendable, Equatable {
 public struct CaseThread: Sendable {
     public let record: CaseRecord
     public let messages: [ThreadMessage]
+
+    public init(record: CaseRecord, messages: [ThreadMessage]) {
+        self.record = record
+        self.messages = messages
+    }
 }
 
 /// A well-formed code that opens no case (never existed, or deleted).

@@ -101,13 +101,9 @@ struct InboxController: Sendable {
         let text = parsed.draft.normalised().text
         let issues = ReportDraft(text: text).issues(limits: reader.limits)
         guard issues.isEmpty else {
-            let view = InboxThreadView(
-                caseReference: visit.caseReference, status: visit.record.status.rawValue,
-                receivedDay: visit.record.received.text, acknowledgedDay: visit.record.acknowledged?.text,
-                acknowledgementDue: visit.record.received.adding(days: Deadlines.acknowledgementDays).text,
-                feedbackDue: visit.record.received.adding(months: Deadlines.feedbackMonths).text,
-                messages: [], visitToken: visit.formToken,
-                followUpErrors: issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }, followUpText: text)
+            var view = threadView(CaseThread(record: visit.record, messages: []), formToken: visit.formToken)
+            view.followUpErrors = issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
+            view.followUpText = text
             return pages.html(Pages.inboxThread(ctx, thread: view, limits: pages.formLimits), status: .unprocessableContent, context: ctx)
         }
         try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
