@@ -56,7 +56,9 @@ public struct SealboxDaemon {
             limits: configuration.limits, inboxAvailable: true)
 
         let publicRouter = Router(context: SealboxRequestContext.self)
-        publicRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
+        publicRouter.add(middleware: SecurityHeadersMiddleware(
+            pages: pages, logger: logger,
+            onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress))
         PublicController(
             intake: intake,
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),

@@ -14,6 +14,9 @@ let contentSecurityPolicy =
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: PageFactory
     let logger: Logger
+    /// The onion service's origin (e.g. `http://abc….onion`); pages then advertise it
+    /// with `Onion-Location`, so that Tor Browser offers to switch.
+    var onionOrigin: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -32,6 +35,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = pages.errorResponse(.internalError, for: request)
         }
         Self.secure(&response.headers)
+        if let onionOrigin, response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[HTTPField.Name("Onion-Location")!] = onionOrigin + request.uri.path
+        }
         return response
     }
 

@@ -66,6 +66,8 @@ public struct ServerConfiguration: Sendable {
     /// A header the reverse proxy sets to the client's address (e.g. X-Real-IP), read only
     /// for the rate limiter's keyed hash. Empty: the connection's peer address.
     public var clientAddressHeader = ""
+    /// The onion service's address (`http://….onion`), sent as Onion-Location on pages.
+    public var onionAddress = ""
     /// Code attempts per client per 10 minutes, and for all clients together per minute.
     public var codeAttempts = 10
     public var codeAttemptsGlobal = 300
@@ -139,6 +141,13 @@ public struct ServerConfiguration: Sendable {
         config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
         config.https = reader.bool(forKey: "public.https") ?? config.https
         config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
+        config.onionAddress = reader.string(forKey: "public.onion_address") ?? config.onionAddress
+        if !config.onionAddress.isEmpty {
+            guard let url = URL(string: config.onionAddress), ["http", "https"].contains(url.scheme ?? ""),
+                  let host = url.host, host.hasSuffix(".onion"), url.path.isEmpty || url.path == "/"
+            else { throw ConfigurationError.invalid("public.onion_address must be http://NAME.onion (no path)") }
+            config.onionAddress = "\(url.scheme!)://\(host)"
+        }
         config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
         config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
         return config

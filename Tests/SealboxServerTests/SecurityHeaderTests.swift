@@ -75,4 +75,28 @@ import Testing
             }
         }
     }
+
+    @Test func aConfiguredOnionAddress_isAdvertisedOnPages_butNotOnTheAPI() async throws {
+        let t = try TestDaemon(configure: { $0.onionAddress = "http://sealboxexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxx.onion" })
+        defer { t.remove() }
+        try await t.publicApp.test(.router) { client in
+            try await client.execute(uri: "/report", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("Onion-Location")!]
+                    == "http://sealboxexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxx.onion/report")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("Onion-Location")!] == nil)
+            }
+        }
+    }
+
+    @Test func withoutAnOnionAddress_noOnionLocationIsSent() async throws {
+        let t = try TestDaemon()
+        defer { t.remove() }
+        try await t.publicApp.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("Onion-Location")!] == nil)
+            }
+        }
+    }
 }

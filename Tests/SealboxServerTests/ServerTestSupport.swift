@@ -15,7 +15,8 @@ struct TestDaemon: @unchecked Sendable {
     let staff: SigningSecretKey
     let daemon: SealboxDaemon
 
-    init(limits: (inout SubmissionLimits) -> Void = { _ in }, kdfWorkers: Int = 2, kdfQueue: Int = 8, codeAttempts: Int = 100) throws {
+    init(limits: (inout SubmissionLimits) -> Void = { _ in }, kdfWorkers: Int = 2, kdfQueue: Int = 8, codeAttempts: Int = 100,
+         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sealbox-server-\(Random.identifier())")
         team = BoxSecretKey.generate()
         staff = SigningSecretKey.generate()
@@ -27,6 +28,7 @@ struct TestDaemon: @unchecked Sendable {
         config.kdfQueue = kdfQueue
         config.codeAttempts = codeAttempts
         limits(&config.limits)
+        configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         daemon = try SealboxDaemon(configuration: config, logger: logger)
