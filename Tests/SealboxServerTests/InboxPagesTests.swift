@@ -290,8 +290,11 @@ enum InboxSamples {
         let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
         let notice = HTML.escape(Localiser(language)["inbox.thread.notice"])
         #expect(html.contains("<p class=\"notice\">\(notice)</p>"))
-        #expect(notice.contains(language == .german ? "15 Minuten" : "15 minutes"))
-        #expect(notice.contains(language == .german ? "nicht gespeichert" : "not saved"))
+        #expect(notice.contains("15"))
+        if language == .german || language == .english {
+            #expect(notice.contains(language == .german ? "15 Minuten" : "15 minutes"))
+            #expect(notice.contains(language == .german ? "nicht gespeichert" : "not saved"))
+        }
     }
 
     @Test func thread_followUpForm_worksWithoutJavaScript() {
@@ -351,7 +354,9 @@ enum InboxSamples {
         let l = Localiser(language)
         let html = Pages.inboxLeft(PageSamples.context(language, path: "/inbox/leave", inbox: true))
         #expect(html.contains(HTML.escape(l["inbox.left.text"])))
-        #expect(l["inbox.left.text"].contains(language == .german ? "Browserfenster" : "browser window"))
+        if language == .german || language == .english {
+            #expect(l["inbox.left.text"].contains(language == .german ? "Browserfenster" : "browser window"))
+        }
         #expect(html.contains("<a class=\"button\" href=\"/\">\(HTML.escape(l["inbox.left.home"]))</a>"))
         #expect(!html.contains("<form") && !html.contains("name=\"visit\""))
     }

@@ -116,7 +116,15 @@ import Testing
     }
 
     @Test func negotiation_unofferedLanguagesAreSkipped() {
-        #expect(LanguageNegotiation.choose(query: nil, acceptLanguage: "tr-TR, tr;q=0.9, en;q=0.5").language == .english)
+        #expect(LanguageNegotiation.choose(query: nil, acceptLanguage: "ja-JP, ja;q=0.9, en;q=0.5").language == .english)
+    }
+
+    @Test func negotiation_findsEveryOfferedLanguage_andArabicAndPersianAreRightToLeft() {
+        for (header, tag) in [("tr-TR,tr;q=0.9", "tr"), ("ar-SY", "ar"), ("uk", "uk"), ("ru-RU", "ru"), ("pl-PL", "pl"), ("fa-IR", "fa")] {
+            #expect(LanguageNegotiation.choose(query: nil, acceptLanguage: header).language.tag == tag)
+        }
+        #expect(Language.all.count == 8)
+        #expect(Language.all.filter(\.isRightToLeft).map(\.tag) == ["ar", "fa"])
     }
 
     @Test func negotiation_zeroWeight_excludesALanguage() {

@@ -33,7 +33,7 @@ extension Catalogue {
         "landing.stored.no.heading": "Nicht gespeichert wird:",
         "landing.stored.no.ip": "Ihre IP-Adresse (die Adresse Ihres Internet-Anschlusses).",
         "landing.stored.no.browser": "Angaben über Ihr Gerät oder Ihren Browser.",
-        "landing.stored.no.cookies": "Cookies. Diese Website setzt keine Cookies.",
+        "landing.stored.no.cookies": "Cookies zur Wiedererkennung. Nur während Sie mit Ihrem Code Ihre Nachrichten lesen, hält ein notwendiges Cookie die Seite offen. Es endet, wenn Sie sie schließen.",
         "landing.stored.no.name": "Ihr Name. Außer Sie schreiben ihn selbst in die Meldung.",
         "landing.safe.heading": "So schützen Sie sich",
         "landing.safe.device": "Nutzen Sie ein Gerät, das nur Sie benutzen. Nutzen Sie zum Beispiel nicht den Computer bei der Arbeit, wenn Sie über Ihre Arbeit schreiben.",

@@ -32,7 +32,7 @@ extension Catalogue {
         "landing.stored.no.heading": "Not stored:",
         "landing.stored.no.ip": "Your IP address (the address of your internet connection).",
         "landing.stored.no.browser": "Information about your device or your browser.",
-        "landing.stored.no.cookies": "Cookies. This website sets no cookies.",
+        "landing.stored.no.cookies": "Cookies that recognise you. Only while you read your messages with your code does one necessary cookie keep the page open. It ends when you close it.",
         "landing.stored.no.name": "Your name. Unless you write it in your report yourself.",
         "landing.safe.heading": "How to stay safe",
         "landing.safe.device": "Use a device that only you use. For example, do not use your computer at work if you write about your work.",

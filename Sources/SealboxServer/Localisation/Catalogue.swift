@@ -11,6 +11,12 @@ public struct Catalogue: Sendable {
         switch language.tag {
         case Language.german.tag: return germanComplete
         case Language.english.tag: return englishComplete
+        case Language.turkish.tag: return turkish
+        case Language.arabic.tag: return arabic
+        case Language.ukrainian.tag: return ukrainian
+        case Language.russian.tag: return russian
+        case Language.polish.tag: return polish
+        case Language.persian.tag: return persian
         default: return [:]
         }
     }

@@ -27,9 +27,15 @@ public struct Language: Hashable, Sendable {
 
     public static let german = Language(tag: "de", nativeName: "Deutsch")
     public static let english = Language(tag: "en", nativeName: "English")
+    public static let turkish = Language(tag: "tr", nativeName: "Türkçe")
+    public static let arabic = Language(tag: "ar", nativeName: "العربية", isRightToLeft: true)
+    public static let ukrainian = Language(tag: "uk", nativeName: "Українська")
+    public static let russian = Language(tag: "ru", nativeName: "Русский")
+    public static let polish = Language(tag: "pl", nativeName: "Polski")
+    public static let persian = Language(tag: "fa", nativeName: "فارسی", isRightToLeft: true)
 
     /// Every language offered, in the order of the language switch.
-    public static let all: [Language] = [.german, .english]
+    public static let all: [Language] = [.german, .english, .turkish, .arabic, .ukrainian, .russian, .polish, .persian]
 
     /// The language used when nothing else matches.
     public static let `default`: Language = .german
