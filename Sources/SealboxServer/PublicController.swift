@@ -12,6 +12,8 @@ struct PublicController: Sendable {
     let reader: SubmissionReader
     let pages: PageFactory
     let logger: Logger
+    /// The stylesheet in the office's colours, built once.
+    let stylesheet: String
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/") { request, _ in
@@ -31,7 +33,7 @@ struct PublicController: Sendable {
             router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
         }
         router.get("/static/sealbox.css") { _, _ in
-            var response = Self.plain(Stylesheet.css, type: "text/css; charset=utf-8")
+            var response = Self.plain(stylesheet, type: "text/css; charset=utf-8")
             response.headers[.cacheControl] = "public, max-age=3600"
             return response
         }

@@ -62,7 +62,7 @@ public struct SealboxDaemon {
         PublicController(
             intake: intake,
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
-            pages: pages, logger: logger
+            pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette)
         ).addRoutes(to: publicRouter)
         InboxController(
             conversation: Conversation(intake: intake),

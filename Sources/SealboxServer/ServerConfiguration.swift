@@ -68,6 +68,8 @@ public struct ServerConfiguration: Sendable {
     public var clientAddressHeader = ""
     /// The onion service's address (`http://….onion`), sent as Onion-Location on pages.
     public var onionAddress = ""
+    /// The office's colours (`office.colors.*`); every text pair meets 4.5:1.
+    public var palette = Palette.standard
     /// Code attempts per client per 10 minutes, and for all clients together per minute.
     public var codeAttempts = 10
     public var codeAttemptsGlobal = 300
@@ -141,6 +143,7 @@ public struct ServerConfiguration: Sendable {
         config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
         config.https = reader.bool(forKey: "public.https") ?? config.https
         config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
+        config.palette = try palette(reader)
         config.onionAddress = reader.string(forKey: "public.onion_address") ?? config.onionAddress
         if !config.onionAddress.isEmpty {
             guard let url = URL(string: config.onionAddress), ["http", "https"].contains(url.scheme ?? ""),
@@ -151,6 +154,24 @@ public struct ServerConfiguration: Sendable {
         config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
         config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
         return config
+    }
+
+    /// Reads `office.colors.*` and refuses colours that cannot be read well (WCAG 2.1 AA).
+    static func palette(_ reader: ConfigReader) throws -> Palette {
+        var palette = Palette.standard
+        for name in Palette.names {
+            guard let value = reader.string(forKey: ConfigKey("office.colors.\(name)")) else { continue }
+            guard palette.set(name, to: value) else {
+                throw ConfigurationError.invalid("office.colors.\(name) must be a colour written #rrggbb")
+            }
+        }
+        if let failing = palette.failingPairs.first {
+            let pair = palette.pairs.first { $0.name == failing.name }!
+            throw ConfigurationError.invalid(String(
+                format: "office.colors: %@ (%@ on %@) has a contrast of %.2f:1; at least 4.5:1 is needed so that everyone can read it",
+                failing.name, pair.foreground, pair.background, failing.ratio))
+        }
+        return palette
     }
 
     private static func positive(_ reader: ConfigReader, _ key: String, _ fallback: Int, allowZero: Bool = false) throws -> Int {

@@ -5,37 +5,108 @@
 // pages mirror, respect for forced-colors and prefers-reduced-motion, and a
 // print style that turns the confirmation into a one-page receipt.
 
-/// Colours of the pages.
-enum Palette {
-    static let text = "#1b1b1b"
-    static let background = "#ffffff"
-    static let muted = "#464646"
-    static let link = "#0b4ea2"
-    static let linkVisited = "#5b2a86"
-    static let buttonText = "#ffffff"
-    static let button = "#0b4ea2"
-    static let buttonHover = "#083a78"
-    static let error = "#b3261e"
-    static let band = "#f0f1f3"
-    static let focus = "#ffdd00"
-    static let panel = "#f3f6fb"
-    static let warningBackground = "#fdf1f0"
+import Foundation
+
+/// Colours of the pages. An office may set its own (configuration `office.colors.*`);
+/// the daemon refuses to start when a pair that carries text falls below 4.5:1.
+public struct Palette: Sendable, Equatable {
+    public var text = "#1b1b1b"
+    public var background = "#ffffff"
+    public var muted = "#464646"
+    public var link = "#0b4ea2"
+    public var linkVisited = "#5b2a86"
+    public var buttonText = "#ffffff"
+    public var button = "#0b4ea2"
+    public var buttonHover = "#083a78"
+    public var error = "#b3261e"
+    public var band = "#f0f1f3"
+    public var focus = "#ffdd00"
+    public var panel = "#f3f6fb"
+    public var warningBackground = "#fdf1f0"
+
+    public init() {}
+
+    /// Sealbox's own colours.
+    public static let standard = Palette()
+
+    /// The colour names an office can set, as written in the configuration.
+    public static let names = [
+        "text", "background", "muted", "link", "link_visited", "button_text", "button", "button_hover",
+        "error", "band", "focus", "panel", "warning_background",
+    ]
+
+    /// Sets the colour `name` (one of `names`) to `value` (`#rrggbb`); false when either is unknown.
+    public mutating func set(_ name: String, to value: String) -> Bool {
+        guard Self.isHexColour(value) else { return false }
+        let v = value.lowercased()
+        switch name {
+        case "text": text = v
+        case "background": background = v
+        case "muted": muted = v
+        case "link": link = v
+        case "link_visited": linkVisited = v
+        case "button_text": buttonText = v
+        case "button": button = v
+        case "button_hover": buttonHover = v
+        case "error": error = v
+        case "band": band = v
+        case "focus": focus = v
+        case "panel": panel = v
+        case "warning_background": warningBackground = v
+        default: return false
+        }
+        return true
+    }
+
+    static func isHexColour(_ value: String) -> Bool {
+        value.count == 7 && value.first == "#" && value.dropFirst().allSatisfy(\.isHexDigit)
+    }
 
     /// Foreground and background pairs that carry text, each to meet 4.5:1.
-    static let pairs: [(name: String, foreground: String, background: String)] = [
-        ("text", text, background), ("muted", muted, background), ("link", link, background),
-        ("visited", linkVisited, background), ("button", buttonText, button),
-        ("button hover", buttonText, buttonHover), ("error", error, background),
-        ("header text", text, band), ("header link", link, band), ("muted on band", muted, band),
-        ("focus", text, focus), ("panel text", text, panel), ("panel link", link, panel),
-        ("warning", text, warningBackground), ("error on warning", error, warningBackground),
-    ]
+    public var pairs: [(name: String, foreground: String, background: String)] {
+        [
+            ("text on background", text, background), ("muted on background", muted, background),
+            ("link on background", link, background), ("link_visited on background", linkVisited, background),
+            ("button_text on button", buttonText, button), ("button_text on button_hover", buttonText, buttonHover),
+            ("error on background", error, background), ("text on band", text, band), ("link on band", link, band),
+            ("muted on band", muted, band), ("text on focus", text, focus), ("text on panel", text, panel),
+            ("link on panel", link, panel), ("text on warning_background", text, warningBackground),
+            ("error on warning_background", error, warningBackground),
+        ]
+    }
+
+    /// The pairs below 4.5:1, with their ratio.
+    public var failingPairs: [(name: String, ratio: Double)] {
+        pairs.compactMap { pair in
+            let ratio = Palette.contrast(pair.foreground, pair.background)
+            return ratio < 4.5 ? (pair.name, ratio) : nil
+        }
+    }
+
+    /// WCAG 2.1 contrast ratio of two `#rrggbb` colours.
+    public static func contrast(_ a: String, _ b: String) -> Double {
+        let la = luminance(a), lb = luminance(b)
+        return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+    }
+
+    static func luminance(_ hex: String) -> Double {
+        let value = Int(hex.dropFirst(), radix: 16) ?? 0
+        let channels = [(value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF].map { channel -> Double in
+            let c = Double(channel) / 255
+            return c <= 0.03928 ? c / 12.92 : Foundation.pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    }
 }
 
 /// The stylesheet.
 public enum Stylesheet {
-    /// The content of `/static/sealbox.css`.
-    public static let css: String = """
+    /// The content of `/static/sealbox.css` in Sealbox's own colours.
+    public static let css: String = css(.standard)
+
+    /// The stylesheet in the colours of `p`.
+    public static func css(_ p: Palette) -> String {
+        """
     /* Sealbox – one stylesheet, no external resources, no web fonts. */
     *, *::before, *::after { box-sizing: border-box; }
     html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
@@ -44,8 +115,8 @@ public enum Stylesheet {
       font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", Tahoma, Arial, sans-serif;
       font-size: 1.125rem;
       line-height: 1.55;
-      color: \(Palette.text);
-      background: \(Palette.background);
+      color: \(p.text);
+      background: \(p.background);
       overflow-wrap: break-word;
     }
     .wrap { max-width: 44rem; margin-inline: auto; padding-inline: 1rem; }
@@ -59,24 +130,24 @@ public enum Stylesheet {
     .lead { font-size: 1.25rem; }
     img { max-width: 100%; height: auto; }
 
-    a { color: \(Palette.link); text-decoration-thickness: 0.08em; text-underline-offset: 0.15em; }
-    a:visited { color: \(Palette.linkVisited); }
+    a { color: \(p.link); text-decoration-thickness: 0.08em; text-underline-offset: 0.15em; }
+    a:visited { color: \(p.linkVisited); }
     a:hover { text-decoration-thickness: 0.2em; }
 
     /* Focus: always visible, yellow with a dark underline bar (works on light and blue). */
     :focus { outline: 3px solid transparent; }
     :focus-visible, a:focus, button:focus, input:focus, textarea:focus, select:focus, summary:focus {
-      outline: 3px solid \(Palette.text);
+      outline: 3px solid \(p.text);
       outline-offset: 2px;
-      box-shadow: 0 0 0 6px \(Palette.focus);
+      box-shadow: 0 0 0 6px \(p.focus);
     }
-    a:focus, .link-button:focus { background: \(Palette.focus); color: \(Palette.text); box-shadow: 0 4px 0 \(Palette.text); outline: 3px solid transparent; text-decoration: none; }
+    a:focus, .link-button:focus { background: \(p.focus); color: \(p.text); box-shadow: 0 4px 0 \(p.text); outline: 3px solid transparent; text-decoration: none; }
     main:focus, .error-summary:focus { box-shadow: none; }
     main:focus { outline: none; }
 
     .skip-link {
       position: absolute; inset-inline-start: 0.5rem; top: -100rem;
-      padding: 0.5rem 1rem; background: \(Palette.focus); color: \(Palette.text); z-index: 10;
+      padding: 0.5rem 1rem; background: \(p.focus); color: \(p.text); z-index: 10;
     }
     .skip-link:focus { top: 0.5rem; }
     .visually-hidden {
@@ -87,44 +158,44 @@ public enum Stylesheet {
     .print-only { display: none; }
 
     /* Header, navigation, footer */
-    .site-header { background: \(Palette.band); border-block-end: 4px solid \(Palette.button); }
+    .site-header { background: \(p.band); border-block-end: 4px solid \(p.button); }
     .header-row { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem 1rem; padding-block: 0.75rem; }
     .office-name { margin: 0; font-weight: 700; font-size: 1.15rem; }
-    .office-name a { color: \(Palette.text); text-decoration: none; }
+    .office-name a { color: \(p.text); text-decoration: none; }
     .office-name a:hover { text-decoration: underline; }
     .lang-switch ul, .site-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
     .lang-switch li, .site-nav li { margin: 0; }
     .lang-switch a, .link-button { display: inline-block; padding-block: 0.35rem; min-height: 44px; line-height: 2; }
-    .lang-switch [aria-current="true"] { font-weight: 700; text-decoration: none; color: \(Palette.text); }
+    .lang-switch [aria-current="true"] { font-weight: 700; text-decoration: none; color: \(p.text); }
     .site-nav { border-block-start: 1px solid #c8c8c8; }
     .site-nav a { display: inline-block; padding-block: 0.5rem; min-height: 44px; line-height: 2; }
-    .site-nav [aria-current="page"] { font-weight: 700; color: \(Palette.text); }
+    .site-nav [aria-current="page"] { font-weight: 700; color: \(p.text); }
     .link-button {
-      font: inherit; color: \(Palette.link); background: none; border: 0; padding-inline: 0;
+      font: inherit; color: \(p.link); background: none; border: 0; padding-inline: 0;
       text-decoration: underline; text-underline-offset: 0.15em; cursor: pointer;
     }
     main { display: block; padding-block: 1rem 3rem; }
-    .site-footer { background: \(Palette.band); color: \(Palette.text); padding-block: 1.5rem; font-size: 1rem; border-block-start: 1px solid #c8c8c8; }
+    .site-footer { background: \(p.band); color: \(p.text); padding-block: 1.5rem; font-size: 1rem; border-block-start: 1px solid #c8c8c8; }
     .site-footer p { margin-block: 0 0.5em; }
 
     /* Buttons */
     .button {
       display: inline-block; font: inherit; font-weight: 700; line-height: 1.3;
       padding: 0.75rem 1.25rem; min-height: 44px;
-      color: \(Palette.buttonText); background: \(Palette.button);
-      border: 2px solid transparent; border-radius: 4px; box-shadow: 0 3px 0 \(Palette.text);
+      color: \(p.buttonText); background: \(p.button);
+      border: 2px solid transparent; border-radius: 4px; box-shadow: 0 3px 0 \(p.text);
       text-decoration: none; cursor: pointer; max-width: 100%;
     }
-    .button:visited { color: \(Palette.buttonText); }
-    .button:hover { background: \(Palette.buttonHover); color: \(Palette.buttonText); }
-    .button:focus { background: \(Palette.focus); color: \(Palette.text); box-shadow: 0 3px 0 \(Palette.text); outline: 3px solid transparent; }
+    .button:visited { color: \(p.buttonText); }
+    .button:hover { background: \(p.buttonHover); color: \(p.buttonText); }
+    .button:focus { background: \(p.focus); color: \(p.text); box-shadow: 0 3px 0 \(p.text); outline: 3px solid transparent; }
     .button-large { font-size: 1.3rem; padding: 1rem 1.5rem; }
-    .button-secondary { background: \(Palette.background); color: \(Palette.button); border: 2px solid \(Palette.button); }
-    .button-secondary:visited { color: \(Palette.button); }
+    .button-secondary { background: \(p.background); color: \(p.button); border: 2px solid \(p.button); }
+    .button-secondary:visited { color: \(p.button); }
     .input-code { font-size: 1.5rem; letter-spacing: 0.1em; direction: ltr; max-width: 22rem; }
     .thread { list-style: none; padding-inline-start: 0; }
-    .message { border-inline-start: 6px solid \(Palette.button); background: \(Palette.panel); padding: 0.75rem 1rem; margin-block-end: 1rem; }
-    .message-team { border-inline-start-color: \(Palette.text); }
+    .message { border-inline-start: 6px solid \(p.button); background: \(p.panel); padding: 0.75rem 1rem; margin-block-end: 1rem; }
+    .message-team { border-inline-start-color: \(p.text); }
     .message h3 { margin-block: 0 0.5em; font-size: 1.1rem; }
     .message-day { font-weight: 400; }
     .message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -136,35 +207,35 @@ public enum Stylesheet {
     fieldset { border: 0; padding: 0; margin-inline: 0; min-width: 0; }
     legend { font-weight: 700; font-size: 1.2rem; padding: 0; margin-block-end: 0.25rem; }
     label { display: block; font-weight: 700; margin-block-end: 0.25rem; }
-    .hint { color: \(Palette.muted); margin-block-end: 0.5rem; }
+    .hint { color: \(p.muted); margin-block-end: 0.5rem; }
     .hint p { margin-block: 0 0.4em; }
     input[type="text"], textarea {
       display: block; width: 100%; font: inherit; padding: 0.5rem;
-      color: \(Palette.text); background: \(Palette.background);
-      border: 2px solid \(Palette.text); border-radius: 0;
+      color: \(p.text); background: \(p.background);
+      border: 2px solid \(p.text); border-radius: 0;
     }
     textarea { min-height: 8rem; resize: vertical; }
     input[type="file"] { display: block; max-width: 100%; font: inherit; padding-block: 0.25rem; }
     .choices { display: grid; gap: 0.35rem; }
     .choice { display: flex; align-items: flex-start; gap: 0.6rem; }
-    .choice input { flex: none; width: 1.5rem; height: 1.5rem; margin: 0.15rem 0 0; accent-color: \(Palette.button); }
+    .choice input { flex: none; width: 1.5rem; height: 1.5rem; margin: 0.15rem 0 0; accent-color: \(p.button); }
     .choice label { font-weight: 400; margin: 0; }
-    .field-has-error { border-inline-start: 5px solid \(Palette.error); padding-inline-start: 0.75rem; }
-    .field-has-error input[type="text"], .field-has-error textarea { border-color: \(Palette.error); }
-    .field-error { color: \(Palette.error); font-weight: 700; margin-block-end: 0.5rem; }
+    .field-has-error { border-inline-start: 5px solid \(p.error); padding-inline-start: 0.75rem; }
+    .field-has-error input[type="text"], .field-has-error textarea { border-color: \(p.error); }
+    .field-error { color: \(p.error); font-weight: 700; margin-block-end: 0.5rem; }
     .notice { font-weight: 700; }
     .error-summary {
-      border: 4px solid \(Palette.error); padding: 1rem; margin-block: 1rem 2rem;
+      border: 4px solid \(p.error); padding: 1rem; margin-block: 1rem 2rem;
     }
-    .error-summary:focus { outline: 3px solid \(Palette.focus); outline-offset: 0; }
+    .error-summary:focus { outline: 3px solid \(p.focus); outline-offset: 0; }
     .error-summary h2 { margin-block-start: 0; font-size: 1.35rem; }
     .error-summary ul { margin: 0; }
-    .error-summary a { color: \(Palette.error); font-weight: 700; }
-    .error-summary a:focus { color: \(Palette.text); }
+    .error-summary a { color: \(p.error); font-weight: 700; }
+    .error-summary a:focus { color: \(p.text); }
     .before-submit { font-weight: 700; }
 
     /* Confirmation: the code, made to be kept */
-    .receipt { background: \(Palette.panel); border: 2px solid \(Palette.button); padding: 1rem; margin-block: 1.5rem; }
+    .receipt { background: \(p.panel); border: 2px solid \(p.button); padding: 1rem; margin-block: 1.5rem; }
     .receipt h2:first-child { margin-block-start: 0; }
     .code {
       font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace;
@@ -178,10 +249,10 @@ public enum Stylesheet {
     .facts dt { font-weight: 700; }
     .facts dt::after { content: ":"; }
     .facts dd { margin: 0; }
-    .warning { background: \(Palette.warningBackground); border-inline-start: 6px solid \(Palette.error); padding: 0.75rem 1rem; margin-block: 1rem; }
+    .warning { background: \(p.warningBackground); border-inline-start: 6px solid \(p.error); padding: 0.75rem 1rem; margin-block: 1rem; }
     .warning p { margin: 0; }
     .receipt-download { margin-block: 1rem; }
-    .status-code { color: \(Palette.muted); }
+    .status-code { color: \(p.muted); }
 
     @media (max-width: 30rem) {
       body { font-size: 1.0625rem; }
@@ -217,4 +288,5 @@ public enum Stylesheet {
     }
 
     """
+    }
 }

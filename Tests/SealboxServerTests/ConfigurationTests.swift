@@ -1,0 +1,57 @@
+import Foundation
+import SealboxCrypto
+@testable import SealboxServer
+import Testing
+
+@Suite struct ConfigurationTests {
+    let team = BoxSecretKey.generate().publicKey.teamText
+
+    func load(_ environment: [String: String]) async throws -> ServerConfiguration {
+        try await ServerConfiguration.load(file: nil, environment: environment)
+    }
+
+    @Test func environmentVariables_setEveryKindOfKey() async throws {
+        let staff = SigningSecretKey.generate().publicKey.text
+        let other = SigningSecretKey.generate().publicKey.text
+        let config = try await load([
+            "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_PUBLIC_LISTEN": "[::1]:9000",
+            "SEALBOX_STAFF_KEYS": "\(staff), \(other)", "SEALBOX_LIMITS_CODE_ATTEMPTS": "3",
+            "SEALBOX_PUBLIC_ONION_ADDRESS": "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv.onion/",
+        ])
+        #expect(config.publicListen == ListenAddress(host: "::1", port: 9000))
+        #expect(config.staffKeys.map(\.text) == [staff, other])
+        #expect(config.codeAttempts == 3)
+        #expect(config.onionAddress == "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv.onion")
+    }
+
+    @Test func aMissingTeamKey_andABadOnionAddress_areRefusedByName() async throws {
+        await #expect(throws: ConfigurationError.missing("crypto.team_public_key")) { _ = try await load([:]) }
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_PUBLIC_ONION_ADDRESS": "http://example.org"])
+        }
+    }
+
+    @Test func officeColours_colourTheStylesheet() async throws {
+        let config = try await load([
+            "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_COLORS_BUTTON": "#6A1B4D",
+            "SEALBOX_OFFICE_COLORS_LINK": "#6a1b4d",
+        ])
+        #expect(config.palette.button == "#6a1b4d")
+        #expect(Stylesheet.css(config.palette).contains("background: #6a1b4d"))
+        #expect(!Stylesheet.css(config.palette).contains("#0b4ea2;"))
+    }
+
+    @Test func aColourPairBelowAA_isRefusedWithThePairAndItsRatio() async throws {
+        do {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_COLORS_TEXT": "#777777"])
+            Issue.record("a grey text on white was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("text on background"))
+            #expect(error.description.contains("#777777 on #ffffff"))
+            #expect(error.description.contains("4.48:1"))
+        }
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_COLORS_BUTTON": "blue"])
+        }
+    }
+}
