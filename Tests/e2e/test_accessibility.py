@@ -11,6 +11,8 @@ The browser tests are skipped only when Debian's chromium or chromium-driver is 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 import subprocess
 import sys
 import time
@@ -280,3 +282,29 @@ def test_nothing_scrolls_sideways_at_320_css_px(language, viewport, pages, daemo
     finally:
         a11y.set_viewport(browser, None)
     assert not problems, f"horizontal scrolling at {viewport}:\n" + "\n".join(problems)
+
+
+# --- 6. pictures of what reporters see ---------------------------------------------------------------------
+
+SCREENSHOT_DIR = Path(os.environ.get("SEALBOX_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".build" / "screenshots"))
+SCREENSHOT_STATES = ["landing", "report", "confirmation", "thread"]
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
+def test_screenshots_of_the_main_pages_are_saved(width, pages, daemon, served, browser):
+    """Saves PNGs of the main pages at phone and desktop width, for the office to see
+    what reporters will see (docs/screenshots holds a chosen few for the README)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for (state, language), page in sorted(pages[0].items()):
+        if state not in SCREENSHOT_STATES or language not in ("de", "en", "ar"):
+            continue
+        a11y.set_viewport(browser, width, height=900)
+        open_state(browser, page, daemon, served)
+        target = SCREENSHOT_DIR / f"{state}-{language}-{'phone' if width < 600 else 'desktop'}.png"
+        assert browser.save_screenshot(str(target)), f"no screenshot of {state} ({language})"
+        assert target.stat().st_size > 5000 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        saved.append(target.name)
+    a11y.set_viewport(browser, None)
+    assert len(saved) == len(SCREENSHOT_STATES) * 3, saved
