@@ -11,6 +11,8 @@ struct PageFactory: Sendable {
     let publicAddress: String
     let limits: SubmissionLimits
     let inboxAvailable: Bool
+    var accessibilityContact = ""
+    var signLanguageVideoType: String? = nil
 
     func context(for request: Request) -> PageContext {
         let choice = LanguageNegotiation.choose(
@@ -19,7 +21,8 @@ struct PageFactory: Sendable {
         return PageContext(
             localiser: Localiser(choice.language), langFromQuery: choice.fromQuery, path: request.uri.path,
             officeName: officeName, officeContact: officeContact, inboxAvailable: inboxAvailable,
-            publicAddress: publicAddress)
+            publicAddress: publicAddress, accessibilityContact: accessibilityContact,
+            signLanguageVideoType: signLanguageVideoType)
     }
 
     var formLimits: FormLimits {

@@ -14,6 +14,14 @@ struct PublicController: Sendable {
     let logger: Logger
     /// The stylesheet in the office's colours, built once.
     let stylesheet: String
+    /// The configured German Sign Language video and captions, served from the daemon itself.
+    let signLanguage: SignLanguageMedia?
+
+    struct SignLanguageMedia: Sendable {
+        let video: String
+        let type: String
+        let captions: String
+    }
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/") { request, _ in
@@ -32,11 +40,35 @@ struct PublicController: Sendable {
                                 ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])] {
             router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
         }
+        router.get("/accessibility") { request, _ in
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.accessibilityStatement(ctx), context: ctx)
+        }
+        if let signLanguage {
+            router.get("/media/sign-language") { _, _ in try Self.file(signLanguage.video, type: signLanguage.type) }
+            router.get("/media/sign-language.vtt") { _, _ in try Self.file(signLanguage.captions, type: "text/vtt; charset=utf-8") }
+        }
         router.get("/static/sealbox.css") { _, _ in
             var response = Self.plain(stylesheet, type: "text/css; charset=utf-8")
             response.headers[.cacheControl] = "public, max-age=3600"
             return response
         }
+    }
+
+    /// Streams a configured file in 64 KiB chunks (a video can be large; it is never held whole).
+    static func file(_ path: String, type: String) throws -> Response {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw PublicError.notFound }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(contentLength: size) { writer in
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 65536), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        })
     }
 
     static func plain(_ text: String, type: String = "text/plain; charset=utf-8") -> Response {

@@ -53,7 +53,9 @@ public struct SealboxDaemon {
         let pages = PageFactory(
             officeName: configuration.officeName, officeContact: configuration.officeContact,
             publicAddress: configuration.publicAddress,
-            limits: configuration.limits, inboxAvailable: true)
+            limits: configuration.limits, inboxAvailable: true,
+            accessibilityContact: configuration.accessibilityContact,
+            signLanguageVideoType: configuration.signLanguageVideoType)
 
         let publicRouter = Router(context: SealboxRequestContext.self)
         publicRouter.add(middleware: SecurityHeadersMiddleware(
@@ -62,7 +64,10 @@ public struct SealboxDaemon {
         PublicController(
             intake: intake,
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
-            pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette)
+            pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette),
+            signLanguage: configuration.signLanguageVideoType.map {
+                .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
+            }
         ).addRoutes(to: publicRouter)
         InboxController(
             conversation: Conversation(intake: intake),

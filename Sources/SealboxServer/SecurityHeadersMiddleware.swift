@@ -8,7 +8,7 @@ import SealboxCore
 
 /// The Content-Security-Policy of every response: nothing but our own stylesheet and images.
 let contentSecurityPolicy =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 /// Adds the security headers and maps every error to a fixed public answer.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {

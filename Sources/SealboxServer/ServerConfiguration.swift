@@ -70,6 +70,11 @@ public struct ServerConfiguration: Sendable {
     public var onionAddress = ""
     /// The office's colours (`office.colors.*`); every text pair meets 4.5:1.
     public var palette = Palette.standard
+    /// Where to report a barrier (accessibility statement); empty: `office.contact`.
+    public var accessibilityContact = ""
+    /// A German Sign Language video (WebM or MP4) and its WebVTT captions, shown on German pages.
+    public var signLanguageVideo = ""
+    public var signLanguageCaptions = ""
     /// Code attempts per client per 10 minutes, and for all clients together per minute.
     public var codeAttempts = 10
     public var codeAttemptsGlobal = 300
@@ -80,6 +85,14 @@ public struct ServerConfiguration: Sendable {
 
     /// The pepper file: configured, or `pepper` inside the storage directory.
     public var resolvedPepperFile: String { pepperFile ?? (storagePath as NSString).appendingPathComponent("pepper") }
+
+    /// The media type of the sign-language video, from its file name.
+    public var signLanguageVideoType: String? {
+        let lower = signLanguageVideo.lowercased()
+        if lower.hasSuffix(".webm") { return "video/webm" }
+        if lower.hasSuffix(".mp4") { return "video/mp4" }
+        return nil
+    }
 
     /// `public.listen` -> `PUBLIC_LISTEN`.
     public static func environmentName(_ key: String) -> String {
@@ -144,6 +157,20 @@ public struct ServerConfiguration: Sendable {
         config.https = reader.bool(forKey: "public.https") ?? config.https
         config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
         config.palette = try palette(reader)
+        config.accessibilityContact = reader.string(forKey: "office.accessibility_contact") ?? ""
+        config.signLanguageVideo = reader.string(forKey: "office.sign_language_video") ?? ""
+        config.signLanguageCaptions = reader.string(forKey: "office.sign_language_captions") ?? ""
+        if !config.signLanguageVideo.isEmpty {
+            guard config.signLanguageVideoType != nil else {
+                throw ConfigurationError.invalid("office.sign_language_video must be a .webm or .mp4 file")
+            }
+            for (key, path) in [("office.sign_language_video", config.signLanguageVideo),
+                                ("office.sign_language_captions", config.signLanguageCaptions)] {
+                guard !path.isEmpty, FileManager.default.isReadableFile(atPath: path) else {
+                    throw ConfigurationError.invalid("\(key) must name a readable file (a sign-language video needs its captions too)")
+                }
+            }
+        }
         config.onionAddress = reader.string(forKey: "public.onion_address") ?? config.onionAddress
         if !config.onionAddress.isEmpty {
             guard let url = URL(string: config.onionAddress), ["http", "https"].contains(url.scheme ?? ""),

@@ -123,7 +123,9 @@ import Testing
         for (header, tag) in [("tr-TR,tr;q=0.9", "tr"), ("ar-SY", "ar"), ("uk", "uk"), ("ru-RU", "ru"), ("pl-PL", "pl"), ("fa-IR", "fa")] {
             #expect(LanguageNegotiation.choose(query: nil, acceptLanguage: header).language.tag == tag)
         }
-        #expect(Language.all.count == 8)
+        #expect(Language.all.count == 9)
+        #expect(Language.named("de-simple")?.htmlLang == "de")
+        #expect(LanguageNegotiation.choose(query: nil, acceptLanguage: "de-DE").language == .german)
         #expect(Language.all.filter(\.isRightToLeft).map(\.tag) == ["ar", "fa"])
     }
 

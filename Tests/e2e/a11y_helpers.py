@@ -22,7 +22,7 @@ import sealbox_e2e as e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "pl", "fa")
+LANGUAGES = ("de", "de-simple", "en", "tr", "ar", "uk", "ru", "pl", "fa")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -75,7 +75,7 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
         pages.append(Page(name, language, status, html, path))
         return html
 
-    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox")):
+    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox"), ("statement", "/accessibility")):
         add(name, daemon.get(path + q), path=path + q, expect=200)
 
     body, ctype = e2e.multipart([("text", "")])

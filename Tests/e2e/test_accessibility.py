@@ -21,9 +21,9 @@ import pytest
 
 import a11y_helpers as a11y
 
-STATES = ["landing", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent", "left",
+STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent", "left",
           "404", "405", "413"]
-MAIN_STATES = ["landing", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent",
+MAIN_STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent",
                "left", "404"]
 CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
 

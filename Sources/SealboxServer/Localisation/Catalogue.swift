@@ -10,19 +10,31 @@ public struct Catalogue: Sendable {
     public static func strings(for language: Language) -> [String: String] {
         switch language.tag {
         case Language.german.tag: return germanComplete
+        case Language.easyGerman.tag: return easyGerman
         case Language.english.tag: return englishComplete
-        case Language.turkish.tag: return turkish
-        case Language.arabic.tag: return arabic
-        case Language.ukrainian.tag: return ukrainian
-        case Language.russian.tag: return russian
-        case Language.polish.tag: return polish
-        case Language.persian.tag: return persian
+        case Language.turkish.tag: return turkishComplete
+        case Language.arabic.tag: return arabicComplete
+        case Language.ukrainian.tag: return ukrainianComplete
+        case Language.russian.tag: return russianComplete
+        case Language.polish.tag: return polishComplete
+        case Language.persian.tag: return persianComplete
         default: return [:]
         }
     }
 
-    static let germanComplete = german.merging(germanInbox) { first, _ in first }
-    static let englishComplete = english.merging(englishInbox) { first, _ in first }
+    static let germanComplete = merged(german, germanInbox, germanStatement)
+    static let englishComplete = merged(english, englishInbox, englishStatement)
+
+    static let turkishComplete = merged(turkish, turkishStatement)
+    static let arabicComplete = merged(arabic, arabicStatement)
+    static let ukrainianComplete = merged(ukrainian, ukrainianStatement)
+    static let russianComplete = merged(russian, russianStatement)
+    static let polishComplete = merged(polish, polishStatement)
+    static let persianComplete = merged(persian, persianStatement)
+
+    static func merged(_ parts: [String: String]...) -> [String: String] {
+        parts.reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
+    }
 
     /// Every key some catalogue defines.
     public static var allKeys: Set<String> {

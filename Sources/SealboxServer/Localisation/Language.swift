@@ -27,6 +27,8 @@ public struct Language: Hashable, Sendable {
 
     public static let german = Language(tag: "de", nativeName: "Deutsch")
     public static let english = Language(tag: "en", nativeName: "English")
+    /// Leichte Sprache (Easy German): German pages in the rules of the Netzwerk Leichte Sprache.
+    public static let easyGerman = Language(tag: "de-simple", nativeName: "Leichte Sprache", htmlLang: "de")
     public static let turkish = Language(tag: "tr", nativeName: "Türkçe")
     public static let arabic = Language(tag: "ar", nativeName: "العربية", isRightToLeft: true)
     public static let ukrainian = Language(tag: "uk", nativeName: "Українська")
@@ -35,7 +37,7 @@ public struct Language: Hashable, Sendable {
     public static let persian = Language(tag: "fa", nativeName: "فارسی", isRightToLeft: true)
 
     /// Every language offered, in the order of the language switch.
-    public static let all: [Language] = [.german, .english, .turkish, .arabic, .ukrainian, .russian, .polish, .persian]
+    public static let all: [Language] = [.german, .easyGerman, .english, .turkish, .arabic, .ukrainian, .russian, .polish, .persian]
 
     /// The language used when nothing else matches.
     public static let `default`: Language = .german

@@ -121,6 +121,7 @@ struct PageRenderer {
         <div class="wrap">
         <p>\(HTML.escape(ctx.officeName))</p>
         \(contact)<p>\(t("footer.privacy"))</p>
+        <p><a href="\(href("/accessibility"))">\(t("footer.accessibility"))</a></p>
         </div>
         </footer>
         """

@@ -17,6 +17,10 @@ public struct PageContext: Sendable {
     /// The public address reporters come back to, e.g. "https://melden.example.org"
     /// (plain text on the receipt, never a resource); may be empty.
     public var publicAddress: String
+    /// Where to report a barrier (accessibility statement); falls back to `officeContact`.
+    public var accessibilityContact: String
+    /// The media type of the configured German Sign Language video, nil when there is none.
+    public var signLanguageVideoType: String?
 
     public init(
         localiser: Localiser,
@@ -25,7 +29,9 @@ public struct PageContext: Sendable {
         officeName: String,
         officeContact: String = "",
         inboxAvailable: Bool = false,
-        publicAddress: String = ""
+        publicAddress: String = "",
+        accessibilityContact: String = "",
+        signLanguageVideoType: String? = nil
     ) {
         self.localiser = localiser
         self.langFromQuery = langFromQuery
@@ -34,6 +40,8 @@ public struct PageContext: Sendable {
         self.officeContact = officeContact
         self.inboxAvailable = inboxAvailable
         self.publicAddress = publicAddress
+        self.accessibilityContact = accessibilityContact
+        self.signLanguageVideoType = signLanguageVideoType
     }
 
     /// Paths that only answer POST, and the page a language-switch link goes to instead

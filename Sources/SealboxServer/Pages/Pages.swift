@@ -23,6 +23,7 @@ public enum Pages {
         <p class="lead">\(r.f("landing.intro", ctx.officeName))</p>
         <p>\(r.t("landing.anonymous"))</p>
         <p class="call-to-action"><a class="button button-large" href="\(r.href("/report"))">\(r.t("landing.cta"))</a></p>
+        \(signLanguageSection(r))
         <section aria-labelledby="who">
         <h2 id="who">\(r.t("landing.who.heading"))</h2>
         <p>\(r.f("landing.who.text", ctx.officeName))</p>
