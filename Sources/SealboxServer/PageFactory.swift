@@ -13,6 +13,7 @@ struct PageFactory: Sendable {
     let inboxAvailable: Bool
     var accessibilityContact = ""
     var signLanguageVideoType: String? = nil
+    var hasLogo = false
 
     func context(for request: Request) -> PageContext {
         let choice = LanguageNegotiation.choose(
@@ -22,7 +23,7 @@ struct PageFactory: Sendable {
             localiser: Localiser(choice.language), langFromQuery: choice.fromQuery, path: request.uri.path,
             officeName: officeName, officeContact: officeContact, inboxAvailable: inboxAvailable,
             publicAddress: publicAddress, accessibilityContact: accessibilityContact,
-            signLanguageVideoType: signLanguageVideoType)
+            signLanguageVideoType: signLanguageVideoType, hasLogo: hasLogo)
     }
 
     var formLimits: FormLimits {

@@ -15,6 +15,8 @@ struct PublicController: Sendable {
     /// The stylesheet in the office's colours, built once.
     let stylesheet: String
     /// The configured German Sign Language video and captions, served from the daemon itself.
+    /// The office's logo file and its media type.
+    let logo: (path: String, type: String)?
     let signLanguage: SignLanguageMedia?
 
     struct SignLanguageMedia: Sendable {
@@ -43,6 +45,9 @@ struct PublicController: Sendable {
         router.get("/accessibility") { request, _ in
             let ctx = pages.context(for: request)
             return pages.html(Pages.accessibilityStatement(ctx), context: ctx)
+        }
+        if let logo {
+            router.get("/media/logo") { _, _ in try Self.file(logo.path, type: logo.type) }
         }
         if let signLanguage {
             router.get("/media/sign-language") { _, _ in try Self.file(signLanguage.video, type: signLanguage.type) }

@@ -27,6 +27,13 @@ public struct SealboxDaemon {
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        if !configuration.l10nDirectory.isEmpty {
+            do {
+                CatalogueOverrides.install(try CatalogueOverrides.load(directory: configuration.l10nDirectory))
+            } catch {
+                throw StartupError(description: "\(error)")
+            }
+        }
         let storage = URL(fileURLWithPath: configuration.storagePath)
         do {
             try FileManager.default.createDirectory(
@@ -55,7 +62,8 @@ public struct SealboxDaemon {
             publicAddress: configuration.publicAddress,
             limits: configuration.limits, inboxAvailable: true,
             accessibilityContact: configuration.accessibilityContact,
-            signLanguageVideoType: configuration.signLanguageVideoType)
+            signLanguageVideoType: configuration.signLanguageVideoType,
+            hasLogo: configuration.logoType != nil)
 
         let publicRouter = Router(context: SealboxRequestContext.self)
         publicRouter.add(middleware: SecurityHeadersMiddleware(
@@ -65,6 +73,7 @@ public struct SealboxDaemon {
             intake: intake,
             reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
             pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette),
+            logo: configuration.logoType.map { (configuration.logo, $0) },
             signLanguage: configuration.signLanguageVideoType.map {
                 .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
             }

@@ -70,6 +70,10 @@ public struct ServerConfiguration: Sendable {
     public var onionAddress = ""
     /// The office's colours (`office.colors.*`); every text pair meets 4.5:1.
     public var palette = Palette.standard
+    /// A directory of TAG.json files that override texts or add languages (no rebuild needed).
+    public var l10nDirectory = ""
+    /// The office's logo (PNG, SVG or WebP), shown beside its name in every page header.
+    public var logo = ""
     /// Where to report a barrier (accessibility statement); empty: `office.contact`.
     public var accessibilityContact = ""
     /// A German Sign Language video (WebM or MP4) and its WebVTT captions, shown on German pages.
@@ -85,6 +89,15 @@ public struct ServerConfiguration: Sendable {
 
     /// The pepper file: configured, or `pepper` inside the storage directory.
     public var resolvedPepperFile: String { pepperFile ?? (storagePath as NSString).appendingPathComponent("pepper") }
+
+    /// The media type of the logo, from its file name.
+    public var logoType: String? {
+        let lower = logo.lowercased()
+        if lower.hasSuffix(".png") { return "image/png" }
+        if lower.hasSuffix(".svg") { return "image/svg+xml" }
+        if lower.hasSuffix(".webp") { return "image/webp" }
+        return nil
+    }
 
     /// The media type of the sign-language video, from its file name.
     public var signLanguageVideoType: String? {
@@ -157,6 +170,13 @@ public struct ServerConfiguration: Sendable {
         config.https = reader.bool(forKey: "public.https") ?? config.https
         config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
         config.palette = try palette(reader)
+        config.l10nDirectory = reader.string(forKey: "l10n.directory") ?? ""
+        config.logo = reader.string(forKey: "office.logo") ?? ""
+        if !config.logo.isEmpty {
+            guard config.logoType != nil, FileManager.default.isReadableFile(atPath: config.logo) else {
+                throw ConfigurationError.invalid("office.logo must name a readable .png, .svg or .webp file")
+            }
+        }
         config.accessibilityContact = reader.string(forKey: "office.accessibility_contact") ?? ""
         config.signLanguageVideo = reader.string(forKey: "office.sign_language_video") ?? ""
         config.signLanguageCaptions = reader.string(forKey: "office.sign_language_captions") ?? ""

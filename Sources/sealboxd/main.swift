@@ -20,8 +20,15 @@ while let argument = arguments.first {
     case "--benchmark-kdf":
         kdfBenchmarkSeconds = arguments.first.flatMap(Double.init) ?? 5
         if !arguments.isEmpty { arguments.removeFirst() }
+    case "--print-texts":
+        guard let tag = arguments.first, let json = CatalogueOverrides.exportJSON(tag: tag) else {
+            FileHandle.standardError.write(Data("sealboxd: error: --print-texts needs a shipped language tag (de, de-simple, en, tr, ar, uk, ru, pl, fa)\n".utf8))
+            exit(64)
+        }
+        print(json)
+        exit(0)
     case "--help", "-h":
-        print("usage: sealboxd [--config FILE] [--benchmark-kdf SECONDS]\nEvery key can be set by an environment variable SEALBOX_<KEY>; see config/README.md.")
+        print("usage: sealboxd [--config FILE] [--benchmark-kdf SECONDS] [--print-texts TAG]\nEvery key can be set by an environment variable SEALBOX_<KEY>; see config/README.md.")
         exit(0)
     default:
         FileHandle.standardError.write(Data("sealboxd: error: unknown argument (see --help)\n".utf8))

@@ -66,4 +66,26 @@ import Testing
             try await client.execute(uri: "/media/sign-language", method: .get) { #expect($0.status == .notFound) }
         }
     }
+
+    @Test func anOfficeLogo_isShownInEveryHeader_andServedByTheDaemon() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("logo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let svg = Data(#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#.utf8)
+        try svg.write(to: dir.appendingPathComponent("logo.svg"))
+        let t = try TestDaemon(configure: { $0.logo = dir.appendingPathComponent("logo.svg").path })
+        defer { t.remove() }
+        try await t.publicApp.test(.router) { client in
+            for path in ["/", "/report", "/inbox", "/accessibility"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.text.contains("<img class=\"logo\" src=\"/media/logo\" alt=\"\">"), "\(path)")
+                }
+            }
+            try await client.execute(uri: "/media/logo", method: .get) { response in
+                #expect(response.headers[.contentType] == "image/svg+xml")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(Data(response.body.readableBytesView) == svg)
+            }
+        }
+    }
 }

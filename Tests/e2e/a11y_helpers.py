@@ -11,6 +11,7 @@ import functools
 import http.server
 import shutil
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,96 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
     return pages
 
 
+# --- error states that need a daemon of their own -----------------------------------------------------
+
+def _html_page(name: str, language: str, response: requests.Response, status: int) -> Page:
+    """A Page from an HTML answer of `status` (never JSON, always a whole document in `language`)."""
+    text = response.text
+    assert response.status_code == status, f"{name} ({language}): expected {status}, got {response.status_code}: " \
+                                           f"{text[:300]}"
+    assert response.headers.get("Content-Type", "").startswith("text/html"), \
+        f"{name} ({language}): Content-Type {response.headers.get('Content-Type')!r}"
+    assert text.lstrip().lower().startswith("<!doctype html>"), f"{name} ({language}) is no HTML page: {text[:200]}"
+    # Leichte Sprache (de-simple) is German: lang="de".
+    assert f'lang="{language.split("-")[0]}"' in text[:400], f"{name} ({language}) is not in {language}: {text[:400]}"
+    return Page(name, language, status, text)
+
+
+def collect_400(daemon: e2e.Daemon, language: str) -> Page:
+    """POST /report whose `text` is not UTF-8 (the bytes C3 28): the 400 page."""
+    body, ctype = e2e.multipart([("text", b"\xc3\x28")])
+    response = daemon.post(f"/report?lang={language}", data=body, headers={"Content-Type": ctype})
+    return _html_page("400", language, response, 400)
+
+
+def collect_429(daemon: e2e.Daemon, language: str, client_number: int) -> Page:
+    """Two POST /inbox with well-formed unknown codes from one client of a daemon that
+    allows one code attempt: the first finds nothing (404), the second is limited (429),
+    as the inbox page with the rate-limit error, HTML and not JSON, with Retry-After.
+
+    Each language comes from its own loopback address (127.0.1.`client_number`), so that
+    each has a fresh budget. Should the limiter's 10-minute window turn between the two,
+    a third attempt is made."""
+    session = ih.client_at(f"127.0.1.{client_number}")
+    try:
+        statuses = []
+        for _ in range(3):
+            response = session.post(daemon.url(f"/inbox?lang={language}"),
+                                    data={"code": ih.grouped(ih.random_code())}, timeout=60)
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                break
+        assert statuses[0] == 404 and statuses[-1] == 429, f"429 ({language}): statuses {statuses}"
+    finally:
+        session.close()
+    page = _html_page("429", language, response, 429)
+    assert response.headers.get("Retry-After", "").isdigit() and int(response.headers["Retry-After"]) > 0, \
+        f"429 ({language}) without a positive Retry-After: {dict(response.headers)}"
+    parsed = ih.parse_page(page.html)
+    assert any(f.action.split("?")[0] == "/inbox" for f in parsed.forms), f"the 429 ({language}) is no inbox page"
+    assert 'id="error-code"' in page.html and 'aria-invalid="true"' in page.html, \
+        f"the 429 inbox page ({language}) shows no error at the code field"
+    try:
+        response.json()
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(f"the 429 ({language}) of the HTML form is JSON")
+    return page
+
+
+def collect_503(daemon: e2e.Daemon, languages, attempts: int = 8) -> dict[str, Page]:
+    """{language: the 503 page} from a daemon with one key-derivation worker, no queue and
+    a slow derivation: while one POST /api/v1/reports holds the worker, POST /report in
+    each language still missing is refused with 503 and Retry-After. Tries again (a new
+    slow request) for the languages whose form submission came too late."""
+    collected: dict[str, Page] = {}
+    seen: list[str] = []
+    for attempt in range(attempts):
+        missing = [language for language in languages if language not in collected]
+        if not missing:
+            break
+        slow: list = []
+        thread = threading.Thread(target=lambda: slow.append(
+            daemon.post("/api/v1/reports", json={"text": f"hält den Schlüsselableiter besetzt {attempt}"},
+                        timeout=120)))
+        thread.start()
+        time.sleep(0.1)  # the slow request is in flight (its derivation takes a few hundred ms)
+        for language in missing:
+            response = daemon.post(f"/report?lang={language}", data={"text": "x"})
+            seen.append(f"{language}:{response.status_code}")
+            if response.status_code == 503:
+                collected[language] = _html_page("503", language, response, 503)
+                retry = response.headers.get("Retry-After", "")
+                assert retry.isdigit() and int(retry) > 0, f"503 ({language}) without Retry-After: {dict(response.headers)}"
+                assert 'class="code-groups"' not in response.text
+        thread.join(120)
+        assert slow and slow[0].status_code in (201, 503), f"the slow request: {slow}"
+    assert sorted(collected) == sorted(languages), \
+        f"no 503 for {sorted(set(languages) - set(collected))} after {attempts} tries; answers {seen}"
+    return collected
+
+
 # --- a file server for the saved states ----------------------------------------------------------------
 
 class SavedPages:
@@ -182,6 +273,39 @@ def set_viewport(driver, width: int | None, height: int = 800, scale: float = 1)
     else:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+
+
+def emulate_media(driver, features: dict[str, str] | None):
+    """Emulates CSS media features such as forced-colors: active (None: none emulated)."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "media": "", "features": [{"name": k, "value": v} for k, v in (features or {}).items()]})
+
+
+MEDIA_MATCHES_JS = """
+return Object.fromEntries(arguments[0].map(q => [q, matchMedia(q).matches]));
+"""
+
+# Every element (and its ::before / ::after) whose computed transition or animation lasts longer than 0.
+MOTION_JS = """
+const seconds = v => v.split(',').map(t => t.trim()).map(t => t.endsWith('ms') ? parseFloat(t) / 1000 : parseFloat(t));
+const out = [];
+for (const el of [document.documentElement, ...document.querySelectorAll('*')]) {
+  for (const pseudo of [null, '::before', '::after']) {
+    const s = getComputedStyle(el, pseudo);
+    if (pseudo && (s.content === 'none' || s.content === 'normal')) continue;
+    const transition = Math.max(...seconds(s.transitionDuration));
+    const animation = Math.max(...seconds(s.animationDuration));
+    if (transition > 0 || animation > 0) {
+      const d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+                (pseudo || '');
+      out.push(d + ' transition ' + s.transitionProperty + ' ' + s.transitionDuration +
+               ', animation ' + s.animationName + ' ' + s.animationDuration);
+    }
+  }
+}
+return out;
+"""
 
 
 @functools.lru_cache(maxsize=1)

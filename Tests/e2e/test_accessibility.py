@@ -22,9 +22,9 @@ import pytest
 import a11y_helpers as a11y
 
 STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent", "left",
-          "404", "405", "413"]
+          "400", "404", "405", "413", "429", "503"]
 MAIN_STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent",
-               "left", "404"]
+               "left", "400", "404", "413", "429", "503"]
 CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
 
 needs_browser = pytest.mark.skipif(a11y.browser_missing() is not None, reason=a11y.browser_missing() or "")
@@ -36,12 +36,29 @@ def daemon(module_daemons):
 
 
 @pytest.fixture(scope="module")
-def pages(daemon, signer, keys, tmp_path_factory):
+def limited_daemon(module_daemons):
+    """One code attempt per client: the second attempt gets the 429 inbox page."""
+    return module_daemons(SEALBOX_LIMITS_CODE_ATTEMPTS="1")
+
+
+@pytest.fixture(scope="module")
+def busy_daemon(module_daemons):
+    """One slow key-derivation worker and no queue: a form submission during another gets the 503 page."""
+    return module_daemons(SEALBOX_CRYPTO_KDF_WORKERS="1", SEALBOX_CRYPTO_KDF_QUEUE="0",
+                          SEALBOX_CRYPTO_KDF_OPSLIMIT="8", SEALBOX_CRYPTO_KDF_MEMLIMIT="67108864")
+
+
+@pytest.fixture(scope="module")
+def pages(daemon, limited_daemon, busy_daemon, signer, keys, tmp_path_factory):
     """{(state, language): Page}, each also saved as <state>-<language>.html in `pages.directory`."""
     directory = tmp_path_factory.mktemp("a11y-pages")
     collected = {}
-    for language in a11y.LANGUAGES:
-        for page in a11y.collect_pages(daemon, signer, keys, language):
+    busy = a11y.collect_503(busy_daemon, a11y.LANGUAGES)
+    for number, language in enumerate(a11y.LANGUAGES, start=1):
+        found = a11y.collect_pages(daemon, signer, keys, language)
+        found += [a11y.collect_400(daemon, language), a11y.collect_429(limited_daemon, language, number),
+                  busy[language]]
+        for page in found:
             collected[(page.name, language)] = page
             (directory / page.file_name).write_text(page.html, encoding="utf-8")
     assert sorted({name for name, _ in collected}) == sorted(STATES)
@@ -282,6 +299,50 @@ def test_nothing_scrolls_sideways_at_320_css_px(language, viewport, pages, daemo
     finally:
         a11y.set_viewport(browser, None)
     assert not problems, f"horizontal scrolling at {viewport}:\n" + "\n".join(problems)
+
+
+# --- 5. forced colours and reduced motion --------------------------------------------------------------------
+
+FORCED_AND_REDUCED = {"forced-colors": "active", "prefers-reduced-motion": "reduce"}
+MEDIA_CASES = [(state, language) for language in ("de", "ar") for state in ("landing", "report", "confirmation", "thread")]
+
+
+@needs_browser
+@pytest.mark.parametrize("state,language", MEDIA_CASES, ids=[f"{s}-{l}" for s, l in MEDIA_CASES])
+def test_forced_colours_and_reduced_motion(state, language, pages, daemon, served, browser):
+    """With forced-colors: active and prefers-reduced-motion: reduce emulated (as Windows
+    High Contrast and the system's "reduce motion" set them): nothing scrolls sideways at
+    320 CSS px, axe finds no violation, and nothing moves (no transition or animation
+    lasts longer than 0 s on any element or its ::before/::after)."""
+    page = pages[0][(state, language)]
+    problems = []
+    try:
+        a11y.emulate_media(browser, FORCED_AND_REDUCED)
+        a11y.set_viewport(browser, 320, 640, 1)
+        url = open_state(browser, page, daemon, served)
+        queries = ["(forced-colors: active)", "(prefers-reduced-motion: reduce)"]
+        matches = browser.execute_script(a11y.MEDIA_MATCHES_JS, queries)
+        assert all(matches.values()), f"the emulation did not take: {matches}"
+        width, client = browser.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert client <= 320, f"the viewport is {client} CSS px wide, not 320"
+        if width > client:
+            problems.append(f"horizontal scrolling at 320 px: scrollWidth {width} > clientWidth {client}; too wide: "
+                            f"{browser.execute_script(a11y.WIDE_ELEMENTS_JS)}")
+        moving = browser.execute_script(a11y.MOTION_JS)
+        if moving:
+            problems.append("transition or animation under reduced motion:\n  " + "\n  ".join(moving[:15]))
+        for viewport in (320, None):
+            a11y.set_viewport(browser, viewport, 640, 1) if viewport else a11y.set_viewport(browser, None)
+            open_state(browser, page, daemon, served)
+            result = a11y.run_axe(browser)
+            if result["violations"]:
+                problems.append(f"axe-core {result['version']} at {viewport or 'window'} width:\n"
+                                + "\n".join(a11y.describe_violations(result["violations"])))
+    finally:
+        a11y.set_viewport(browser, None)
+        a11y.emulate_media(browser, None)
+    assert not problems, f"{state} ({language}, {url}) with {FORCED_AND_REDUCED}:\n" + "\n".join(problems)
 
 
 # --- 6. pictures of what reporters see ---------------------------------------------------------------------

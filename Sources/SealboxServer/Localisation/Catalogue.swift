@@ -8,6 +8,12 @@
 public struct Catalogue: Sendable {
     /// The strings of a language; empty for a language without a catalogue.
     public static func strings(for language: Language) -> [String: String] {
+        if let configured = CatalogueOverrides.installed.strings[language.tag] { return configured }
+        return builtInStrings(for: language)
+    }
+
+    /// The strings Sealbox ships for a language, without the office's overrides.
+    public static func builtInStrings(for language: Language) -> [String: String] {
         switch language.tag {
         case Language.german.tag: return germanComplete
         case Language.easyGerman.tag: return easyGerman

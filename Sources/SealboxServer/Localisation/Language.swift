@@ -36,8 +36,11 @@ public struct Language: Hashable, Sendable {
     public static let polish = Language(tag: "pl", nativeName: "Polski")
     public static let persian = Language(tag: "fa", nativeName: "فارسی", isRightToLeft: true)
 
-    /// Every language offered, in the order of the language switch.
-    public static let all: [Language] = [.german, .easyGerman, .english, .turkish, .arabic, .ukrainian, .russian, .polish, .persian]
+    /// The languages Sealbox ships, in the order of the language switch.
+    public static let builtIn: [Language] = [.german, .easyGerman, .english, .turkish, .arabic, .ukrainian, .russian, .polish, .persian]
+
+    /// Every language offered: the built-in ones and those an office added by configuration.
+    public static var all: [Language] { builtIn + CatalogueOverrides.installed.added }
 
     /// The language used when nothing else matches.
     public static let `default`: Language = .german

@@ -56,7 +56,7 @@ struct PageRenderer {
         <a class="skip-link" href="#main">\(t("layout.skip"))</a>
         <header class="site-header">
         <div class="wrap header-row">
-        <p class="office-name"><a href="\(href("/"))">\(HTML.escape(ctx.officeName))</a></p>
+        <p class="office-name"><a href="\(href("/"))">\(ctx.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : "")\(HTML.escape(ctx.officeName))</a></p>
         \(languageNav(languageSwitch))
         </div>
         \(mainNav(current))

@@ -21,6 +21,8 @@ public struct PageContext: Sendable {
     public var accessibilityContact: String
     /// The media type of the configured German Sign Language video, nil when there is none.
     public var signLanguageVideoType: String?
+    /// Whether the office configured a logo (served at /media/logo).
+    public var hasLogo: Bool
 
     public init(
         localiser: Localiser,
@@ -31,7 +33,8 @@ public struct PageContext: Sendable {
         inboxAvailable: Bool = false,
         publicAddress: String = "",
         accessibilityContact: String = "",
-        signLanguageVideoType: String? = nil
+        signLanguageVideoType: String? = nil,
+        hasLogo: Bool = false
     ) {
         self.localiser = localiser
         self.langFromQuery = langFromQuery
@@ -42,6 +45,7 @@ public struct PageContext: Sendable {
         self.publicAddress = publicAddress
         self.accessibilityContact = accessibilityContact
         self.signLanguageVideoType = signLanguageVideoType
+        self.hasLogo = hasLogo
     }
 
     /// Paths that only answer POST, and the page a language-switch link goes to instead

@@ -198,6 +198,7 @@ public enum Stylesheet {
     .message-team { border-inline-start-color: \(p.text); }
     .message h3 { margin-block: 0 0.5em; font-size: 1.1rem; }
     .message-day { font-weight: 400; }
+    .logo { display: inline-block; vertical-align: middle; max-height: 3rem; width: auto; margin-inline-end: 0.5rem; }
     .dgs-video { width: 100%; max-width: 40rem; height: auto; }
     .message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
     .attachments { margin-block-end: 0.25em; font-weight: 700; }
