@@ -41,8 +41,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SealboxAPI",
+            dependencies: ["SealboxCore", "SealboxCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SealboxServer",
             dependencies: [
+                "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -58,12 +64,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "sealboxd",
-            dependencies: ["SealboxServer"],
+            dependencies: [
+                "SealboxServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SealboxCLI",
             dependencies: [
+                "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -77,6 +88,7 @@ let package = Package(
         ),
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SealboxAPITests", dependencies: ["SealboxAPI", "SealboxCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SealboxServerTests",
             dependencies: [

@@ -8,7 +8,7 @@ Usage (normally through `make bench`, which builds the release daemon first):
 
 What it measures (docs/BENCHMARK.md explains the targets):
   * idle RSS of the daemon after start-up, a few warm-up submissions and 2 s of rest;
-  * the bare Argon2id rate R of this machine (`sealboxd --benchmark-kdf`, the daemon's own
+  * the bare Argon2id rate R of this machine (`sealboxd benchmark-kdf`, the daemon's own
     code, cost and worker count), run while the daemon is idle;
   * one load phase per entry of PHASES x --clients: concurrent clients, each with its own
     keep-alive HTTP/1.1 connection, submitting realistic reports to POST /api/v1/reports;
@@ -159,15 +159,15 @@ class Daemon:
         return int(value) if value else None
 
     def benchmark_kdf(self, seconds: float) -> dict:
-        """`sealboxd --benchmark-kdf`: the bare Argon2id rate with the daemon's code and settings."""
+        """`sealboxd benchmark-kdf`: the bare Argon2id rate with the daemon's code and settings."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = subprocess.run([self.binary, "--benchmark-kdf", str(seconds)], env=self.env,
+        result = subprocess.run([self.binary, "benchmark-kdf", str(seconds)], env=self.env,
                                 capture_output=True, text=True, timeout=seconds + 60)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         line = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
         if result.returncode != 0 or not line.startswith("argon2id:"):
-            raise SetupError("sealboxd --benchmark-kdf failed (%d): %s %s"
+            raise SetupError("sealboxd benchmark-kdf failed (%d): %s %s"
                              % (result.returncode, result.stdout, result.stderr))
         # argon2id: N derivations in T s = R/s (W workers, opslimit=2 memlimit=67108864)
         words = line.split()

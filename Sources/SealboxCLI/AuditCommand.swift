@@ -3,6 +3,7 @@
 // delete) and the case. Never content.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -23,45 +24,25 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var passphrase: PassphraseOptions
     @OptionGroup var staffPassphrase: StaffPassphraseOptions
 
-    struct Entry: Codable, Equatable {
-        let day: String
-        let staffKey: String
-        let action: String
-        let `case`: String
-
-        enum CodingKeys: String, CodingKey {
-            case day, action, `case`
-            case staffKey = "staff_key"
-        }
-    }
-
     func run() async throws {
         let settings = try Settings.current()
         let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
                                                 staffPassphrase: staffPassphrase,
                                                 purpose: "`sealbox audit`")
-        let body = try await client.get("/api/v1/staff/audit")
-        struct Wire: Decodable { let entries: [Entry] }
-        guard let entries = try? JSONDecoder().decode(Wire.self, from: body).entries else {
-            throw CLIError("the server at \(client.serverText) sent an audit log that sealbox cannot read",
-                           hint: "check that sealbox is up to date", status: .server)
-        }
+        let log = try client.decode(AuditLog.self, from: try await client.get(StaffPath.audit), what: "an audit log")
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: (try? encoder.encode(["entries": entries])) ?? Data(), as: UTF8.self))
-        } else if entries.isEmpty {
+            print(Terminal.prettyJSON(log))
+        } else if log.entries.isEmpty {
             print("The audit log is empty.")
         } else {
-            print(Self.table(entries, ownKeyID: client.key.publicKey.keyID.hex), terminator: "")
+            print(Self.table(log.entries, ownKeyID: client.key.publicKey.keyID), terminator: "")
         }
     }
 
-    static func table(_ entries: [Entry], ownKeyID: String) -> String {
+    static func table(_ entries: [AuditLogEntry], ownKeyID: KeyID) -> String {
         let rows = [["DAY", "STAFF KEY", "ACTION", "CASE"]] + entries.map { entry in
-            let key = Terminal.displaySafe(entry.staffKey)
-            return [Terminal.displaySafe(entry.day), entry.staffKey == ownKeyID ? key + " (you)" : key,
-                    Terminal.displaySafe(entry.action), Terminal.displaySafe(entry.case)]
+            [entry.day.text, entry.staffKeyID == ownKeyID ? entry.staffKeyID.hex + " (you)" : entry.staffKeyID.hex,
+             entry.action.text, entry.case.text]
         }
         return TextTable.render(rows)
     }

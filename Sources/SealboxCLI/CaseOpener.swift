@@ -56,8 +56,7 @@ enum CaseOpener {
             return .tampered(item)
         }
         guard let content = try? ReportContent.decode(opened.plaintext),
-              let claimed = try? CaseReference(parsing: content.case), claimed == reference,
-              content.type == opened.kind.name, item.kind == opened.kind.name
+              content.case == reference, content.type == opened.kind, item.kind == opened.kind.name
         else { return .tampered(item) }
         return .opened(item, content)
     }

@@ -43,7 +43,7 @@ enum CaseView {
     }
 
     private static func body(_ content: ReportContent, attachments: [ShownAttachment]) -> String {
-        let heading = "\(kindTitle(content.type)), \(Terminal.displaySafe(content.day))"
+        let heading = "\(kindTitle(content.type.name)), \(content.day.text)"
         var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
         let text = Terminal.displaySafe(content.text, multiline: true)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -172,7 +172,7 @@ enum CaseView {
             result.caseStatus = item.status
             return result
         case .opened(_, let content):
-            var result = JSONItem(id: item.id, kind: content.type, day: content.day, status: "ok")
+            var result = JSONItem(id: item.id, kind: content.type.name, day: content.day.text, status: "ok")
             result.text = content.text
             result.grounds = content.grounds ?? []
             result.area = content.area
@@ -181,7 +181,7 @@ enum CaseView {
             result.contact = content.contact
             result.reporterKey = content.reporterKey
             result.attachments = shown.attachments.map {
-                JSONAttachment(id: $0.manifest.id, name: $0.manifest.name, type: $0.manifest.type, size: $0.manifest.size,
+                JSONAttachment(id: $0.manifest.id.text, name: $0.manifest.name, type: $0.manifest.type, size: $0.manifest.size,
                                savedAs: $0.savedAs?.path, error: $0.problem)
             }
             return result

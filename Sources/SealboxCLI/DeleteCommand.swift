@@ -5,6 +5,7 @@
 // no longer has (404) is still deleted here, and the message says so.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -37,7 +38,7 @@ struct DeleteCommand: AsyncParsableCommand {
         let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
                                                 staffPassphrase: staffPassphrase,
                                                 purpose: "`sealbox delete`")
-        let answer = try await client.send(method: "DELETE", pathAndQuery: "/api/v1/staff/cases/\(reference.text)")
+        let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
         let onServer: Bool
         switch answer.status {
         case 200, 204: onServer = true

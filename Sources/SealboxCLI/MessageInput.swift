@@ -5,6 +5,7 @@
 // the plaintext exists on this computer only while the editor is open. Lines that
 // start with `#` are instructions and are removed; an empty message aborts.
 import Foundation
+import SealboxCore
 import SealboxCrypto
 
 #if canImport(Glibc)

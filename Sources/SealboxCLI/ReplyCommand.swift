@@ -6,6 +6,7 @@
 // recognises it by its id and does not store it twice).
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -89,8 +90,8 @@ struct ReplyCommand: AsyncParsableCommand {
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
                                             reporterKey: reporterKey, teamKey: teamPublic)
 
-        let answer = try await client.send(method: "POST", pathAndQuery: "/api/v1/staff/cases/\(reference.text)/replies",
-                                           json: ["envelope": Data(envelope).base64EncodedString()])
+        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.replies(reference),
+                                           json: ReplyRequest(envelope: Base64URLBytes(envelope)))
         switch answer.status {
         case 200, 201: break
         case 404: throw client.unknownCase(reference)
@@ -106,7 +107,7 @@ struct ReplyCommand: AsyncParsableCommand {
         default:
             throw client.unexpected(answer.status)
         }
-        guard let sent = SentReply.decode(answer.body), sent.case == reference.text else {
+        guard let sent = try? APICoding.decode(ReplyCreated.self, from: answer.body), sent.case == reference else {
             Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
             print("Reply sent to case \(reference.text). The reporter can read it with their code.")
             return
@@ -114,22 +115,19 @@ struct ReplyCommand: AsyncParsableCommand {
 
         if let local = report.store {
             do {
-                try local.insertSent(SyncedItem(id: sent.id, caseReference: reference.text, kind: EnvelopeKind.reply.name,
-                                                day: sent.day, envelope: envelope, attachments: []))
-                if let status = CaseStatus(rawValue: sent.status) {
-                    try local.recordServerStatus(case: reference.text, status: status, day: sent.day,
-                                                 received: report.item.day)
-                }
+                try local.insertSent(SyncedItem(id: sent.id.text, caseReference: reference.text, kind: EnvelopeKind.reply.name,
+                                                day: sent.day.text, envelope: envelope, attachments: []))
+                try local.recordServerStatus(case: reference.text, status: sent.status, day: sent.day.text,
+                                             received: report.item.day)
             } catch {
                 Terminal.warning("the reply was sent, but could not be stored in the local store; "
                                  + "`sealbox sync` will fetch it")
             }
         }
         if json {
-            print(sent.json())
+            print(Terminal.prettyJSON(sent))
         } else {
-            print("Reply sent to case \(reference.text). The reporter can read it with their code. "
-                  + "Status: \(Terminal.displaySafe(sent.status)).")
+            print("Reply sent to case \(reference.text). The reporter can read it with their code. Status: \(sent.status).")
         }
     }
 
@@ -164,27 +162,6 @@ struct ReplyCommand: AsyncParsableCommand {
                            hint: "the reporter cannot read replies to this case; nothing was sent")
         }
         return reporterKey
-    }
-}
-
-/// The server's answer to a reply: `201 {"id", "case", "day", "status"}`.
-struct SentReply: Codable, Equatable {
-    let id: String
-    let `case`: String
-    let day: String
-    let status: String
-
-    static func decode(_ data: Data) -> SentReply? {
-        guard let sent = try? JSONDecoder().decode(SentReply.self, from: data),
-              Random.isIdentifier(sent.id), Day(sent.day) != nil, CaseStatus(rawValue: sent.status) != nil
-        else { return nil }
-        return sent
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
 

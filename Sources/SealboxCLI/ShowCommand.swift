@@ -109,13 +109,13 @@ struct ShowCommand: ParsableCommand {
     static func save(_ manifest: AttachmentManifest, reference: CaseReference, store: WorkstationStore,
                      key: BoxSecretKey, saver: AttachmentSaver) -> (savedAs: URL?, problem: (message: String, status: ExitStatus)?) {
         let name = Terminal.displaySafe(manifest.name)
-        guard let blob = try? store.blob(id: manifest.id) else {
+        guard let blob = try? store.blob(id: manifest.id.text) else {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
                           + "run `sealbox sync`, then try again", .failure))
         }
         let plaintext: [UInt8]
         do throws(CryptoError) {
-            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id, key: key)
+            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
         } catch .notSealedToThisKey {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
                           + "use that key file", .authentication))

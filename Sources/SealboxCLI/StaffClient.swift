@@ -3,6 +3,8 @@
 // become messages for people: the server cannot be reached, it refused the staff
 // key (not in staff.keys, or the clock is off), or it failed.
 import Foundation
+import SealboxAPI
+import SealboxCore
 import SealboxCrypto
 
 #if canImport(FoundationNetworking)
@@ -145,26 +147,28 @@ extension StaffClient {
         return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path)
     }
 
-    /// A signed request with a JSON body.
-    func send(method: String, pathAndQuery: String, json: [String: String]) async throws(CLIError) -> Answer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(json)).map(Array.init) ?? []
+    /// A signed request with a JSON body of the staff API's contract.
+    func send(method: String, pathAndQuery: String, json: some Encodable) async throws(CLIError) -> Answer {
+        let body = (try? APICoding.encoder().encode(json)).map(Array.init) ?? []
         return try await send(method: method, pathAndQuery: pathAndQuery, body: body)
     }
 
-    /// The human message of an error answer `{"error": {"code", "message"}}`, made safe to show; nil when there is none.
-    static func errorMessage(in body: Data) -> String? {
-        struct Wire: Decodable {
-            struct Inner: Decodable {
-                let code: String?
-                let message: String?
-            }
-            let error: Inner
+    /// Decodes an answer body as the contract's `type`; an answer that does not fit is the server's fault.
+    func decode<T: Decodable>(_ type: T.Type, from body: Data, what: String) throws(CLIError) -> T {
+        do {
+            return try APICoding.decode(T.self, from: body)
+        } catch {
+            throw CLIError("the server at \(serverText) sent \(what) that sealbox cannot read",
+                           hint: "check that --server names the staff address of sealboxd, and that sealbox is up to date",
+                           status: .server)
         }
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: body) else { return nil }
-        let text = wire.error.message ?? wire.error.code
-        return text.map { Terminal.displaySafe($0) }.flatMap { $0.isEmpty ? nil : String($0.prefix(300)) }
+    }
+
+    /// The human message of an error answer (`APIErrorBody`), made safe to show; nil when there is none.
+    static func errorMessage(in body: Data) -> String? {
+        guard let wire = try? APICoding.decode(APIErrorBody.self, from: body) else { return nil }
+        let text = Terminal.displaySafe(wire.error.message.isEmpty ? wire.error.code : wire.error.message)
+        return text.isEmpty ? nil : String(text.prefix(300))
     }
 
     /// The error for a case the server does not know (404).

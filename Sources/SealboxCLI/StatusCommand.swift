@@ -4,6 +4,7 @@
 // `show` after the next `sealbox sync` (or at once when the server names its item id).
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -48,8 +49,8 @@ struct StatusCommand: AsyncParsableCommand {
         let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
                                                 staffPassphrase: staffPassphrase,
                                                 purpose: "`sealbox status`")
-        let answer = try await client.send(method: "POST", pathAndQuery: "/api/v1/staff/cases/\(reference.text)/status",
-                                           json: ["status": status.rawValue])
+        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.status(reference),
+                                           json: StatusRequest(status: status))
         switch answer.status {
         case 200, 201: break
         case 404: throw client.unknownCase(reference)
@@ -58,15 +59,15 @@ struct StatusCommand: AsyncParsableCommand {
             throw CLIError("the server refused the status \(status.rawValue)\(reason)", status: .server)
         default: throw client.unexpected(answer.status)
         }
-        let changed = ChangedStatus.decode(answer.body)
-        let now = changed.flatMap { CaseStatus(rawValue: $0.status) } ?? status
-        let day = changed?.day ?? Day.today().text
+        let changed = try client.decode(StatusChanged.self, from: answer.body, what: "an answer to the status change")
+        let now = changed.status
+        let day = changed.day.text
 
         // Keep the local view in step; the case may not be in the local store at all.
         if let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false) {
             do {
-                if let id = changed?.id, !(try local.thread(case: reference.text)).isEmpty {
-                    try local.insertSent(SyncedItem(statusChange: id, caseReference: reference.text, day: day,
+                if !(try local.thread(case: reference.text)).isEmpty {
+                    try local.insertSent(SyncedItem(statusChange: changed.id.text, caseReference: reference.text, day: day,
                                                     status: now.rawValue))
                 }
                 try local.recordServerStatus(case: reference.text, status: now, day: day, received: nil)
@@ -75,30 +76,9 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let value = ChangedStatus(case: reference.text, status: now.rawValue, day: day, id: changed?.id)
-            print(String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self))
+            print(Terminal.prettyJSON(changed))
         } else {
             print("Case \(reference.text) is now \(now.rawValue). The reporter sees this status.")
         }
-    }
-}
-
-/// The server's answer to a status change: `200 {"case", "status", "day"}` (and the item id, if given).
-struct ChangedStatus: Codable {
-    let `case`: String
-    let status: String
-    let day: String
-    let id: String?
-
-    static func decode(_ data: Data) -> ChangedStatus? {
-        guard var value = try? JSONDecoder().decode(ChangedStatus.self, from: data),
-              CaseStatus(rawValue: value.status) != nil, Day(value.day) != nil
-        else { return nil }
-        if let id = value.id, !Random.isIdentifier(id) {
-            value = ChangedStatus(case: value.case, status: value.status, day: value.day, id: nil)
-        }
-        return value
     }
 }

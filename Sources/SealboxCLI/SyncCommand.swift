@@ -4,6 +4,7 @@
 // interrupted resumes where it stopped. Nothing is decrypted here.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -69,10 +70,10 @@ struct Synchroniser {
         var cursor = try storeCall { try store.cursor }
         var fallbacks: [String]? = nil
         while true {
-            var path = "/api/v1/staff/items?"
-            if let cursor { path += "after=\(cursor)&" }
-            path += "limit=\(SyncCommand.pageSize)"
-            let answer = try await client.send(method: "GET", pathAndQuery: path)
+            let after = try cursor.map { text throws(CLIError) in
+                do { return try ItemID(parsing: text) } catch { throw CLIError("the local store's sync cursor is damaged", hint: "use a new, empty --store folder") }
+            }
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: after, limit: SyncCommand.pageSize))
             if answer.status == 400, let unknown = cursor {
                 // The item this computer fetched last is gone: its case was deleted (here
                 // or on another computer). Resume at an earlier item the server still has;
@@ -94,10 +95,12 @@ struct Synchroniser {
             }
             guard answer.status == 200 else { throw client.unexpected(answer.status) }
             fallbacks = nil
-            let page = try ItemPage.decode(answer.body, server: client.serverText)
-            if page.items.isEmpty { break }
-            let next = page.next ?? page.items.last!.id
-            let new = try storeCall { try store.insert(items: page.items, cursor: next) }
+            let page = try client.decode(ItemPage.self, from: answer.body, what: "a list of reports")
+            guard let last = page.items.last else { break }
+            let next = (page.next ?? last.id).text
+            // A server that does not move the cursor on would keep this loop going forever.
+            if next == cursor { break }
+            let new = try storeCall { try store.insert(items: page.items.map(SyncedItem.init), cursor: next) }
             totals.items += new.items
             cursor = next
             show()
@@ -128,11 +131,16 @@ struct Synchroniser {
     /// without the case list (before issue 3) answers 404: statuses then come from
     /// the status changes among the items.
     private mutating func fetchCases() async throws(CLIError) {
-        let answer = try await client.send(method: "GET", pathAndQuery: "/api/v1/staff/cases")
+        let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.cases)
         if answer.status == 404 { return }
         guard answer.status == 200 else { throw client.unexpected(answer.status) }
-        let cases = try ServerCaseList.decode(answer.body, server: client.serverText)
-        try storeCall { try store.replaceServerCases(cases) }
+        let list = try client.decode(CaseList.self, from: answer.body, what: "a list of cases")
+        try storeCall {
+            try store.replaceServerCases(list.cases.map {
+                ServerCase(reference: $0.case.text, status: $0.status, received: $0.received.text,
+                           acknowledged: $0.acknowledged?.text, updated: $0.updated.text)
+            })
+        }
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {
@@ -169,101 +177,15 @@ struct Synchroniser {
     }
 }
 
-/// One page of `GET /api/v1/staff/items`, checked before anything is stored.
-struct ItemPage {
-    let items: [SyncedItem]
-    let next: String?
-
-    private struct Wire: Decodable {
-        struct Item: Decodable {
-            let id: String
-            let `case`: String
-            let kind: String
-            let day: String
-            let envelope: String?
-            let attachments: [Attachment]?
-            let status: String?
+extension SyncedItem {
+    /// An item of the feed as the local store keeps it.
+    init(_ item: SealedItem) {
+        if item.kind == .status, let status = item.status {
+            self.init(statusChange: item.id.text, caseReference: item.case.text, day: item.day.text, status: status.rawValue)
+        } else {
+            self.init(id: item.id.text, caseReference: item.case.text, kind: item.kind.rawValue, day: item.day.text,
+                      envelope: item.envelope?.bytes ?? [],
+                      attachments: item.attachments.map { SyncedAttachment(id: $0.id.text, size: $0.size) })
         }
-        struct Attachment: Decodable {
-            let id: String
-            let size: Int
-        }
-        let items: [Item]
-        let next: String?
-    }
-
-    static func decode(_ data: Data, server: String) throws(CLIError) -> ItemPage {
-        let unreadable = CLIError("the server at \(server) sent a list of reports that sealbox cannot read",
-                                  hint: "check that --server names the staff address of sealboxd, and that sealbox is up to date",
-                                  status: .server)
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: data) else { throw unreadable }
-        var items: [SyncedItem] = []
-        for item in wire.items {
-            if item.kind == SyncedItem.statusKind {
-                // A status change: no envelope, no attachments (PROTOCOL §9.3).
-                guard Random.isIdentifier(item.id),
-                      let reference = try? CaseReference(parsing: item.case),
-                      Day(item.day) != nil,
-                      item.envelope == nil, item.attachments?.isEmpty ?? true,
-                      let status = item.status, CaseStatus(rawValue: status) != nil
-                else { throw unreadable }
-                items.append(SyncedItem(statusChange: item.id, caseReference: reference.text, day: item.day,
-                                        status: status))
-                continue
-            }
-            guard Random.isIdentifier(item.id),
-                  let reference = try? CaseReference(parsing: item.case),
-                  EnvelopeKind(name: item.kind) != nil,
-                  Day(item.day) != nil,
-                  let envelope = item.envelope.flatMap(Base64.decode)
-            else { throw unreadable }
-            let attachments = item.attachments ?? []
-            guard attachments.allSatisfy({ Random.isIdentifier($0.id) && $0.size >= 0 }) else { throw unreadable }
-            items.append(SyncedItem(id: item.id, caseReference: reference.text, kind: item.kind, day: item.day,
-                                    envelope: envelope,
-                                    attachments: attachments.map { SyncedAttachment(id: $0.id, size: $0.size) }))
-        }
-        if let next = wire.next, !Random.isIdentifier(next) { throw unreadable }
-        return ItemPage(items: items, next: wire.next)
-    }
-}
-
-/// Standard base64 (what the staff API uses for envelopes), also accepting base64url.
-enum Base64 {
-    static func decode(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard += "=" }
-        return Data(base64Encoded: standard).map(Array.init)
-    }
-}
-
-/// `GET /api/v1/staff/cases`, checked before anything is stored.
-enum ServerCaseList {
-    private struct Wire: Decodable {
-        struct Case: Decodable {
-            let `case`: String
-            let status: String
-            let received: String
-            let acknowledged: String?
-            let updated: String
-        }
-        let cases: [Case]
-    }
-
-    static func decode(_ data: Data, server: String) throws(CLIError) -> [ServerCase] {
-        let unreadable = CLIError("the server at \(server) sent a list of cases that sealbox cannot read",
-                                  hint: "check that sealbox is up to date", status: .server)
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: data) else { throw unreadable }
-        var cases: [ServerCase] = []
-        for record in wire.cases {
-            guard let reference = try? CaseReference(parsing: record.case),
-                  let status = CaseStatus(rawValue: record.status),
-                  Day(record.received) != nil, Day(record.updated) != nil,
-                  record.acknowledged.map({ Day($0) != nil }) ?? true
-            else { throw unreadable }
-            cases.append(ServerCase(reference: reference.text, status: status, received: record.received,
-                                    acknowledged: record.acknowledged, updated: record.updated))
-        }
-        return cases
     }
 }

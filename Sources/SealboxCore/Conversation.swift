@@ -8,7 +8,7 @@ import SealboxCrypto
 public struct ThreadMessage: Sendable, Equatable {
     public enum Author: String, Sendable { case reporter, team }
     public let author: Author
-    public let day: String
+    public let day: Day
     public let text: String
     public let attachments: [AttachmentManifest]
 }
@@ -44,7 +44,7 @@ public final class Conversation: Sendable {
             try CodeDerivation.derive(code: code, pepper: settings.pepper, cost: settings.cost)
         }
         guard let record = try await intake.database.caseRecord(lookupHash: secrets.lookupHash),
-              constantTimeEquals(record.reporterKey, secrets.reporterKey.publicKey.bytes)
+              constantTimeEquals(record.reporterKey.bytes, secrets.reporterKey.publicKey.bytes)
         else { throw UnknownCode() }
         return (record, secrets)
     }
@@ -62,7 +62,7 @@ public final class Conversation: Sendable {
         for item in items where item.status == nil {
             guard let opened = try? Envelope.open(item.envelope, with: secrets.reporterKey),
                   var content = try? ReportContent.decode(opened.plaintext),
-                  content.case == record.reference, content.type == opened.kind.name
+                  content.case == record.reference, content.type == opened.kind
             else { continue }
             messages.append(ThreadMessage(
                 author: opened.kind == .reply ? .team : .reporter, day: item.day, text: content.text,
@@ -74,17 +74,15 @@ public final class Conversation: Sendable {
 
     /// Seals a reporter's follow-up to the team and to the reporter's own key, and stores it.
     public func followUp(to record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
-        let reporterKey = try BoxPublicKey(bytes: record.reporterKey)
-        guard let reference = try? CaseReference(parsing: record.reference) else { throw UnknownCode() }
         var plaintext = try ReportContent(
-            type: .followUp, caseReference: reference, day: day, reporterKey: nil, text: text,
+            type: .followUp, caseReference: record.reference, day: day, reporterKey: nil, text: text,
             attachments: attachments.map(\.manifest)
         ).encoded()
-        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, reporterKey])
+        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, record.reporterKey])
         wipe(&plaintext)
         do {
             try await intake.database.appendFollowUp(
-                case: record.reference, itemID: Random.identifier(), envelope: envelope,
+                case: record.reference, itemID: .generate(), envelope: envelope,
                 blobs: attachments.map(\.blob), day: day)
         } catch CaseError.unknownCase {
             throw UnknownCode()

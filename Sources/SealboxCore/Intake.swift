@@ -72,7 +72,7 @@ public final class Intake: Sendable {
             wipe(&plaintext)
             let new = NewCase(
                 reference: reference, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey.publicKey,
-                day: day, itemID: Random.identifier(), envelope: envelope, blobs: attachments.map(\.blob))
+                day: day, itemID: .generate(), envelope: envelope, blobs: attachments.map(\.blob))
             do {
                 try await database.insert(new)
                 return SubmissionReceipt(caseReference: reference, code: code, day: day)

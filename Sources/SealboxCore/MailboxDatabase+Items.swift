@@ -1,14 +1,17 @@
+// Items: the submission's one transaction (case, first item, blobs), the staff feed in
+// stored order, and sealed blobs. Every row read back is decoded into its types; a row
+// that does not decode is an error naming the row, never a default.
 import Foundation
 internal import GRDB
 import SealboxCrypto
 
 /// A sealed attachment, already encrypted into a file under the daemon's tmp directory.
 public struct StagedBlob: Sendable {
-    public let id: String
+    public let id: AttachmentID
     public let file: URL
     public let size: Int
 
-    public init(id: String, file: URL, size: Int) {
+    public init(id: AttachmentID, file: URL, size: Int) {
         self.id = id
         self.file = file
         self.size = size
@@ -21,13 +24,13 @@ public struct NewCase: Sendable {
     public let lookupHash: [UInt8]
     public let reporterKey: BoxPublicKey
     public let day: Day
-    public let itemID: String
+    public let itemID: ItemID
     public let envelope: [UInt8]
     public let blobs: [StagedBlob]
 
     public init(
         reference: CaseReference, lookupHash: [UInt8], reporterKey: BoxPublicKey, day: Day,
-        itemID: String, envelope: [UInt8], blobs: [StagedBlob]
+        itemID: ItemID, envelope: [UInt8], blobs: [StagedBlob]
     ) {
         self.reference = reference
         self.lookupHash = lookupHash
@@ -39,35 +42,47 @@ public struct NewCase: Sendable {
     }
 }
 
-/// One stored item as the staff API lists it.
+/// One stored item as the server holds it: sealed, or a status change.
 public struct StoredItem: Sendable, Equatable {
-    public let id: String
-    public let caseReference: String
-    public let kind: String
-    public let day: String
+    public let id: ItemID
+    public let caseReference: CaseReference
+    public let kind: ItemKind
+    public let day: Day
     /// The sealed envelope; empty for a status change.
     public let envelope: [UInt8]
     public let attachments: [StoredAttachment]
     /// The new status, for items of kind `status`.
-    public let status: String?
+    public let status: CaseStatus?
 }
 
+/// An attachment blob of a stored item: its id and sealed size.
 public struct StoredAttachment: Sendable, Equatable {
-    public let id: String
+    public let id: AttachmentID
     public let size: Int
 
-    public init(id: String, size: Int) {
+    public init(id: AttachmentID, size: Int) {
         self.id = id
         self.size = size
     }
 }
 
-/// Why a write was refused.
-public enum StorageError: Error, Equatable, Sendable {
+/// Why a write was refused, or a stored row could not be read.
+public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The generated case reference or lookup hash exists already; draw new ones and retry.
     case collision
     /// The cursor names no item.
     case unknownCursor
+    /// A stored value does not decode into its type.
+    case unreadableRow(table: String, key: String, column: String)
+
+    public var description: String {
+        switch self {
+        case .collision: "collision of a new case reference or lookup hash"
+        case .unknownCursor: "unknown cursor"
+        case .unreadableRow(let table, let key, let column):
+            "the database row \(key) of table \(table) has an unreadable \(column)"
+        }
+    }
 }
 
 extension MailboxDatabase {
@@ -78,10 +93,10 @@ extension MailboxDatabase {
                 try db.execute(
                     sql: """
                         INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day)
-                        VALUES (?, ?, ?, 'received', ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [new.reference.text, Data(new.lookupHash), Data(new.reporterKey.bytes), new.day.text, new.day.text])
-                try Self.insertItem(db, id: new.itemID, caseRef: new.reference.text, kind: EnvelopeKind.report.name,
+                    arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day])
+                try Self.insertItem(db, id: new.itemID, case: new.reference, kind: .report,
                                     day: new.day, envelope: new.envelope, blobs: new.blobs)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -90,11 +105,12 @@ extension MailboxDatabase {
     }
 
     static func insertItem(
-        _ db: Database, id: String, caseRef: String, kind: String, day: Day, envelope: [UInt8], blobs: [StagedBlob]
+        _ db: Database, id: ItemID, case reference: CaseReference, kind: EnvelopeKind, day: Day, envelope: [UInt8],
+        blobs: [StagedBlob]
     ) throws {
         try db.execute(
             sql: "INSERT INTO items (id, case_ref, kind, day, envelope) VALUES (?, ?, ?, ?, ?)",
-            arguments: [id, caseRef, kind, day.text, Data(envelope)])
+            arguments: [id, reference, ItemKind(kind), day, Data(envelope)])
         for blob in blobs {
             let data = try Data(contentsOf: blob.file)
             try db.execute(
@@ -103,8 +119,10 @@ extension MailboxDatabase {
         }
     }
 
+    static let itemColumns = "id, case_ref, kind, day, envelope, status"
+
     /// Items in the order they were stored, after the item `cursor` (from the start when nil).
-    public func items(after cursor: String?, limit: Int) async throws -> [StoredItem] {
+    public func items(after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
         try await writer.read { db in
             var afterSeq: Int64 = 0
             if let cursor {
@@ -117,26 +135,30 @@ extension MailboxDatabase {
                 afterSeq = seq
             }
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT id, case_ref, kind, day, envelope, status FROM items WHERE seq > ? ORDER BY seq LIMIT ?",
+                db, sql: "SELECT \(Self.itemColumns) FROM items WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [afterSeq, limit])
             return try rows.map { try Self.storedItem(db, $0) }
         }
     }
 
     static func storedItem(_ db: Database, _ row: Row) throws -> StoredItem {
-        let id: String = row["id"]
+        let key = String(describing: row["id"] as DatabaseValue)
+        let id: ItemID = try row.value("id", of: "items", key: key)
         let attachments = try Row.fetchAll(
             db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
-        ).map { StoredAttachment(id: $0["id"], size: $0["size"]) }
-        let envelope: Data = row["envelope"]
+        ).map { attachment throws(StorageError) in
+            StoredAttachment(id: try attachment.value("id", of: "attachments", key: "of item \(id)"),
+                             size: try attachment.value("size", of: "attachments", key: "of item \(id)"))
+        }
+        let envelope: Data = try row.value("envelope", of: "items", key: id.text)
         return StoredItem(
-            id: id, caseReference: row["case_ref"], kind: row["kind"], day: row["day"],
-            envelope: Array(envelope), attachments: attachments, status: row["status"])
+            id: id, caseReference: try row.value("case_ref", of: "items", key: id.text),
+            kind: try row.value("kind", of: "items", key: id.text), day: try row.value("day", of: "items", key: id.text),
+            envelope: Array(envelope), attachments: attachments, status: try row.value("status", of: "items", key: id.text))
     }
 
     /// A sealed attachment blob, or nil when there is none with this id.
-    public func blob(id: String) async throws -> [UInt8]? {
+    public func blob(id: AttachmentID) async throws -> [UInt8]? {
         try await writer.read { db in
             try Data.fetchOne(db, sql: "SELECT blob FROM attachments WHERE id = ?", arguments: [id]).map { Array($0) }
         }

@@ -5,9 +5,9 @@ import SealboxCrypto
 /// the daemon builds it and seals it at once; the CLI opens it on a workstation.
 public struct ReportContent: Codable, Sendable, Equatable {
     public var v: Int = 1
-    public var type: String
-    public var `case`: String
-    public var day: String
+    public var type: EnvelopeKind
+    public var `case`: CaseReference
+    public var day: Day
     public var reporterKey: String?
     public var text: String
     public var grounds: [String]?
@@ -26,9 +26,9 @@ public struct ReportContent: Codable, Sendable, Equatable {
         text: String, grounds: [String] = [], area: String? = nil, when: String? = nil,
         where whereText: String? = nil, contact: String? = nil, attachments: [AttachmentManifest] = []
     ) {
-        self.type = type.name
-        self.case = caseReference.text
-        self.day = day.text
+        self.type = type
+        self.case = caseReference
+        self.day = day
         self.reporterKey = reporterKey.map { Base64URL.encode($0.bytes) }
         self.text = text
         self.grounds = grounds.isEmpty ? nil : grounds
@@ -42,9 +42,9 @@ public struct ReportContent: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         v = try c.decode(Int.self, forKey: .v)
-        type = try c.decode(String.self, forKey: .type)
-        self.case = try c.decode(String.self, forKey: .case)
-        day = try c.decode(String.self, forKey: .day)
+        type = try c.decode(EnvelopeKind.self, forKey: .type)
+        self.case = try c.decode(CaseReference.self, forKey: .case)
+        day = try c.decode(Day.self, forKey: .day)
         reporterKey = try c.decodeIfPresent(String.self, forKey: .reporterKey)
         text = try c.decode(String.self, forKey: .text)
         grounds = try c.decodeIfPresent([String].self, forKey: .grounds)
@@ -80,12 +80,12 @@ public struct ReportContent: Codable, Sendable, Equatable {
 
 /// One attachment as listed inside a sealed item.
 public struct AttachmentManifest: Codable, Sendable, Equatable {
-    public var id: String
+    public var id: AttachmentID
     public var name: String
     public var type: String
     public var size: Int
 
-    public init(id: String, name: String, type: String, size: Int) {
+    public init(id: AttachmentID, name: String, type: String, size: Int) {
         self.id = id
         self.name = name
         self.type = type

@@ -24,25 +24,25 @@ public struct UploadStaging: Sendable {
 
     /// Starts a new sealed upload for one attachment.
     public func begin(recipients: [BoxPublicKey]) throws -> SealedUpload {
-        let id = Random.identifier()
-        let file = directory.appendingPathComponent(id + ".sealed")
+        let id = AttachmentID.generate()
+        let file = directory.appendingPathComponent(id.text + ".sealed")
         return try SealedUpload(id: id, file: file, recipients: recipients)
     }
 }
 
 /// One attachment being encrypted into a staging file. Not shared between tasks.
 public final class SealedUpload {
-    public let id: String
+    public let id: AttachmentID
     public let file: URL
     public private(set) var plaintextSize = 0
     public private(set) var sealedSize = 0
     private var encryptor: AttachmentEncryptor
     private var fd: Int32
 
-    init(id: String, file: URL, recipients: [BoxPublicKey]) throws {
+    init(id: AttachmentID, file: URL, recipients: [BoxPublicKey]) throws {
         self.id = id
         self.file = file
-        encryptor = try AttachmentEncryptor(attachmentID: id, recipients: recipients)
+        encryptor = try AttachmentEncryptor(attachmentID: id.text, recipients: recipients)
         fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw errno == ENOSPC ? StagingError.diskFull : StagingError.cannotWrite }
         do {

@@ -6,7 +6,7 @@
 import CSodium
 
 /// What an envelope holds.
-public enum EnvelopeKind: UInt8, Sendable, CaseIterable {
+public enum EnvelopeKind: UInt8, Sendable, CaseIterable, Codable {
     case report = 1, followUp = 2, reply = 3
 
     /// The name used in plaintexts and the API: `report`, `follow-up`, `reply`.
@@ -22,6 +22,21 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable {
     public init?(name: String) {
         guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = kind
+    }
+
+    /// Decodes the name (plaintexts carry `"type": "report"`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let kind = EnvelopeKind(name: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an item kind")
+        }
+        self = kind
+    }
+
+    /// Encodes the name.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
     }
 }
 

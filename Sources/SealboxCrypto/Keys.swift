@@ -5,7 +5,7 @@ import CSodium
 
 /// The 8-byte id naming a public key in envelopes and blobs:
 /// the first 8 bytes of `H(32, "sealbox/v1/key-id" || public_key)`.
-public struct KeyID: Hashable, Sendable, CustomStringConvertible {
+public struct KeyID: Hashable, Sendable, CustomStringConvertible, Codable {
     /// The 8 bytes.
     public let bytes: [UInt8]
 
@@ -20,11 +20,35 @@ public struct KeyID: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Parses the 16 lowercase hex characters of `hex`.
+    public init(hex text: String) throws(CryptoError) {
+        guard text.utf8.count == 16, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+              let bytes = Hex.decode(text)
+        else { throw CryptoError.malformed("key id") }
+        self.bytes = bytes
+    }
+
     /// The 16 lowercase hex characters.
     public var hex: String { Hex.encode(bytes) }
 
     /// Same as `hex`.
     public var description: String { hex }
+
+    /// Decodes the hex form.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        do {
+            try self.init(hex: try container.decode(String.self))
+        } catch let error as CryptoError {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    /// Encodes the hex form.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
 }
 
 /// A team public key (X25519).

@@ -43,6 +43,24 @@ public enum RequestSignature {
         nonce.utf8.count == 22 && Base64URL.decode(nonce)?.count == 16
     }
 
+    /// The largest timestamp accepted: 12 decimal digits (the year 33658), so that no
+    /// arithmetic on a timestamp can overflow.
+    public static let maximumTimestamp: Int64 = 999_999_999_999
+
+    /// A timestamp header: 1 to 12 ASCII digits, nothing else (no sign, no space).
+    public static func parseTimestamp(_ text: String) -> Int64? {
+        let utf8 = text.utf8
+        guard (1...12).contains(utf8.count), utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(text)
+    }
+
+    /// Whether `timestamp` is within `maximumClockSkew` of `now`. Both are bounded, so
+    /// the comparison cannot overflow.
+    public static func isFresh(_ timestamp: Int64, now: Int64) -> Bool {
+        guard (0...maximumTimestamp).contains(timestamp), (0...maximumTimestamp).contains(now) else { return false }
+        return timestamp >= now - maximumClockSkew && timestamp <= now + maximumClockSkew
+    }
+
     /// The four headers for a request whose body hashes to `bodySHA256Hex`.
     public static func sign(with key: SigningSecretKey, method: String, pathAndQuery: String, bodySHA256Hex: String,
                             timestamp: Int64, nonce: String? = nil) -> [(name: String, value: String)] {
@@ -65,15 +83,47 @@ public enum RequestSignature {
              timestamp: timestamp, nonce: nonce)
     }
 
-    /// Whether `signature` (b64u) is `keyText`'s valid signature of the request.
-    /// Checks the shapes of key, nonce and signature; not the clock nor replay.
+    /// Whether `signature` (b64u) is `keyText`'s valid signature of the request: the
+    /// header parser and verifier the daemon runs, without the clock and replay checks.
     public static func isValid(signature: String, method: String, pathAndQuery: String, timestamp: Int64,
                                nonce: String, bodySHA256Hex: String, keyText: String) -> Bool {
-        guard let key = try? SigningPublicKey(text: keyText), isWellFormedNonce(nonce),
-              let sig = Base64URL.decode(signature), sig.count == 64
+        guard let headers = SignedHeaders(key: keyText, timestamp: String(timestamp), nonce: nonce, signature: signature)
         else { return false }
-        let signed = message(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce,
-                             bodySHA256Hex: bodySHA256Hex, keyText: keyText)
-        return key.isValidSignature(sig, for: signed)
+        return headers.verify(method: method, pathAndQuery: pathAndQuery, bodySHA256Hex: bodySHA256Hex)
+    }
+}
+
+extension RequestSignature {
+    /// The four signature headers of a request, parsed with limits before any work: the
+    /// key text (at most 100 bytes, a valid Ed25519 key), the timestamp (`parseTimestamp`),
+    /// the nonce (b64u of 16 bytes) and the signature (b64u of 64 bytes).
+    public struct SignedHeaders: Sendable {
+        public let key: SigningPublicKey
+        public let keyText: String
+        public let timestamp: Int64
+        public let nonce: String
+        let signature: [UInt8]
+
+        /// Nil when a header is missing, too long, or not of its shape.
+        public init?(key keyText: String?, timestamp timestampText: String?, nonce: String?, signature signatureText: String?) {
+            guard let keyText, keyText.utf8.count <= 100, let key = try? SigningPublicKey(text: keyText),
+                  let timestampText, let timestamp = RequestSignature.parseTimestamp(timestampText),
+                  let nonce, RequestSignature.isWellFormedNonce(nonce),
+                  let signatureText, signatureText.utf8.count == 86,
+                  let signature = Base64URL.decode(signatureText), signature.count == 64
+            else { return nil }
+            self.key = key
+            self.keyText = keyText
+            self.timestamp = timestamp
+            self.nonce = nonce
+            self.signature = signature
+        }
+
+        /// Whether the signature is the key's over this request (PROTOCOL §7).
+        public func verify(method: String, pathAndQuery: String, bodySHA256Hex: String) -> Bool {
+            let signed = RequestSignature.message(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp,
+                                                  nonce: nonce, bodySHA256Hex: bodySHA256Hex, keyText: keyText)
+            return key.isValidSignature(signature, for: signed)
+        }
     }
 }

@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -133,13 +134,12 @@ struct InboxController: Sendable {
     // MARK: API
 
     func openAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
-        struct Body: Decodable { let code: String }
         guard MediaType(request.headers[.contentType])?.type == "application/json" else { throw PublicError.unsupportedMediaType }
         let bytes = try await request.collectBody(limit: 4096)
         _ = try utf8(bytes)
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
+        guard let body = try? APICoding.decode(CodeRequest.self, from: bytes) else { throw PublicError.malformedBody }
         let thread = try await open(try Self.parseCode(body.code), request, context)
-        return pages.json(InboxJSON(thread), status: .ok)
+        return pages.json(InboxThread(thread), status: .ok)
     }
 
     func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
@@ -160,7 +160,7 @@ struct InboxController: Sendable {
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         let day = Day.today()
         try await sendFollowUp(record, text: text, attachments: parsed.attachments, day: day)
-        return pages.json(["case": record.reference, "received": day.text], status: .created)
+        return pages.json(FollowUpCreated(case: record.reference, received: day), status: .created)
     }
 
     func sendFollowUp(_ record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
@@ -179,12 +179,12 @@ struct InboxController: Sendable {
     func threadView(_ thread: CaseThread, formToken: String) -> InboxThreadView {
         let record = thread.record
         return InboxThreadView(
-            caseReference: record.reference, status: record.status.rawValue, receivedDay: record.received.text,
+            caseReference: record.reference.text, status: record.status.rawValue, receivedDay: record.received.text,
             acknowledgedDay: record.acknowledged?.text,
             acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays).text,
             feedbackDue: record.received.adding(months: Deadlines.feedbackMonths).text,
             messages: thread.messages.map {
-                InboxMessageView(fromTeam: $0.author == .team, day: $0.day, text: $0.text, attachmentNames: $0.attachments.map(\.name))
+                InboxMessageView(fromTeam: $0.author == .team, day: $0.day.text, text: $0.text, attachmentNames: $0.attachments.map(\.name))
             },
             visitToken: formToken, followUpErrors: [], followUpText: "")
     }
@@ -217,45 +217,17 @@ struct InboxController: Sendable {
     }
 }
 
-/// The JSON answer of `POST /api/v1/inbox` (docs/PROTOCOL.md §9.4).
-struct InboxJSON: Encodable {
-    struct Message: Encodable {
-        struct Attachment: Encodable { let name, type: String; let size: Int }
-        let author, day, text: String
-        let attachments: [Attachment]
-    }
-    let `case`, status, received: String
-    let acknowledged: String?
-    let acknowledgementDue, feedbackDue: String
-    let messages: [Message]
-
-    enum CodingKeys: String, CodingKey {
-        case `case`, status, received, acknowledged, messages
-        case acknowledgementDue = "acknowledgement_due", feedbackDue = "feedback_due"
-    }
-
+extension InboxThread {
+    /// The reporter's view of a case opened with the code.
     init(_ thread: CaseThread) {
         let r = thread.record
-        self.case = r.reference
-        status = r.status.rawValue
-        received = r.received.text
-        acknowledged = r.acknowledged?.text
-        acknowledgementDue = r.received.adding(days: Deadlines.acknowledgementDays).text
-        feedbackDue = r.received.adding(months: Deadlines.feedbackMonths).text
-        messages = thread.messages.map {
-            Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
-                    attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(self.case, forKey: .case)
-        try c.encode(status, forKey: .status)
-        try c.encode(received, forKey: .received)
-        try c.encode(acknowledged, forKey: .acknowledged)
-        try c.encode(acknowledgementDue, forKey: .acknowledgementDue)
-        try c.encode(feedbackDue, forKey: .feedbackDue)
-        try c.encode(messages, forKey: .messages)
+        self.init(
+            case: r.reference, status: r.status, received: r.received, acknowledged: r.acknowledged,
+            acknowledgementDue: r.received.adding(days: Deadlines.acknowledgementDays),
+            feedbackDue: r.received.adding(months: Deadlines.feedbackMonths),
+            messages: thread.messages.map {
+                InboxThread.Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
+                                    attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })
+            })
     }
 }

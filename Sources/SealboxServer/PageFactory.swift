@@ -2,6 +2,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SealboxAPI
 import SealboxCore
 
 /// Renders localised pages and error answers for one installation.
@@ -14,6 +15,27 @@ struct PageFactory: Sendable {
     var accessibilityContact = ""
     var signLanguageVideoType: String? = nil
     var hasLogo = false
+
+    /// The pages of the installation `configuration` describes.
+    init(_ configuration: ServerConfiguration) {
+        self.init(
+            officeName: configuration.officeName, officeContact: configuration.officeContact,
+            publicAddress: configuration.publicAddress, limits: configuration.limits, inboxAvailable: true,
+            accessibilityContact: configuration.accessibilityContact,
+            signLanguageVideoType: configuration.signLanguageVideoType, hasLogo: configuration.logoType != nil)
+    }
+
+    init(officeName: String, officeContact: String, publicAddress: String, limits: SubmissionLimits, inboxAvailable: Bool,
+         accessibilityContact: String = "", signLanguageVideoType: String? = nil, hasLogo: Bool = false) {
+        self.officeName = officeName
+        self.officeContact = officeContact
+        self.publicAddress = publicAddress
+        self.limits = limits
+        self.inboxAvailable = inboxAvailable
+        self.accessibilityContact = accessibilityContact
+        self.signLanguageVideoType = signLanguageVideoType
+        self.hasLogo = hasLogo
+    }
 
     func context(for request: Request) -> PageContext {
         let choice = LanguageNegotiation.choose(
@@ -50,7 +72,7 @@ struct PageFactory: Sendable {
         let ctx = context(for: request)
         var response: Response
         if request.uri.path.hasPrefix("/api/") {
-            let body = ErrorBody(error: .init(
+            let body = APIErrorBody(error: .init(
                 code: error.code, message: ctx.localiser[error.messageKey],
                 fields: error.issues.isEmpty ? nil : error.issues.map { .init(field: $0.field, code: PublicError(.badRequest, $0.messageKey).code, message: ctx.localiser[$0.messageKey]) }))
             response = json(body, status: error.status)
@@ -65,26 +87,9 @@ struct PageFactory: Sendable {
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let data = (try? APICoding.encoder().encode(value)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-}
-
-/// `{"error": {"code": "...", "message": "...", "fields": [...]}}`
-struct ErrorBody: Encodable {
-    struct Detail: Encodable {
-        let code: String
-        let message: String
-        let fields: [FieldDetail]?
-    }
-    struct FieldDetail: Encodable {
-        let field: String
-        let code: String
-        let message: String
-    }
-    let error: Detail
 }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -111,13 +112,8 @@ struct PublicController: Sendable {
     func submitAPI(_ request: Request) async throws -> Response {
         let (_, result) = try await accept(request, allowJSON: true)
         let receipt = try result.get()
-        struct Created: Encodable {
-            let `case`: String
-            let code: String
-            let received: String
-        }
         return pages.json(
-            Created(case: receipt.caseReference.text, code: receipt.code.grouped, received: receipt.day.text),
+            SubmissionCreated(case: receipt.caseReference, code: receipt.code.grouped, received: receipt.day),
             status: .created)
     }
 

@@ -15,18 +15,22 @@ public struct PublicError: Error, Sendable, Equatable {
     public var retryAfter: Int?
     /// Methods for an Allow header (405).
     public var allow: String?
+    /// The machine code of the JSON API when it is more precise than the message key's.
+    private var specificCode: String?
 
-    public init(_ status: HTTPResponse.Status, _ messageKey: String, issues: [ValidationIssue] = [], retryAfter: Int? = nil, allow: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ messageKey: String, issues: [ValidationIssue] = [], retryAfter: Int? = nil,
+                allow: String? = nil, code: String? = nil) {
         self.status = status
         self.messageKey = messageKey
         self.issues = issues
         self.retryAfter = retryAfter
         self.allow = allow
+        self.specificCode = code
     }
 
-    /// The machine code of the JSON API: the key without its `error.` prefix.
+    /// The machine code of the JSON API: the given code, else the key without its `error.` prefix.
     public var code: String {
-        messageKey.hasPrefix("error.") ? String(messageKey.dropFirst(6)) : messageKey
+        specificCode ?? (messageKey.hasPrefix("error.") ? String(messageKey.dropFirst(6)) : messageKey)
     }
 
     static let bodyTooLarge = PublicError(.contentTooLarge, "error.body_too_large")
@@ -37,6 +41,8 @@ public struct PublicError: Error, Sendable, Equatable {
     static let fileTooLarge = PublicError(.contentTooLarge, "error.file_too_large", issues: [.init(field: "attachment", messageKey: "error.file_too_large")])
     static let busy = PublicError(.serviceUnavailable, "error.busy", retryAfter: 10)
     static let notFound = PublicError(.notFound, "error.not_found")
+    /// A staff sync cursor that names no item (400, code `unknown_cursor`).
+    static let unknownCursor = PublicError(.badRequest, "error.malformed_body", code: "unknown_cursor")
     static let unauthorized = PublicError(.unauthorized, "error.unauthorized")
     static let internalError = PublicError(.internalServerError, "error.internal")
     static let insufficientStorage = PublicError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "error.internal")

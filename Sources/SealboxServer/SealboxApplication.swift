@@ -1,4 +1,5 @@
-// The composition root: storage, pepper, key-derivation pool, the two listeners.
+// The composition root (hummingbird-examples' `buildApplication`): storage, pepper, the
+// key-derivation pool as a service, and the two listeners, built from one configuration.
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -14,8 +15,10 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// Everything a running daemon consists of.
-public struct SealboxDaemon {
+/// Everything a running daemon consists of: storage, the submission path, the two routers
+/// and the key-derivation pool. `run()` serves both listeners and the pool as one service
+/// group until SIGTERM or SIGINT.
+public struct SealboxApplication {
     public let database: MailboxDatabase
     public let intake: Intake
     public let publicRouter: Router<SealboxRequestContext>
@@ -23,81 +26,7 @@ public struct SealboxDaemon {
     let configuration: ServerConfiguration
     let logger: Logger
 
-    /// Opens storage and builds both routers. Refuses to start on a bad pepper file.
-    public init(configuration: ServerConfiguration, logger: Logger) throws {
-        self.configuration = configuration
-        self.logger = logger
-        if !configuration.l10nDirectory.isEmpty {
-            do {
-                CatalogueOverrides.install(try CatalogueOverrides.load(directory: configuration.l10nDirectory))
-            } catch {
-                throw StartupError(description: "\(error)")
-            }
-        }
-        let storage = URL(fileURLWithPath: configuration.storagePath)
-        do {
-            try FileManager.default.createDirectory(
-                at: storage, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw StartupError(description: "storage.path \(storage.path) cannot be created")
-        }
-        let pepper: Pepper
-        do {
-            pepper = try PepperFile.loadOrCreate(path: configuration.resolvedPepperFile)
-        } catch {
-            throw StartupError(description: error.description)
-        }
-        do {
-            database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path)
-        } catch {
-            throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
-        }
-        let staging = try UploadStaging(directory: storage.appendingPathComponent("tmp"))
-        let pool = BlockingPool(workers: configuration.kdfWorkers, queueLimit: configuration.kdfQueue)
-        intake = Intake(database: database, pool: pool, settings: IntakeSettings(
-            teamKey: configuration.teamPublicKey, pepper: pepper, cost: configuration.kdfCost,
-            limits: configuration.limits))
-        let pages = PageFactory(
-            officeName: configuration.officeName, officeContact: configuration.officeContact,
-            publicAddress: configuration.publicAddress,
-            limits: configuration.limits, inboxAvailable: true,
-            accessibilityContact: configuration.accessibilityContact,
-            signLanguageVideoType: configuration.signLanguageVideoType,
-            hasLogo: configuration.logoType != nil)
-
-        let publicRouter = Router(context: SealboxRequestContext.self)
-        publicRouter.add(middleware: SecurityHeadersMiddleware(
-            pages: pages, logger: logger,
-            onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress))
-        PublicController(
-            intake: intake,
-            reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
-            pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette),
-            logo: configuration.logoType.map { (configuration.logo, $0) },
-            signLanguage: configuration.signLanguageVideoType.map {
-                .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
-            }
-        ).addRoutes(to: publicRouter)
-        InboxController(
-            conversation: Conversation(intake: intake),
-            reader: SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey]),
-            pages: pages,
-            limiter: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
-            visits: VisitStore(), secureCookies: configuration.https,
-            clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader)
-        ).addRoutes(to: publicRouter)
-        self.publicRouter = publicRouter
-
-        let staffRouter = Router(context: SealboxRequestContext.self)
-        staffRouter.add(middleware: SecurityHeadersMiddleware(pages: pages, logger: logger))
-        staffRouter.add(middleware: StaffAuthenticator(
-            keys: Set(configuration.staffKeys), nonces: NonceCache(window: 300),
-            bodyLimit: configuration.limits.multipartBody, logger: logger))
-        StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
-        self.staffRouter = staffRouter
-    }
-
-    /// Runs both listeners until SIGTERM or SIGINT, then shuts down gracefully.
+    /// Runs both listeners and the pool until a graceful shutdown, then checkpoints the database.
     public func run() async throws {
         let publicApp = Application(
             router: publicRouter,
@@ -110,11 +39,10 @@ public struct SealboxDaemon {
             onServerRunning: { channel in Self.announce("staff", channel) },
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [publicApp, staffApp],
+            services: [KDFPoolService(pool: intake.pool), publicApp, staffApp],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        intake.pool.shutdown()
         try? database.checkpoint()
     }
 
@@ -125,4 +53,81 @@ public struct SealboxDaemon {
         let line = "sealboxd: \(name) listener on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/\n"
         FileHandle.standardOutput.write(Data(line.utf8))
     }
+}
+
+/// The key-derivation pool as a service: its threads stop when the service group shuts down.
+struct KDFPoolService: Service {
+    let pool: BlockingPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        pool.shutdown()
+    }
+}
+
+/// The composition root: opens storage and the pepper, builds the pool, the pages and
+/// both routers from one configuration value. Refuses to start on a bad configuration,
+/// pepper file or database. Tests build the same application.
+public func buildApplication(configuration: ServerConfiguration, logger: Logger) throws -> SealboxApplication {
+    if !configuration.l10nDirectory.isEmpty {
+        do {
+            CatalogueOverrides.install(try CatalogueOverrides.load(directory: configuration.l10nDirectory))
+        } catch {
+            throw StartupError(description: "\(error)")
+        }
+    }
+    let storage = URL(fileURLWithPath: configuration.storagePath)
+    do {
+        try FileManager.default.createDirectory(
+            at: storage, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+        throw StartupError(description: "storage.path \(storage.path) cannot be created")
+    }
+    let pepper: Pepper
+    do {
+        pepper = try PepperFile.loadOrCreate(path: configuration.resolvedPepperFile)
+    } catch {
+        throw StartupError(description: error.description)
+    }
+    let database: MailboxDatabase
+    do {
+        database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path)
+    } catch {
+        throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
+    }
+    let staging = try UploadStaging(directory: storage.appendingPathComponent("tmp"))
+    let pool = BlockingPool(workers: configuration.kdfWorkers, queueLimit: configuration.kdfQueue)
+    let intake = Intake(database: database, pool: pool, settings: IntakeSettings(
+        teamKey: configuration.teamPublicKey, pepper: pepper, cost: configuration.kdfCost,
+        limits: configuration.limits))
+    let pages = PageFactory(configuration)
+    let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
+
+    let publicRouter = Router(context: SealboxRequestContext.self)
+    publicRouter.add(middleware: ErrorMappingMiddleware(
+        pages: pages, logger: logger,
+        onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress))
+    PublicController(
+        intake: intake, reader: reader, pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette),
+        logo: configuration.logoType.map { (configuration.logo, $0) },
+        signLanguage: configuration.signLanguageVideoType.map {
+            .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
+        }
+    ).addRoutes(to: publicRouter)
+    InboxController(
+        conversation: Conversation(intake: intake), reader: reader, pages: pages,
+        limiter: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
+        visits: VisitStore(), secureCookies: configuration.https,
+        clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader)
+    ).addRoutes(to: publicRouter)
+
+    let staffRouter = Router(context: SealboxRequestContext.self)
+    staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))
+    staffRouter.add(middleware: StaffAuthenticator(
+        keys: Set(configuration.staffKeys), nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger))
+    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
+
+    return SealboxApplication(
+        database: database, intake: intake, publicRouter: publicRouter, staffRouter: staffRouter,
+        configuration: configuration, logger: logger)
 }

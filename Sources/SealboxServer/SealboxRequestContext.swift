@@ -2,13 +2,14 @@
 // keyed hash, in memory, for the length of the request; it is never logged or stored.
 import Hummingbird
 import NIOCore
+import SealboxCrypto
 
 public struct SealboxRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, for `AttemptLimiter` only.
     public let clientAddress: String?
     /// The key id of the staff key that signed this request (staff listener only).
-    public var staffKeyID: String?
+    public var staffKeyID: KeyID?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

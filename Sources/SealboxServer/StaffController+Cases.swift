@@ -5,22 +5,23 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
 extension StaffController {
     func addCaseRoutes(to router: Router<SealboxRequestContext>) {
-        router.get("/api/v1/staff/cases") { _, _ in try await cases() }
-        router.get("/api/v1/staff/audit") { _, _ in try await audit() }
+        router.get(RouterPath(StaffPath.cases)) { _, _ in try await cases() }
+        router.get(RouterPath(StaffPath.audit)) { _, _ in try await audit() }
         router.post("/api/v1/staff/cases/:case/replies") { request, context in
-            try await reply(request, reference: try reference(context), staffKey: context.staffKeyID ?? "?")
+            try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
         }
         router.post("/api/v1/staff/cases/:case/status") { request, context in
-            try await status(request, reference: try reference(context), staffKey: context.staffKeyID ?? "?")
+            try await status(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
         }
         router.delete("/api/v1/staff/cases/:case") { _, context in
             do {
-                try await database.deleteCase(try reference(context), day: .today(), staffKey: context.staffKeyID ?? "?")
+                try await database.deleteCase(try reference(context), day: .today(), staffKeyID: try staffKeyID(context))
             } catch CaseError.unknownCase {
                 throw PublicError.notFound
             }
@@ -28,86 +29,80 @@ extension StaffController {
         }
     }
 
-    func reference(_ context: SealboxRequestContext) throws -> String {
-        guard let text = context.parameters.get("case"), let reference = try? CaseReference(parsing: text) else {
+    func reference(_ context: SealboxRequestContext) throws -> CaseReference {
+        guard let reference = try? CaseReference(parsing: context.parameters.get("case") ?? "") else {
             throw PublicError.notFound
         }
-        return reference.text
+        return reference
+    }
+
+    /// The signer's key id, set by `StaffAuthenticator` on every request that reaches a route.
+    func staffKeyID(_ context: SealboxRequestContext) throws -> KeyID {
+        guard let id = context.staffKeyID else { throw PublicError.unauthorized }
+        return id
     }
 
     func jsonBody<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
-        let bytes = try await request.collectBody(limit: 4 << 20)
-        guard let value = try? JSONDecoder().decode(T.self, from: Data(bytes)) else { throw PublicError.malformedBody }
+        let bytes = try await request.collectBody(limit: StaffAuthenticator.bodyLimit)
+        guard let value = try? APICoding.decode(T.self, from: bytes) else { throw PublicError.malformedBody }
         return value
     }
 
-    func reply(_ request: Request, reference: String, staffKey: String) async throws -> Response {
-        struct Body: Decodable { let envelope: String }
+    func reply(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
         guard let record = try await database.caseRecord(reference: reference) else { throw PublicError.notFound }
-        let body = try await jsonBody(request, as: Body.self)
-        guard let data = Data(base64Encoded: body.envelope), data.count <= 4 << 20 else { throw PublicError.malformedBody }
-        let envelope = Array(data)
-        let reporterID = KeyID(publicKey: record.reporterKey)
+        let envelope = try await jsonBody(request, as: ReplyRequest.self).envelope.bytes
+        guard envelope.count <= Self.maximumEnvelope else { throw PublicError.malformedBody }
         guard let header = try? Envelope.recipients(of: envelope), header.kind == .reply,
-              header.keyIDs == [reporterID, teamKey.keyID]
+              header.keyIDs == [record.reporterKey.keyID, teamKey.keyID]
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
-        let id = Random.identifier()
+        let id = ItemID.generate()
         let day = Day.today()
-        let status = try await database.appendReply(case: reference, itemID: id, envelope: envelope, day: day, staffKey: staffKey)
-        struct Created: Encodable { let id, `case`, day, status: String }
-        return pages.json(Created(id: id, case: reference, day: day.text, status: status.rawValue), status: .created)
+        let status = try await database.appendReply(case: reference, itemID: id, envelope: envelope, day: day,
+                                                    staffKeyID: staffKeyID)
+        return pages.json(ReplyCreated(id: id, case: reference, day: day, status: status), status: .created)
     }
 
-    func status(_ request: Request, reference: String, staffKey: String) async throws -> Response {
-        struct Body: Decodable { let status: String }
-        let body = try await jsonBody(request, as: Body.self)
-        guard let status = CaseStatus(rawValue: body.status) else {
-            throw PublicError(.unprocessableContent, "error.invalid_choice")
+    /// The largest sealed reply: 4 MiB.
+    static let maximumEnvelope = 4 << 20
+
+    func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
+        let bytes = try await request.collectBody(limit: StaffAuthenticator.bodyLimit)
+        guard let body = try? APICoding.decode(StatusRequest.self, from: bytes) else {
+            throw Self.isWellFormedObject(bytes)
+                ? PublicError(.unprocessableContent, "error.invalid_choice") : PublicError.malformedBody
         }
         let day = Day.today()
-        let id: String
+        let id: ItemID
         do {
-            id = try await database.setStatus(case: reference, to: status, day: day, staffKey: staffKey)
+            id = try await database.setStatus(case: reference, to: body.status, day: day, staffKeyID: staffKeyID)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
         }
-        struct Changed: Encodable { let id, `case`, status, day: String }
-        return pages.json(Changed(id: id, case: reference, status: status.rawValue, day: day.text), status: .ok)
+        return pages.json(StatusChanged(id: id, case: reference, status: body.status, day: day), status: .ok)
+    }
+
+    /// Whether `bytes` is a JSON object with a string `status` (an unknown status is 422, not 400).
+    static func isWellFormedObject(_ bytes: [UInt8]) -> Bool {
+        (try? APICoding.decode(LooseStatusRequest.self, from: bytes)) != nil
     }
 
     func cases() async throws -> Response {
-        struct Entry: Encodable {
-            let `case`, status, received, updated: String
-            let acknowledged: String?
-
-            enum CodingKeys: String, CodingKey { case `case`, status, received, updated, acknowledged }
-
-            /// `acknowledged` is always present: null until the case is acknowledged.
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(self.case, forKey: .case)
-                try c.encode(status, forKey: .status)
-                try c.encode(received, forKey: .received)
-                try c.encode(updated, forKey: .updated)
-                try c.encode(acknowledged, forKey: .acknowledged)
-            }
-        }
-        let entries = try await database.caseRecords().map {
-            Entry(case: $0.reference, status: $0.status.rawValue, received: $0.received.text,
-                  updated: $0.updated.text, acknowledged: $0.acknowledged?.text)
-        }
-        return pages.json(["cases": entries], status: .ok)
+        let list = CaseList(cases: try await database.caseRecords().map {
+            CaseSummary(case: $0.reference, status: $0.status, received: $0.received,
+                        acknowledged: $0.acknowledged, updated: $0.updated)
+        })
+        return pages.json(list, status: .ok)
     }
 
     func audit() async throws -> Response {
-        struct Entry: Encodable {
-            let day, action, `case`: String
-            let staffKey: String
-            enum CodingKeys: String, CodingKey { case day, action, `case`, staffKey = "staff_key" }
-        }
-        let entries = try await database.auditEntries().map {
-            Entry(day: $0.day, action: $0.action, case: $0.caseReference, staffKey: $0.staffKey)
-        }
-        return pages.json(["entries": entries], status: .ok)
+        let log = AuditLog(entries: try await database.auditEntries().map {
+            AuditLogEntry(day: $0.day, action: $0.action, case: $0.caseReference, staffKeyID: $0.staffKeyID)
+        })
+        return pages.json(log, status: .ok)
     }
+}
+
+/// A status request before its status is checked.
+private struct LooseStatusRequest: Decodable {
+    let status: String
 }

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import MultipartKit
 import NIOCore
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -48,16 +49,7 @@ struct SubmissionReader: Sendable {
 
     func decodeJSON(_ bytes: [UInt8]) throws -> ParsedSubmission {
         _ = try utf8(bytes)
-        struct Body: Decodable {
-            let text: String?
-            let grounds: [String]?
-            let area: String?
-            let when: String?
-            let `where`: String?
-            let contact: String?
-            let code: String?
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes)) else { throw PublicError.malformedBody }
+        guard let body = try? APICoding.decode(ReportRequest.self, from: bytes) else { throw PublicError.malformedBody }
         var fields = FormFields()
         fields.code = body.code ?? ""
         let draft = ReportDraft(

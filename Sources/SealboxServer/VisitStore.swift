@@ -7,7 +7,7 @@ import SealboxCore
 import SealboxCrypto
 
 struct Visit: Sendable {
-    let caseReference: String
+    let caseReference: CaseReference
     let record: CaseRecord
     /// Proves that a form was sent from a page of this visit (compared in constant time).
     let formToken: String

@@ -72,7 +72,7 @@ enum Fixtures {
             attachments: attachments.map(\.manifest))
         let envelope = try Envelope.seal(try content.encoded(), kind: kind, to: [recipient])
         return SyncedItem(id: Random.identifier(), caseReference: reference, kind: kind.name, day: day,
-                          envelope: envelope, attachments: attachments.map { SyncedAttachment(id: $0.manifest.id, size: $0.blobSize) })
+                          envelope: envelope, attachments: attachments.map { SyncedAttachment(id: $0.manifest.id.text, size: $0.blobSize) })
     }
 }
 

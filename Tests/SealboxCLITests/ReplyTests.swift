@@ -130,14 +130,6 @@ import Glibc
         #expect(throws: CLIError.self) { try ReplyCommand.reporterKey(of: item, reference: reference, key: team) }
     }
 
-    @Test func theServersAnswer_isChecked() {
-        let id = Random.identifier()
-        let good = Data(#"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#.utf8)
-        #expect(SentReply.decode(good) == SentReply(id: id, case: "7KQM-3XWP", day: "2026-11-25", status: "acknowledged"))
-        #expect(SentReply.decode(Data(#"{"id":"1","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#.utf8)) == nil)
-        #expect(SentReply.decode(Data(#"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"done"}"#.utf8)) == nil)
-    }
-
     @Test func aStatus_isParsedForgivingly() throws {
         #expect(try StatusCommand.parseStatus("In-Progress") == .inProgress)
         #expect(try StatusCommand.parseStatus("in_progress") == .inProgress)
@@ -154,14 +146,5 @@ import Glibc
         #expect(Synchroniser.fallbackCursors([(id: "a", caseReference: "X"), (id: "b", caseReference: "X"),
                                               (id: "c", caseReference: "Y")]) == ["a", "c"])
         #expect(Synchroniser.fallbackCursors([]) == [])
-    }
-
-    @Test func statusItems_inAPage_areReadWithoutAnEnvelope() throws {
-        let id = Random.identifier()
-        let page = Data(#"{"items":[{"id":"\#(id)","case":"7kqm-3xwp","kind":"status","day":"2026-11-26","envelope":null,"status":"in-progress","attachments":[]}],"next":"\#(id)"}"#.utf8)
-        let decoded = try ItemPage.decode(page, server: "s")
-        #expect(decoded.items == [SyncedItem(statusChange: id, caseReference: "7KQM-3XWP", day: "2026-11-26", status: "in-progress")])
-        let bad = Data(#"{"items":[{"id":"\#(id)","case":"7KQM-3XWP","kind":"status","day":"2026-11-26","envelope":null,"status":"done"}],"next":null}"#.utf8)
-        #expect(throws: CLIError.self) { try ItemPage.decode(bad, server: "s") }
     }
 }

@@ -115,15 +115,15 @@ import Testing
 
     @Test func attachments_areDecryptedIntoTheNamedFolderUnderSafeNames() throws {
         let content: [UInt8] = Array("the letter".utf8)
-        let first = AttachmentManifest(id: Random.identifier(), name: "../letter.txt", type: "text/plain", size: content.count)
-        let second = AttachmentManifest(id: Random.identifier(), name: "letter.txt", type: "text/plain", size: 3)
-        let blob1 = try AttachmentEncryptor.encrypt(content, attachmentID: first.id, recipients: [team.publicKey])
-        let blob2 = try AttachmentEncryptor.encrypt([1, 2, 3], attachmentID: second.id, recipients: [team.publicKey])
+        let first = AttachmentManifest(id: .generate(), name: "../letter.txt", type: "text/plain", size: content.count)
+        let second = AttachmentManifest(id: .generate(), name: "letter.txt", type: "text/plain", size: 3)
+        let blob1 = try AttachmentEncryptor.encrypt(content, attachmentID: first.id.text, recipients: [team.publicKey])
+        let blob2 = try AttachmentEncryptor.encrypt([1, 2, 3], attachmentID: second.id.text, recipients: [team.publicKey])
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey,
                                      attachments: [(first, blob1.count), (second, blob2.count)])
         try store.insert(items: [item], cursor: item.id)
-        try store.storeBlob(id: first.id, data: blob1)
-        try store.storeBlob(id: second.id, data: blob2)
+        try store.storeBlob(id: first.id.text, data: blob1)
+        try store.storeBlob(id: second.id.text, data: blob2)
 
         let result = try show("7KQM-3XWP", ["--attachments", home.path("out").path])
         #expect(result.status == 0, "\(result.stderr)")
@@ -134,12 +134,12 @@ import Testing
     }
 
     @Test func aTamperedAttachment_isNotWritten() throws {
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "photo.jpg", type: "image/jpeg", size: 4)
-        var blob = try AttachmentEncryptor.encrypt([9, 9, 9, 9], attachmentID: manifest.id, recipients: [team.publicKey])
+        let manifest = AttachmentManifest(id: .generate(), name: "photo.jpg", type: "image/jpeg", size: 4)
+        var blob = try AttachmentEncryptor.encrypt([9, 9, 9, 9], attachmentID: manifest.id.text, recipients: [team.publicKey])
         blob[blob.count - 1] ^= 0x80
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, blob.count)])
         try store.insert(items: [item], cursor: item.id)
-        try store.storeBlob(id: manifest.id, data: blob)
+        try store.storeBlob(id: manifest.id.text, data: blob)
 
         let result = try show("7KQM-3XWP", ["--attachments", home.path("out").path])
         #expect(result.status == 3)
@@ -187,7 +187,7 @@ import Testing
     }
 
     @Test func list_showsEachCaseWithItsCountsNewestFirst() throws {
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.txt", type: "text/plain", size: 1)
+        let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
         let old = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-10-01", attachments: [(manifest, 90)])
         let new = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey, day: "2026-11-02")
         try store.insert(items: [old, new], cursor: new.id)

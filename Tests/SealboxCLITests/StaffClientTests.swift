@@ -64,37 +64,3 @@ import FoundationNetworking
         #expect(a.value(forHTTPHeaderField: "Sealbox-Nonce") != b.value(forHTTPHeaderField: "Sealbox-Nonce"))
     }
 }
-
-@Suite struct ItemPageTests {
-    @Test func aPageFromTheStaffAPI_isDecodedWithStandardBase64Envelopes() throws {
-        let id = Random.identifier()
-        let attachment = Random.identifier()
-        let json = """
-            {"items": [{"id": "\(id)", "case": "7kqm3xwp", "kind": "report", "day": "2026-11-24",
-              "envelope": "\(Data([0xFB, 0xFF, 0x01]).base64EncodedString())", "attachments": [{"id": "\(attachment)", "size": 99}]}],
-             "next": "\(id)"}
-            """
-        let page = try ItemPage.decode(Data(json.utf8), server: "http://s")
-        #expect(page.next == id)
-        #expect(page.items.first?.caseReference == "7KQM-3XWP")
-        #expect(page.items.first?.envelope == [0xFB, 0xFF, 0x01])
-        #expect(page.items.first?.attachments == [.init(id: attachment, size: 99)])
-    }
-
-    @Test func anEmptyPage_hasNoItems() throws {
-        let page = try ItemPage.decode(Data(#"{"items": [], "next": null}"#.utf8), server: "http://s")
-        #expect(page.items.isEmpty && page.next == nil)
-    }
-
-    @Test(arguments: [
-        #"{"items": [{"id": "1", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}]}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "0000-0000", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}]}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "memo", "day": "2026-11-24", "envelope": "AA=="}]}"#,
-        #"<html>not json</html>"#,
-    ])
-    func aPageWithSomethingUnexpected_isRefusedAsAServerProblem(json: String) {
-        #expect { try ItemPage.decode(Data(json.utf8), server: "http://s") } throws: {
-            ($0 as? CLIError)?.status == .server
-        }
-    }
-}

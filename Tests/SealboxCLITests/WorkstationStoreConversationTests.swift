@@ -87,18 +87,18 @@ import Testing
     }
 
     @Test func deletingACase_removesItsItemsAttachmentsAndServerRowOnly() throws {
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.pdf", type: "application/pdf", size: 3)
+        let manifest = AttachmentManifest(id: .generate(), name: "a.pdf", type: "application/pdf", size: 3)
         let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 120)])
         let change = status("AAAA-2222", "in-progress")
         let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
         try store.insert(items: [a, change, b], cursor: b.id)
-        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
+        #expect(try store.storeBlob(id: manifest.id.text, data: [1, 2, 3]))
         try store.recordServerStatus(case: "AAAA-2222", status: .inProgress, day: "2026-11-26", received: nil)
 
         let removed = try store.deleteCase("AAAA-2222")
         #expect(removed == DeletedCase(items: 2, attachments: 1))
         #expect(try store.thread(case: "AAAA-2222").isEmpty)
-        #expect(try store.blob(id: manifest.id) == nil)
+        #expect(try store.blob(id: manifest.id.text) == nil)
         #expect(try store.serverCase("AAAA-2222") == nil)
         #expect(try store.counts() == (items: 1, attachments: 0, blobs: 0))
         #expect(try store.cases().map(\.reference) == ["BBBB-3333"])
@@ -133,7 +133,7 @@ import Testing
     @Test func aVersion1Store_isMigratedKeepingItsItemsOrderAndCursor() throws {
         let path = folder.path("old.sqlite").path
         let old = try WorkstationStore(path: path, migratingUpTo: "v1-items-attachments-state")
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.txt", type: "text/plain", size: 1)
+        let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
         let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 50)])
         let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
         try old.insertVersion1(items: [a, b], cursor: b.id)
@@ -141,7 +141,7 @@ import Testing
         let migrated = try WorkstationStore(path: path)
         #expect(try migrated.cursor == b.id)
         #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope])
-        #expect(try migrated.missingAttachments().map(\.id) == [manifest.id])
+        #expect(try migrated.missingAttachments().map(\.id) == [manifest.id.text])
         let c = try Fixtures.item(reference: "CCCC-4444", to: team.publicKey)
         try migrated.insert(items: [c], cursor: c.id)
         #expect(try migrated.cases().map(\.reference) == ["CCCC-4444", "BBBB-3333", "AAAA-2222"])

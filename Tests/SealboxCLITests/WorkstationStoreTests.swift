@@ -41,16 +41,16 @@ import Testing
     }
 
     @Test func announcedAttachments_areMissingUntilTheirBlobIsStored() throws {
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "letter.pdf", type: "application/pdf", size: 3)
+        let manifest = AttachmentManifest(id: .generate(), name: "letter.pdf", type: "application/pdf", size: 3)
         let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, 120)])
         let new = try store.insert(items: [a], cursor: a.id)
         #expect(new.attachments == 1)
-        #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id, itemID: a.id, size: 120)])
-        #expect(try store.blob(id: manifest.id) == nil)
+        #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id.text, itemID: a.id, size: 120)])
+        #expect(try store.blob(id: manifest.id.text) == nil)
 
-        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
+        #expect(try store.storeBlob(id: manifest.id.text, data: [1, 2, 3]))
         #expect(try store.missingAttachments().isEmpty)
-        #expect(try store.blob(id: manifest.id) == [1, 2, 3])
+        #expect(try store.blob(id: manifest.id.text) == [1, 2, 3])
     }
 
     @Test func storingABlobForAnUnknownAttachment_storesNothing() throws {
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func cases_areSummarisedNewestFirstFromMetadataOnly() throws {
-        let manifest = AttachmentManifest(id: Random.identifier(), name: "a.txt", type: "text/plain", size: 1)
+        let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
         let old = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-11-01")
         let oldFollowUp = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .followUp, day: "2026-11-20",
                                             attachments: [(manifest, 100)])

@@ -3,6 +3,9 @@ import SealboxCore
 import SealboxCrypto
 import Testing
 
+/// A staff key id as the authenticator passes it to the store.
+let staffKeyA = SigningSecretKey.generate().publicKey.keyID
+
 @Suite struct ConversationTests {
     struct Fixture {
         let dir: URL
@@ -28,14 +31,14 @@ import Testing
 
         /// A reply as the CLI seals it: to the reporter key inside the report, and the team key.
         func reply(_ receipt: SubmissionReceipt, _ text: String) async throws -> CaseStatus {
-            let report = try await db.items(ofCase: receipt.caseReference.text)[0]
+            let report = try await db.items(ofCase: receipt.caseReference)[0]
             let content = try ReportContent.decode(try Envelope.open(report.envelope, with: team).plaintext)
             let reporterKey = try #require(content.reporterPublicKey)
             let plaintext = try ReportContent(type: .reply, caseReference: receipt.caseReference, day: Day("2026-11-25")!,
                                               reporterKey: nil, text: text).encoded()
             let envelope = try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, team.publicKey])
-            return try await db.appendReply(case: receipt.caseReference.text, itemID: Random.identifier(),
-                                            envelope: envelope, day: Day("2026-11-25")!, staffKey: "abcd")
+            return try await db.appendReply(case: receipt.caseReference, itemID: .generate(),
+                                            envelope: envelope, day: Day("2026-11-25")!, staffKeyID: staffKeyA)
         }
     }
 
@@ -52,7 +55,7 @@ import Testing
         #expect(thread.record.status == .acknowledged)
         #expect(thread.record.acknowledged == Day("2026-11-25"))
         let audit = try await f.db.auditEntries()
-        #expect(audit == [AuditEntry(day: "2026-11-25", staffKey: "abcd", action: "reply", caseReference: receipt.caseReference.text)])
+        #expect(audit == [AuditEntry(day: Day("2026-11-25")!, staffKeyID: staffKeyA, action: .reply, caseReference: receipt.caseReference)])
     }
 
     @Test func anUnknownCode_andADeletedCase_areBothUnknown() async throws {
@@ -60,26 +63,26 @@ import Testing
         defer { f.close() }
         await #expect(throws: UnknownCode()) { _ = try await f.conversation.open(ReporterCode.generate()) }
         let receipt = try await f.intake.submit(ReportDraft(text: "x"), attachments: [])
-        try await f.db.deleteCase(receipt.caseReference.text, day: .today(), staffKey: "k")
+        try await f.db.deleteCase(receipt.caseReference, day: .today(), staffKeyID: staffKeyA)
         await #expect(throws: UnknownCode()) { _ = try await f.conversation.open(receipt.code) }
         let counts = try await f.db.counts()
         #expect(counts.cases == 0 && counts.items == 0)
-        await #expect(throws: CaseError.unknownCase) { try await f.db.deleteCase(receipt.caseReference.text, day: .today(), staffKey: "k") }
+        await #expect(throws: CaseError.unknownCase) { try await f.db.deleteCase(receipt.caseReference, day: .today(), staffKeyID: staffKeyA) }
     }
 
     @Test func statusChanges_areItemsAndAudited() async throws {
         let f = try Fixture()
         defer { f.close() }
         let receipt = try await f.intake.submit(ReportDraft(text: "x"), attachments: [])
-        try await f.db.setStatus(case: receipt.caseReference.text, to: .inProgress, day: Day("2026-12-01")!, staffKey: "k1")
-        let record = try #require(try await f.db.caseRecord(reference: receipt.caseReference.text))
+        try await f.db.setStatus(case: receipt.caseReference, to: .inProgress, day: Day("2026-12-01")!, staffKeyID: staffKeyA)
+        let record = try #require(try await f.db.caseRecord(reference: receipt.caseReference))
         #expect(record.status == .inProgress)
         #expect(record.acknowledged == Day("2026-12-01"))
-        let items = try await f.db.items(ofCase: receipt.caseReference.text)
-        #expect(items.last?.kind == "status" && items.last?.status == "in-progress" && items.last?.envelope == [])
-        #expect(try await f.db.auditEntries().map(\.action) == ["status:in-progress"])
+        let items = try await f.db.items(ofCase: receipt.caseReference)
+        #expect(items.last?.kind == .status && items.last?.status == .inProgress && items.last?.envelope == [])
+        #expect(try await f.db.auditEntries().map(\.action) == [.status(.inProgress)])
         await #expect(throws: CaseError.unknownCase) {
-            try await f.db.setStatus(case: "ZZZZ-ZZZZ", to: .closed, day: .today(), staffKey: "k1")
+            try await f.db.setStatus(case: try CaseReference(parsing: "ZZZZ-ZZZZ"), to: .closed, day: .today(), staffKeyID: staffKeyA)
         }
     }
 }
@@ -91,8 +94,8 @@ import Testing
         let first = try await f.intake.submit(ReportDraft(text: "a"), attachments: [])
         let second = try await f.intake.submit(ReportDraft(text: "b"), attachments: [])
         let cursor = try await f.db.items(after: nil, limit: 1)[0].id
-        try await f.db.deleteCase(first.caseReference.text, day: .today(), staffKey: "k")
+        try await f.db.deleteCase(first.caseReference, day: .today(), staffKeyID: staffKeyA)
         let rest = try await f.db.items(after: cursor, limit: 10)
-        #expect(rest.map(\.caseReference) == [second.caseReference.text])
+        #expect(rest.map(\.caseReference) == [second.caseReference])
     }
 }

@@ -23,8 +23,8 @@ import Testing
         #expect(opened.kind == .report)
         let content = try ReportContent.decode(opened.plaintext)
         #expect(content.text == draft.text)
-        #expect(content.case == receipt.caseReference.text)
-        #expect(content.day == "2026-11-24")
+        #expect(content.case == receipt.caseReference)
+        #expect(content.day == Day("2026-11-24"))
         #expect(content.grounds == ["ethnic-origin"])
         #expect(content.contact == "x@example.org")
 

@@ -7,7 +7,7 @@ import Testing
     func newCase(day: Day = Day("2026-11-24")!, blobs: [StagedBlob] = [], reference: CaseReference = .generate()) -> NewCase {
         NewCase(
             reference: reference, lookupHash: Random.bytes(32), reporterKey: BoxSecretKey.generate().publicKey,
-            day: day, itemID: Random.identifier(), envelope: Random.bytes(1200), blobs: blobs)
+            day: day, itemID: .generate(), envelope: Random.bytes(1200), blobs: blobs)
     }
 
     @Test func opening_setsWALFullSynchronousAndSecureDelete() throws {
@@ -29,7 +29,7 @@ import Testing
         let all = try await db.items(after: nil, limit: 100)
         #expect(all.map(\.id) == cases.map(\.itemID))
         #expect(all[0].envelope == cases[0].envelope)
-        #expect(all[0].caseReference == cases[0].reference.text)
+        #expect(all[0].caseReference == cases[0].reference)
         let rest = try await db.items(after: cases[1].itemID, limit: 2)
         #expect(rest.map(\.id) == [cases[2].itemID, cases[3].itemID])
         #expect(try await db.items(after: cases[4].itemID, limit: 10).isEmpty)
@@ -39,7 +39,7 @@ import Testing
         let dir = try temporaryDirectory()
         defer { removeDirectory(dir) }
         let db = try MailboxDatabase(path: dir.appendingPathComponent("s.sqlite").path)
-        await #expect(throws: StorageError.unknownCursor) { try await db.items(after: Random.identifier(), limit: 10) }
+        await #expect(throws: StorageError.unknownCursor) { try await db.items(after: .generate(), limit: 10) }
     }
 
     @Test func duplicateReference_isACollisionAndStoresNothing() async throws {
@@ -60,20 +60,20 @@ import Testing
         let file = dir.appendingPathComponent("blob")
         let bytes = Random.bytes(70_000)
         try Data(bytes).write(to: file)
-        let id = Random.identifier()
+        let id = AttachmentID.generate()
         let c = newCase(blobs: [StagedBlob(id: id, file: file, size: bytes.count)])
         try await db.insert(c)
         #expect(try await db.blob(id: id) == bytes)
         let items = try await db.items(after: nil, limit: 1)
         #expect(items[0].attachments == [StoredAttachment(id: id, size: bytes.count)])
-        #expect(try await db.blob(id: Random.identifier()) == nil)
+        #expect(try await db.blob(id: .generate()) == nil)
     }
 
     @Test func aMissingBlobFile_rollsBackTheWholeCase() async throws {
         let dir = try temporaryDirectory()
         defer { removeDirectory(dir) }
         let db = try MailboxDatabase(path: dir.appendingPathComponent("s.sqlite").path)
-        let missing = StagedBlob(id: Random.identifier(), file: dir.appendingPathComponent("gone"), size: 10)
+        let missing = StagedBlob(id: .generate(), file: dir.appendingPathComponent("gone"), size: 10)
         await #expect(throws: (any Error).self) { try await db.insert(newCase(blobs: [missing])) }
         let counts = try await db.counts()
         #expect(counts.cases == 0 && counts.items == 0 && counts.attachments == 0)

@@ -120,10 +120,10 @@ import Testing
             _ = reference
         }
         let items = try await t.daemon.database.items(after: nil, limit: 10)
-        #expect(items.map(\.kind) == ["report", "follow-up"])
+        #expect(items.map(\.kind) == [.report, .followUp])
         let content = try ReportContent.decode(try Envelope.open(items[1].envelope, with: t.team).plaintext)
         #expect(content.text == "Noch etwas")
-        #expect(content.type == "follow-up")
+        #expect(content.type == .followUp)
     }
 
     @Test func tooManyAttempts_are429WithRetryAfter_evenForAValidCode() async throws {

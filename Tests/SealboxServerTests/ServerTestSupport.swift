@@ -13,7 +13,7 @@ struct TestDaemon: @unchecked Sendable {
     let directory: URL
     let team: BoxSecretKey
     let staff: SigningSecretKey
-    let daemon: SealboxDaemon
+    let daemon: SealboxApplication
 
     init(limits: (inout SubmissionLimits) -> Void = { _ in }, kdfWorkers: Int = 2, kdfQueue: Int = 8, codeAttempts: Int = 100,
          configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
@@ -31,7 +31,7 @@ struct TestDaemon: @unchecked Sendable {
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        daemon = try SealboxDaemon(configuration: config, logger: logger)
+        daemon = try buildApplication(configuration: config, logger: logger)
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -28,10 +28,10 @@ import Testing
                 let json = try response.json()
                 let items = try #require(json["items"] as? [[String: Any]])
                 #expect(items.count == 2)
-                let envelope = try #require(Data(base64Encoded: items[0]["envelope"] as? String ?? ""))
+                let envelope = try #require(Base64URL.decode(items[0]["envelope"] as? String ?? ""))
                 let content = try ReportContent.decode(try Envelope.open(Array(envelope), with: t.team).plaintext)
                 #expect(content.text == "one")
-                #expect(items[0]["case"] as? String == content.case)
+                #expect(items[0]["case"] as? String == content.case.text)
                 return try #require(json["next"] as? String)
             }
             let rest = "/api/v1/staff/items?after=\(next)"
@@ -89,10 +89,10 @@ import Testing
                 #expect(response.status == .ok)
                 let blob = Array(response.body.readableBytesView)
                 #expect(blob.count == item.attachments[0].size)
-                let opened = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: id, key: t.team)
+                let opened = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: id.text, key: t.team)
                 #expect(opened == file)
             }
-            let missing = "/api/v1/staff/attachments/\(Random.identifier())"
+            let missing = "/api/v1/staff/attachments/\(AttachmentID.generate())"
             try await client.execute(uri: missing, method: .get, headers: t.signedHeaders(method: "GET", path: missing)) { #expect($0.status == .notFound) }
         }
     }

@@ -10,7 +10,7 @@ import Testing
 
 @Suite struct StaffCaseTests {
     /// Submits a report and returns its case reference and the reporter key sealed inside it.
-    func submit(_ t: TestDaemon) async throws -> (String, BoxPublicKey) {
+    func submit(_ t: TestDaemon) async throws -> (CaseReference, BoxPublicKey) {
         try await t.publicApp.test(.router) { client in
             try await client.execute(uri: "/api/v1/reports", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: #"{"text":"x"}"#)) {
                 #expect($0.status == .created)
@@ -21,11 +21,11 @@ import Testing
         return (item.caseReference, try #require(content.reporterPublicKey))
     }
 
-    func replyBody(_ reference: String, to recipients: [BoxPublicKey], kind: EnvelopeKind = .reply) throws -> ByteBuffer {
-        let plaintext = try ReportContent(type: kind, caseReference: try CaseReference(parsing: reference), day: .today(),
+    func replyBody(_ reference: CaseReference, to recipients: [BoxPublicKey], kind: EnvelopeKind = .reply) throws -> ByteBuffer {
+        let plaintext = try ReportContent(type: kind, caseReference: reference, day: .today(),
                                           reporterKey: nil, text: "Antwort").encoded()
         let envelope = try Envelope.seal(plaintext, kind: kind, to: recipients)
-        return ByteBuffer(string: #"{"envelope":"\#(Data(envelope).base64EncodedString())"}"#)
+        return ByteBuffer(string: #"{"envelope":"\#(Base64URL.encode(envelope))"}"#)
     }
 
     func post(_ t: TestDaemon, _ client: some TestClientProtocol, _ path: String, _ body: ByteBuffer) async throws -> TestResponse {
@@ -50,7 +50,7 @@ import Testing
                 let entries = try #require(json["entries"] as? [[String: Any]])
                 #expect(entries.count == 1)
                 #expect(entries[0]["action"] as? String == "reply")
-                #expect(entries[0]["case"] as? String == reference)
+                #expect(entries[0]["case"] as? String == reference.text)
                 #expect(entries[0]["staff_key"] as? String == t.staff.publicKey.keyID.hex)
             }
         }
@@ -72,7 +72,7 @@ import Testing
                                           try replyBody(reference, to: [reporterKey, t.team.publicKey], kind: .followUp))
             #expect(followUp.status == .unprocessableContent)
             let unknown = try await post(t, client, "/api/v1/staff/cases/ZZZZ-ZZZZ/replies",
-                                         try replyBody("ZZZZ-ZZZZ", to: [reporterKey, t.team.publicKey]))
+                                         try replyBody(try CaseReference(parsing: "ZZZZ-ZZZZ"), to: [reporterKey, t.team.publicKey]))
             #expect(unknown.status == .notFound)
         }
         #expect(try await t.daemon.database.items(ofCase: reference).count == 1)
@@ -118,6 +118,6 @@ import Testing
         }
         let counts = try await t.daemon.database.counts()
         #expect(counts.cases == 0 && counts.items == 0)
-        #expect(try await t.daemon.database.auditEntries().map(\.action) == ["delete"])
+        #expect(try await t.daemon.database.auditEntries().map(\.action) == [.delete])
     }
 }

@@ -53,7 +53,7 @@ import Testing
         #expect(manifest.type == "application/pdf")
         #expect(manifest.size == file.count)
         let blob = try #require(try await t.daemon.database.blob(id: manifest.id))
-        #expect(try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id, key: t.team) == file)
+        #expect(try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: t.team) == file)
         let staged = try FileManager.default.contentsOfDirectory(atPath: t.directory.appendingPathComponent("tmp").path)
         #expect(staged.isEmpty)
     }

@@ -308,7 +308,7 @@ def reporter_key_of(signer: e2e.StaffSigner, daemon: e2e.Daemon, keys: e2e.Keys,
     """The reporter key found inside the sealed report, opened with the team key (never the server's word)."""
     for item in signer.all_items(daemon):
         if item["case"] == case and item["kind"] == "report":
-            kind, plaintext = so.open_envelope(base64.b64decode(item["envelope"]), keys.team_secret)
+            kind, plaintext = so.open_envelope(e2e.unb64u(item["envelope"]), keys.team_secret)
             content = json.loads(plaintext)
             assert kind == "report" and content["case"] == case
             return so.unb64u(content["reporter_key"])
@@ -327,7 +327,7 @@ def staff_send(signer: e2e.StaffSigner, daemon: e2e.Daemon, method: str, path: s
 
 def post_reply(signer, daemon, case: str, envelope: bytes) -> requests.Response:
     return staff_send(signer, daemon, "POST", f"/api/v1/staff/cases/{case}/replies",
-                      {"envelope": e2e.b64(envelope)})
+                      {"envelope": e2e.b64u(envelope)})
 
 
 # --- a staff workstation with the real CLI ---------------------------------------------------------

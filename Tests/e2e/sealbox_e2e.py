@@ -430,3 +430,12 @@ def all_files(directory: Path) -> list[Path]:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def b64u(data: bytes) -> str:
+    """Base64url without padding: the one flavour of the APIs' binary fields (PROTOCOL §0)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64u(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -132,7 +132,7 @@ def test_reply_from_a_file_acknowledges_the_case(daemon, ws, conv, signer, tmp_p
     # The stored reply is sealed to [the reporter key from inside the report, the team key], in that order.
     stored = [i for i in signer.all_items(daemon) if i["id"] == answer["id"]]
     assert len(stored) == 1 and stored[0]["kind"] == "reply" and stored[0]["case"] == case
-    kind, kids = so.envelope_recipients(base64.b64decode(stored[0]["envelope"]))
+    kind, kids = so.envelope_recipients(e2e.unb64u(stored[0]["envelope"]))
     reporter = ih.reporter_key_of(signer, daemon, daemon.keys, case)
     assert kind == "reply" and kids == [so.key_id(reporter), so.key_id(ih.team_public_key(daemon.keys))]
     conv.done.add("reply-a")

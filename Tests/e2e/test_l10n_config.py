@@ -1,5 +1,5 @@
 """An office's own texts without rebuilding: `l10n.directory` overrides any shipped
-text and adds whole languages; `sealboxd --print-texts TAG` gives the starting file.
+text and adds whole languages; `sealboxd print-texts TAG` gives the starting file.
 Bad files are refused at start, naming the file and the key."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from test_lifecycle import start_refused
 
 
 def shipped_texts(tag: str) -> dict:
-    result = subprocess.run([str(e2e.SEALBOXD), "--print-texts", tag], capture_output=True, text=True, timeout=20)
+    result = subprocess.run([str(e2e.SEALBOXD), "print-texts", tag], capture_output=True, text=True, timeout=20)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -24,7 +24,7 @@ def test_print_texts_gives_every_key_of_a_shipped_language_with_its_metadata():
     assert german["_language"] == {"name": "Deutsch", "rtl": False, "html_lang": "de"}
     assert arabic["_language"]["rtl"] is True
     assert set(german) == set(arabic) and len(german) > 200
-    refused = subprocess.run([str(e2e.SEALBOXD), "--print-texts", "xx"], capture_output=True, text=True, timeout=20)
+    refused = subprocess.run([str(e2e.SEALBOXD), "print-texts", "xx"], capture_output=True, text=True, timeout=20)
     assert refused.returncode != 0 and "sealboxd: error:" in refused.stderr
 
 

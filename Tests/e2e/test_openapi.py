@@ -314,7 +314,7 @@ def reporter_key(keys, signer, daemon, case: str) -> bytes:
     """The reporter key from inside the sealed report (PROTOCOL §9.1), never from the server."""
     for item in signer.all_items(daemon):
         if item["case"] == case and item["kind"] == "report":
-            _, plaintext = so.open_envelope(base64.b64decode(item["envelope"]), keys.team_secret)
+            _, plaintext = so.open_envelope(e2e.unb64u(item["envelope"]), keys.team_secret)
             return so.unb64u(json.loads(plaintext)["reporter_key"])
     raise AssertionError(f"no report of {case}")
 
@@ -372,12 +372,12 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     replies = "/api/v1/staff/cases/{case}/replies"
     reporter = reporter_key(keys, signer, api_daemon, case)
     envelope = reply_envelope(keys, reporter, case, created["received"], "Danke, wir melden uns.")
-    body = json.dumps({"envelope": e2e.b64(envelope)}).encode()
+    body = json.dumps({"envelope": e2e.b64u(envelope)}).encode()
     r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/replies", replies, body)
     assert r.status_code == 201 and r.json()["status"] == "acknowledged"
     wrong = reply_envelope(keys, os.urandom(32), case, created["received"], "an jemand anderen")
     r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/replies", replies,
-              json.dumps({"envelope": e2e.b64(wrong)}).encode())
+              json.dumps({"envelope": e2e.b64u(wrong)}).encode())
     assert r.status_code == 422
     for bad in (b"{", b"{}", json.dumps({"envelope": "***"}).encode()):
         r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/replies", replies, bad)

@@ -10,8 +10,9 @@ import SealboxCore
 let contentSecurityPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-/// Adds the security headers and maps every error to a fixed public answer.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Maps every error to a fixed, localised public answer and adds the security headers to
+/// every response, error answers included.
+struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: PageFactory
     let logger: Logger
     /// The onion service's origin (e.g. `http://abc….onion`); pages then advertise it

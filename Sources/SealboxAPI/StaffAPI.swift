@@ -1,0 +1,131 @@
+// The staff API's wire contract (docs/PROTOCOL.md §8, docs/openapi.yaml): the request and
+// response bodies, defined once. The daemon encodes them, the workstation decodes the
+// same types, so the two ends cannot drift. Every value is typed: a body whose case
+// reference, id, day, status or base64url field does not parse is refused as a whole.
+import SealboxCore
+import SealboxCrypto
+
+/// The paths of the staff API.
+public enum StaffPath {
+    public static let items = "/api/v1/staff/items"
+    public static let cases = "/api/v1/staff/cases"
+    public static let audit = "/api/v1/staff/audit"
+
+    /// `GET` items after `cursor` (from the start when nil), at most `limit`.
+    public static func items(after cursor: ItemID?, limit: Int) -> String {
+        items + "?limit=\(limit)" + (cursor.map { "&after=\($0.text)" } ?? "")
+    }
+
+    /// `GET` one sealed attachment blob.
+    public static func attachment(_ id: AttachmentID) -> String { "/api/v1/staff/attachments/\(id.text)" }
+    /// `DELETE` a case.
+    public static func `case`(_ reference: CaseReference) -> String { cases + "/" + reference.text }
+    /// `POST` a reply.
+    public static func replies(_ reference: CaseReference) -> String { `case`(reference) + "/replies" }
+    /// `POST` a status change.
+    public static func status(_ reference: CaseReference) -> String { `case`(reference) + "/status" }
+
+    /// The largest page the server gives.
+    public static let maximumPageSize = 500
+    /// The page size when none is asked for.
+    public static let defaultPageSize = 100
+}
+
+/// `GET /api/v1/staff/items`: items in stored order; `next` is the cursor for the following
+/// page (null on an empty first page), always present.
+public struct ItemPage: Codable, Sendable, Equatable {
+    public let items: [SealedItem]
+    public let next: ItemID?
+
+    public init(items: [SealedItem], next: ItemID?) {
+        self.items = items
+        self.next = next
+    }
+
+    enum CodingKeys: String, CodingKey { case items, next }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(next, forKey: .next)
+    }
+}
+
+/// One item of the feed: a sealed report, follow-up or reply, or a status change
+/// (kind `status`: no envelope, no attachments, a `status`).
+public struct SealedItem: Codable, Sendable, Equatable {
+    public let id: ItemID
+    public let `case`: CaseReference
+    public let kind: ItemKind
+    public let day: Day
+    /// The sealed envelope; nil for a status change.
+    public let envelope: Base64URLBytes?
+    /// The new status, for a status change only.
+    public let status: CaseStatus?
+    public let attachments: [AttachmentReference]
+
+    public init(id: ItemID, case reference: CaseReference, kind: ItemKind, day: Day, envelope: Base64URLBytes?,
+                status: CaseStatus?, attachments: [AttachmentReference]) {
+        self.id = id
+        self.case = reference
+        self.kind = kind
+        self.day = day
+        self.envelope = envelope
+        self.status = status
+        self.attachments = attachments
+    }
+
+    enum CodingKeys: String, CodingKey { case id, `case`, kind, day, envelope, status, attachments }
+
+    /// Refuses an item whose shape does not fit its kind.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ItemID.self, forKey: .id)
+        self.case = try c.decode(CaseReference.self, forKey: .case)
+        kind = try c.decode(ItemKind.self, forKey: .kind)
+        day = try c.decode(Day.self, forKey: .day)
+        envelope = try c.decodeIfPresent(Base64URLBytes.self, forKey: .envelope)
+        status = try c.decodeIfPresent(CaseStatus.self, forKey: .status)
+        attachments = try c.decodeIfPresent([AttachmentReference].self, forKey: .attachments) ?? []
+        let fits = kind == .status
+            ? envelope == nil && status != nil && attachments.isEmpty
+            : envelope != nil && status == nil
+        guard fits else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "fields do not fit the kind")
+        }
+    }
+
+    /// `envelope` is always present (null for a status change); `status` only for a status change.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(self.case, forKey: .case)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(day, forKey: .day)
+        try c.encode(envelope, forKey: .envelope)
+        try c.encodeIfPresent(status, forKey: .status)
+        try c.encode(attachments, forKey: .attachments)
+    }
+}
+
+/// A sealed attachment blob of an item: fetch it by id; `size` is its sealed length.
+public struct AttachmentReference: Codable, Sendable, Equatable {
+    public let id: AttachmentID
+    public let size: Int
+
+    public init(id: AttachmentID, size: Int) {
+        self.id = id
+        self.size = size
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(AttachmentID.self, forKey: .id)
+        size = try c.decode(Int.self, forKey: .size)
+        guard size >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "negative size")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case id, size }
+}

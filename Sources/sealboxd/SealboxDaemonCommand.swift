@@ -1,0 +1,88 @@
+// sealboxd: `run` (the default) serves the mailbox until SIGTERM; `print-texts TAG` prints a
+// shipped language's texts; `benchmark-kdf` measures the bare Argon2id rate. Everything
+// it does is a call into SealboxServer, so that tests reach the same code.
+import ArgumentParser
+import Foundation
+import Logging
+import SealboxServer
+
+@main
+struct SealboxDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sealboxd",
+        abstract: "The Sealbox daemon: anonymous reports in, sealed to the counselling team.",
+        discussion: "Every configuration key can also be set by an environment variable SEALBOX_<KEY>; see config/README.md.",
+        subcommands: [Run.self, PrintTexts.self, BenchmarkKDF.self],
+        defaultSubcommand: Run.self)
+}
+
+/// The configuration file option shared by the subcommands.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (JSON).")
+    var config: String?
+
+    func load() async throws -> ServerConfiguration {
+        try await ServerConfiguration.load(file: config)
+    }
+}
+
+extension SealboxDaemonCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the reporters' pages and the staff API until SIGTERM.")
+
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            umask(0o077)
+            do {
+                let configuration = try await options.load()
+                let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+                LoggingSystem.bootstrap { label in PlainLogHandler(label: label, level: level) }
+                let application = try buildApplication(configuration: configuration, logger: Logger(label: "sealboxd"))
+                try await application.run()
+            } catch {
+                FileHandle.standardError.write(Data("sealboxd: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct PrintTexts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a shipped language's texts as the JSON file an office starts its own from.")
+
+        @Argument(help: "A shipped language tag: de, de-simple, en, tr, ar, uk, ru, pl or fa.")
+        var tag: String
+
+        func run() throws {
+            guard let json = CatalogueOverrides.exportJSON(tag: tag) else {
+                FileHandle.standardError.write(Data(
+                    "sealboxd: error: no shipped language has the tag (de, de-simple, en, tr, ar, uk, ru, pl, fa)\n".utf8))
+                throw ExitCode(64)
+            }
+            print(json)
+        }
+    }
+
+    struct BenchmarkKDF: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "benchmark-kdf", abstract: "Measure the bare Argon2id rate with the configured cost and workers.")
+
+        @OptionGroup var options: ConfigOption
+
+        @Argument(help: "How long to measure, in seconds (1–600).")
+        var seconds: Double = 5
+
+        func validate() throws {
+            guard (1...600).contains(seconds) else { throw ValidationError("seconds must be between 1 and 600") }
+        }
+
+        func run() async throws {
+            let configuration = try await options.load()
+            let result = try await KDFBenchmark.run(
+                cost: configuration.kdfCost, workers: configuration.kdfWorkers, seconds: seconds)
+            print("argon2id: \(result.count) derivations in \(String(format: "%.2f", result.elapsed)) s = "
+                + "\(String(format: "%.1f", result.rate))/s (\(configuration.kdfWorkers) workers, \(configuration.kdfCost))")
+        }
+    }
+}

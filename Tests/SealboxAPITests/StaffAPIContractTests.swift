@@ -1,0 +1,86 @@
+import Foundation
+import SealboxAPI
+import SealboxCore
+import Testing
+
+/// The staff API's bodies decode only when every value parses, and encode as docs/openapi.yaml says.
+@Suite struct StaffAPIContractTests {
+    func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
+        try APICoding.decode(T.self, from: Array(json.utf8))
+    }
+
+    func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try APICoding.encoder().encode(value), as: UTF8.self)
+    }
+
+    @Test func aPage_isDecodedWithBase64URLEnvelopesAndTypedValues() throws {
+        let id = ItemID.generate()
+        let attachment = AttachmentID.generate()
+        let json = """
+            {"items": [{"id": "\(id)", "case": "7kqm3xwp", "kind": "report", "day": "2026-11-24",
+              "envelope": "-_8B", "attachments": [{"id": "\(attachment)", "size": 99}]}],
+             "next": "\(id)"}
+            """
+        let page = try decode(ItemPage.self, json)
+        #expect(page.next == id)
+        #expect(page.items.first?.case == (try CaseReference(parsing: "7KQM-3XWP")))
+        #expect(page.items.first?.envelope?.bytes == [0xFB, 0xFF, 0x01])
+        #expect(page.items.first?.attachments == [AttachmentReference(id: attachment, size: 99)])
+    }
+
+    @Test func anEmptyPage_hasNoItemsAndANullNext() throws {
+        let page = try decode(ItemPage.self, #"{"items": [], "next": null}"#)
+        #expect(page.items.isEmpty && page.next == nil)
+        #expect(try encode(page) == #"{"items":[],"next":null}"#)
+    }
+
+    @Test func aStatusItem_isReadWithoutAnEnvelope() throws {
+        let id = ItemID.generate()
+        let page = try decode(ItemPage.self, #"{"items":[{"id":"\#(id)","case":"7KQM-3XWP","kind":"status","day":"2026-11-26","envelope":null,"status":"in-progress","attachments":[]}],"next":"\#(id)"}"#)
+        #expect(page.items.first?.status == .inProgress && page.items.first?.envelope == nil)
+        #expect(try encode(page.items[0]).contains(#""envelope":null"#))
+    }
+
+    @Test(arguments: [
+        #"{"items": [{"id": "1", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "0000-0000", "kind": "report", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "memo", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-13-24", "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": null}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "status", "day": "2026-11-24", "envelope": null, "status": "done"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA", "attachments": [{"id": "00000000000000000000000000000000", "size": -1}]}], "next": null}"#,
+        #"<html>not json</html>"#,
+    ])
+    func aPageWithSomethingUnexpected_isRefused(json: String) {
+        #expect(throws: (any Error).self) { try decode(ItemPage.self, json) }
+    }
+
+    @Test func aReplyCreated_needsAnItemIDADayAndAKnownStatus() throws {
+        let id = ItemID.generate()
+        let good = try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#)
+        #expect(good == ReplyCreated(id: id, case: try CaseReference(parsing: "7KQM-3XWP"), day: Day("2026-11-25")!, status: .acknowledged))
+        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"1","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#) }
+        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"done"}"#) }
+    }
+
+    @Test func theCaseList_alwaysCarriesAcknowledged() throws {
+        let list = CaseList(cases: [CaseSummary(case: try CaseReference(parsing: "7KQM-3XWP"), status: .received,
+                                                received: Day("2026-11-24")!, acknowledged: nil, updated: Day("2026-11-24")!)])
+        #expect(try encode(list) == #"{"cases":[{"acknowledged":null,"case":"7KQM-3XWP","received":"2026-11-24","status":"received","updated":"2026-11-24"}]}"#)
+        #expect(try decode(CaseList.self, try encode(list)) == list)
+    }
+
+    @Test func anAuditEntry_namesTheStaffKeyUnderStaffKey() throws {
+        let json = #"{"entries":[{"action":"status:closed","case":"7KQM-3XWP","day":"2026-11-25","staff_key":"0123456789abcdef"}]}"#
+        let log = try decode(AuditLog.self, json)
+        #expect(log.entries.first?.action == .status(.closed))
+        #expect(try encode(log) == json)
+        #expect(throws: (any Error).self) { try decode(AuditLog.self, json.replacingOccurrences(of: "closed", with: "gone")) }
+    }
+
+    @Test func anErrorBody_carriesAMachineCode() throws {
+        let body = try decode(APIErrorBody.self, #"{"error":{"code":"unknown_cursor","message":"Die Anfrage ist fehlerhaft."}}"#)
+        #expect(body.error.code == "unknown_cursor" && body.error.fields == nil)
+    }
+}
