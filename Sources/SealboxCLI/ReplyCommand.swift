@@ -200,7 +200,7 @@ enum ReplySealer {
                      teamKey: BoxPublicKey) throws(CLIError) -> [UInt8] {
         do {
             var plaintext = try content(text: text, reference: reference, day: day).encoded()
-            defer { wipe(&plaintext) }
+            defer { SecureMemory.wipe(&plaintext) }
             return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, teamKey])
         } catch {
             throw CLIError("cannot seal the reply (\(error)); nothing was sent")
