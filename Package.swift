@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "SealboxCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,10 +5,6 @@ import SealboxCore
 import SealboxCrypto
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A temporary folder removed when the fixture is released.
 final class TemporaryFolder {
     let url: URL

@@ -6,10 +6,6 @@ import SealboxCrypto
 import Testing
 @testable import SealboxCLI
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @Suite struct ReplyTemplateTests {
     let reference = try! CaseReference(parsing: "7KQM-3XWP")
 
