@@ -42,6 +42,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SealboxWorkstation",
+            dependencies: [
+                "SealboxCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SealboxServer",
             dependencies: [
                 "SealboxCore",
@@ -67,6 +75,7 @@ let package = Package(
             dependencies: [
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxWorkstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -79,6 +88,16 @@ let package = Package(
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SealboxWorkstationTests",
+            dependencies: [
+                "SealboxWorkstation",
+                "SealboxCore",
+                "SealboxCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
@@ -86,7 +105,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SealboxCLITests", dependencies: ["SealboxCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "SealboxCLITests", dependencies: ["SealboxCLI", "SealboxWorkstation"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

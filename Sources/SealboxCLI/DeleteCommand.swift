@@ -7,6 +7,7 @@ import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

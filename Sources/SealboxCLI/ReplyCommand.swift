@@ -8,6 +8,7 @@ import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct ReplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

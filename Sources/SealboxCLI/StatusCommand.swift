@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

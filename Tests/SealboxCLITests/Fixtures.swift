@@ -3,6 +3,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 
 /// A temporary folder removed when the fixture is released.

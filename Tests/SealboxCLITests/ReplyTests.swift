@@ -3,6 +3,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 @testable import SealboxCLI
 
