@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
@@ -55,19 +56,24 @@ let package = Package(
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "sealboxd",
-            dependencies: ["SealboxServer"],
+            dependencies: [
+                "SealboxServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,7 +92,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore", "SealboxCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SealboxWorkstationTests",
             dependencies: [
@@ -101,11 +107,21 @@ let package = Package(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
+                "SealboxCore",
+                "SealboxCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SealboxCLITests", dependencies: ["SealboxCLI", "SealboxWorkstation"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SealboxCLITests",
+            dependencies: ["SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
