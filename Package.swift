@@ -119,7 +119,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SealboxCLITests",
-            dependencies: ["SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation"],
+            // The `sealbox` executable too, so that `swift test` builds it before the tests run it.
+            dependencies: ["SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation", "sealbox"],
             swiftSettings: swiftSettings
         ),
     ],
