@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
@@ -36,6 +37,15 @@ let package = Package(
             name: "SealboxCore",
             dependencies: [
                 "SealboxCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SealboxWorkstation",
+            dependencies: [
+                "SealboxCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -52,12 +62,14 @@ let package = Package(
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
@@ -77,6 +89,7 @@ let package = Package(
                 "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxWorkstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -87,17 +100,38 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore", "SealboxCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "SealboxAPITests", dependencies: ["SealboxAPI", "SealboxCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SealboxWorkstationTests",
+            dependencies: [
+                "SealboxWorkstation",
+                "SealboxCore",
+                "SealboxCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
+                "SealboxCore",
+                "SealboxCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SealboxCLITests", dependencies: ["SealboxCLI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SealboxCLITests",
+            // The `sealbox` executable too, so that `swift test` builds it before the tests run it.
+            dependencies: ["SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation", "sealbox"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

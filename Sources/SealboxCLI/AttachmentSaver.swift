@@ -4,12 +4,7 @@
 // overrides and leading dots. Files are created with O_EXCL | O_NOFOLLOW and mode
 // 0600, so an existing file is never overwritten; a clash gets " (2)", " (3)", ….
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SealboxCore
 
 /// Safe file names for attachments.
 public enum FileNames {
@@ -91,19 +86,16 @@ struct AttachmentSaver {
         let safe = FileNames.sanitise(name)
         for attempt in 1...1000 {
             let url = directory.appendingPathComponent(FileNames.candidate(safe, attempt: attempt))
-            let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd < 0 {
-                if errno == EEXIST { continue }
-                throw CLIError("cannot create \(url.path) (\(String(cString: strerror(errno))))")
+            do {
+                try PrivateFile.create(at: url.path, contents: bytes)
+                return url
+            } catch where error.fileExists {
+                continue
+            } catch where error.step == .create {
+                throw CLIError("cannot create \(url.path) (\(error.reason))")
+            } catch {
+                throw CLIError("cannot write \(url.path) (\(error.reason))", hint: "check the free disk space")
             }
-            let ok = bytes.withUnsafeBytes { writeAll(fd, $0) }
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            guard ok else {
-                unlink(url.path)
-                throw CLIError("cannot write \(url.path) (\(reason))", hint: "check the free disk space")
-            }
-            return url
         }
         throw CLIError("too many files named like \(safe) in \(directory.path)", hint: "choose an empty folder")
     }

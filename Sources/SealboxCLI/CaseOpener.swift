@@ -6,6 +6,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 /// What opening one stored item gave.
 enum OpenedItem {

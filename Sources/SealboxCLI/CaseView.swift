@@ -4,6 +4,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 /// One attachment as shown: its manifest entry, and where it was saved or why not.
 struct ShownAttachment {

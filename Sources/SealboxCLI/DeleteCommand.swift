@@ -8,6 +8,7 @@ import Foundation
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

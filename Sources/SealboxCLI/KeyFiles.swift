@@ -4,13 +4,8 @@
 // failure leaves the old file intact). Opening failures are told apart for people:
 // a wrong passphrase, a file of the other key type, a file that is no key file.
 import Foundation
+import SealboxCore
 import SealboxCrypto
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 enum KeyFiles {
     /// The bytes of a key file, or a clear error.
@@ -135,20 +130,15 @@ enum KeyFiles {
     }
 
     private static func writeExclusive(_ bytes: [UInt8], to url: URL) throws(CLIError) {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            if errno == EEXIST { throw exists(url) }
-            throw CLIError("cannot create \(url.path) (\(String(cString: strerror(errno))))",
-                           hint: "check that the folder exists and that you may write in it")
-        }
-        var ok = fchmod(fd, 0o600) == 0
-        ok = ok && bytes.withUnsafeBytes { raw in writeAll(fd, raw) }
-        ok = ok && fsync(fd) == 0
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        guard ok else {
-            unlink(url.path)
-            throw CLIError("cannot write \(url.path) (\(reason))")
+        do {
+            try PrivateFile.create(at: url.path, contents: bytes)
+        } catch {
+            if error.fileExists { throw exists(url) }
+            if error.step == .create {
+                throw CLIError("cannot create \(url.path) (\(error.reason))",
+                               hint: "check that the folder exists and that you may write in it")
+            }
+            throw CLIError("cannot write \(url.path) (\(error.reason))")
         }
     }
 
@@ -156,18 +146,4 @@ enum KeyFiles {
         CLIError("\(url.path) exists already, and sealbox does not overwrite a key file",
                  hint: "choose another name with --out, or add --force to replace it (the old key is then gone for good)")
     }
-}
-
-/// Writes every byte to `fd`, retrying on EINTR and short writes.
-func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
-    var offset = 0
-    while offset < raw.count {
-        let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-        if n < 0 {
-            if errno == EINTR { continue }
-            return false
-        }
-        offset += n
-    }
-    return true
 }

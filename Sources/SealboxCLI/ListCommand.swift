@@ -6,6 +6,7 @@ import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -8,12 +8,6 @@ import Foundation
 import SealboxCore
 import SealboxCrypto
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where a message is read from.
 enum MessageSource: Equatable {
     case file(URL)
@@ -122,11 +116,10 @@ enum MessageInput {
     }
 
     private static func writeNew(_ bytes: [UInt8], to path: String) throws(CLIError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot create a temporary file (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        guard bytes.withUnsafeBytes({ writeAll(fd, $0) }) else {
-            throw CLIError("cannot write a temporary file (\(String(cString: strerror(errno))))")
+        do {
+            try PrivateFile.create(at: path, contents: bytes)
+        } catch {
+            throw CLIError("\(error.step == .create ? "cannot create" : "cannot write") a temporary file (\(error.reason))")
         }
     }
 
@@ -183,27 +176,9 @@ final class PrivateFolder {
     func wipeAndRemove() {
         let manager = FileManager.default
         for name in (try? manager.contentsOfDirectory(atPath: path)) ?? [] {
-            Self.wipe(path + "/" + name)
+            PrivateFile.overwriteAndRemove(at: path + "/" + name)
         }
         try? manager.removeItem(atPath: path)
-    }
-
-    static func wipe(_ file: String) {
-        var info = stat()
-        guard lstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
-        let fd = open(file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-        if fd >= 0 {
-            let zeros = [UInt8](repeating: 0, count: 16384)
-            var left = Int(info.st_size)
-            while left > 0 {
-                let n = min(left, zeros.count)
-                guard zeros.withUnsafeBytes({ writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }) else { break }
-                left -= n
-            }
-            fsync(fd)
-            close(fd)
-        }
-        unlink(file)
     }
 }
 

@@ -6,12 +6,6 @@
 import Foundation
 import SealboxCrypto
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 enum Passphrase {
     /// The longest passphrase accepted, in bytes.
     static let maximumLength = 4096

@@ -9,6 +9,7 @@ import Foundation
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct ReplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -177,7 +178,7 @@ enum ReplySealer {
                      teamKey: BoxPublicKey) throws(CLIError) -> [UInt8] {
         do {
             var plaintext = try content(text: text, reference: reference, day: day).encoded()
-            defer { wipe(&plaintext) }
+            defer { SecureMemory.wipe(&plaintext) }
             return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, teamKey])
         } catch {
             throw CLIError("cannot seal the reply (\(error)); nothing was sent")

@@ -5,12 +5,6 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `sealbox`: fetch, list, read and answer the reports of a Sealbox mailbox.
 public struct SealboxCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(

@@ -7,6 +7,7 @@ import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

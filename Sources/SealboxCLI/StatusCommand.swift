@@ -7,6 +7,7 @@ import Foundation
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

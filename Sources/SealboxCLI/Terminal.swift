@@ -4,12 +4,6 @@
 // rewrite the screen or the window title) and bidirectional overrides.
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where output goes and how it is made safe to show.
 enum Terminal {
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }

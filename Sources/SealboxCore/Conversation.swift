@@ -79,7 +79,7 @@ public final class Conversation: Sendable {
             attachments: attachments.map(\.manifest)
         ).encoded()
         let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, record.reporterKey])
-        wipe(&plaintext)
+        SecureMemory.wipe(&plaintext)
         do {
             try await intake.database.appendFollowUp(
                 case: record.reference, itemID: .generate(), envelope: envelope,

@@ -69,7 +69,7 @@ public final class Intake: Sendable {
             ).encoded()
             let envelope = try Envelope.seal(
                 plaintext, kind: .report, to: [settings.teamKey, secrets.reporterKey.publicKey])
-            wipe(&plaintext)
+            SecureMemory.wipe(&plaintext)
             let new = NewCase(
                 reference: reference, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey.publicKey,
                 day: day, itemID: .generate(), envelope: envelope, blobs: attachments.map(\.blob))
@@ -82,13 +82,4 @@ public final class Intake: Sendable {
         }
         throw lastError
     }
-}
-
-/// Overwrites a buffer that held plaintext before it is released.
-public func wipe(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { buffer in
-        guard let base = buffer.baseAddress else { return }
-        memset(base, 0, buffer.count)
-    }
-    bytes.removeAll()
 }

@@ -1,6 +1,6 @@
-// The one door to the server's SQLite database. It opens the file with WAL and
-// synchronous=FULL (GRDB sets NORMAL in WAL mode; we override it so that a commit that
-// was answered survives a power cut), secure_delete on, and foreign keys enforced.
+// The one door to the server's SQLite database. SQLiteFile opens it as a WAL pool with
+// synchronous=FULL (so that a commit that was answered survives a power cut),
+// secure_delete on, and foreign keys enforced.
 // It holds only sealed envelopes, sealed blobs, keyed hashes, public keys and days.
 import Foundation
 internal import GRDB
@@ -11,16 +11,7 @@ public final class MailboxDatabase: Sendable {
 
     /// Opens (and migrates) the database file at `path`.
     public init(path: String) throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-        }
-        writer = try DatabasePool(path: path, configuration: config)
-        try writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        writer = try SQLiteFile.openPool(path: path)
         try Self.migrator.migrate(writer)
     }
 

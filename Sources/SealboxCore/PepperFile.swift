@@ -4,10 +4,6 @@
 import Foundation
 import SealboxCrypto
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Why the pepper file cannot be used.
 public enum PepperFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(String)
@@ -50,14 +46,12 @@ public enum PepperFile {
     }
 
     static func create(path: String) throws(PepperFileError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .cannotCreate(path) }
         let pepper = Pepper.generate()
-        let written = pepper.secret.withUnsafeBytes { write(fd, $0.baseAddress!, 32) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == 32, synced == 0 else {
-            unlink(path)
+        do {
+            try pepper.secret.withUnsafeBytes { bytes throws(PrivateFileError) in
+                try PrivateFile.create(at: path, contents: bytes)
+            }
+        } catch {
             throw .cannotCreate(path)
         }
     }

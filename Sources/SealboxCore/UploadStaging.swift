@@ -4,10 +4,6 @@
 import Foundation
 import SealboxCrypto
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The directory of in-flight sealed uploads.
 public struct UploadStaging: Sendable {
     public let directory: URL
@@ -37,24 +33,14 @@ public final class SealedUpload {
     public private(set) var plaintextSize = 0
     public private(set) var sealedSize = 0
     private var encryptor: AttachmentEncryptor
-    private var fd: Int32
+    private let writer: PrivateFile.Writer
 
     init(id: AttachmentID, file: URL, recipients: [BoxPublicKey]) throws {
         self.id = id
         self.file = file
         encryptor = try AttachmentEncryptor(attachmentID: id.text, recipients: recipients)
-        fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw errno == ENOSPC ? StagingError.diskFull : StagingError.cannotWrite }
-        do {
-            try writeAll(encryptor.header)
-        } catch {
-            discard()
-            throw error
-        }
-    }
-
-    deinit {
-        if fd >= 0 { close(fd) }
+        writer = try Self.staging { () throws(PrivateFileError) in try PrivateFile.createForWriting(at: file.path) }
+        try writeAll(encryptor.header)
     }
 
     /// Encrypts and writes the next bytes of the file.
@@ -66,34 +52,27 @@ public final class SealedUpload {
     /// Writes the final chunk, flushes to disk and closes the file.
     public func finish() throws -> StagedBlob {
         try writeAll(try encryptor.finish())
-        guard fsync(fd) == 0 else { throw StagingError.cannotWrite }
-        close(fd)
-        fd = -1
+        try Self.staging { () throws(PrivateFileError) in try writer.finish() }
         return StagedBlob(id: id, file: file, size: sealedSize)
     }
 
     /// Removes the staging file.
     public func discard() {
-        if fd >= 0 {
-            close(fd)
-            fd = -1
-        }
-        unlink(file.path)
+        writer.discard()
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var offset = 0
-        try bytes.withUnsafeBytes { buffer in
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw errno == ENOSPC ? StagingError.diskFull : StagingError.cannotWrite
-                }
-                offset += n
-            }
-        }
+        try Self.staging { () throws(PrivateFileError) in try writer.write(bytes) }
         sealedSize += bytes.count
+    }
+
+    /// Runs a file operation, telling a full disk apart from other failures.
+    private static func staging<T>(_ body: () throws(PrivateFileError) -> T) throws(StagingError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw error.diskFull ? .diskFull : .cannotWrite
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 
 @Suite struct ConversationBinaryTests {

@@ -3,11 +3,8 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A temporary folder removed when the fixture is released.
 final class TemporaryFolder {
@@ -89,32 +86,23 @@ struct RunResult {
 
 /// Runs the real `sealbox` executable as a subprocess, with stdin from /dev/null.
 enum SealboxBinary {
-    /// The executable: next to the test bundle (robust to --scratch-path), else `.build/debug/sealbox`.
+    /// The executable, in the build products directory beside the test bundle: this test
+    /// target depends on the `sealbox` target, so `swift test` builds it first.
     static func location() throws -> URL {
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("sealbox"))
-            directory = directory.deletingLastPathComponent()
-        }
-        if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() {
-            candidates.append(bundle.appendingPathComponent("sealbox"))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/sealbox"))
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate.path) {
-                return candidate
-            }
-        }
-        throw BinaryNotFound(searched: candidates.map(\.path))
+        let bundle = Bundle(for: ProductsToken.self).bundleURL
+        // On Linux the tests are an executable in the products directory, which is then
+        // their bundle's URL; on macOS they are a `.xctest` bundle inside it.
+        let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+        let binary = products.appendingPathComponent("sealbox")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw BinaryNotFound(path: binary.path) }
+        return binary
     }
 
+    private final class ProductsToken {}
+
     struct BinaryNotFound: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String { "the sealbox binary was not found; build it first. Looked at: \(searched)" }
+        let path: String
+        var description: String { "the sealbox binary is not at \(path), beside the test bundle" }
     }
 
     /// Runs `sealbox arguments` with a clean environment rooted in `home`, plus `environment`.

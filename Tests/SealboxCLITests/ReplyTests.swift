@@ -3,12 +3,9 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 @testable import SealboxCLI
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite struct ReplyTemplateTests {
     let reference = try! CaseReference(parsing: "7KQM-3XWP")

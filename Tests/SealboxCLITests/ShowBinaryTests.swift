@@ -2,6 +2,7 @@
 import Foundation
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 
 @Suite struct ShowBinaryTests {

@@ -1,6 +1,7 @@
 import SealboxCore
 import Foundation
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 @testable import SealboxCLI
 

@@ -115,3 +115,17 @@ struct EncodingTests {
         #expect(Hex.decode("zz") == nil)
     }
 }
+
+@Suite struct SecureMemoryTests {
+    @Test func wipingAnArray_zeroesItsBytesAndEmptiesIt() {
+        var bytes: [UInt8] = Array("plaintext".utf8)
+        SecureMemory.wipe(&bytes)
+        #expect(bytes.isEmpty)
+    }
+
+    @Test func wipingABuffer_zeroesEveryByte() {
+        var bytes: [UInt8] = [1, 2, 3, 4]
+        bytes.withUnsafeMutableBytes { SecureMemory.wipe($0) }
+        #expect(bytes == [0, 0, 0, 0])
+    }
+}

@@ -4,12 +4,11 @@ import Foundation
 import SealboxCore
 import SealboxCrypto
 import Testing
-@testable import SealboxCore
+@testable import SealboxWorkstation
 
 @Suite struct WorkstationStoreConversationTests {
     let folder: TemporaryFolder
     let store: WorkstationStore
-    let team = BoxSecretKey.generate()
 
     init() throws {
         folder = try TemporaryFolder()
@@ -21,7 +20,7 @@ import Testing
     }
 
     @Test func statusChanges_areStoredWithoutAnEnvelopeAndKeptOutOfItems() throws {
-        let report = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let report = Fixtures.item(reference: "7KQM-3XWP")
         let change = status("7KQM-3XWP", "in-progress")
         try store.insert(items: [report, change], cursor: change.id)
         #expect(try store.items(case: "7KQM-3XWP").map(\.id) == [report.id])
@@ -36,10 +35,10 @@ import Testing
     }
 
     @Test func withoutTheServersView_theLatestStatusWinsAndAReplyAcknowledges() throws {
-        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
-        let reply = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .reply, day: "2026-11-25")
-        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
-        let c = try Fixtures.item(reference: "CCCC-4444", to: team.publicKey)
+        let a = Fixtures.item(reference: "AAAA-2222")
+        let reply = Fixtures.item(reference: "AAAA-2222", kind: .reply, day: "2026-11-25")
+        let b = Fixtures.item(reference: "BBBB-3333")
+        let c = Fixtures.item(reference: "CCCC-4444")
         let closed = status("CCCC-4444", "closed")
         let reopened = status("CCCC-4444", "in-progress", day: "2026-11-27")
         try store.insert(items: [a, reply, b, c, closed, reopened], cursor: reopened.id)
@@ -51,8 +50,8 @@ import Testing
     }
 
     @Test func theServersView_winsAndNamesCasesDeletedElsewhere() throws {
-        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-11-20")
-        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let a = Fixtures.item(reference: "AAAA-2222", day: "2026-11-20")
+        let b = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [a, b], cursor: b.id)
         try store.replaceServerCases([ServerCase(reference: "AAAA-2222", status: .closed, received: "2026-11-20",
                                                  acknowledged: "2026-11-21", updated: "2026-12-03")])
@@ -70,15 +69,15 @@ import Testing
     }
 
     @Test func aSentReply_isStoredOnceAndTakesItsServerPlaceWhenSynced() throws {
-        let report = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let report = Fixtures.item(reference: "7KQM-3XWP")
         try store.insert(items: [report], cursor: report.id)
-        let reply = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .reply, day: "2026-11-25")
+        let reply = Fixtures.item(reference: "7KQM-3XWP", kind: .reply, day: "2026-11-25")
         #expect(try store.insertSent(reply))
         #expect(try store.cursor == report.id)  // a sent reply never moves the cursor
         #expect(try store.thread(case: "7KQM-3XWP").map(\.id) == [report.id, reply.id])
 
         // Meanwhile the reporter wrote a follow-up, stored on the server before the reply.
-        let followUp = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, day: "2026-11-25")
+        let followUp = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-25")
         let new = try store.insert(items: [followUp, reply], cursor: reply.id)
         #expect(new.items == 1)
         #expect(try store.counts().items == 3)
@@ -88,9 +87,9 @@ import Testing
 
     @Test func deletingACase_removesItsItemsAttachmentsAndServerRowOnly() throws {
         let manifest = AttachmentManifest(id: .generate(), name: "a.pdf", type: "application/pdf", size: 3)
-        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 120)])
+        let a = Fixtures.item(reference: "AAAA-2222", attachments: [(manifest, 120)])
         let change = status("AAAA-2222", "in-progress")
-        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let b = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [a, change, b], cursor: b.id)
         #expect(try store.storeBlob(id: manifest.id.text, data: [1, 2, 3]))
         try store.recordServerStatus(case: "AAAA-2222", status: .inProgress, day: "2026-11-26", received: nil)
@@ -108,10 +107,10 @@ import Testing
     }
 
     @Test func deletingTheCaseOfTheCursor_movesItBackToTheLastSyncedItemLeft() throws {
-        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
-        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let a = Fixtures.item(reference: "AAAA-2222")
+        let b = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [a, b], cursor: b.id)
-        let sentToA = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .reply)
+        let sentToA = Fixtures.item(reference: "AAAA-2222", kind: .reply)
         try store.insertSent(sentToA)  // stored later, but never a cursor
         try store.deleteCase("BBBB-3333")
         #expect(try store.cursor == a.id)
@@ -123,7 +122,7 @@ import Testing
         let marker = "MARKER-\(Random.identifier())"
         let item = SyncedItem(id: Random.identifier(), caseReference: "AAAA-2222", kind: "report", day: "2026-11-24",
                               envelope: Array(String(repeating: marker, count: 50).utf8), attachments: [])
-        let keep = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let keep = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [item, keep], cursor: keep.id)
         try store.deleteCase("AAAA-2222")
         let bytes = try Data(contentsOf: folder.path("store.sqlite"))
@@ -132,17 +131,16 @@ import Testing
 
     @Test func aVersion1Store_isMigratedKeepingItsItemsOrderAndCursor() throws {
         let path = folder.path("old.sqlite").path
-        let old = try WorkstationStore(path: path, migratingUpTo: "v1-items-attachments-state")
         let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
-        let a = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, attachments: [(manifest, 50)])
-        let b = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
-        try old.insertVersion1(items: [a, b], cursor: b.id)
+        let a = Fixtures.item(reference: "AAAA-2222", attachments: [(manifest, 50)])
+        let b = Fixtures.item(reference: "BBBB-3333")
+        try Version1Store.create(at: path, items: [a, b], cursor: b.id)
 
         let migrated = try WorkstationStore(path: path)
         #expect(try migrated.cursor == b.id)
         #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope])
         #expect(try migrated.missingAttachments().map(\.id) == [manifest.id.text])
-        let c = try Fixtures.item(reference: "CCCC-4444", to: team.publicKey)
+        let c = Fixtures.item(reference: "CCCC-4444")
         try migrated.insert(items: [c], cursor: c.id)
         #expect(try migrated.cases().map(\.reference) == ["CCCC-4444", "BBBB-3333", "AAAA-2222"])
         #expect(try migrated.syncedItems(before: c.id, limit: 10).map(\.id) == [b.id, a.id])

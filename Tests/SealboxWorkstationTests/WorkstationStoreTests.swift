@@ -2,11 +2,11 @@ import Foundation
 import SealboxCore
 import SealboxCrypto
 import Testing
+@testable import SealboxWorkstation
 
 @Suite struct WorkstationStoreTests {
     let folder: TemporaryFolder
     let store: WorkstationStore
-    let team = BoxSecretKey.generate()
 
     init() throws {
         folder = try TemporaryFolder()
@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test func insertingAPage_storesItsItemsAndTheCursorTogether() throws {
-        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
-        let b = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, day: "2026-11-30")
+        let a = Fixtures.item(reference: "7KQM-3XWP")
+        let b = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-30")
         let new = try store.insert(items: [a, b], cursor: b.id)
         #expect(new.items == 2)
         #expect(try store.cursor == b.id)
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func insertingTheSamePageTwice_storesItsItemsOnce() throws {
-        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let a = Fixtures.item(reference: "7KQM-3XWP")
         try store.insert(items: [a], cursor: a.id)
         let again = try store.insert(items: [a], cursor: a.id)
         #expect(again.items == 0 && again.attachments == 0)
@@ -42,7 +42,7 @@ import Testing
 
     @Test func announcedAttachments_areMissingUntilTheirBlobIsStored() throws {
         let manifest = AttachmentManifest(id: .generate(), name: "letter.pdf", type: "application/pdf", size: 3)
-        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, 120)])
+        let a = Fixtures.item(reference: "7KQM-3XWP", attachments: [(manifest, 120)])
         let new = try store.insert(items: [a], cursor: a.id)
         #expect(new.attachments == 1)
         #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id.text, itemID: a.id, size: 120)])
@@ -60,10 +60,10 @@ import Testing
 
     @Test func cases_areSummarisedNewestFirstFromMetadataOnly() throws {
         let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
-        let old = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-11-01")
-        let oldFollowUp = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, kind: .followUp, day: "2026-11-20",
+        let old = Fixtures.item(reference: "AAAA-2222", day: "2026-11-01")
+        let oldFollowUp = Fixtures.item(reference: "AAAA-2222", kind: .followUp, day: "2026-11-20",
                                             attachments: [(manifest, 100)])
-        let newer = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey, day: "2026-11-10")
+        let newer = Fixtures.item(reference: "BBBB-3333", day: "2026-11-10")
         try store.insert(items: [old, newer, oldFollowUp], cursor: oldFollowUp.id)
 
         let cases = try store.cases()
@@ -74,14 +74,14 @@ import Testing
     }
 
     @Test func casesReceivedOnTheSameDay_listTheOneStoredLaterFirst() throws {
-        let first = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey)
-        let second = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey)
+        let first = Fixtures.item(reference: "AAAA-2222")
+        let second = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [first, second], cursor: second.id)
         #expect(try store.cases().map(\.reference) == ["BBBB-3333", "AAAA-2222"])
     }
 
     @Test func reopeningTheStore_keepsItsContentAndCursor() throws {
-        let a = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
+        let a = Fixtures.item(reference: "7KQM-3XWP")
         try store.insert(items: [a], cursor: a.id)
         let reopened = try WorkstationStore(directory: folder.url)
         #expect(try reopened.cursor == a.id)

@@ -1,0 +1,214 @@
+// Reading and deleting the cases of the local store (`sealbox list`, `show`, `delete`).
+//
+// Rules this file enforces:
+// - summaries come from stored metadata only; nothing is decrypted here;
+// - deleting a case removes its items, attachments (blobs) and case row, and moves
+//   the cursor back to a synced item that is not in the case.
+import Foundation
+import SealboxCore
+internal import GRDB
+
+/// One case as `sealbox list` shows it, derived from stored metadata only.
+public struct CaseSummary: Sendable, Equatable {
+    /// The case reference.
+    public let reference: String
+    /// The day of its first stored item (the report).
+    public let received: String
+    /// The day of its latest stored item.
+    public let lastActivity: String
+    /// How many items are stored for it.
+    public let items: Int
+    /// How many attachments its items announce.
+    public let attachments: Int
+    /// How many of those blobs are not fetched yet.
+    public let missingAttachments: Int
+    /// The status: the server's (from the last sync, reply or status command) when
+    /// known, else derived from the stored items (the latest status change wins; a
+    /// case with a reply is at least `acknowledged`; else `received`).
+    public let status: CaseStatus
+    /// The day it was acknowledged, when known.
+    public let acknowledged: String?
+    /// Whether the server still has the case: nil when unknown (no case list fetched
+    /// yet), false when the last sync's case list did not name it (deleted elsewhere).
+    public let onServer: Bool?
+
+    public init(reference: String, received: String, lastActivity: String, items: Int, attachments: Int,
+                missingAttachments: Int, status: CaseStatus = .received, acknowledged: String? = nil,
+                onServer: Bool? = nil) {
+        self.reference = reference
+        self.received = received
+        self.lastActivity = lastActivity
+        self.items = items
+        self.attachments = attachments
+        self.missingAttachments = missingAttachments
+        self.status = status
+        self.acknowledged = acknowledged
+        self.onServer = onServer
+    }
+}
+
+/// The server's view of one case (GET /api/v1/staff/cases): no content.
+public struct ServerCase: Sendable, Equatable {
+    public let reference: String
+    public let status: CaseStatus
+    public let received: String
+    public let acknowledged: String?
+    public let updated: String
+
+    public init(reference: String, status: CaseStatus, received: String, acknowledged: String?, updated: String) {
+        self.reference = reference
+        self.status = status
+        self.received = received
+        self.acknowledged = acknowledged
+        self.updated = updated
+    }
+}
+
+/// A stored item, still sealed (or a status change, which has no envelope).
+public struct StoredSealedItem: Sendable, Equatable {
+    public let id: String
+    public let caseReference: String
+    public let kind: String
+    public let day: String
+    /// The sealed envelope; empty for a status change.
+    public let envelope: [UInt8]
+    /// The new status, for a status change; else nil.
+    public let status: String?
+
+    public init(id: String, caseReference: String, kind: String, day: String, envelope: [UInt8], status: String? = nil) {
+        self.id = id
+        self.caseReference = caseReference
+        self.kind = kind
+        self.day = day
+        self.envelope = envelope
+        self.status = status
+    }
+
+    /// Whether this is a status change rather than a sealed item.
+    public var isStatusChange: Bool { kind == SyncedItem.statusKind }
+}
+
+/// What deleting a case removed from the local store.
+public struct DeletedCase: Sendable, Equatable {
+    public let items: Int
+    public let attachments: Int
+
+    public init(items: Int, attachments: Int) {
+        self.items = items
+        self.attachments = attachments
+    }
+}
+
+extension WorkstationStore {
+    /// Every case, newest first (by the day received, then by when it was stored),
+    /// with its status (see `CaseSummary.status`). Status changes count as activity
+    /// but not as items.
+    public func cases() throws -> [CaseSummary] {
+        try queue.read { db in
+            let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
+            return try Row.fetchAll(db, sql: """
+                SELECT i.case_ref, MIN(i.day) AS first_day, MAX(i.day) AS last_day, COUNT(i.envelope) AS items,
+                       MIN(i.seq) AS first_seq,
+                       (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
+                        WHERE j.case_ref = i.case_ref) AS attachments,
+                       (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
+                        WHERE j.case_ref = i.case_ref AND a.blob IS NULL) AS missing,
+                       (SELECT j.status FROM items j WHERE j.case_ref = i.case_ref AND j.kind = 'status'
+                        ORDER BY j.seq DESC LIMIT 1) AS last_status,
+                       (SELECT MIN(j.day) FROM items j WHERE j.case_ref = i.case_ref
+                        AND (j.kind = 'reply' OR (j.kind = 'status' AND j.status <> 'received'))) AS first_answer,
+                       c.status AS server_status, c.received AS server_received,
+                       c.acknowledged AS server_acknowledged, c.updated AS server_updated
+                FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
+                GROUP BY i.case_ref
+                ORDER BY COALESCE(c.received, first_day) DESC, first_seq DESC
+                """).map { row in
+                let firstDay: String = row["first_day"]
+                let lastDay: String = row["last_day"]
+                let status: CaseStatus
+                let received: String
+                var lastActivity = lastDay
+                let acknowledged: String?
+                if let serverStatus = (row["server_status"] as String?).flatMap(CaseStatus.init(rawValue:)) {
+                    status = serverStatus
+                    received = row["server_received"] ?? firstDay
+                    acknowledged = row["server_acknowledged"]
+                    if let updated: String = row["server_updated"], updated > lastActivity { lastActivity = updated }
+                } else {
+                    let last = (row["last_status"] as String?).flatMap(CaseStatus.init(rawValue:))
+                    let answered: String? = row["first_answer"]
+                    var derived = last ?? .received
+                    if derived == .received, answered != nil, last == nil { derived = .acknowledged }
+                    status = derived
+                    received = firstDay
+                    acknowledged = answered
+                }
+                return CaseSummary(
+                    reference: row["case_ref"], received: received, lastActivity: lastActivity,
+                    items: row["items"], attachments: row["attachments"], missingAttachments: row["missing"],
+                    status: status, acknowledged: acknowledged,
+                    onServer: fetched ? (row["server_status"] as String?) != nil : nil)
+            }
+        }
+    }
+
+    /// The sealed items filed under `caseReference` (text form `XXXX-XXXX`), in the
+    /// order they were stored; status changes are left out.
+    public func items(case caseReference: String) throws -> [StoredSealedItem] {
+        try thread(case: caseReference).filter { !$0.isStatusChange }
+    }
+
+    /// Everything filed under `caseReference`, status changes included, in the order stored.
+    public func thread(case caseReference: String) throws -> [StoredSealedItem] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, case_ref, kind, day, envelope, status FROM items WHERE case_ref = ? ORDER BY seq",
+                arguments: [caseReference]
+            ).map { row in
+                let envelope: Data? = row["envelope"]
+                return StoredSealedItem(id: row["id"], caseReference: row["case_ref"], kind: row["kind"],
+                                        day: row["day"], envelope: envelope.map(Array.init) ?? [], status: row["status"])
+            }
+        }
+    }
+
+    /// The sealed blob of an attachment; nil when it is unknown or not fetched yet.
+    public func blob(id: String) throws -> [UInt8]? {
+        try queue.read { db in
+            try Data.fetchOne(db, sql: "SELECT blob FROM attachments WHERE id = ?", arguments: [id]).map { Array($0) }
+        }
+    }
+
+    // MARK: - Deleting
+
+    /// Deletes every item, attachment (with its blob) and the case row of `caseReference`
+    /// (`secure_delete` overwrites the freed content). When the cursor names an item of
+    /// the case, it moves back to the last synced item of another case (or to the start).
+    @discardableResult
+    public func deleteCase(_ caseReference: String) throws -> DeletedCase {
+        try queue.write { db in
+            let attachments = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.case_ref = ?
+                """, arguments: [caseReference]) ?? 0
+            let cursor = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cursor'")
+            let cursorInCase = try cursor.map { cursor in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items WHERE id = ? AND case_ref = ?)",
+                                  arguments: [cursor, caseReference]) ?? false
+            } ?? false
+            try db.execute(sql: """
+                DELETE FROM attachments WHERE item_id IN (SELECT id FROM items WHERE case_ref = ?)
+                """, arguments: [caseReference])
+            try db.execute(sql: "DELETE FROM items WHERE case_ref = ?", arguments: [caseReference])
+            let items = db.changesCount
+            try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [caseReference])
+            if cursorInCase {
+                // Every item sync stored came from a page up to the cursor, so the last one
+                // left is at or before the cursor on the server: resuming there loses nothing.
+                let previous = try String.fetchOne(
+                    db, sql: "SELECT id FROM items WHERE origin = 'sync' ORDER BY seq DESC LIMIT 1")
+                try Self.setCursor(db, previous)
+            }
+            return DeletedCase(items: items, attachments: attachments)
+        }
+    }
+}
