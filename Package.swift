@@ -41,10 +41,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SealboxL10n",
+            resources: [.embedInCode("Catalogues")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SealboxServer",
             dependencies: [
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxL10n",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,7 +64,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "sealboxd",
-            dependencies: ["SealboxServer"],
+            dependencies: [
+                "SealboxServer",
+                "SealboxL10n",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -77,10 +87,12 @@ let package = Package(
         ),
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SealboxL10nTests", dependencies: ["SealboxL10n"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
+                "SealboxL10n",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import SealboxCore
 import SealboxCrypto
+import SealboxL10n
 import ServiceLifecycle
 import UnixSignals
 
@@ -27,12 +28,14 @@ public struct SealboxDaemon {
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        if !configuration.l10nDirectory.isEmpty {
-            do {
-                CatalogueOverrides.install(try CatalogueOverrides.load(directory: configuration.l10nDirectory))
-            } catch {
-                throw StartupError(description: "\(error)")
+        do {
+            _ = try Catalogue.loadShipped(requiredKeys: Catalogue.derivedKeys)
+            if !configuration.l10nDirectory.isEmpty {
+                CatalogueOverrides.install(try CatalogueOverrides.load(
+                    directory: configuration.l10nDirectory, requiredKeys: Catalogue.derivedKeys))
             }
+        } catch {
+            throw StartupError(description: "\(error)")
         }
         let storage = URL(fileURLWithPath: configuration.storagePath)
         do {

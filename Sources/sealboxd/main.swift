@@ -1,6 +1,7 @@
 // sealboxd: reads its configuration and runs the mailbox until SIGTERM.
 import Foundation
 import Logging
+import SealboxL10n
 import SealboxServer
 
 umask(0o077)
