@@ -56,11 +56,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SealboxL10n",
+            resources: [.embedInCode("Catalogues")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SealboxServer",
             dependencies: [
                 "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxL10n",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -79,6 +85,7 @@ let package = Package(
             dependencies: [
                 "SealboxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SealboxL10n",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -112,10 +119,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SealboxL10nTests", dependencies: ["SealboxL10n"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
+                "SealboxL10n",
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import SealboxAPI
 import SealboxCore
+import SealboxL10n
 
 /// Renders localised pages and error answers for one installation.
 struct PageFactory: Sendable {
@@ -54,14 +55,14 @@ struct PageFactory: Sendable {
             attachmentSize: limits.attachmentSize, attachmentTotal: limits.attachmentTotal)
     }
 
-    func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+    func html(_ body: HTML, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.markup)))
     }
 
     /// A page for this request's language, with Content-Language set.
-    func html(_ body: String, status: HTTPResponse.Status = .ok, context ctx: PageContext) -> Response {
+    func html(_ body: HTML, status: HTTPResponse.Status = .ok, context ctx: PageContext) -> Response {
         var response = html(body, status: status)
         response.headers[.contentLanguage] = ctx.localiser.language.tag
         return response

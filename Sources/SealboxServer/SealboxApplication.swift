@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import SealboxCore
 import SealboxCrypto
+import SealboxL10n
 import ServiceLifecycle
 import UnixSignals
 
@@ -69,12 +70,14 @@ struct KDFPoolService: Service {
 /// both routers from one configuration value. Refuses to start on a bad configuration,
 /// pepper file or database. Tests build the same application.
 public func buildApplication(configuration: ServerConfiguration, logger: Logger) throws -> SealboxApplication {
-    if !configuration.l10nDirectory.isEmpty {
-        do {
-            CatalogueOverrides.install(try CatalogueOverrides.load(directory: configuration.l10nDirectory))
-        } catch {
-            throw StartupError(description: "\(error)")
+    do {
+        _ = try Catalogue.loadShipped(requiredKeys: Catalogue.derivedKeys)
+        if !configuration.l10nDirectory.isEmpty {
+            CatalogueOverrides.install(try CatalogueOverrides.load(
+                directory: configuration.l10nDirectory, requiredKeys: Catalogue.derivedKeys))
         }
+    } catch {
+        throw StartupError(description: "\(error)")
     }
     let storage = URL(fileURLWithPath: configuration.storagePath)
     do {

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SealboxL10n
 import SealboxServer
 
 @main

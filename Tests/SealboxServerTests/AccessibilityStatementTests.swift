@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SealboxL10n
 @testable import SealboxServer
 import Testing
 

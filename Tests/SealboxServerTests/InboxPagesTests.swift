@@ -1,3 +1,4 @@
+import SealboxL10n
 import Testing
 @testable import SealboxServer
 
@@ -30,17 +31,17 @@ enum InboxSamples {
     static func all(language: Language, fromQuery: Bool = false) -> [(name: String, html: String)] {
         func ctx(_ path: String) -> PageContext { PageSamples.context(language, fromQuery: fromQuery, path: path, inbox: true) }
         var pages: [(String, String)] = [
-            ("login", Pages.inboxLogin(ctx("/inbox"), errorKey: nil, limits: PageSamples.limits)),
-            ("thread", Pages.inboxThread(ctx("/inbox"), thread: thread(), limits: PageSamples.limits)),
-            ("thread received", Pages.inboxThread(ctx("/inbox"), thread: thread(status: "received", acknowledged: nil), limits: PageSamples.limits)),
-            ("thread closed", Pages.inboxThread(ctx("/inbox"), thread: thread(status: "closed"), limits: PageSamples.limits)),
-            ("thread+errors", Pages.inboxThread(ctx("/inbox/messages"), thread: failedThread, limits: PageSamples.limits)),
-            ("sent", Pages.inboxSent(ctx("/inbox/messages"), visitToken: token)),
-            ("left", Pages.inboxLeft(ctx("/inbox/leave"))),
-            ("error 403", Pages.error(ctx("/inbox/messages"), status: 403)),
+            ("login", Pages.inboxLogin(ctx("/inbox"), errorKey: nil, limits: PageSamples.limits).markup),
+            ("thread", Pages.inboxThread(ctx("/inbox"), thread: thread(), limits: PageSamples.limits).markup),
+            ("thread received", Pages.inboxThread(ctx("/inbox"), thread: thread(status: "received", acknowledged: nil), limits: PageSamples.limits).markup),
+            ("thread closed", Pages.inboxThread(ctx("/inbox"), thread: thread(status: "closed"), limits: PageSamples.limits).markup),
+            ("thread+errors", Pages.inboxThread(ctx("/inbox/messages"), thread: failedThread, limits: PageSamples.limits).markup),
+            ("sent", Pages.inboxSent(ctx("/inbox/messages"), visitToken: token).markup),
+            ("left", Pages.inboxLeft(ctx("/inbox/leave")).markup),
+            ("error 403", Pages.error(ctx("/inbox/messages"), status: 403).markup),
         ]
         for key in errorKeys {
-            pages.append(("login \(key)", Pages.inboxLogin(ctx("/inbox"), errorKey: key, limits: PageSamples.limits)))
+            pages.append(("login \(key)", Pages.inboxLogin(ctx("/inbox"), errorKey: key, limits: PageSamples.limits).markup))
         }
         return pages
     }
@@ -93,21 +94,21 @@ enum InboxSamples {
             }
         }
         let thread = Pages.inboxThread(PageSamples.context(language, path: "/inbox/messages", inbox: true),
-                                       thread: InboxSamples.thread(), limits: PageSamples.limits)
+                                       thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         #expect(thread.contains("href=\"/inbox?lang=de\"") && thread.contains("href=\"/inbox?lang=en\""))
-        let left = Pages.inboxLeft(PageSamples.context(language, path: "/inbox/leave", inbox: true))
+        let left = Pages.inboxLeft(PageSamples.context(language, path: "/inbox/leave", inbox: true)).markup
         #expect(left.contains("href=\"/?lang=de\"") && left.contains("href=\"/?lang=en\""))
         // Error pages of POST-only paths too (a 413 of a follow-up, a 422 of the receipt form).
-        let tooLarge = Pages.error(PageSamples.context(language, path: "/inbox/messages"), status: 413)
+        let tooLarge = Pages.error(PageSamples.context(language, path: "/inbox/messages"), status: 413).markup
         #expect(tooLarge.contains("href=\"/inbox?lang=en\""))
-        let receipt = Pages.error(PageSamples.context(language, path: "/receipt"), status: 422)
+        let receipt = Pages.error(PageSamples.context(language, path: "/receipt"), status: 422).markup
         #expect(receipt.contains("href=\"/?lang=en\"") && !receipt.contains("href=\"/receipt"))
         #expect(PageSamples.context(language, path: "/report").switchPath == "/report")
     }
 
     @Test(arguments: Language.all)
     func inboxPages_markTheInboxAsTheCurrentNavigationItem(language: Language) {
-        let label = HTML.escape(Localiser(language)["nav.inbox"])
+        let label = escaped(Localiser(language)["nav.inbox"])
         for (name, html) in InboxSamples.all(language: language) where name != "left" && name != "error 403" {
             #expect(html.contains("<li><a href=\"/inbox\" aria-current=\"page\">\(label)</a></li>"), "\(name)")
         }
@@ -155,14 +156,14 @@ enum InboxSamples {
 
     @Test(arguments: Language.all)
     func login_asksForTheCodeOnly_visibleAsTyped(language: Language) {
-        let html = Pages.inboxLogin(PageSamples.context(language, path: "/inbox", inbox: true), errorKey: nil, limits: PageSamples.limits)
+        let html = Pages.inboxLogin(PageSamples.context(language, path: "/inbox", inbox: true), errorKey: nil, limits: PageSamples.limits).markup
         #expect(html.contains("<form method=\"post\" action=\"/inbox\""))
         #expect(html.contains("<input type=\"text\" id=\"field-code\" name=\"code\" class=\"input-code\" inputmode=\"numeric\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" maxlength=\"64\" required aria-describedby=\"hint-code\">"))
         #expect(!html.contains("type=\"password\""))
         #expect(Markup.count(of: "<input", in: html) == 1, "one field and nothing else")
         #expect(html.contains("<label for=\"field-code\">"))
         #expect(!html.contains("error-summary") && !html.contains("aria-invalid"))
-        #expect(html.contains(HTML.escape(Localiser(language)["inbox.code.hint"])))
+        #expect(html.contains(escaped(Localiser(language)["inbox.code.hint"])))
     }
 
     @Test func login_hint_saysSixteenDigitsAndSpacesDoNotMatter() {
@@ -175,8 +176,8 @@ enum InboxSamples {
     @Test(arguments: InboxSamples.errorKeys)
     func login_withError_summarisesAndLinksToTheField(key: String) throws {
         for language in Language.all {
-            let html = Pages.inboxLogin(PageSamples.context(language, path: "/inbox", inbox: true), errorKey: key, limits: PageSamples.limits)
-            let message = HTML.escape(Localiser(language)[key])
+            let html = Pages.inboxLogin(PageSamples.context(language, path: "/inbox", inbox: true), errorKey: key, limits: PageSamples.limits).markup
+            let message = escaped(Localiser(language)[key])
             let summary = try #require(html.firstRange(of: "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\" autofocus aria-labelledby=\"error-summary-title\">"))
             let form = try #require(html.firstRange(of: "<form "))
             #expect(summary.lowerBound < form.lowerBound)
@@ -184,14 +185,14 @@ enum InboxSamples {
             #expect(html.contains("<p class=\"field-error\" id=\"error-code\">"))
             #expect(html.contains("aria-describedby=\"hint-code error-code\" aria-invalid=\"true\">"))
             #expect(html.contains("<div class=\"field field-has-error\">"))
-            #expect(html.contains("<title>\(HTML.escape(Localiser(language).format("form.title.errors", Localiser(language)["inbox.title"])))"))
+            #expect(html.contains("<title>\(escaped(Localiser(language).format("form.title.errors", Localiser(language)["inbox.title"])))"))
             #expect(Markup.count(of: "autofocus", in: html) == 1)
             #expect(!html.contains(" value="), "the refused code is not filled in again")
         }
     }
 
     @Test func login_keepsTheLanguageInTheAction_whenItCameFromTheQuery() {
-        let html = Pages.inboxLogin(PageSamples.context(.english, fromQuery: true, path: "/inbox", inbox: true), errorKey: nil, limits: PageSamples.limits)
+        let html = Pages.inboxLogin(PageSamples.context(.english, fromQuery: true, path: "/inbox", inbox: true), errorKey: nil, limits: PageSamples.limits).markup
         #expect(html.contains("action=\"/inbox?lang=en\""))
         #expect(html.contains("href=\"/report?lang=en\""), "the way to a new report when the code is lost")
     }
@@ -201,7 +202,7 @@ enum InboxSamples {
     @Test(arguments: Language.all)
     func thread_listsTheMessagesInOrder_withAuthorAndDay(language: Language) throws {
         let l = Localiser(language)
-        let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
+        let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         let list = try #require(html.firstRange(of: "<ol class=\"thread\">"))
         let listEnd = try #require(html.firstRange(of: "</ol>"))
         let thread = String(html[list.upperBound..<listEnd.lowerBound])
@@ -211,18 +212,18 @@ enum InboxSamples {
         let third = try #require(thread.firstRange(of: "Nachtrag drei"))
         #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
         let articles = thread.split(separator: "<article ").dropFirst().map(String.init)
-        let you = "<span class=\"message-author\">\(HTML.escape(l["inbox.author.you"]))</span>"
-        let team = "<span class=\"message-author\">\(HTML.escape(l["inbox.author.team"]))</span>"
+        let you = "<span class=\"message-author\">\(escaped(l["inbox.author.you"]))</span>"
+        let team = "<span class=\"message-author\">\(escaped(l["inbox.author.team"]))</span>"
         #expect(articles.count == 3)
         #expect(articles[0].hasPrefix("class=\"message message-reporter\"") && articles[0].contains(you))
         #expect(articles[1].hasPrefix("class=\"message message-team\"") && articles[1].contains(team))
         #expect(articles[2].hasPrefix("class=\"message message-reporter\"") && articles[2].contains(you))
-        #expect(articles[1].contains("<time datetime=\"2026-11-27\">\(HTML.escape(l.day("2026-11-27")))</time>"))
+        #expect(articles[1].contains("<time datetime=\"2026-11-27\">\(escaped(l.day("2026-11-27")))</time>"))
         #expect(articles[0].contains("<li dir=\"auto\">mietvertrag.pdf</li>"))
     }
 
     @Test func thread_escapesMessageTextAndNames_andKeepsLineBreaks() {
-        let html = Pages.inboxThread(PageSamples.context(path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
+        let html = Pages.inboxThread(PageSamples.context(path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("<img"))
         #expect(html.contains("Antwort des Teams: &lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;single&#39;</p>"))
@@ -232,7 +233,7 @@ enum InboxSamples {
     }
 
     @Test func thread_showsTheVisitTokenOnlyInHiddenFields_andNeverAskForTheCode() {
-        let html = Pages.inboxThread(PageSamples.context(path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
+        let html = Pages.inboxThread(PageSamples.context(path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         let hidden = "<input type=\"hidden\" name=\"visit\" value=\"\(InboxSamples.token)\">"
         #expect(Markup.count(of: hidden, in: html) == 2, "the follow-up form and the leave form")
         #expect(Markup.count(of: InboxSamples.token, in: html) == 2)
@@ -241,15 +242,15 @@ enum InboxSamples {
             for value in Markup.values(attribute, in: html) { #expect(!value.contains(InboxSamples.token)) }
         }
         #expect(!html.contains("name=\"code\""))
-        let sent = Pages.inboxSent(PageSamples.context(path: "/inbox/messages", inbox: true), visitToken: InboxSamples.token)
+        let sent = Pages.inboxSent(PageSamples.context(path: "/inbox/messages", inbox: true), visitToken: InboxSamples.token).markup
         #expect(Markup.count(of: InboxSamples.token, in: sent) == 1 && sent.contains(hidden))
-        let hostileToken = Pages.inboxSent(PageSamples.context(inbox: true), visitToken: "\"><script>")
+        let hostileToken = Pages.inboxSent(PageSamples.context(inbox: true), visitToken: "\"><script>").markup
         #expect(hostileToken.contains("value=\"&quot;&gt;&lt;script&gt;\""))
     }
 
     @Test func thread_showsStatusDaysAndWhenToExpectAnAnswer() {
         let received = Pages.inboxThread(PageSamples.context(.german, path: "/inbox", inbox: true),
-                                         thread: InboxSamples.thread(status: "received", acknowledged: nil), limits: PageSamples.limits)
+                                         thread: InboxSamples.thread(status: "received", acknowledged: nil), limits: PageSamples.limits).markup
         #expect(received.contains("<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">7KQM-3XWP</span>"))
         #expect(received.contains(Localiser(.german)["inbox.status.received"]))
         #expect(received.contains("<dt>Eingegangen am</dt><dd><time datetime=\"2026-11-24\">24. November 2026</time></dd>"))
@@ -258,18 +259,18 @@ enum InboxSamples {
         #expect(received.contains("spätestens am 24. Februar 2027."))
 
         let acknowledged = Pages.inboxThread(PageSamples.context(.english, path: "/inbox", inbox: true),
-                                             thread: InboxSamples.thread(), limits: PageSamples.limits)
+                                             thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         #expect(acknowledged.contains("<dt>Acknowledged on</dt><dd><time datetime=\"2026-11-27\">27 November 2026</time></dd>"))
         #expect(!acknowledged.contains("first answer"), "the acknowledgement is no longer pending")
         #expect(acknowledged.contains("by 24 February 2027 at the latest"))
 
         let closed = Pages.inboxThread(PageSamples.context(.english, path: "/inbox", inbox: true),
-                                       thread: InboxSamples.thread(status: "closed"), limits: PageSamples.limits)
+                                       thread: InboxSamples.thread(status: "closed"), limits: PageSamples.limits).markup
         #expect(closed.contains(Localiser(.english)["inbox.status.closed"]))
         #expect(!closed.contains("at the latest"))
 
         let unknown = Pages.inboxThread(PageSamples.context(.english, path: "/inbox", inbox: true),
-                                        thread: InboxSamples.thread(status: "<x>"), limits: PageSamples.limits)
+                                        thread: InboxSamples.thread(status: "<x>"), limits: PageSamples.limits).markup
         #expect(unknown.contains("status-received") && !unknown.contains("&lt;x&gt;") && !unknown.contains("<x>"))
     }
 
@@ -277,8 +278,8 @@ enum InboxSamples {
     func thread_eachStatusHasItsOwnPlainText(language: Language) {
         let texts = Pages.caseStatuses.map { status in
             let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true),
-                                         thread: InboxSamples.thread(status: status), limits: PageSamples.limits)
-            let text = HTML.escape(Localiser(language)["inbox.status.\(status)"])
+                                         thread: InboxSamples.thread(status: status), limits: PageSamples.limits).markup
+            let text = escaped(Localiser(language)["inbox.status.\(status)"])
             #expect(html.contains("<p class=\"lead status status-\(status)\">\(text)</p>"))
             return text
         }
@@ -287,8 +288,8 @@ enum InboxSamples {
 
     @Test(arguments: Language.all)
     func thread_saysThePageIsNotSaved_andEndsAfterFifteenIdleMinutes(language: Language) {
-        let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
-        let notice = HTML.escape(Localiser(language)["inbox.thread.notice"])
+        let html = Pages.inboxThread(PageSamples.context(language, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits).markup
+        let notice = escaped(Localiser(language)["inbox.thread.notice"])
         #expect(html.contains("<p class=\"notice\">\(notice)</p>"))
         #expect(notice.contains("15"))
         if language == .german || language == .english {
@@ -298,7 +299,7 @@ enum InboxSamples {
     }
 
     @Test func thread_followUpForm_worksWithoutJavaScript() {
-        let html = Pages.inboxThread(PageSamples.context(.english, fromQuery: true, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits)
+        let html = Pages.inboxThread(PageSamples.context(.english, fromQuery: true, path: "/inbox", inbox: true), thread: InboxSamples.thread(), limits: PageSamples.limits).markup
         #expect(html.contains("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/inbox/messages?lang=en\""))
         #expect(html.contains("<textarea id=\"field-text\" name=\"text\" rows=\"6\" required"))
         #expect(html.contains("<input type=\"file\" id=\"field-attachment\" name=\"attachment\" multiple aria-describedby=\"hint-attachment\">"))
@@ -309,11 +310,11 @@ enum InboxSamples {
         // The leave form comes after the follow-up form and explains itself.
         let followUp = html.firstRange(of: "/inbox/messages")!, leave = html.firstRange(of: "/inbox/leave")!
         #expect(followUp.lowerBound < leave.lowerBound)
-        #expect(html.contains(HTML.escape(Localiser(.english)["inbox.leave.text"])))
+        #expect(html.contains(escaped(Localiser(.english)["inbox.leave.text"])))
     }
 
     @Test func thread_reRendered_summarisesErrors_keepsTheText_andSaysWhyTheThreadIsMissing() throws {
-        let html = Pages.inboxThread(PageSamples.context(.german, path: "/inbox/messages", inbox: true), thread: InboxSamples.failedThread, limits: PageSamples.limits)
+        let html = Pages.inboxThread(PageSamples.context(.german, path: "/inbox/messages", inbox: true), thread: InboxSamples.failedThread, limits: PageSamples.limits).markup
         let summary = try #require(html.firstRange(of: "id=\"error-summary\" autofocus"))
         let form = try #require(html.firstRange(of: "<form "))
         #expect(summary.lowerBound < form.lowerBound)
@@ -330,8 +331,8 @@ enum InboxSamples {
 
     @Test func thread_errorOfAnUnknownField_isListedWithoutALink() {
         let view = InboxSamples.thread(errors: [FieldError(field: "contact", messageKey: "error.field_too_long")])
-        let html = Pages.inboxThread(PageSamples.context(.english, inbox: true), thread: view, limits: PageSamples.limits)
-        #expect(html.contains("<li>\(HTML.escape(Localiser(.english)["error.field_too_long"]))</li>"))
+        let html = Pages.inboxThread(PageSamples.context(.english, inbox: true), thread: view, limits: PageSamples.limits).markup
+        #expect(html.contains("<li>\(escaped(Localiser(.english)["error.field_too_long"]))</li>"))
         #expect(!html.contains("aria-invalid"))
     }
 
@@ -340,10 +341,10 @@ enum InboxSamples {
     @Test(arguments: Language.all)
     func sent_confirms_andOffersTheWayBackAndLeave(language: Language) {
         let l = Localiser(language)
-        let html = Pages.inboxSent(PageSamples.context(language, fromQuery: true, path: "/inbox/messages", inbox: true), visitToken: InboxSamples.token)
-        #expect(html.contains("<h1>\(HTML.escape(l["inbox.sent.title"]))</h1>"))
+        let html = Pages.inboxSent(PageSamples.context(language, fromQuery: true, path: "/inbox/messages", inbox: true), visitToken: InboxSamples.token).markup
+        #expect(html.contains("<h1>\(escaped(l["inbox.sent.title"]))</h1>"))
         #expect(html.contains("role=\"status\""))
-        #expect(html.contains("<a class=\"button\" href=\"/inbox?lang=\(language.tag)\">\(HTML.escape(l["inbox.sent.again"]))</a>"))
+        #expect(html.contains("<a class=\"button\" href=\"/inbox?lang=\(language.tag)\">\(escaped(l["inbox.sent.again"]))</a>"))
         #expect(html.contains("<form method=\"post\" action=\"/inbox/leave?lang=\(language.tag)\""))
         #expect(html.contains("<input type=\"hidden\" name=\"visit\" value=\"\(InboxSamples.token)\">"))
         #expect(!html.contains("name=\"code\""))
@@ -352,29 +353,29 @@ enum InboxSamples {
     @Test(arguments: Language.all)
     func left_saysToCloseTheWindow_andLinksHome(language: Language) {
         let l = Localiser(language)
-        let html = Pages.inboxLeft(PageSamples.context(language, path: "/inbox/leave", inbox: true))
-        #expect(html.contains(HTML.escape(l["inbox.left.text"])))
+        let html = Pages.inboxLeft(PageSamples.context(language, path: "/inbox/leave", inbox: true)).markup
+        #expect(html.contains(escaped(l["inbox.left.text"])))
         if language == .german || language == .english {
             #expect(l["inbox.left.text"].contains(language == .german ? "Browserfenster" : "browser window"))
         }
-        #expect(html.contains("<a class=\"button\" href=\"/\">\(HTML.escape(l["inbox.left.home"]))</a>"))
+        #expect(html.contains("<a class=\"button\" href=\"/\">\(escaped(l["inbox.left.home"]))</a>"))
         #expect(!html.contains("<form") && !html.contains("name=\"visit\""))
     }
 
     // MARK: Landing and errors
 
     @Test func landingAndNavigation_linkToTheInbox_whenItIsAvailable() {
-        let html = Pages.landing(PageSamples.context(.german, inbox: true))
-        #expect(html.contains("<p><a href=\"/inbox\">\(HTML.escape(Localiser(.german)["landing.return.link"]))</a></p>"))
-        #expect(html.contains("<li><a href=\"/inbox\">\(HTML.escape(Localiser(.german)["nav.inbox"]))</a></li>"))
-        #expect(!Pages.landing(PageSamples.context(.german)).contains("/inbox"))
+        let html = Pages.landing(PageSamples.context(.german, inbox: true)).markup
+        #expect(html.contains("<p><a href=\"/inbox\">\(escaped(Localiser(.german)["landing.return.link"]))</a></p>"))
+        #expect(html.contains("<li><a href=\"/inbox\">\(escaped(Localiser(.german)["nav.inbox"]))</a></li>"))
+        #expect(!Pages.landing(PageSamples.context(.german)).markup.contains("/inbox"))
     }
 
     @Test(arguments: [403, 429])
     func errorPage_hasItsOwnTitle(status: Int) {
         for language in Language.all {
-            let html = Pages.error(PageSamples.context(language), status: status)
-            #expect(html.contains("<h1>\(HTML.escape(Localiser(language)["error.\(status).title"]))</h1>"))
+            let html = Pages.error(PageSamples.context(language), status: status).markup
+            #expect(html.contains("<h1>\(escaped(Localiser(language)["error.\(status).title"]))</h1>"))
             #expect(!html.contains("⟦"))
         }
         #expect(Localiser(.english)["error.403.title"] != Localiser(.english)["error.400.title"])

@@ -1,3 +1,4 @@
+import SealboxL10n
 import Testing
 @testable import SealboxServer
 
@@ -28,14 +29,14 @@ enum PageSamples {
 
     static func all(language: Language, fromQuery: Bool = false) -> [(name: String, html: String)] {
         var pages: [(String, String)] = [
-            ("landing", Pages.landing(context(language, fromQuery: fromQuery))),
-            ("landing+inbox", Pages.landing(context(language, fromQuery: fromQuery, inbox: true))),
-            ("form", Pages.reportForm(context(language, fromQuery: fromQuery, path: "/report"), state: ReportFormState(), limits: limits)),
-            ("form+errors", Pages.reportForm(context(language, fromQuery: fromQuery, path: "/report"), state: failedState(), limits: limits)),
-            ("confirmation", Pages.confirmation(context(language, fromQuery: fromQuery, path: "/report"), receipt: receipt)),
+            ("landing", Pages.landing(context(language, fromQuery: fromQuery)).markup),
+            ("landing+inbox", Pages.landing(context(language, fromQuery: fromQuery, inbox: true)).markup),
+            ("form", Pages.reportForm(context(language, fromQuery: fromQuery, path: "/report"), state: ReportFormState(), limits: limits).markup),
+            ("form+errors", Pages.reportForm(context(language, fromQuery: fromQuery, path: "/report"), state: failedState(), limits: limits).markup),
+            ("confirmation", Pages.confirmation(context(language, fromQuery: fromQuery, path: "/report"), receipt: receipt).markup),
         ]
         for status in Pages.errorStatuses + [418, 502] {
-            pages.append(("error \(status)", Pages.error(context(language, fromQuery: fromQuery), status: status)))
+            pages.append(("error \(status)", Pages.error(context(language, fromQuery: fromQuery), status: status).markup))
         }
         return pages
     }
@@ -116,16 +117,16 @@ enum Markup {
     }
 
     @Test func links_keepTheLanguage_whenItCameFromTheQuery() {
-        let html = Pages.landing(PageSamples.context(.english, fromQuery: true))
+        let html = Pages.landing(PageSamples.context(.english, fromQuery: true)).markup
         #expect(html.contains("href=\"/report?lang=en\""))
         #expect(html.contains("href=\"/?lang=en\""))
-        let form = Pages.reportForm(PageSamples.context(.english, fromQuery: true, path: "/report"), state: ReportFormState(), limits: PageSamples.limits)
+        let form = Pages.reportForm(PageSamples.context(.english, fromQuery: true, path: "/report"), state: ReportFormState(), limits: PageSamples.limits).markup
         #expect(form.contains("action=\"/report?lang=en\""))
         #expect(form.contains("<html lang=\"en\""))
     }
 
     @Test func links_carryNoLanguage_whenItCameFromTheBrowser() {
-        let form = Pages.reportForm(PageSamples.context(.english, path: "/report"), state: ReportFormState(), limits: PageSamples.limits)
+        let form = Pages.reportForm(PageSamples.context(.english, path: "/report"), state: ReportFormState(), limits: PageSamples.limits).markup
         #expect(form.contains("action=\"/report\""))
         #expect(!form.contains("href=\"/?lang=en\""))
         // The language switch always names its language.
@@ -135,7 +136,7 @@ enum Markup {
 
     @Test(arguments: ["//evil.example/x", "/\\evil.example", "https://evil.example", "/a\"b", "javascript:x", ""])
     func languageSwitch_neverLinksOffTheSite_whateverThePath(path: String) {
-        let html = Pages.error(PageSamples.context(.english, path: path), status: 404)
+        let html = Pages.error(PageSamples.context(.english, path: path), status: 404).markup
         #expect(html.contains("href=\"/?lang=de\""))
         for value in Markup.values("href", in: html) where !value.hasPrefix("#") {
             #expect(value.hasPrefix("/") && !value.hasPrefix("//") && !value.contains("evil"), "\(value)")
@@ -150,8 +151,8 @@ enum Markup {
     // MARK: Escaping
 
     @Test func escape_replacesTheFiveSpecialCharacters() {
-        #expect(HTML.escape("<a href=\"x\">Tom & Jerry's</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
-        #expect(HTML.escape("Grüße ٤٧٢١") == "Grüße ٤٧٢١")
+        #expect(escaped("<a href=\"x\">Tom & Jerry's</a>") == "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
+        #expect(escaped("Grüße ٤٧٢١") == "Grüße ٤٧٢١")
     }
 
     @Test func form_reRendered_escapesWhatTheReporterTyped() {
@@ -160,7 +161,7 @@ enum Markup {
         state.when = "\"><script>x</script>"
         state.whereText = "<img src=x onerror=alert(1)>"
         state.contact = "</textarea><script>"
-        let html = Pages.reportForm(PageSamples.context(), state: state, limits: PageSamples.limits)
+        let html = Pages.reportForm(PageSamples.context(), state: state, limits: PageSamples.limits).markup
         #expect(!html.lowercased().contains("<script"))
         #expect(!html.contains("<img"))
         #expect(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"))
@@ -171,7 +172,7 @@ enum Markup {
         var ctx = PageSamples.context()
         ctx.officeName = "<b>Stelle</b> & Co"
         ctx.officeContact = "<i>mail</i>"
-        let html = Pages.landing(ctx)
+        let html = Pages.landing(ctx).markup
         #expect(html.contains("&lt;b&gt;Stelle&lt;/b&gt; &amp; Co"))
         #expect(!html.contains("<b>") && !html.contains("<i>"))
     }
@@ -179,7 +180,7 @@ enum Markup {
     // MARK: Report form
 
     @Test func form_hasEveryFieldWithALabel_andWorksWithoutJavaScript() {
-        let html = Pages.reportForm(PageSamples.context(path: "/report"), state: ReportFormState(), limits: PageSamples.limits)
+        let html = Pages.reportForm(PageSamples.context(path: "/report"), state: ReportFormState(), limits: PageSamples.limits).markup
         #expect(html.contains("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/report\""))
         #expect(html.contains("<textarea id=\"field-text\" name=\"text\""))
         #expect(html.contains(" required"))
@@ -199,13 +200,13 @@ enum Markup {
     }
 
     @Test func form_explainsTheLimitsItWasGiven() {
-        let html = Pages.reportForm(PageSamples.context(.english), state: ReportFormState(), limits: PageSamples.limits)
+        let html = Pages.reportForm(PageSamples.context(.english), state: ReportFormState(), limits: PageSamples.limits).markup
         #expect(html.contains("At most 5 files. Each file can be at most 10 MB, all together at most 25 MB."))
         #expect(html.contains("At most 20,000 characters."))
     }
 
     @Test func form_reRendered_keepsTheValues() {
-        let html = Pages.reportForm(PageSamples.context(), state: PageSamples.failedState(), limits: PageSamples.limits)
+        let html = Pages.reportForm(PageSamples.context(), state: PageSamples.failedState(), limits: PageSamples.limits).markup
         #expect(html.contains("value=\"letzte Woche\""))
         #expect(html.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;\""))
         #expect(html.contains(">a@example.org&quot; onfocus=&quot;x</textarea>"))
@@ -217,7 +218,7 @@ enum Markup {
     }
 
     @Test func form_reRendered_summarisesErrorsAndLinksThemToTheirFields() throws {
-        let html = Pages.reportForm(PageSamples.context(), state: PageSamples.failedState(), limits: PageSamples.limits)
+        let html = Pages.reportForm(PageSamples.context(), state: PageSamples.failedState(), limits: PageSamples.limits).markup
         let summaryStart = try #require(html.firstRange(of: "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\""))
         let formStart = try #require(html.firstRange(of: "<form "))
         #expect(summaryStart.lowerBound < formStart.lowerBound, "the summary comes before the form")
@@ -241,7 +242,7 @@ enum Markup {
 
     @Test(arguments: Language.all)
     func confirmation_showsTheGroupedCodeExactlyOnceAsText(language: Language) {
-        let html = Pages.confirmation(PageSamples.context(language, path: "/report"), receipt: PageSamples.receipt)
+        let html = Pages.confirmation(PageSamples.context(language, path: "/report"), receipt: PageSamples.receipt).markup
         let code = PageSamples.receipt.groupedCode
         #expect(Markup.count(of: code, in: Markup.text(html)) == 1)
         #expect(html.contains("<p class=\"code\" dir=\"ltr\" translate=\"no\">"))
@@ -255,7 +256,7 @@ enum Markup {
     }
 
     @Test func confirmation_neverPutsTheCodeInAURL() {
-        let html = Pages.confirmation(PageSamples.context(.english, fromQuery: true, path: "/report"), receipt: PageSamples.receipt)
+        let html = Pages.confirmation(PageSamples.context(.english, fromQuery: true, path: "/report"), receipt: PageSamples.receipt).markup
         for attribute in ["href", "action", "formaction"] {
             for value in Markup.values(attribute, in: html) {
                 #expect(!value.contains("4721") && !value.contains("7KQM"), "\(attribute)=\(value)")
@@ -270,7 +271,7 @@ enum Markup {
     }
 
     @Test func confirmation_saysWhenHowToComeBackAndThatALostCodeIsLost() {
-        let html = Pages.confirmation(PageSamples.context(.german), receipt: PageSamples.receipt)
+        let html = Pages.confirmation(PageSamples.context(.german), receipt: PageSamples.receipt).markup
         #expect(html.contains("24. November 2026"))
         #expect(html.contains("https://melden.example.org"))
         #expect(html.contains("kann ihn niemand wiederherstellen"))
@@ -296,15 +297,15 @@ enum Markup {
     // MARK: Landing and errors
 
     @Test func landing_linksToTheInboxOnlyWhenItExists() {
-        let without = Pages.landing(PageSamples.context())
+        let without = Pages.landing(PageSamples.context()).markup
         #expect(!without.contains("/inbox"))
         #expect(without.contains("Mit Ihrem Code zurückkommen"))
-        let with = Pages.landing(PageSamples.context(.english, fromQuery: true, inbox: true))
+        let with = Pages.landing(PageSamples.context(.english, fromQuery: true, inbox: true)).markup
         #expect(with.contains("href=\"/inbox?lang=en\""))
     }
 
     @Test func landing_explainsWhoWhatIsStoredAndHowToStaySafe() {
-        let html = Pages.landing(PageSamples.context(.english))
+        let html = Pages.landing(PageSamples.context(.english)).markup
         let text = Markup.text(html)
         for phrase in ["Antidiskriminierungsstelle Musterstadt", "counselling team's key", "cannot read your report",
                        "IP address", "necessary cookie", "Tor Browser", "private window", "Telefon 0511 000000"] {
@@ -315,8 +316,8 @@ enum Markup {
 
     @Test(arguments: Pages.errorStatuses)
     func errorPage_hasItsOwnLocalisedTitleAndALinkHome(status: Int) {
-        let de = Pages.error(PageSamples.context(.german), status: status)
-        let en = Pages.error(PageSamples.context(.english), status: status)
+        let de = Pages.error(PageSamples.context(.german), status: status).markup
+        let en = Pages.error(PageSamples.context(.english), status: status).markup
         #expect(de.contains("<h1>\(Localiser(.german)["error.\(status).title"])</h1>"))
         #expect(en.contains("<h1>\(Localiser(.english)["error.\(status).title"])</h1>"))
         #expect(de != en)
@@ -324,8 +325,8 @@ enum Markup {
     }
 
     @Test func errorPage_unknownStatus_readsAsTheNearestKnownOne() {
-        #expect(Pages.error(PageSamples.context(.english), status: 418).contains("<h1>That did not work</h1>"))
-        #expect(Pages.error(PageSamples.context(.english), status: 502).contains("<h1>An error on our side</h1>"))
+        #expect(Pages.error(PageSamples.context(.english), status: 418).markup.contains("<h1>That did not work</h1>"))
+        #expect(Pages.error(PageSamples.context(.english), status: 502).markup.contains("<h1>An error on our side</h1>"))
     }
 
     // MARK: Stylesheet

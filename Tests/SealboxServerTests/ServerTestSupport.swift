@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import SealboxCore
 import SealboxCrypto
+import SealboxL10n
 @testable import SealboxServer
 
 /// A daemon on a fresh temporary storage directory, with a team key and a staff key.
@@ -87,4 +88,9 @@ extension TestResponse {
     func json() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
     }
+}
+
+/// `text` as the pages write it: escaped, as plain markup to compare rendered pages with.
+func escaped(_ text: String) -> String {
+    HTML(escaping: text).markup
 }

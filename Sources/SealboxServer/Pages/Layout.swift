@@ -1,6 +1,7 @@
 // The document shell shared by every page: head, skip link, header with the
 // office name, the language switch and the main navigation, main, footer.
 // Rules: no script, no inline style, no external resource; one stylesheet.
+import SealboxL10n
 
 /// How the language switch of a page is made.
 enum LanguageSwitch {
@@ -17,34 +18,35 @@ enum NavigationItem {
     case home, report, inbox, none
 }
 
-/// Builds pages; `t` and `f` return escaped catalogue strings.
+/// Builds pages; `t` and `f` return catalogue strings as escaped ``HTML``.
 struct PageRenderer {
     let ctx: PageContext
 
-    /// The escaped string for `key`.
-    func t(_ key: String) -> String { HTML.escape(ctx.localiser[key]) }
+    /// The string for `key`, escaped.
+    func t(_ key: String) -> HTML { HTML(escaping: ctx.localiser[key]) }
 
-    /// The escaped string for `key` with placeholders replaced (arguments are escaped too).
-    func f(_ key: String, _ args: String...) -> String {
-        HTML.escape(Localiser.substitute(ctx.localiser[key], args))
+    /// The string for `key` with placeholders replaced (arguments are plain text), escaped.
+    func f(_ key: String, _ args: String...) -> HTML {
+        HTML(escaping: ctx.localiser.format(key, arguments: args))
     }
 
     /// An escaped href for a path in this site, keeping `lang` when it came from the query.
-    func href(_ path: String) -> String { HTML.escape(ctx.link(path)) }
+    func href(_ path: String) -> HTML { HTML(escaping: ctx.link(path)) }
 
-    /// The full document.
+    /// The full document; `title` is plain text.
     func document(
         title: String,
-        main: String,
+        main: HTML,
         current: NavigationItem,
         languageSwitch: LanguageSwitch = .links,
         pageClass: String
-    ) -> String {
+    ) -> HTML {
         let language = ctx.language
-        let fullTitle = HTML.escape(title) + " – " + HTML.escape(ctx.officeName)
+        let fullTitle: HTML = "\(escaping: title) – \(escaping: ctx.officeName)"
+        let logo: HTML = ctx.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : .empty
         return """
         <!DOCTYPE html>
-        <html lang="\(HTML.escape(language.htmlLang))" dir="\(language.direction)">
+        <html lang="\(escaping: language.htmlLang)" dir="\(escaping: language.direction)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -52,11 +54,11 @@ struct PageRenderer {
         <title>\(fullTitle)</title>
         <link rel="stylesheet" href="/static/sealbox.css">
         </head>
-        <body class="\(pageClass)">
+        <body class="\(escaping: pageClass)">
         <a class="skip-link" href="#main">\(t("layout.skip"))</a>
         <header class="site-header">
         <div class="wrap header-row">
-        <p class="office-name"><a href="\(href("/"))">\(ctx.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : "")\(HTML.escape(ctx.officeName))</a></p>
+        <p class="office-name"><a href="\(href("/"))">\(logo)\(escaping: ctx.officeName)</a></p>
         \(languageNav(languageSwitch))
         </div>
         \(mainNav(current))
@@ -73,19 +75,19 @@ struct PageRenderer {
         """
     }
 
-    private func languageNav(_ kind: LanguageSwitch) -> String {
-        var items = ""
+    private func languageNav(_ kind: LanguageSwitch) -> HTML {
+        var items = HTML.empty
         for language in Language.all {
-            let current = language == ctx.language ? " aria-current=\"true\"" : ""
-            let name = HTML.escape(language.nativeName)
-            let langAttributes = "lang=\"\(HTML.escape(language.htmlLang))\" dir=\"\(language.direction)\""
+            let current: HTML = language == ctx.language ? " aria-current=\"true\"" : .empty
+            let name = HTML(escaping: language.nativeName)
+            let langAttributes: HTML = "lang=\"\(escaping: language.htmlLang)\" dir=\"\(escaping: language.direction)\""
             switch kind {
             case .links:
-                let target = HTML.escape(PageContext.link(ctx.switchPath, language: language))
-                items += "<li><a href=\"\(target)\" hreflang=\"\(HTML.escape(language.htmlLang))\" \(langAttributes)\(current)>\(name)</a></li>\n"
+                let target = PageContext.link(ctx.switchPath, language: language)
+                items += "<li><a href=\"\(escaping: target)\" hreflang=\"\(escaping: language.htmlLang)\" \(langAttributes)\(current)>\(name)</a></li>\n"
             case .receiptForm(let id):
-                let target = HTML.escape(PageContext.link("/receipt", language: language))
-                items += "<li><button type=\"submit\" class=\"link-button\" form=\"\(id)\" formaction=\"\(target)\" name=\"\(ReceiptForm.view)\" value=\"\(ReceiptForm.viewPage)\" \(langAttributes)\(current)>\(name)</button></li>\n"
+                let target = PageContext.link("/receipt", language: language)
+                items += "<li><button type=\"submit\" class=\"link-button\" form=\"\(escaping: id)\" formaction=\"\(escaping: target)\" name=\"\(escaping: ReceiptForm.view)\" value=\"\(escaping: ReceiptForm.viewPage)\" \(langAttributes)\(current)>\(name)</button></li>\n"
             }
         }
         return """
@@ -96,9 +98,9 @@ struct PageRenderer {
         """
     }
 
-    private func mainNav(_ current: NavigationItem) -> String {
-        func item(_ path: String, _ key: String, _ item: NavigationItem) -> String {
-            let mark = item == current ? " aria-current=\"page\"" : ""
+    private func mainNav(_ current: NavigationItem) -> HTML {
+        func item(_ path: String, _ key: String, _ item: NavigationItem) -> HTML {
+            let mark: HTML = item == current ? " aria-current=\"page\"" : .empty
             return "<li><a href=\"\(href(path))\"\(mark)>\(t(key))</a></li>\n"
         }
         var items = item("/", "nav.home", .home) + item("/report", "nav.report", .report)
@@ -113,13 +115,13 @@ struct PageRenderer {
         """
     }
 
-    private func footer() -> String {
-        let contact = ctx.officeContact.isEmpty ? "" :
+    private func footer() -> HTML {
+        let contact: HTML = ctx.officeContact.isEmpty ? .empty :
             "<p>\(f("footer.contact", ctx.officeContact))</p>\n"
         return """
         <footer class="site-footer">
         <div class="wrap">
-        <p>\(HTML.escape(ctx.officeName))</p>
+        <p>\(escaping: ctx.officeName)</p>
         \(contact)<p>\(t("footer.privacy"))</p>
         <p><a href="\(href("/accessibility"))">\(t("footer.accessibility"))</a></p>
         </div>
@@ -128,13 +130,14 @@ struct PageRenderer {
     }
 
     /// A paragraph per catalogue key.
-    func paragraphs(_ keys: String...) -> String {
+    func paragraphs(_ keys: String...) -> HTML {
         keys.map { "<p>\(t($0))</p>" }.joined(separator: "\n")
     }
 
     /// A bulleted list of catalogue strings.
-    func list(_ keys: [String], class listClass: String? = nil) -> String {
-        let attribute = listClass.map { " class=\"\($0)\"" } ?? ""
-        return "<ul\(attribute)>\n" + keys.map { "<li>\(t($0))</li>\n" }.joined() + "</ul>"
+    func list(_ keys: [String], class listClass: String? = nil) -> HTML {
+        let attribute: HTML = listClass.map { " class=\"\(escaping: $0)\"" } ?? .empty
+        let items: [HTML] = keys.map { "<li>\(t($0))</li>\n" }
+        return "<ul\(attribute)>\n\(items.joined())</ul>"
     }
 }

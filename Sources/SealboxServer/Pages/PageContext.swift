@@ -1,4 +1,5 @@
 // What every page needs to know about the request and the office.
+import SealboxL10n
 
 /// Per-request rendering context.
 public struct PageContext: Sendable {

@@ -1,13 +1,14 @@
 // The accessibility statement (Erklärung zur Barrierefreiheit, NBGG §9b) with its
 // feedback channel, and the slot for a German Sign Language video on the landing page.
+import SealboxL10n
 
 extension Pages {
     /// `GET /accessibility`.
-    public static func accessibilityStatement(_ ctx: PageContext) -> String {
+    public static func accessibilityStatement(_ ctx: PageContext) -> HTML {
         let r = PageRenderer(ctx: ctx)
         let contact = !ctx.accessibilityContact.isEmpty ? ctx.accessibilityContact
             : !ctx.officeContact.isEmpty ? ctx.officeContact : ctx.officeName
-        let main = """
+        let main: HTML = """
         <h1>\(r.t("a11y.title"))</h1>
         <p class="lead">\(r.f("a11y.intro", ctx.officeName))</p>
         <section aria-labelledby="a11y-status">
@@ -31,14 +32,14 @@ extension Pages {
     }
 
     /// The German Sign Language video with captions, on German pages when one is configured.
-    static func signLanguageSection(_ r: PageRenderer) -> String {
-        guard let type = r.ctx.signLanguageVideoType, r.ctx.language.htmlLang == "de" else { return "" }
+    static func signLanguageSection(_ r: PageRenderer) -> HTML {
+        guard let type = r.ctx.signLanguageVideoType, r.ctx.language.htmlLang == "de" else { return .empty }
         return """
         <section aria-labelledby="dgs">
         <h2 id="dgs">\(r.t("dgs.heading"))</h2>
         <p>\(r.t("dgs.text"))</p>
         <video class="dgs-video" controls preload="none" aria-labelledby="dgs">
-        <source src="/media/sign-language" type="\(HTML.escape(type))">
+        <source src="/media/sign-language" type="\(escaping: type)">
         <track kind="captions" src="/media/sign-language.vtt" srclang="de" label="Deutsch" default>
         </video>
         </section>

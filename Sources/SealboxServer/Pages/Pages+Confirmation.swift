@@ -3,6 +3,7 @@
 // page into a one-page receipt; a download as a text file). Rule: the code
 // never enters a URL — the download and the language switch are POST forms
 // carrying it in hidden fields.
+import SealboxL10n
 
 /// What the reporter must keep.
 public struct Receipt: Sendable {
@@ -38,21 +39,21 @@ public enum ReceiptForm {
 
 extension Pages {
     /// The confirmation page with the code.
-    public static func confirmation(_ ctx: PageContext, receipt: Receipt) -> String {
+    public static func confirmation(_ ctx: PageContext, receipt: Receipt) -> HTML {
         let r = PageRenderer(ctx: ctx)
         let groups = receipt.groupedCode.split(separator: " ").map(String.init)
-        let visible = groups.map { "<span>\(HTML.escape($0))</span>" }.joined(separator: " ")
+        let visible = groups.map { "<span>\(escaping: $0)</span>" as HTML }.joined(separator: " ")
         let spoken = groups.map { $0.map(String.init).joined(separator: " ") }.joined(separator: ", ")
-        let main = """
-        <p class="print-only">\(HTML.escape(ctx.officeName))</p>
+        let main: HTML = """
+        <p class="print-only">\(escaping: ctx.officeName)</p>
         <h1>\(r.t("confirm.title"))</h1>
         <p class="lead no-print">\(r.t("confirm.intro"))</p>
         <section class="receipt" aria-labelledby="code-heading">
         <h2 id="code-heading">\(r.t("confirm.code.heading"))</h2>
-        <p class="code" dir="ltr" translate="no"><span class="visually-hidden">\(HTML.escape(spoken))</span><span class="code-groups" aria-hidden="true">\(visible)</span></p>
+        <p class="code" dir="ltr" translate="no"><span class="visually-hidden">\(escaping: spoken)</span><span class="code-groups" aria-hidden="true">\(visible)</span></p>
         <dl class="facts">
-        <div><dt>\(r.t("confirm.case.label"))</dt><dd><span class="case-reference" dir="ltr" translate="no">\(HTML.escape(receipt.caseReference))</span></dd></div>
-        <div><dt>\(r.t("confirm.received.label"))</dt><dd>\(HTML.escape(ctx.localiser.day(receipt.receivedDay)))</dd></div>
+        <div><dt>\(r.t("confirm.case.label"))</dt><dd><span class="case-reference" dir="ltr" translate="no">\(escaping: receipt.caseReference)</span></dd></div>
+        <div><dt>\(r.t("confirm.received.label"))</dt><dd>\(escaping: ctx.localiser.day(receipt.receivedDay))</dd></div>
         </dl>
         <div class="warning">
         <p><strong>\(r.t("confirm.warning.label"))</strong> \(r.t("confirm.warning.text"))</p>
@@ -68,10 +69,10 @@ extension Pages {
         <li>\(r.t("confirm.keep.file"))</li>
         <li>\(r.t("confirm.keep.safe"))</li>
         </ul>
-        <form method="post" action="\(r.href("/receipt"))" id="\(ReceiptForm.formID)" class="receipt-download">
-        <input type="hidden" name="\(ReceiptForm.code)" value="\(HTML.escape(receipt.groupedCode))">
-        <input type="hidden" name="\(ReceiptForm.caseReference)" value="\(HTML.escape(receipt.caseReference))">
-        <input type="hidden" name="\(ReceiptForm.received)" value="\(HTML.escape(receipt.receivedDay))">
+        <form method="post" action="\(r.href("/receipt"))" id="\(escaping: ReceiptForm.formID)" class="receipt-download">
+        <input type="hidden" name="\(escaping: ReceiptForm.code)" value="\(escaping: receipt.groupedCode)">
+        <input type="hidden" name="\(escaping: ReceiptForm.caseReference)" value="\(escaping: receipt.caseReference)">
+        <input type="hidden" name="\(escaping: ReceiptForm.received)" value="\(escaping: receipt.receivedDay)">
         <button type="submit" class="button">\(r.t("confirm.download"))</button>
         </form>
         </section>

@@ -3,6 +3,7 @@
 // hidden field (nor echoed back into the code field); forms that change state carry
 // the visit's token in a hidden field; message text is escaped and keeps its line
 // breaks through CSS; no script.
+import SealboxL10n
 
 /// One message of the thread as the page shows it.
 public struct InboxMessageView: Sendable {
@@ -68,24 +69,24 @@ extension Pages {
     static let followUpMessageKeys = ["error.text_missing": "inbox.followup.missing"]
 
     /// `GET /inbox`, and again after a refused code (the code is not filled in again).
-    public static func inboxLogin(_ ctx: PageContext, errorKey: String?, limits: FormLimits) -> String {
+    public static func inboxLogin(_ ctx: PageContext, errorKey: String?, limits: FormLimits) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let summary = errorKey.map {
+        let summary: HTML = errorKey.map { key -> HTML in
             """
             <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
             <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
             <ul>
-            <li><a href="#field-code">\(r.t($0))</a></li>
+            <li><a href="#field-code">\(r.t(key))</a></li>
             </ul>
             </div>
             """
-        } ?? ""
-        let fieldError = errorKey.map {
-            "<p class=\"field-error\" id=\"error-code\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t($0))</p>\n"
-        } ?? ""
-        let describedBy = errorKey == nil ? "hint-code" : "hint-code error-code"
-        let invalid = errorKey == nil ? "" : " aria-invalid=\"true\""
-        let main = """
+        } ?? .empty
+        let fieldError: HTML = errorKey.map { key -> HTML in
+            "<p class=\"field-error\" id=\"error-code\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t(key))</p>\n"
+        } ?? .empty
+        let describedBy: HTML = errorKey == nil ? "hint-code" : "hint-code error-code"
+        let invalid: HTML = errorKey == nil ? .empty : " aria-invalid=\"true\""
+        let main: HTML = """
         <h1>\(r.t("inbox.title"))</h1>
         \(summary)
         <p class="lead">\(r.t("inbox.intro"))</p>
@@ -110,7 +111,7 @@ extension Pages {
     }
 
     /// The thread of a case, with a follow-up form and a way to leave.
-    public static func inboxThread(_ ctx: PageContext, thread: InboxThreadView, limits: FormLimits) -> String {
+    public static func inboxThread(_ ctx: PageContext, thread: InboxThreadView, limits: FormLimits) -> HTML {
         let page = InboxThreadRenderer(r: PageRenderer(ctx: ctx), thread: thread, limits: limits)
         let l = ctx.localiser
         let title = thread.followUpErrors.isEmpty
@@ -120,13 +121,13 @@ extension Pages {
     }
 
     /// The "leave" form: ends the visit (and its cookie) on the server.
-    static func leaveSection(_ r: PageRenderer, visitToken: String) -> String {
+    static func leaveSection(_ r: PageRenderer, visitToken: String) -> HTML {
         """
         <section aria-labelledby="leave-heading" class="leave">
         <h2 id="leave-heading">\(r.t("inbox.leave.heading"))</h2>
         <p>\(r.t("inbox.leave.text"))</p>
         <form method="post" action="\(r.href("/inbox/leave"))" accept-charset="UTF-8">
-        <input type="hidden" name="visit" value="\(HTML.escape(visitToken))">
+        <input type="hidden" name="visit" value="\(escaping: visitToken)">
         <p><button type="submit" class="button button-secondary">\(r.t("inbox.leave.submit"))</button></p>
         </form>
         </section>
@@ -135,9 +136,9 @@ extension Pages {
 
     /// After a follow-up was sent: a confirmation, the way back to the thread (the code
     /// again) and the leave form.
-    public static func inboxSent(_ ctx: PageContext, visitToken: String) -> String {
+    public static func inboxSent(_ ctx: PageContext, visitToken: String) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let main = """
+        let main: HTML = """
         <h1>\(r.t("inbox.sent.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.sent.text"))</p>
         <p>\(r.t("inbox.sent.next"))</p>
@@ -148,9 +149,9 @@ extension Pages {
     }
 
     /// After leaving.
-    public static func inboxLeft(_ ctx: PageContext) -> String {
+    public static func inboxLeft(_ ctx: PageContext) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let main = """
+        let main: HTML = """
         <h1>\(r.t("inbox.left.title"))</h1>
         <p class="lead" role="status">\(r.t("inbox.left.text"))</p>
         <p>\(r.t("inbox.left.again"))</p>
@@ -176,18 +177,18 @@ private struct InboxThreadRenderer {
         return result
     }
 
-    func message(_ error: FieldError) -> String {
+    func message(_ error: FieldError) -> HTML {
         r.t(Pages.followUpMessageKeys[error.messageKey] ?? error.messageKey)
     }
 
     /// A day in the reader's form, marked up as a `<time>` when it is one.
-    func day(_ isoDay: String) -> String {
+    func day(_ isoDay: String) -> HTML {
         let readable = l.day(isoDay)
-        guard readable != isoDay else { return HTML.escape(isoDay) }
-        return "<time datetime=\"\(HTML.escape(isoDay))\">\(HTML.escape(readable))</time>"
+        guard readable != isoDay else { return HTML(escaping: isoDay) }
+        return "<time datetime=\"\(escaping: isoDay)\">\(escaping: readable)</time>"
     }
 
-    func main() -> String {
+    func main() -> HTML {
         """
         <h1>\(r.t("inbox.thread.title"))</h1>
         \(errorSummary())
@@ -199,14 +200,14 @@ private struct InboxThreadRenderer {
         """
     }
 
-    func errorSummary() -> String {
-        guard !thread.followUpErrors.isEmpty else { return "" }
+    func errorSummary() -> HTML {
+        guard !thread.followUpErrors.isEmpty else { return .empty }
         let errors = errorsByField
-        let items: [String] = Pages.followUpFields.compactMap { field in
-            errors[field].map { "<li><a href=\"#field-\(field)\">\(message($0))</a></li>\n" }
+        let items: [HTML] = Pages.followUpFields.compactMap { field in
+            errors[field].map { "<li><a href=\"#field-\(escaping: field)\">\(message($0))</a></li>\n" }
         }
         // Errors for fields this form does not have still belong in the summary.
-        let others: [String] = thread.followUpErrors.filter { !Pages.followUpFields.contains($0.field) }
+        let others: [HTML] = thread.followUpErrors.filter { !Pages.followUpFields.contains($0.field) }
             .map { "<li>\(message($0))</li>\n" }
         return """
         <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
@@ -217,41 +218,40 @@ private struct InboxThreadRenderer {
         """
     }
 
-    func statusSection() -> String {
-        var facts = fact("inbox.case", "<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">\(HTML.escape(thread.caseReference))</span>")
+    func statusSection() -> HTML {
+        var facts = fact("inbox.case", "<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">\(escaping: thread.caseReference)</span>")
         facts += fact("inbox.received", day(thread.receivedDay))
         if let acknowledged = thread.acknowledgedDay {
             facts += fact("inbox.acknowledged", day(acknowledged))
         }
-        var expect: [String] = []
+        var expect: [HTML] = []
         if thread.acknowledgedDay == nil && status == "received" {
             expect.append("<li>\(r.f("inbox.expect.acknowledgement", l.day(thread.acknowledgementDue)))</li>\n")
         }
         if status != "closed" {
             expect.append("<li>\(r.f("inbox.expect.feedback", l.day(thread.feedbackDue)))</li>\n")
         }
-        let expectList: String = expect.isEmpty ? "" : "<ul class=\"expect\">\n" + expect.joined() + "</ul>\n"
+        let expectList: HTML = expect.isEmpty ? .empty : "<ul class=\"expect\">\n\(expect.joined())</ul>\n"
         return """
         <section aria-labelledby="status-heading">
         <h2 id="status-heading">\(r.t("inbox.status.heading"))</h2>
-        <p class="lead status status-\(status)">\(r.t("inbox.status.\(status)"))</p>
+        <p class="lead status status-\(escaping: status)">\(r.t("inbox.status.\(status)"))</p>
         <dl class="facts">
         \(facts)</dl>
         \(expectList)</section>
         """
     }
 
-    func fact(_ key: String, _ valueHTML: String) -> String {
-        "<div><dt>\(r.t(key))</dt><dd>\(valueHTML)</dd></div>\n"
+    func fact(_ key: String, _ value: HTML) -> HTML {
+        "<div><dt>\(r.t(key))</dt><dd>\(value)</dd></div>\n"
     }
 
-    func threadSection() -> String {
-        let body: String
+    func threadSection() -> HTML {
+        let body: HTML
         if thread.messages.isEmpty {
             body = "<p>\(r.t("inbox.thread.hidden"))</p>"
         } else {
-            let items: [String] = thread.messages.map(messageItem)
-            body = "<ol class=\"thread\">\n" + items.joined() + "</ol>"
+            body = "<ol class=\"thread\">\n\(thread.messages.map(messageItem).joined())</ol>"
         }
         return """
         <section aria-labelledby="thread-heading">
@@ -261,52 +261,52 @@ private struct InboxThreadRenderer {
         """
     }
 
-    func messageItem(_ message: InboxMessageView) -> String {
+    func messageItem(_ message: InboxMessageView) -> HTML {
         let author = message.fromTeam ? r.t("inbox.author.team") : r.t("inbox.author.you")
-        let kind = message.fromTeam ? "message-team" : "message-reporter"
-        var files = ""
+        let kind: HTML = message.fromTeam ? "message-team" : "message-reporter"
+        var files = HTML.empty
         if !message.attachmentNames.isEmpty {
-            let names: [String] = message.attachmentNames.map { "<li dir=\"auto\">\(HTML.escape($0))</li>\n" }
-            files = "<p class=\"attachments\">\(r.t("inbox.attachments"))</p>\n<ul>\n" + names.joined() + "</ul>\n"
+            let names: [HTML] = message.attachmentNames.map { "<li dir=\"auto\">\(escaping: $0)</li>\n" }
+            files = "<p class=\"attachments\">\(r.t("inbox.attachments"))</p>\n<ul>\n\(names.joined())</ul>\n"
         }
         return """
         <li>
         <article class="message \(kind)">
         <h3><span class="message-author">\(author)</span> <span class="message-day">\(day(message.day))</span></h3>
-        <p class="message-text" dir="auto">\(HTML.escape(message.text))</p>
+        <p class="message-text" dir="auto">\(escaping: message.text)</p>
         \(files)</article>
         </li>
 
         """
     }
 
-    func described(_ field: String) -> String {
-        guard errorsByField[field] != nil else { return " aria-describedby=\"hint-\(field)\"" }
-        return " aria-describedby=\"hint-\(field) error-\(field)\" aria-invalid=\"true\""
+    func described(_ field: String) -> HTML {
+        guard errorsByField[field] != nil else { return " aria-describedby=\"hint-\(escaping: field)\"" }
+        return " aria-describedby=\"hint-\(escaping: field) error-\(escaping: field)\" aria-invalid=\"true\""
     }
 
-    func errorMessage(_ field: String) -> String {
-        guard let error = errorsByField[field] else { return "" }
-        return "<p class=\"field-error\" id=\"error-\(field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(message(error))</p>\n"
+    func errorMessage(_ field: String) -> HTML {
+        guard let error = errorsByField[field] else { return .empty }
+        return "<p class=\"field-error\" id=\"error-\(escaping: field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(message(error))</p>\n"
     }
 
-    func groupClass(_ field: String) -> String {
+    func groupClass(_ field: String) -> HTML {
         errorsByField[field] == nil ? "field" : "field field-has-error"
     }
 
-    func followUpSection() -> String {
-        let again = thread.followUpErrors.isEmpty ? "" : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+    func followUpSection() -> HTML {
+        let again: HTML = thread.followUpErrors.isEmpty ? .empty : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
         let limitsText = r.f("form.attachment.limits", l.number(limits.attachmentCount), l.size(limits.attachmentSize), l.size(limits.attachmentTotal))
         return """
         <section aria-labelledby="followup-heading">
         <h2 id="followup-heading">\(r.t("inbox.followup.heading"))</h2>
         <p>\(r.t("inbox.followup.intro"))</p>
         <form method="post" enctype="multipart/form-data" action="\(r.href("/inbox/messages"))" accept-charset="UTF-8" autocomplete="off" novalidate>
-        <input type="hidden" name="visit" value="\(HTML.escape(thread.visitToken))">
+        <input type="hidden" name="visit" value="\(escaping: thread.visitToken)">
         <div class="\(groupClass("text"))">
         <label for="field-text">\(r.t("inbox.followup.label"))</label>
         <p class="hint" id="hint-text">\(r.f("form.text.limit", l.number(limits.textLength)))</p>
-        \(errorMessage("text"))<textarea id="field-text" name="text" rows="6" required autocomplete="off" spellcheck="true"\(described("text"))>\(HTML.escape(thread.followUpText))</textarea>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="6" required autocomplete="off" spellcheck="true"\(described("text"))>\(escaping: thread.followUpText)</textarea>
         </div>
         <div class="\(groupClass("attachment"))">
         <label for="field-attachment">\(r.t("form.attachment.label"))</label>

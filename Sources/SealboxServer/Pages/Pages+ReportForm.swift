@@ -2,6 +2,7 @@
 // Rules: plain multipart POST that works without JavaScript; only `text` is
 // required; on errors a summary at the top links to each field, and every
 // field in error has aria-invalid and aria-describedby to its message.
+import SealboxL10n
 
 /// What the reporter entered, and what was wrong with it, for re-rendering the form.
 public struct ReportFormState: Sendable {
@@ -51,7 +52,7 @@ extension Pages {
     static let formFields = ["text", "grounds", "area", "when", "where", "contact", "attachment"]
 
     /// The report form, empty or filled with `state` and its errors.
-    public static func reportForm(_ ctx: PageContext, state: ReportFormState, limits: FormLimits) -> String {
+    public static func reportForm(_ ctx: PageContext, state: ReportFormState, limits: FormLimits) -> HTML {
         let form = ReportFormRenderer(r: PageRenderer(ctx: ctx), state: state, limits: limits)
         let title = state.errors.isEmpty
             ? ctx.localiser["form.title"]
@@ -72,7 +73,7 @@ private struct ReportFormRenderer {
         return result
     }
 
-    func main() -> String {
+    func main() -> HTML {
         """
         <h1>\(r.t("form.title"))</h1>
         \(errorSummary())
@@ -92,16 +93,16 @@ private struct ReportFormRenderer {
         """
     }
 
-    func errorSummary() -> String {
+    func errorSummary() -> HTML {
         let errors = errorsByField
-        guard !errors.isEmpty else { return "" }
-        let items = Pages.formFields.compactMap { field -> String? in
+        guard !errors.isEmpty else { return .empty }
+        let items = Pages.formFields.compactMap { field -> HTML? in
             guard let error = errors[field] else { return nil }
-            return "<li><a href=\"#field-\(field)\">\(r.t(error.messageKey))</a></li>\n"
+            return "<li><a href=\"#field-\(escaping: field)\">\(r.t(error.messageKey))</a></li>\n"
         }.joined()
         // Errors for fields this form does not know still belong in the summary.
         let others = state.errors.filter { !Pages.formFields.contains($0.field) }
-            .map { "<li>\(r.t($0.messageKey))</li>\n" }.joined()
+            .map { "<li>\(r.t($0.messageKey))</li>\n" as HTML }.joined()
         return """
         <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
         <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
@@ -113,43 +114,43 @@ private struct ReportFormRenderer {
 
     /// Attributes for a control: described by its hint and error, invalid when in error.
     /// (A fieldset takes no aria-invalid; its inputs carry it instead.)
-    func described(_ field: String, hint: Bool, markInvalid: Bool = true) -> String {
+    func described(_ field: String, hint: Bool, markInvalid: Bool = true) -> HTML {
         var ids: [String] = []
         if hint { ids.append("hint-\(field)") }
         if errorsByField[field] != nil { ids.append("error-\(field)") }
-        var attributes = ids.isEmpty ? "" : " aria-describedby=\"\(ids.joined(separator: " "))\""
+        var attributes: HTML = ids.isEmpty ? .empty : " aria-describedby=\"\(escaping: ids.joined(separator: " "))\""
         if markInvalid, errorsByField[field] != nil { attributes += " aria-invalid=\"true\"" }
         return attributes
     }
 
-    func errorMessage(_ field: String) -> String {
-        guard let error = errorsByField[field] else { return "" }
-        return "<p class=\"field-error\" id=\"error-\(field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t(error.messageKey))</p>\n"
+    func errorMessage(_ field: String) -> HTML {
+        guard let error = errorsByField[field] else { return .empty }
+        return "<p class=\"field-error\" id=\"error-\(escaping: field)\"><span class=\"visually-hidden\">\(r.t("form.error.prefix")) </span>\(r.t(error.messageKey))</p>\n"
     }
 
-    func groupClass(_ field: String) -> String {
+    func groupClass(_ field: String) -> HTML {
         errorsByField[field] == nil ? "field" : "field field-has-error"
     }
 
-    func textField() -> String {
+    func textField() -> HTML {
         """
         <div class="\(groupClass("text"))">
         <label for="field-text">\(r.t("form.text.label"))</label>
         <p class="hint" id="hint-text">\(r.t("form.text.hint")) \(r.f("form.text.limit", r.ctx.localiser.number(limits.textLength)))</p>
-        \(errorMessage("text"))<textarea id="field-text" name="text" rows="10" required autocomplete="off" spellcheck="true"\(described("text", hint: true))>\(HTML.escape(state.text))</textarea>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="10" required autocomplete="off" spellcheck="true"\(described("text", hint: true))>\(escaping: state.text)</textarea>
         </div>
         """
     }
 
-    func groundsField() -> String {
-        let invalid = errorsByField["grounds"] == nil ? "" : " aria-invalid=\"true\""
-        let boxes = Vocabulary.grounds.enumerated().map { index, ground in
+    func groundsField() -> HTML {
+        let invalid: HTML = errorsByField["grounds"] == nil ? .empty : " aria-invalid=\"true\""
+        let boxes = Vocabulary.grounds.enumerated().map { index, ground -> HTML in
             let id = index == 0 ? "field-grounds" : "field-grounds-\(ground)"
-            let checked = state.grounds.contains(ground) ? " checked" : ""
+            let checked: HTML = state.grounds.contains(ground) ? " checked" : .empty
             return """
             <div class="choice">
-            <input type="checkbox" id="\(id)" name="grounds" value="\(HTML.escape(ground))"\(checked)\(invalid)>
-            <label for="\(id)">\(r.t("ground.\(ground)"))</label>
+            <input type="checkbox" id="\(escaping: id)" name="grounds" value="\(escaping: ground)"\(checked)\(invalid)>
+            <label for="\(escaping: id)">\(r.t("ground.\(ground)"))</label>
             </div>
 
             """
@@ -164,11 +165,11 @@ private struct ReportFormRenderer {
         """
     }
 
-    func areaField() -> String {
-        let invalid = errorsByField["area"] == nil ? "" : " aria-invalid=\"true\""
+    func areaField() -> HTML {
+        let invalid: HTML = errorsByField["area"] == nil ? .empty : " aria-invalid=\"true\""
         let chosen = state.area.flatMap { Vocabulary.areas.contains($0) ? $0 : nil }
-        let none = chosen == nil ? " checked" : ""
-        var radios = """
+        let none: HTML = chosen == nil ? " checked" : .empty
+        var radios: HTML = """
         <div class="choice">
         <input type="radio" id="field-area" name="area" value=""\(none)\(invalid)>
         <label for="field-area">\(r.t("form.area.none"))</label>
@@ -177,11 +178,11 @@ private struct ReportFormRenderer {
         """
         for area in Vocabulary.areas {
             let id = "field-area-\(area)"
-            let checked = chosen == area ? " checked" : ""
+            let checked: HTML = chosen == area ? " checked" : .empty
             radios += """
             <div class="choice">
-            <input type="radio" id="\(id)" name="area" value="\(HTML.escape(area))"\(checked)\(invalid)>
-            <label for="\(id)">\(r.t("area.\(area)"))</label>
+            <input type="radio" id="\(escaping: id)" name="area" value="\(escaping: area)"\(checked)\(invalid)>
+            <label for="\(escaping: id)">\(r.t("area.\(area)"))</label>
             </div>
 
             """
@@ -196,18 +197,18 @@ private struct ReportFormRenderer {
         """
     }
 
-    func lineField(_ field: String) -> String {
+    func lineField(_ field: String) -> HTML {
         let value = field == "when" ? state.when : state.whereText
         return """
         <div class="\(groupClass(field))">
-        <label for="field-\(field)">\(r.t("form.\(field).label"))</label>
-        <p class="hint" id="hint-\(field)">\(r.t("form.\(field).hint"))</p>
-        \(errorMessage(field))<input type="text" id="field-\(field)" name="\(field)" value="\(HTML.escape(value))" autocomplete="off"\(described(field, hint: true))>
+        <label for="field-\(escaping: field)">\(r.t("form.\(field).label"))</label>
+        <p class="hint" id="hint-\(escaping: field)">\(r.t("form.\(field).hint"))</p>
+        \(errorMessage(field))<input type="text" id="field-\(escaping: field)" name="\(escaping: field)" value="\(escaping: value)" autocomplete="off"\(described(field, hint: true))>
         </div>
         """
     }
 
-    func contactField() -> String {
+    func contactField() -> HTML {
         """
         <div class="\(groupClass("contact"))">
         <label for="field-contact">\(r.t("form.contact.label"))</label>
@@ -215,14 +216,14 @@ private struct ReportFormRenderer {
         <p>\(r.t("form.contact.hint"))</p>
         <p>\(r.t("form.contact.sealed"))</p>
         </div>
-        \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off"\(described("contact", hint: true))>\(HTML.escape(state.contact))</textarea>
+        \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off"\(described("contact", hint: true))>\(escaping: state.contact)</textarea>
         </div>
         """
     }
 
-    func attachmentField() -> String {
+    func attachmentField() -> HTML {
         let localiser = r.ctx.localiser
-        let again = state.errors.isEmpty ? "" : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+        let again: HTML = state.errors.isEmpty ? .empty : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
         return """
         <div class="\(groupClass("attachment"))">
         <label for="field-attachment">\(r.t("form.attachment.label"))</label>

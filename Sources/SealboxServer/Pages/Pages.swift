@@ -1,5 +1,6 @@
 // The reporter pages. Each function returns a whole HTML document; the
 // server adds the headers (CSP, no-store where a code or content is shown).
+import SealboxL10n
 
 /// Server-rendered pages.
 public enum Pages {
@@ -7,18 +8,18 @@ public enum Pages {
     public static let errorStatuses: [Int] = [400, 403, 404, 405, 413, 415, 422, 429, 500, 503]
 
     /// `GET /`: who receives reports, what happens to them, what is stored, how to stay safe.
-    public static func landing(_ ctx: PageContext) -> String {
+    public static func landing(_ ctx: PageContext) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let comeBack = ctx.inboxAvailable
+        let comeBack: HTML = ctx.inboxAvailable
             ? "<p><a href=\"\(r.href("/inbox"))\">\(r.t("landing.return.link"))</a></p>"
-            : ""
-        let talk = ctx.officeContact.isEmpty ? "" : """
+            : .empty
+        let talk: HTML = ctx.officeContact.isEmpty ? .empty : """
             <section aria-labelledby="talk">
             <h2 id="talk">\(r.t("landing.talk.heading"))</h2>
             <p>\(r.f("landing.talk.text", ctx.officeContact))</p>
             </section>
             """
-        let main = """
+        let main: HTML = """
         <h1>\(r.t("landing.title"))</h1>
         <p class="lead">\(r.f("landing.intro", ctx.officeName))</p>
         <p>\(r.t("landing.anonymous"))</p>
@@ -56,10 +57,10 @@ public enum Pages {
 
     /// An error page for an HTTP status: a fixed, localised title and message
     /// (never anything from the request) and a link home. Unknown statuses read as 500.
-    public static func error(_ ctx: PageContext, status: Int) -> String {
+    public static func error(_ ctx: PageContext, status: Int) -> HTML {
         let r = PageRenderer(ctx: ctx)
         let known = errorStatuses.contains(status) ? status : (400..<500).contains(status) ? 400 : 500
-        let main = """
+        let main: HTML = """
         <h1>\(r.t("error.\(known).title"))</h1>
         <p class="lead">\(r.t("error.\(known).message"))</p>
         <p class="status-code">\(r.f("error.status", String(status)))</p>

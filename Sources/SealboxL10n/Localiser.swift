@@ -4,6 +4,7 @@
 
 /// Strings of one language.
 public struct Localiser: Sendable {
+    /// The language of the strings.
     public let language: Language
     let strings: [String: String]
 
@@ -26,7 +27,12 @@ public struct Localiser: Sendable {
     /// The string for `key` with `{0}`, `{1}` … replaced by `args` in one pass
     /// (an argument that itself contains `{1}` is not expanded again).
     public func format(_ key: String, _ args: String...) -> String {
-        Self.substitute(self[key], args)
+        format(key, arguments: args)
+    }
+
+    /// ``format(_:_:)`` with the arguments as an array.
+    public func format(_ key: String, arguments: [String]) -> String {
+        Self.substitute(self[key], arguments)
     }
 
     /// The marker shown for a missing key.
