@@ -14,7 +14,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -23,10 +22,9 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "Tests" / "interop"))
+import sealbox_open as so  # PyNaCl readers written from PROTOCOL.md (Tests/interop)
 
-import sealbox_open as so  # noqa: E402  (PyNaCl readers written from PROTOCOL.md)
+REPO = Path(__file__).resolve().parents[2]
 
 BIN = Path(os.environ.get("SEALBOX_BIN") or REPO / ".build" / "debug")
 SEALBOXD = BIN / "sealboxd"
@@ -280,6 +278,16 @@ class Daemon:
                 return []
             time.sleep(0.05)
         return self.tmp_files()
+
+
+def start_refused(keys: Keys, workdir: Path, **settings: str) -> subprocess.CompletedProcess:
+    """Runs sealboxd with `settings` expecting it to refuse to start."""
+    env = Daemon(keys, workdir, **settings).env()
+    try:
+        result = subprocess.run([str(SEALBOXD)], env=env, capture_output=True, timeout=20, cwd=workdir)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError("sealboxd started although it should have refused") from exc
+    return result
 
 
 # --- submissions ---------------------------------------------------------------------------------

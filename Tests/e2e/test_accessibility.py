@@ -345,27 +345,38 @@ def test_forced_colours_and_reduced_motion(state, language, pages, daemon, serve
     assert not problems, f"{state} ({language}, {url}) with {FORCED_AND_REDUCED}:\n" + "\n".join(problems)
 
 
-# --- 6. pictures of what reporters see ---------------------------------------------------------------------
+# --- 6. pictures of what reporters see (saved by a fixture: not a test) --------------------------------------
 
 SCREENSHOT_DIR = Path(os.environ.get("SEALBOX_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".build" / "screenshots"))
 SCREENSHOT_STATES = ["landing", "report", "confirmation", "thread"]
+SCREENSHOT_LANGUAGES = ["de", "en", "ar"]
+SCREENSHOT_WIDTHS = {"phone": 360, "desktop": 1280}
 
 
-@needs_browser
-@pytest.mark.parametrize("width", [360, 1280], ids=["phone", "desktop"])
-def test_screenshots_of_the_main_pages_are_saved(width, pages, daemon, served, browser):
-    """Saves PNGs of the main pages at phone and desktop width, for the office to see
-    what reporters will see (docs/screenshots holds a chosen few for the README)."""
+@pytest.fixture(scope="module", autouse=True)
+def screenshots(request) -> list[Path]:
+    """Saves PNGs of the main pages at phone and desktop width to SCREENSHOT_DIR
+    (.build/screenshots, or $SEALBOX_SCREENSHOTS), for the office to see what reporters
+    will see (docs/screenshots holds a chosen few for the README). It checks nothing about
+    the pages, so it is a fixture that every test of this module sets up first, not a
+    test; it does nothing where the browser tests are skipped."""
+    if a11y.browser_missing() is not None:
+        return []
+    pages, daemon, served, browser = (request.getfixturevalue(name) for name in ("pages", "daemon", "served", "browser"))
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     saved = []
-    for (state, language), page in sorted(pages[0].items()):
-        if state not in SCREENSHOT_STATES or language not in ("de", "en", "ar"):
-            continue
-        a11y.set_viewport(browser, width, height=900)
-        open_state(browser, page, daemon, served)
-        target = SCREENSHOT_DIR / f"{state}-{language}-{'phone' if width < 600 else 'desktop'}.png"
-        assert browser.save_screenshot(str(target)), f"no screenshot of {state} ({language})"
-        assert target.stat().st_size > 5000 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        saved.append(target.name)
-    a11y.set_viewport(browser, None)
-    assert len(saved) == len(SCREENSHOT_STATES) * 3, saved
+    try:
+        for device, width in SCREENSHOT_WIDTHS.items():
+            a11y.set_viewport(browser, width, height=900)
+            for (state, language), page in sorted(pages[0].items()):
+                if state not in SCREENSHOT_STATES or language not in SCREENSHOT_LANGUAGES:
+                    continue
+                open_state(browser, page, daemon, served)
+                target = SCREENSHOT_DIR / f"{state}-{language}-{device}.png"
+                assert browser.save_screenshot(str(target)), f"no screenshot of {state} ({language})"
+                assert target.stat().st_size > 5000 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", target
+                saved.append(target)
+    finally:
+        a11y.set_viewport(browser, None)
+    assert len(saved) == len(SCREENSHOT_STATES) * len(SCREENSHOT_LANGUAGES) * len(SCREENSHOT_WIDTHS), saved
+    return saved

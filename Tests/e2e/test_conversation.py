@@ -65,8 +65,8 @@ def daemon(module_daemons):
 
 
 @pytest.fixture(scope="module")
-def ws(daemon, keys, tmp_path_factory) -> ih.Workstation:
-    return ih.Workstation(tmp_path_factory.mktemp("workstation"), daemon, keys)
+def ws(daemon, workstation_factory) -> ih.Workstation:
+    return workstation_factory(daemon)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 import sealbox_e2e as e2e
-from test_lifecycle import start_refused
+from sealbox_e2e import start_refused
 
 
 def shipped_texts(tag: str) -> dict:

@@ -16,16 +16,7 @@ import pytest
 import requests
 
 import sealbox_e2e as e2e
-
-
-def start_refused(keys, workdir, **settings) -> subprocess.CompletedProcess:
-    """Runs sealboxd expecting it to refuse to start."""
-    env = e2e.Daemon(keys, workdir, **settings).env()
-    try:
-        result = subprocess.run([str(e2e.SEALBOXD)], env=env, capture_output=True, timeout=20, cwd=workdir)
-    except subprocess.TimeoutExpired as exc:
-        raise AssertionError("sealboxd started although it should have refused") from exc
-    return result
+from sealbox_e2e import start_refused
 
 
 def write_pepper(path, data: bytes, mode: int):

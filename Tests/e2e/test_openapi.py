@@ -22,7 +22,6 @@ import base64
 import json
 import os
 import re
-import sys
 from functools import lru_cache
 
 import pytest
@@ -35,9 +34,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import sealbox_e2e as e2e
-
-sys.path.insert(0, str(e2e.REPO / "Tests" / "interop"))
-from make_vectors import seal_envelope  # noqa: E402  (PyNaCl sealing written from PROTOCOL.md)
+from make_vectors import seal_envelope  # PyNaCl sealing written from PROTOCOL.md (Tests/interop)
 
 so = e2e.so
 

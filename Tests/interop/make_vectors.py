@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 
 import nacl.bindings as b
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sealbox_open import (  # noqa: E402
+# Run as a script, Python finds sealbox_open beside this file; under pytest, pytest.ini's
+# pythonpath does.
+from sealbox_open import (
     H, b64u, bucket_size, damm, derive_code_secrets, key_file_ad, key_id, normalise_code,
     CodeInputError, request_message, sign_request, staff_key_text, team_key_text, attachment_ad,
 )

@@ -11,16 +11,11 @@ import json
 import random
 import signal
 import sqlite3
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import sealbox_e2e as e2e  # noqa: E402
-import sealbox_open as so  # noqa: E402
+import sealbox_e2e as e2e
+import sealbox_open as so
 
 REPORT = {
     "text": "Im Bürgeramt wurde ich wegen meines Akzents weggeschickt.\nZeuge: niemand.",
@@ -34,15 +29,10 @@ LETTER = random.Random(7).randbytes(150_000)  # three stream chunks, the last pa
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return e2e.make_keys(tmp_path_factory.mktemp("interop-keys"))
-
-
-@pytest.fixture(scope="module")
-def stored(keys, tmp_path_factory):
+def stored(module_daemons):
     """One report with an attachment through the real daemon; then the daemon is stopped
     (exit 0 required) and its files are read as a thief of the disk would."""
-    daemon = e2e.Daemon(keys, tmp_path_factory.mktemp("interop-daemon")).start()
+    daemon = module_daemons()
     try:
         body, ctype = e2e.multipart(e2e.report_fields(REPORT), [("attachment", "Bescheid.pdf", "application/pdf", LETTER)])
         response = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
@@ -61,13 +51,6 @@ def stored(keys, tmp_path_factory):
     connection.close()
     return {"answer": response.json(), "second": plain.json(), "rows": rows,
             "pepper": (daemon.storage / "pepper").read_bytes()}
-
-
-@pytest.fixture(scope="module")
-def team_secret(keys):
-    secret, text = so.open_key_file(keys.team_key_file.read_bytes(), keys.passphrase, "team")
-    assert text == keys.team_public_text
-    return secret
 
 
 def item_of(stored, case):

@@ -14,12 +14,10 @@
 import hashlib
 import json
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import sealbox_open as so  # noqa: E402
+import sealbox_open as so
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SealboxCryptoTests", "Vectors")
 SWIFT_DIR = os.environ.get("SEALBOX_SWIFT_VECTORS_DIR")
