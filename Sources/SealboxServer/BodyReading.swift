@@ -54,11 +54,13 @@ enum HeaderParameters {
 }
 
 extension Request {
-    /// Refuses at once a body whose declared length exceeds `limit`.
+    /// Refuses at once a body whose declared length exceeds `limit`, including one too
+    /// large for any integer (a Content-Length of 2^63 must not be read as "unknown").
     func checkDeclaredLength(limit: Int) throws {
-        if let text = headers[.contentLength], let length = Int(text), length > limit {
-            throw PublicError.bodyTooLarge
-        }
+        guard let text = headers[.contentLength] else { return }
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { throw PublicError.malformedBody }
+        guard digits.count <= 18, let length = Int(text), length <= limit else { throw PublicError.bodyTooLarge }
     }
 
     /// Collects the whole body, refusing it with 413 as soon as it exceeds `limit`.
