@@ -21,11 +21,9 @@ demo: build
 	@./scripts/demo.sh
 
 ## Runs every test: Swift unit tests, then the end-to-end tests against the real daemon and CLI.
-## The Swift crypto tests export the data they seal to SEALBOX_SWIFT_VECTORS_DIR; PyNaCl then opens it.
-test: export SEALBOX_SWIFT_VECTORS_DIR := $(CURDIR)/.build/interop-vectors
+## The interop tests run the generator sealbox-interop-export (built with the package); PyNaCl opens what it sealed.
 test: setup
 	$(SWIFT) build --build-tests
-	mkdir -p "$$SEALBOX_SWIFT_VECTORS_DIR"
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 	SEALBOX_BIN=$$($(SWIFT) build --show-bin-path) $(PYTHON) -m pytest -q Tests/e2e Tests/interop
 

@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "SealboxWorkstation",
             dependencies: [
+                "SealboxAPI",
                 "SealboxCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -106,13 +107,25 @@ let package = Package(
             dependencies: ["SealboxCLI"],
             swiftSettings: swiftSettings
         ),
+        // A generator, not a test: writes Swift-sealed data for the PyNaCl interop tests.
+        .executableTarget(
+            name: "sealbox-interop-export",
+            dependencies: ["SealboxCrypto"],
+            path: "Tests/InteropExport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SealboxCryptoTests", dependencies: ["SealboxCrypto"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "SealboxCoreTests", dependencies: ["SealboxCore", "SealboxCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SealboxCoreTests",
+            dependencies: ["SealboxCore", "SealboxCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SealboxAPITests", dependencies: ["SealboxAPI", "SealboxCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SealboxWorkstationTests",
             dependencies: [
                 "SealboxWorkstation",
+                "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -138,7 +151,10 @@ let package = Package(
         .testTarget(
             name: "SealboxCLITests",
             // The `sealbox` executable too, so that `swift test` builds it before the tests run it.
-            dependencies: ["SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation", "sealbox"],
+            dependencies: [
+                "SealboxCLI", "SealboxCore", "SealboxCrypto", "SealboxWorkstation", "sealbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

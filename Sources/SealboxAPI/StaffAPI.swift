@@ -129,3 +129,22 @@ public struct AttachmentReference: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case id, size }
 }
+
+extension SealedItem {
+    /// The wire form of a stored item.
+    public init(_ item: StoredItem) {
+        self.init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day,
+                  envelope: item.isStatusChange ? nil : Base64URLBytes(item.envelope), status: item.status,
+                  attachments: item.attachments.map { AttachmentReference(id: $0.id, size: $0.size) })
+    }
+}
+
+extension StoredItem {
+    /// An item of the feed as a workstation stores it.
+    public init(_ item: SealedItem) {
+        self.init(id: item.id, caseReference: item.case, itemKind: item.kind, day: item.day,
+                  envelope: item.envelope?.bytes ?? [],
+                  attachments: item.attachments.map { StoredAttachment(id: $0.id, size: $0.size) },
+                  status: item.status)
+    }
+}

@@ -20,15 +20,11 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
     var json = false
 
-    @OptionGroup var server: ServerOptions
-    @OptionGroup var passphrase: PassphraseOptions
-    @OptionGroup var staffPassphrase: StaffPassphraseOptions
+    @OptionGroup var staff: StaffOptions
 
     func run() async throws {
         let settings = try Settings.current()
-        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
-                                                staffPassphrase: staffPassphrase,
-                                                purpose: "`sealbox audit`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox audit`")
         let log = try client.decode(AuditLog.self, from: try await client.get(StaffPath.audit), what: "an audit log")
         if json {
             print(Terminal.prettyJSON(log))

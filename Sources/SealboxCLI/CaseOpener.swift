@@ -10,17 +10,17 @@ import SealboxWorkstation
 
 /// What opening one stored item gave.
 enum OpenedItem {
-    case opened(StoredSealedItem, ReportContent)
+    case opened(StoredItem, ReportContent)
     /// Not sealed to our key; the key ids it was sealed to.
-    case otherKey(StoredSealedItem, [KeyID])
+    case otherKey(StoredItem, [KeyID])
     /// Altered or damaged: failed authentication or the checks after it.
-    case tampered(StoredSealedItem)
+    case tampered(StoredItem)
     /// Sealed in a format version this sealbox does not read.
-    case unsupported(StoredSealedItem)
+    case unsupported(StoredItem)
     /// A status change: nothing sealed to open.
-    case statusChange(StoredSealedItem)
+    case statusChange(StoredItem)
 
-    var item: StoredSealedItem {
+    var item: StoredItem {
         switch self {
         case .opened(let item, _), .otherKey(let item, _), .tampered(let item), .unsupported(let item),
              .statusChange(let item): item
@@ -44,7 +44,7 @@ enum OpenedItem {
 
 enum CaseOpener {
     /// Opens `item`, filed under `reference`, with `key`.
-    static func open(_ item: StoredSealedItem, filedUnder reference: CaseReference, with key: BoxSecretKey) -> OpenedItem {
+    static func open(_ item: StoredItem, filedUnder reference: CaseReference, with key: BoxSecretKey) -> OpenedItem {
         if item.isStatusChange { return .statusChange(item) }
         let opened: (kind: EnvelopeKind, plaintext: [UInt8])
         do throws(CryptoError) {
@@ -57,14 +57,14 @@ enum CaseOpener {
             return .tampered(item)
         }
         guard let content = try? ReportContent.decode(opened.plaintext),
-              content.case == reference, content.type == opened.kind, item.kind == opened.kind.name
+              content.case == reference, content.type == opened.kind, item.kind == ItemKind(opened.kind)
         else { return .tampered(item) }
         return .opened(item, content)
     }
 
     /// The key ids the items are sealed to, read without opening anything; nil
     /// when some item is sealed to `key` (or cannot be parsed).
-    static func foreignKeyIDs(of items: [StoredSealedItem], key: BoxPublicKey) -> [KeyID]? {
+    static func foreignKeyIDs(of items: [StoredItem], key: BoxPublicKey) -> [KeyID]? {
         var ids: [KeyID] = []
         for item in items where !item.isStatusChange {
             guard let recipients = try? Envelope.recipients(of: item.envelope).keyIDs else { return nil }

@@ -33,7 +33,7 @@ enum CaseView {
             case .opened(_, let content):
                 out += body(content, attachments: shown.attachments)
             case .statusChange(let item):
-                out += "Status set to \(Terminal.displaySafe(item.status ?? "?")) by the team, \(item.day)\n"
+                out += "Status set to \(item.status.map(\.rawValue) ?? "?") by the team, \(item.day)\n"
             case .otherKey(let item, _), .tampered(let item), .unsupported(let item):
                 let heading = "\(kindTitle(item.kind)), \(item.day) (item \(item.id))"
                 out += heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
@@ -44,7 +44,7 @@ enum CaseView {
     }
 
     private static func body(_ content: ReportContent, attachments: [ShownAttachment]) -> String {
-        let heading = "\(kindTitle(content.type.name)), \(content.day.text)"
+        let heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
         var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
         let text = Terminal.displaySafe(content.text, multiline: true)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -78,20 +78,20 @@ enum CaseView {
         return line
     }
 
-    static func kindTitle(_ kind: String) -> String {
+    static func kindTitle(_ kind: ItemKind) -> String {
         switch kind {
-        case "report": "Report"
-        case "follow-up": "Follow-up from the reporter"
-        case "reply": "Reply from the team"
-        default: "Item"
+        case .report: "Report"
+        case .followUp: "Follow-up from the reporter"
+        case .reply: "Reply from the team"
+        case .status: "Status change"
         }
     }
 
     // MARK: JSON
 
     struct JSONCase: Encodable {
-        let `case`: String
-        let status: String?
+        let `case`: CaseReference
+        let status: CaseStatus?
         let items: [JSONItem]
 
         enum CodingKeys: String, CodingKey { case `case`, status, items }
@@ -105,12 +105,12 @@ enum CaseView {
     }
 
     struct JSONItem: Encodable {
-        let id: String
-        let kind: String
-        let day: String
+        let id: ItemID
+        let kind: ItemKind
+        let day: Day
         let status: String
         var author: String?
-        var caseStatus: String?
+        var caseStatus: CaseStatus?
         var error: String?
         var text: String?
         var grounds: [String]?
@@ -129,7 +129,7 @@ enum CaseView {
     }
 
     struct JSONAttachment: Encodable {
-        let id: String
+        let id: AttachmentID
         let name: String
         let type: String
         let size: Int
@@ -143,16 +143,15 @@ enum CaseView {
     }
 
     /// Who wrote an item of `kind`: the reporter (report, follow-up) or the team (reply, status change).
-    static func author(_ kind: String) -> String? {
+    static func author(_ kind: ItemKind) -> String {
         switch kind {
-        case "report", "follow-up": "reporter"
-        case "reply", "status": "team"
-        default: nil
+        case .report, .followUp: "reporter"
+        case .reply, .status: "team"
         }
     }
 
     static func json(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem]) -> String {
-        let value = JSONCase(case: reference.text, status: status?.rawValue,
+        let value = JSONCase(case: reference, status: status,
                              items: items.map { jsonItem($0, reference: reference) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -173,7 +172,7 @@ enum CaseView {
             result.caseStatus = item.status
             return result
         case .opened(_, let content):
-            var result = JSONItem(id: item.id, kind: content.type.name, day: content.day.text, status: "ok")
+            var result = JSONItem(id: item.id, kind: ItemKind(content.type), day: content.day, status: "ok")
             result.text = content.text
             result.grounds = content.grounds ?? []
             result.area = content.area
@@ -182,7 +181,7 @@ enum CaseView {
             result.contact = content.contact
             result.reporterKey = content.reporterKey
             result.attachments = shown.attachments.map {
-                JSONAttachment(id: $0.manifest.id.text, name: $0.manifest.name, type: $0.manifest.type, size: $0.manifest.size,
+                JSONAttachment(id: $0.manifest.id, name: $0.manifest.name, type: $0.manifest.type, size: $0.manifest.size,
                                savedAs: $0.savedAs?.path, error: $0.problem)
             }
             return result

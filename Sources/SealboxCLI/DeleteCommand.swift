@@ -21,24 +21,19 @@ struct DeleteCommand: AsyncParsableCommand {
             Needs your staff key file and its passphrase.
             """)
 
-    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
-    var caseReference: String
+    @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
+    var reference: CaseReference
 
     @Flag(name: .customLong("yes"), help: "Do not ask for confirmation.")
     var yes = false
 
-    @OptionGroup var server: ServerOptions
+    @OptionGroup var staff: StaffOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var passphrase: PassphraseOptions
-    @OptionGroup var staffPassphrase: StaffPassphraseOptions
 
     func run() async throws {
         let settings = try Settings.current()
-        let reference = try ShowCommand.parseReference(caseReference)
         if !yes { try Self.confirm(reference) }
-        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
-                                                staffPassphrase: staffPassphrase,
-                                                purpose: "`sealbox delete`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox delete`")
         let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
         let onServer: Bool
         switch answer.status {
@@ -51,7 +46,7 @@ struct DeleteCommand: AsyncParsableCommand {
         var removed = DeletedCase(items: 0, attachments: 0)
         if let local = try LocalStore.open(directory, create: false) {
             do {
-                removed = try local.deleteCase(reference.text)
+                removed = try local.deleteCase(reference)
             } catch {
                 throw CLIError("the case was deleted on the server, but not in the local store \(directory.path)",
                                hint: "check the permissions of the store folder and run `sealbox delete \(reference.text) --yes` again")

@@ -41,10 +41,10 @@ struct ListCommand: ParsableCommand {
 
     @Option(name: .customLong("today"), help: ArgumentHelp("Compute deadlines as on this day (YYYY-MM-DD).",
                                                            visibility: .hidden))
-    var today: String?
+    var today: Day?
 
     struct Row {
-        let summary: CaseSummary
+        let summary: LocalCase
         let otherKey: Bool
         let deadlines: Deadlines
     }
@@ -52,15 +52,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let settings = try Settings.current()
         let directory = settings.storeDirectory(flag: store.store)
-        let day: Day
-        if let today {
-            guard let parsed = Day(today) else {
-                throw CLIError("\"\(Terminal.displaySafe(today))\" is not a day", hint: "write it as YYYY-MM-DD", status: .usage)
-            }
-            day = parsed
-        } else {
-            day = Day.today()
-        }
+        let day = today ?? Day.today()
         var rows: [Row] = []
         if let local = try LocalStore.open(directory, create: false) {
             let key = settings.path(.teamKey, flag: teamKey.teamKey).flatMap { try? KeyFiles.teamPublicKey(at: $0) }
@@ -93,16 +85,17 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    static func deadlines(_ summary: CaseSummary, today: Day) -> Deadlines {
-        Deadlines(received: Day(summary.received) ?? today, status: summary.status, today: today)
+    static func deadlines(_ summary: LocalCase, today: Day) -> Deadlines {
+        Deadlines(received: summary.received, status: summary.status, today: today)
     }
 
     /// The rows with a deadline overdue or due soon, nearest deadline first.
     static func needingAction(_ rows: [Row]) -> [Row] {
         rows.filter(\.deadlines.needsAction).sorted { a, b in
-            let x = a.deadlines.next?.due.text ?? ""
-            let y = b.deadlines.next?.due.text ?? ""
-            return x != y ? x < y : a.summary.reference < b.summary.reference
+            let x = a.deadlines.next?.due
+            let y = b.deadlines.next?.due
+            if x != y, let x, let y { return x < y }
+            return x != y ? x != nil : a.summary.reference < b.summary.reference
         }
     }
 
@@ -125,7 +118,7 @@ struct ListCommand: ParsableCommand {
             var notes: [String] = []
             if row.otherKey { notes.append("sealed to another team key") }
             if s.onServer == false { notes.append("deleted on the server") }
-            lines.append([s.reference, s.status.rawValue, s.received, s.lastActivity, cell(row.deadlines.acknowledgement),
+            lines.append([s.reference.text, s.status.rawValue, s.received.text, s.lastActivity.text, cell(row.deadlines.acknowledgement),
                           cell(row.deadlines.feedback), "\(s.items)", attachments, notes.joined(separator: "; ")])
         }
         return TextTable.render(lines, rightAligned: [6])
@@ -154,7 +147,7 @@ struct ListCommand: ParsableCommand {
             let d = row.deadlines
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(s.reference, forKey: .case)
-            try c.encode(s.status.rawValue, forKey: .status)
+            try c.encode(s.status, forKey: .status)
             try c.encode(s.received, forKey: .received)
             try c.encode(s.acknowledged, forKey: .acknowledged)
             try c.encode(s.lastActivity, forKey: .lastActivity)
@@ -163,10 +156,10 @@ struct ListCommand: ParsableCommand {
             try c.encode(s.missingAttachments, forKey: .attachmentsNotFetched)
             try c.encode(row.otherKey, forKey: .otherTeamKey)
             try c.encode(s.onServer, forKey: .onServer)
-            try c.encode(d.acknowledgement?.due.text, forKey: .acknowledgementDue)
+            try c.encode(d.acknowledgement?.due, forKey: .acknowledgementDue)
             try c.encode(d.acknowledgement?.state == .overdue, forKey: .acknowledgementOverdue)
             try c.encode(d.acknowledgement?.state == .dueSoon, forKey: .acknowledgementDueSoon)
-            try c.encode(d.feedback?.due.text, forKey: .feedbackDue)
+            try c.encode(d.feedback?.due, forKey: .feedbackDue)
             try c.encode(d.feedback?.state == .overdue, forKey: .feedbackOverdue)
             try c.encode(d.feedback?.state == .dueSoon, forKey: .feedbackDueSoon)
             try c.encode(d.needsAction, forKey: .needsAction)
@@ -174,8 +167,6 @@ struct ListCommand: ParsableCommand {
     }
 
     static func json(_ rows: [Row]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(["cases": rows.map(JSONCase.init)])) ?? Data(), as: UTF8.self)
+        Terminal.prettyJSON(["cases": rows.map(JSONCase.init)])
     }
 }

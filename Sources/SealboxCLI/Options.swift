@@ -42,3 +42,16 @@ struct StaffPassphraseOptions: ParsableArguments {
         valueName: "file"))
     var staffPassphraseFile: String?
 }
+
+/// The options of every command that sends a signed request: server, staff key and passphrases.
+struct StaffOptions: ParsableArguments {
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var passphrase: PassphraseOptions
+    @OptionGroup var staffPassphrase: StaffPassphraseOptions
+
+    /// Opens the staff key these options name and makes a client for the configured server.
+    func client(settings: Settings, purpose: String) throws(CLIError) -> StaffClient {
+        try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
+                                   staffPassphrase: staffPassphrase, purpose: purpose)
+    }
+}

@@ -29,8 +29,8 @@ struct ReplyCommand: AsyncParsableCommand {
             they come back with their code.
             """)
 
-    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
-    var caseReference: String
+    @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
+    var reference: CaseReference
 
     @Argument(help: ArgumentHelp("- to read the reply from standard input.", valueName: "-"))
     var standardInput: String?
@@ -41,11 +41,9 @@ struct ReplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (id, case, day, status).")
     var json = false
 
-    @OptionGroup var server: ServerOptions
+    @OptionGroup var staff: StaffOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var teamKey: TeamKeyOptions
-    @OptionGroup var passphrase: PassphraseOptions
-    @OptionGroup var staffPassphrase: StaffPassphraseOptions
 
     func validate() throws {
         if let standardInput, standardInput != "-" {
@@ -63,7 +61,6 @@ struct ReplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.current()
-        let reference = try ShowCommand.parseReference(caseReference)
         let source = self.source
         if source == .editor, !Terminal.stdinIsTerminal {
             throw CLIError("no reply given, and sealbox opens an editor only on a terminal",
@@ -81,12 +78,10 @@ struct ReplyCommand: AsyncParsableCommand {
                 "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
                 hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
         }
-        let teamSecret = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+        let teamSecret = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
         let reporterKey = try Self.reporterKey(of: report.item, reference: reference, key: teamSecret)
 
-        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
-                                                staffPassphrase: staffPassphrase,
-                                                purpose: "`sealbox reply`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox reply`")
         let text = try MessageInput.read(source, reference: reference)
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
                                             reporterKey: reporterKey, teamKey: teamPublic)
@@ -116,10 +111,9 @@ struct ReplyCommand: AsyncParsableCommand {
 
         if let local = report.store {
             do {
-                try local.insertSent(SyncedItem(id: sent.id.text, caseReference: reference.text, kind: EnvelopeKind.reply.name,
-                                                day: sent.day.text, envelope: envelope, attachments: []))
-                try local.recordServerStatus(case: reference.text, status: sent.status, day: sent.day.text,
-                                             received: report.item.day)
+                try local.insertSent(StoredItem(id: sent.id, caseReference: reference, kind: .reply, day: sent.day,
+                                                envelope: envelope))
+                try local.recordServerStatus(case: reference, status: sent.status, day: sent.day, received: report.item.day)
             } catch {
                 Terminal.warning("the reply was sent, but could not be stored in the local store; "
                                  + "`sealbox sync` will fetch it")
@@ -134,23 +128,23 @@ struct ReplyCommand: AsyncParsableCommand {
 
     /// The stored report of `reference`, or a clear error.
     static func storedReport(_ reference: CaseReference, directory: URL) throws(CLIError)
-        -> (item: StoredSealedItem, store: WorkstationStore?)
+        -> (item: StoredItem, store: WorkstationStore?)
     {
         let notHere = CLIError("there is no case \(reference.text) in the local store",
                                hint: "run `sealbox sync` first to fetch it, then try again")
         guard let local = try LocalStore.open(directory, create: false) else { throw notHere }
-        let items: [StoredSealedItem]
+        let items: [StoredItem]
         do {
-            items = try local.items(case: reference.text)
+            items = try local.items(case: reference)
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
-        guard let report = items.first(where: { $0.kind == EnvelopeKind.report.name }) else { throw notHere }
+        guard let report = items.first(where: { $0.kind == .report }) else { throw notHere }
         return (report, local)
     }
 
     /// The reporter's public key from inside the sealed report.
-    static func reporterKey(of report: StoredSealedItem, reference: CaseReference,
+    static func reporterKey(of report: StoredItem, reference: CaseReference,
                             key: BoxSecretKey) throws(CLIError) -> BoxPublicKey {
         let opened = CaseOpener.open(report, filedUnder: reference, with: key)
         guard case .opened(_, let content) = opened else {

@@ -25,8 +25,8 @@ struct ShowCommand: ParsableCommand {
             "status" (ok, or why it did not open); a status change has "case_status".
             """)
 
-    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
-    var caseReference: String
+    @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
+    var reference: CaseReference
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var teamKey: TeamKeyOptions
@@ -41,16 +41,15 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let settings = try Settings.current()
-        let reference = try Self.parseReference(caseReference)
         let directory = settings.storeDirectory(flag: store.store)
         guard let local = try LocalStore.open(directory, create: false) else {
             throw Self.unknownCase(reference)
         }
-        let items: [StoredSealedItem]
-        let summary: CaseSummary?
+        let items: [StoredItem]
+        let summary: LocalCase?
         do {
-            items = try local.thread(case: reference.text)
-            summary = try local.cases().first { $0.reference == reference.text }
+            items = try local.thread(case: reference)
+            summary = try local.cases().first { $0.reference == reference }
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
@@ -110,7 +109,7 @@ struct ShowCommand: ParsableCommand {
     static func save(_ manifest: AttachmentManifest, reference: CaseReference, store: WorkstationStore,
                      key: BoxSecretKey, saver: AttachmentSaver) -> (savedAs: URL?, problem: (message: String, status: ExitStatus)?) {
         let name = Terminal.displaySafe(manifest.name)
-        guard let blob = try? store.blob(id: manifest.id.text) else {
+        guard let blob = try? store.blob(id: manifest.id) else {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
                           + "run `sealbox sync`, then try again", .failure))
         }
@@ -134,15 +133,6 @@ struct ShowCommand: ParsableCommand {
     private static func tampered(_ name: String, _ reference: CaseReference) -> (message: String, status: ExitStatus) {
         ("attachment \"\(name)\" of case \(reference.text) failed authentication: it was altered or damaged; "
             + "it was not saved", .authentication)
-    }
-
-    static func parseReference(_ text: String) throws(CLIError) -> CaseReference {
-        do {
-            return try CaseReference(parsing: text.trimmingCharacters(in: .whitespaces))
-        } catch {
-            throw CLIError("\"\(Terminal.displaySafe(text))\" is not a case reference",
-                           hint: "a case reference has 8 letters and digits, like 7KQM-3XWP", status: .usage)
-        }
     }
 
     static func unknownCase(_ reference: CaseReference) -> CLIError {

@@ -19,37 +19,21 @@ struct StatusCommand: AsyncParsableCommand {
             case has no more deadlines in `sealbox list`.
             """)
 
-    @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
-    var caseReference: String
+    @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
+    var reference: CaseReference
 
-    @Argument(help: ArgumentHelp("received, acknowledged, in-progress or closed.", valueName: "status"))
-    var status: String
+    @Argument(help: ArgumentHelp("The new status.", valueName: "status"))
+    var status: CaseStatus
 
     @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (case, status, day).")
     var json = false
 
-    @OptionGroup var server: ServerOptions
+    @OptionGroup var staff: StaffOptions
     @OptionGroup var store: StoreOptions
-    @OptionGroup var passphrase: PassphraseOptions
-    @OptionGroup var staffPassphrase: StaffPassphraseOptions
-
-    static func parseStatus(_ text: String) throws(CLIError) -> CaseStatus {
-        let normalised = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
-        guard let status = CaseStatus(rawValue: normalised == "inprogress" ? "in-progress" : normalised) else {
-            throw CLIError("\"\(Terminal.displaySafe(text))\" is not a status",
-                           hint: "use one of " + CaseStatus.allCases.map(\.rawValue).joined(separator: ", "),
-                           status: .usage)
-        }
-        return status
-    }
 
     func run() async throws {
         let settings = try Settings.current()
-        let reference = try ShowCommand.parseReference(caseReference)
-        let status = try Self.parseStatus(self.status)
-        let client = try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
-                                                staffPassphrase: staffPassphrase,
-                                                purpose: "`sealbox status`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox status`")
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.status(reference),
                                            json: StatusRequest(status: status))
         switch answer.status {
@@ -62,16 +46,15 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let changed = try client.decode(StatusChanged.self, from: answer.body, what: "an answer to the status change")
         let now = changed.status
-        let day = changed.day.text
 
         // Keep the local view in step; the case may not be in the local store at all.
         if let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false) {
             do {
-                if !(try local.thread(case: reference.text)).isEmpty {
-                    try local.insertSent(SyncedItem(statusChange: changed.id.text, caseReference: reference.text, day: day,
-                                                    status: now.rawValue))
+                if !(try local.thread(case: reference)).isEmpty {
+                    try local.insertSent(StoredItem(statusChange: changed.id, caseReference: reference, day: changed.day,
+                                                    status: now))
                 }
-                try local.recordServerStatus(case: reference.text, status: now, day: day, received: nil)
+                try local.recordServerStatus(case: reference, status: now, day: changed.day, received: nil)
             } catch {
                 Terminal.warning("the status was set, but the local store could not record it; run `sealbox sync`")
             }

@@ -51,7 +51,7 @@ struct Synchroniser {
     struct Totals {
         var items = 0
         var attachments = 0
-        var unavailable: [String] = []
+        var unavailable: [AttachmentID] = []
     }
 
     let client: StaffClient
@@ -69,12 +69,9 @@ struct Synchroniser {
         show()
         try await fetchMissingBlobs()  // left over from an interrupted sync
         var cursor = try storeCall { try store.cursor }
-        var fallbacks: [String]? = nil
+        var fallbacks: [ItemID]? = nil
         while true {
-            let after = try cursor.map { text throws(CLIError) in
-                do { return try ItemID(parsing: text) } catch { throw CLIError("the local store's sync cursor is damaged", hint: "use a new, empty --store folder") }
-            }
-            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: after, limit: SyncCommand.pageSize))
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: cursor, limit: SyncCommand.pageSize))
             if answer.status == 400, let unknown = cursor {
                 // The item this computer fetched last is gone: its case was deleted (here
                 // or on another computer). Resume at an earlier item the server still has;
@@ -98,10 +95,10 @@ struct Synchroniser {
             fallbacks = nil
             let page = try client.decode(ItemPage.self, from: answer.body, what: "a list of reports")
             guard let last = page.items.last else { break }
-            let next = (page.next ?? last.id).text
+            let next = page.next ?? last.id
             // A server that does not move the cursor on would keep this loop going forever.
             if next == cursor { break }
-            let new = try storeCall { try store.insert(items: page.items.map(SyncedItem.init), cursor: next) }
+            let new = try storeCall { try store.insert(items: page.items.map(StoredItem.init), cursor: next) }
             totals.items += new.items
             cursor = next
             show()
@@ -114,10 +111,10 @@ struct Synchroniser {
     /// Earlier items to resume at, nearest first. A case is deleted as a whole, so only
     /// the latest item of each case is tried: the nearest 8 cases one by one, then ever
     /// further back (2, 4, 8, … cases), at most 16 requests in all.
-    static func fallbackCursors(_ earlier: [(id: String, caseReference: String)]) -> [String] {
-        var seen = Set<String>()
+    static func fallbackCursors<ID, Case: Hashable>(_ earlier: [(id: ID, caseReference: Case)]) -> [ID] {
+        var seen = Set<Case>()
         let perCase = earlier.filter { seen.insert($0.caseReference).inserted }.map(\.id)
-        var picked: [String] = []
+        var picked: [ID] = []
         var index = 0
         var step = 1
         while index < perCase.count, picked.count < 16 {
@@ -136,18 +133,13 @@ struct Synchroniser {
         if answer.status == 404 { return }
         guard answer.status == 200 else { throw client.unexpected(answer.status) }
         let list = try client.decode(CaseList.self, from: answer.body, what: "a list of cases")
-        try storeCall {
-            try store.replaceServerCases(list.cases.map {
-                ServerCase(reference: $0.case.text, status: $0.status, received: $0.received.text,
-                           acknowledged: $0.acknowledged?.text, updated: $0.updated.text)
-            })
-        }
+        try storeCall { try store.replaceServerCases(list.cases) }
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {
         let missing = try storeCall { try store.missingAttachments() }
         for attachment in missing where !totals.unavailable.contains(attachment.id) {
-            let answer = try await client.send(method: "GET", pathAndQuery: "/api/v1/staff/attachments/\(attachment.id)")
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.attachment(attachment.id))
             if answer.status == 404 {
                 totals.unavailable.append(attachment.id)
                 continue
@@ -174,19 +166,6 @@ struct Synchroniser {
         } catch {
             throw CLIError("cannot write to the local store (\(error))",
                            hint: "check the free disk space and the permissions of the store folder")
-        }
-    }
-}
-
-extension SyncedItem {
-    /// An item of the feed as the local store keeps it.
-    init(_ item: SealedItem) {
-        if item.kind == .status, let status = item.status {
-            self.init(statusChange: item.id.text, caseReference: item.case.text, day: item.day.text, status: status.rawValue)
-        } else {
-            self.init(id: item.id.text, caseReference: item.case.text, kind: item.kind.rawValue, day: item.day.text,
-                      envelope: item.envelope?.bytes ?? [],
-                      attachments: item.attachments.map { SyncedAttachment(id: $0.id.text, size: $0.size) })
         }
     }
 }

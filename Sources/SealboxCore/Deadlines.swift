@@ -10,31 +10,7 @@
 /// Calendar arithmetic on `Day` (proleptic Gregorian, UTC; no time of day anywhere).
 extension Day {
     /// Year, month and day of the month.
-    public var components: (year: Int, month: Int, day: Int) {
-        let parts = text.split(separator: "-")
-        return (Int(parts[0])!, Int(parts[1])!, Int(parts[2])!)
-    }
-
-    /// The day with these components; the day of the month is clamped to the month's length.
-    public init(year: Int, month: Int, clampingDay day: Int) {
-        let last = Day.length(ofMonth: month, year: year)
-        let text = Self.format(year, month, min(max(day, 1), last))
-        self = Day(text)!
-    }
-
-    /// Whether `year` is a Gregorian leap year.
-    public static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    /// The number of days of `month` (1...12) in `year`.
-    public static func length(ofMonth month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    public var components: (year: Int, month: Int, day: Int) { (year, month, dayOfMonth) }
 
     /// Days since 1970-01-01 (negative before).
     public var ordinal: Int {
@@ -60,7 +36,7 @@ extension Day {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        self = Day(Self.format(y, m, d))!
+        self = Day(year: y, month: m, clampingDay: d)
     }
 
     /// The day `count` days later (earlier when negative).
@@ -79,12 +55,6 @@ extension Day {
     /// The number of days from `self` to `other` (positive when `other` is later).
     public func days(until other: Day) -> Int {
         other.ordinal - ordinal
-    }
-
-    private static func format(_ y: Int, _ m: Int, _ d: Int) -> String {
-        let year = String(y)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year
-            + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
     }
 }
 

@@ -11,7 +11,7 @@ public enum CaseError: Error, Equatable, Sendable {
 
 extension MailboxDatabase {
     static func caseRecord(_ row: Row) throws -> CaseRecord {
-        let key = String(describing: row["ref"] as DatabaseValue)
+        let key = row.key("ref")
         return CaseRecord(
             reference: try row.value("ref", of: "cases", key: key),
             reporterKey: try row.value("reporter_key", of: "cases", key: key),
@@ -123,7 +123,7 @@ extension MailboxDatabase {
     public func auditEntries() async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, day, staff_key, action, case_ref FROM audit ORDER BY seq").map { row throws(StorageError) in
-                let key = String(describing: row["seq"] as DatabaseValue)
+                let key = row.key("seq")
                 return AuditEntry(day: try row.value("day", of: "audit", key: key),
                                   staffKeyID: try row.value("staff_key", of: "audit", key: key),
                                   action: try row.value("action", of: "audit", key: key),

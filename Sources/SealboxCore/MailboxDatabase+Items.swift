@@ -42,7 +42,8 @@ public struct NewCase: Sendable {
     }
 }
 
-/// One stored item as the server holds it: sealed, or a status change.
+/// One stored item, sealed or a status change: the one shape of an item in the daemon's
+/// database and in a workstation's local store (the wire form is SealboxAPI's `SealedItem`).
 public struct StoredItem: Sendable, Equatable {
     public let id: ItemID
     public let caseReference: CaseReference
@@ -53,6 +54,34 @@ public struct StoredItem: Sendable, Equatable {
     public let attachments: [StoredAttachment]
     /// The new status, for items of kind `status`.
     public let status: CaseStatus?
+
+    /// A sealed item (report, follow-up or reply).
+    public init(id: ItemID, caseReference: CaseReference, kind: EnvelopeKind, day: Day, envelope: [UInt8],
+                attachments: [StoredAttachment] = []) {
+        self.init(id: id, caseReference: caseReference, itemKind: ItemKind(kind), day: day, envelope: envelope,
+                  attachments: attachments, status: nil)
+    }
+
+    /// A status change: no envelope, no attachments (PROTOCOL §9.3).
+    public init(statusChange id: ItemID, caseReference: CaseReference, day: Day, status: CaseStatus) {
+        self.init(id: id, caseReference: caseReference, itemKind: .status, day: day, envelope: [], attachments: [],
+                  status: status)
+    }
+
+    /// Any item, as read back from storage.
+    public init(id: ItemID, caseReference: CaseReference, itemKind: ItemKind, day: Day, envelope: [UInt8],
+         attachments: [StoredAttachment], status: CaseStatus?) {
+        self.id = id
+        self.caseReference = caseReference
+        self.kind = itemKind
+        self.day = day
+        self.envelope = envelope
+        self.attachments = attachments
+        self.status = status
+    }
+
+    /// Whether this is a status change rather than a sealed item.
+    public var isStatusChange: Bool { kind == .status }
 }
 
 /// An attachment blob of a stored item: its id and sealed size.
@@ -142,19 +171,7 @@ extension MailboxDatabase {
     }
 
     static func storedItem(_ db: Database, _ row: Row) throws -> StoredItem {
-        let key = String(describing: row["id"] as DatabaseValue)
-        let id: ItemID = try row.value("id", of: "items", key: key)
-        let attachments = try Row.fetchAll(
-            db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
-        ).map { attachment throws(StorageError) in
-            StoredAttachment(id: try attachment.value("id", of: "attachments", key: "of item \(id)"),
-                             size: try attachment.value("size", of: "attachments", key: "of item \(id)"))
-        }
-        let envelope: Data = try row.value("envelope", of: "items", key: id.text)
-        return StoredItem(
-            id: id, caseReference: try row.value("case_ref", of: "items", key: id.text),
-            kind: try row.value("kind", of: "items", key: id.text), day: try row.value("day", of: "items", key: id.text),
-            envelope: Array(envelope), attachments: attachments, status: try row.value("status", of: "items", key: id.text))
+        try StoredItem(db, row)
     }
 
     /// A sealed attachment blob, or nil when there is none with this id.

@@ -52,12 +52,3 @@ struct StaffController: Sendable {
         return pages.json(page, status: .ok)
     }
 }
-
-extension SealedItem {
-    /// The wire form of a stored item.
-    init(_ item: StoredItem) {
-        self.init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day,
-                  envelope: item.kind == .status ? nil : Base64URLBytes(item.envelope), status: item.status,
-                  attachments: item.attachments.map { AttachmentReference(id: $0.id, size: $0.size) })
-    }
-}

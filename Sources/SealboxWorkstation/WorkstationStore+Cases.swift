@@ -9,14 +9,14 @@ import SealboxCore
 internal import GRDB
 
 /// One case as `sealbox list` shows it, derived from stored metadata only.
-public struct CaseSummary: Sendable, Equatable {
+public struct LocalCase: Sendable, Equatable {
     /// The case reference.
-    public let reference: String
-    /// The day of its first stored item (the report).
-    public let received: String
-    /// The day of its latest stored item.
-    public let lastActivity: String
-    /// How many items are stored for it.
+    public let reference: CaseReference
+    /// The day it was received: the server's, else the day of its first stored item.
+    public let received: Day
+    /// The day of its latest stored item (or the server's last change, if later).
+    public let lastActivity: Day
+    /// How many sealed items are stored for it.
     public let items: Int
     /// How many attachments its items announce.
     public let attachments: Int
@@ -27,13 +27,13 @@ public struct CaseSummary: Sendable, Equatable {
     /// case with a reply is at least `acknowledged`; else `received`).
     public let status: CaseStatus
     /// The day it was acknowledged, when known.
-    public let acknowledged: String?
+    public let acknowledged: Day?
     /// Whether the server still has the case: nil when unknown (no case list fetched
     /// yet), false when the last sync's case list did not name it (deleted elsewhere).
     public let onServer: Bool?
 
-    public init(reference: String, received: String, lastActivity: String, items: Int, attachments: Int,
-                missingAttachments: Int, status: CaseStatus = .received, acknowledged: String? = nil,
+    public init(reference: CaseReference, received: Day, lastActivity: Day, items: Int, attachments: Int,
+                missingAttachments: Int, status: CaseStatus = .received, acknowledged: Day? = nil,
                 onServer: Bool? = nil) {
         self.reference = reference
         self.received = received
@@ -45,47 +45,6 @@ public struct CaseSummary: Sendable, Equatable {
         self.acknowledged = acknowledged
         self.onServer = onServer
     }
-}
-
-/// The server's view of one case (GET /api/v1/staff/cases): no content.
-public struct ServerCase: Sendable, Equatable {
-    public let reference: String
-    public let status: CaseStatus
-    public let received: String
-    public let acknowledged: String?
-    public let updated: String
-
-    public init(reference: String, status: CaseStatus, received: String, acknowledged: String?, updated: String) {
-        self.reference = reference
-        self.status = status
-        self.received = received
-        self.acknowledged = acknowledged
-        self.updated = updated
-    }
-}
-
-/// A stored item, still sealed (or a status change, which has no envelope).
-public struct StoredSealedItem: Sendable, Equatable {
-    public let id: String
-    public let caseReference: String
-    public let kind: String
-    public let day: String
-    /// The sealed envelope; empty for a status change.
-    public let envelope: [UInt8]
-    /// The new status, for a status change; else nil.
-    public let status: String?
-
-    public init(id: String, caseReference: String, kind: String, day: String, envelope: [UInt8], status: String? = nil) {
-        self.id = id
-        self.caseReference = caseReference
-        self.kind = kind
-        self.day = day
-        self.envelope = envelope
-        self.status = status
-    }
-
-    /// Whether this is a status change rather than a sealed item.
-    public var isStatusChange: Bool { kind == SyncedItem.statusKind }
 }
 
 /// What deleting a case removed from the local store.
@@ -103,7 +62,7 @@ extension WorkstationStore {
     /// Every case, newest first (by the day received, then by when it was stored),
     /// with its status (see `CaseSummary.status`). Status changes count as activity
     /// but not as items.
-    public func cases() throws -> [CaseSummary] {
+    public func cases() throws -> [LocalCase] {
         try queue.read { db in
             let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
             return try Row.fetchAll(db, sql: """
@@ -122,58 +81,59 @@ extension WorkstationStore {
                 FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
                 GROUP BY i.case_ref
                 ORDER BY COALESCE(c.received, first_day) DESC, first_seq DESC
-                """).map { row in
-                let firstDay: String = row["first_day"]
-                let lastDay: String = row["last_day"]
-                let status: CaseStatus
-                let received: String
-                var lastActivity = lastDay
-                let acknowledged: String?
-                if let serverStatus = (row["server_status"] as String?).flatMap(CaseStatus.init(rawValue:)) {
-                    status = serverStatus
-                    received = row["server_received"] ?? firstDay
-                    acknowledged = row["server_acknowledged"]
-                    if let updated: String = row["server_updated"], updated > lastActivity { lastActivity = updated }
-                } else {
-                    let last = (row["last_status"] as String?).flatMap(CaseStatus.init(rawValue:))
-                    let answered: String? = row["first_answer"]
-                    var derived = last ?? .received
-                    if derived == .received, answered != nil, last == nil { derived = .acknowledged }
-                    status = derived
-                    received = firstDay
-                    acknowledged = answered
-                }
-                return CaseSummary(
-                    reference: row["case_ref"], received: received, lastActivity: lastActivity,
-                    items: row["items"], attachments: row["attachments"], missingAttachments: row["missing"],
-                    status: status, acknowledged: acknowledged,
-                    onServer: fetched ? (row["server_status"] as String?) != nil : nil)
-            }
+                """).map { row throws(StorageError) in try Self.localCase(row, casesFetched: fetched) }
         }
     }
 
-    /// The sealed items filed under `caseReference` (text form `XXXX-XXXX`), in the
-    /// order they were stored; status changes are left out.
-    public func items(case caseReference: String) throws -> [StoredSealedItem] {
-        try thread(case: caseReference).filter { !$0.isStatusChange }
+    private static func localCase(_ row: Row, casesFetched: Bool) throws(StorageError) -> LocalCase {
+        let key = row.key("case_ref")
+        func value<V: DatabaseValueConvertible>(_ column: String) throws(StorageError) -> V {
+            try row.value(column, of: "items", key: "of case \(key)")
+        }
+        let firstDay: Day = try value("first_day")
+        var lastActivity: Day = try value("last_day")
+        let status: CaseStatus
+        let received: Day
+        let acknowledged: Day?
+        let serverStatus: CaseStatus? = try value("server_status")
+        if let serverStatus {
+            status = serverStatus
+            received = try value("server_received") ?? firstDay
+            acknowledged = try value("server_acknowledged")
+            if let updated: Day = try value("server_updated"), updated > lastActivity { lastActivity = updated }
+        } else {
+            let last: CaseStatus? = try value("last_status")
+            let answered: Day? = try value("first_answer")
+            var derived = last ?? .received
+            if derived == .received, answered != nil, last == nil { derived = .acknowledged }
+            status = derived
+            received = firstDay
+            acknowledged = answered
+        }
+        return LocalCase(
+            reference: try value("case_ref"), received: received, lastActivity: lastActivity,
+            items: try value("items"), attachments: try value("attachments"), missingAttachments: try value("missing"),
+            status: status, acknowledged: acknowledged, onServer: casesFetched ? serverStatus != nil : nil)
     }
 
-    /// Everything filed under `caseReference`, status changes included, in the order stored.
-    public func thread(case caseReference: String) throws -> [StoredSealedItem] {
+    /// The sealed items filed under `reference`, in the order they were stored; status changes are left out.
+    public func items(case reference: CaseReference) throws -> [StoredItem] {
+        try thread(case: reference).filter { !$0.isStatusChange }
+    }
+
+    /// Everything filed under `reference`, status changes included, in the order stored.
+    public func thread(case reference: CaseReference) throws -> [StoredItem] {
         try queue.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT id, case_ref, kind, day, envelope, status FROM items WHERE case_ref = ? ORDER BY seq",
-                arguments: [caseReference]
-            ).map { row in
-                let envelope: Data? = row["envelope"]
-                return StoredSealedItem(id: row["id"], caseReference: row["case_ref"], kind: row["kind"],
-                                        day: row["day"], envelope: envelope.map(Array.init) ?? [], status: row["status"])
-            }
+                arguments: [reference]
+            ).map { row in try StoredItem(db, row) }
         }
     }
 
+
     /// The sealed blob of an attachment; nil when it is unknown or not fetched yet.
-    public func blob(id: String) throws -> [UInt8]? {
+    public func blob(id: AttachmentID) throws -> [UInt8]? {
         try queue.read { db in
             try Data.fetchOne(db, sql: "SELECT blob FROM attachments WHERE id = ?", arguments: [id]).map { Array($0) }
         }
@@ -185,7 +145,7 @@ extension WorkstationStore {
     /// (`secure_delete` overwrites the freed content). When the cursor names an item of
     /// the case, it moves back to the last synced item of another case (or to the start).
     @discardableResult
-    public func deleteCase(_ caseReference: String) throws -> DeletedCase {
+    public func deleteCase(_ caseReference: CaseReference) throws -> DeletedCase {
         try queue.write { db in
             let attachments = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.case_ref = ?
@@ -204,9 +164,9 @@ extension WorkstationStore {
             if cursorInCase {
                 // Every item sync stored came from a page up to the cursor, so the last one
                 // left is at or before the cursor on the server: resuming there loses nothing.
-                let previous = try String.fetchOne(
+                let previous = try Row.fetchOne(
                     db, sql: "SELECT id FROM items WHERE origin = 'sync' ORDER BY seq DESC LIMIT 1")
-                try Self.setCursor(db, previous)
+                try Self.setCursor(db, try previous?.value("id", of: "items", key: "before the cursor"))
             }
             return DeletedCase(items: items, attachments: attachments)
         }

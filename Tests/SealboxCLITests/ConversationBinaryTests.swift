@@ -35,12 +35,12 @@ import Testing
 
     /// A report of `reference` sealed to the team and the reporter, carrying the reporter's key.
     @discardableResult
-    private func storeReport(_ reference: String, day: String = "2026-11-24") throws -> SyncedItem {
+    private func storeReport(_ reference: String, day: String = "2026-11-24") throws -> StoredItem {
         let content = ReportContent(type: .report, caseReference: try CaseReference(parsing: reference),
                                     day: Day(day)!, reporterKey: reporter.publicKey, text: "They refused the flat.")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey, reporter.publicKey])
-        let item = SyncedItem(id: Random.identifier(), caseReference: reference, kind: "report", day: day,
-                              envelope: envelope, attachments: [])
+        let item = StoredItem(id: .generate(), caseReference: Fixtures.ref(reference), kind: .report,
+                              day: Fixtures.day(day), envelope: envelope)
         try store.insert(items: [item], cursor: item.id)
         return item
     }
@@ -52,7 +52,7 @@ import Testing
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("sealbox: error: cannot reach the server at http://127.0.0.1:9"))
         #expect(result.stdout.isEmpty)
-        #expect(try store.thread(case: "7KQM-3XWP").count == 1)
+        #expect(try store.thread(case: Fixtures.ref("7KQM-3XWP")).count == 1)
     }
 
     @Test func replyToACaseNotInTheLocalStore_saysRunSyncFirst() throws {
@@ -101,21 +101,21 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("deleting a case needs a confirmation"))
         #expect(result.stderr.contains("--yes"))
-        #expect(try store.thread(case: "7KQM-3XWP").count == 1)
+        #expect(try store.thread(case: Fixtures.ref("7KQM-3XWP")).count == 1)
     }
 
     @Test func deleteWithYes_andTheServerUnreachable_deletesNothingHere() throws {
         try storeReport("7KQM-3XWP")
         let result = try run(["delete", "7KQM-3XWP", "--yes"])
         #expect(result.status == 4)
-        #expect(try store.thread(case: "7KQM-3XWP").count == 1)
+        #expect(try store.thread(case: Fixtures.ref("7KQM-3XWP")).count == 1)
     }
 
     @Test func statusWithAnUnknownValue_isAUsageErrorNamingTheValues() throws {
         let result = try run(["status", "7KQM-3XWP", "done"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("\"done\" is not a status"))
-        #expect(result.stderr.contains("received, acknowledged, in-progress, closed"))
+        #expect(result.stderr.contains("sealbox: error: The value 'done' is invalid for '<status>'"))
+        #expect(result.stderr.contains("'received', 'acknowledged', 'in-progress'"))
     }
 
     @Test func statusWithTheServerUnreachable_exitsWith4() throws {
@@ -135,8 +135,8 @@ import Testing
         try storeReport("CCCC-4444", day: "2026-08-25")  // feedback due 2026-11-25, acknowledged
         try storeReport("DDDD-5555", day: "2026-11-19")  // closed
         try store.insert(items: [
-            SyncedItem(statusChange: Random.identifier(), caseReference: "CCCC-4444", day: "2026-08-26", status: "acknowledged"),
-            SyncedItem(statusChange: Random.identifier(), caseReference: "DDDD-5555", day: "2026-11-19", status: "closed"),
+            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("CCCC-4444"), day: Fixtures.day("2026-08-26"), status: .acknowledged),
+            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("DDDD-5555"), day: Fixtures.day("2026-11-19"), status: .closed),
         ], cursor: nil)
         try storeReport("EEEE-6666", day: "2026-11-19")  // ack. due 2026-11-26: due soon
 
@@ -172,8 +172,8 @@ import Testing
         let reply = try ReplyBuilder.item(reference: "7KQM-3XWP", text: "We have read it.", reporter: reporter.publicKey,
                                           team: team.publicKey, day: "2026-11-25")
         try store.insertSent(reply)
-        try store.insert(items: [SyncedItem(statusChange: Random.identifier(), caseReference: "7KQM-3XWP",
-                                            day: "2026-11-26", status: "in-progress")], cursor: nil)
+        try store.insert(items: [StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("7KQM-3XWP"),
+                                            day: Fixtures.day("2026-11-26"), status: .inProgress)], cursor: nil)
         let result = try run(["show", "7KQM-3XWP"])
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
@@ -198,11 +198,11 @@ import Testing
 /// A reply item as `sealbox reply` seals it.
 enum ReplyBuilder {
     static func item(reference: String, text: String, reporter: BoxPublicKey, team: BoxPublicKey,
-                     day: String) throws -> SyncedItem {
+                     day: String) throws -> StoredItem {
         let content = ReportContent(type: .reply, caseReference: try CaseReference(parsing: reference), day: Day(day)!,
                                     reporterKey: nil, text: text)
         let envelope = try Envelope.seal(try content.encoded(), kind: .reply, to: [reporter, team])
-        return SyncedItem(id: Random.identifier(), caseReference: reference, kind: "reply", day: day, envelope: envelope,
-                          attachments: [])
+        return StoredItem(id: .generate(), caseReference: Fixtures.ref(reference), kind: .reply, day: Fixtures.day(day),
+                          envelope: envelope)
     }
 }

@@ -20,9 +20,9 @@ import Testing
         let reporter = BoxSecretKey.generate()
         let content = ReportContent(type: .report, caseReference: try CaseReference(parsing: "7KQM-3XWP"),
                                     day: Day("2026-11-24")!, reporterKey: reporter.publicKey, text: "report")
-        let item = SyncedItem(id: Random.identifier(), caseReference: "7KQM-3XWP", kind: "report", day: "2026-11-24",
-                              envelope: try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey]),
-                              attachments: [])
+        let item = StoredItem(id: .generate(), caseReference: Fixtures.ref("7KQM-3XWP"), kind: .report,
+                              day: Fixtures.day("2026-11-24"),
+                              envelope: try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey]))
         try store.insert(items: [item], cursor: item.id)
 
         // The "editor" records what it saw and writes a reply above the template.

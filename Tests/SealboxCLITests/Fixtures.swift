@@ -61,16 +61,22 @@ enum Fixtures {
         reference: String, to recipient: BoxPublicKey, kind: EnvelopeKind = .report, text: String = "It happened at work.",
         day: String = "2026-11-24", attachments: [(manifest: AttachmentManifest, blobSize: Int)] = [],
         claimedCase: String? = nil, claimedType: EnvelopeKind? = nil, grounds: [String] = ["language"]
-    ) throws -> SyncedItem {
+    ) throws -> StoredItem {
         let content = ReportContent(
-            type: claimedType ?? kind, caseReference: try CaseReference(parsing: claimedCase ?? reference),
-            day: Day(day)!, reporterKey: BoxSecretKey.generate().publicKey, text: text, grounds: grounds,
+            type: claimedType ?? kind, caseReference: ref(claimedCase ?? reference),
+            day: Fixtures.day(day), reporterKey: BoxSecretKey.generate().publicKey, text: text, grounds: grounds,
             area: "work", when: "last Tuesday", where: "the office", contact: nil,
             attachments: attachments.map(\.manifest))
         let envelope = try Envelope.seal(try content.encoded(), kind: kind, to: [recipient])
-        return SyncedItem(id: Random.identifier(), caseReference: reference, kind: kind.name, day: day,
-                          envelope: envelope, attachments: attachments.map { SyncedAttachment(id: $0.manifest.id.text, size: $0.blobSize) })
+        return StoredItem(id: .generate(), caseReference: ref(reference), kind: kind, day: Fixtures.day(day),
+                          envelope: envelope, attachments: attachments.map { StoredAttachment(id: $0.manifest.id, size: $0.blobSize) })
     }
+
+    /// A case reference written in a test.
+    static func ref(_ text: String) -> CaseReference { try! CaseReference(parsing: text) }
+
+    /// A day written in a test.
+    static func day(_ text: String) -> Day { try! Day(parsing: text) }
 }
 
 /// The result of running the `sealbox` binary.

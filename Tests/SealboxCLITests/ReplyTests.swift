@@ -1,5 +1,6 @@
 // The reply: its editor template, how the message is cleaned, and how it is sealed
 // (PROTOCOL §9.1): to [reporter key, team key], openable by both.
+import ArgumentParser
 import Foundation
 import SealboxCore
 import SealboxCrypto
@@ -113,8 +114,8 @@ import Testing
         let content = ReportContent(type: .report, caseReference: reference, day: Day("2026-11-24")!,
                                     reporterKey: reporter.publicKey, text: "report")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey, reporter.publicKey])
-        let item = StoredSealedItem(id: Random.identifier(), caseReference: reference.text, kind: "report",
-                                    day: "2026-11-24", envelope: envelope)
+        let item = StoredItem(id: .generate(), caseReference: reference, kind: .report, day: Day("2026-11-24")!,
+                              envelope: envelope)
         #expect(try ReplyCommand.reporterKey(of: item, reference: reference, key: team) == reporter.publicKey)
     }
 
@@ -122,26 +123,32 @@ import Testing
         let content = ReportContent(type: .report, caseReference: reference, day: Day("2026-11-24")!,
                                     reporterKey: nil, text: "report")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey])
-        let item = StoredSealedItem(id: Random.identifier(), caseReference: reference.text, kind: "report",
-                                    day: "2026-11-24", envelope: envelope)
+        let item = StoredItem(id: .generate(), caseReference: reference, kind: .report, day: Day("2026-11-24")!,
+                              envelope: envelope)
         #expect(throws: CLIError.self) { try ReplyCommand.reporterKey(of: item, reference: reference, key: team) }
     }
 
     @Test func aStatus_isParsedForgivingly() throws {
-        #expect(try StatusCommand.parseStatus("In-Progress") == .inProgress)
-        #expect(try StatusCommand.parseStatus("in_progress") == .inProgress)
-        #expect(try StatusCommand.parseStatus("closed") == .closed)
-        #expect(throws: CLIError.self) { try StatusCommand.parseStatus("done") }
+        #expect(CaseStatus(argument: "In-Progress") == .inProgress)
+        #expect(CaseStatus(argument: "in_progress") == .inProgress)
+        #expect(CaseStatus(argument: "closed") == .closed)
+        #expect(CaseStatus(argument: "done") == nil)
+        #expect(CaseStatus.allValueStrings == ["received", "acknowledged", "in-progress", "closed"])
+    }
+
+    @Test func aCaseReference_isParsedForgivingly() throws {
+        #expect(CaseReference(argument: " 7kqm3xwp ") == (try CaseReference(parsing: "7KQM-3XWP")))
+        #expect(CaseReference(argument: "7KQM-3XW0") == nil)
     }
 
     @Test func fallbackCursors_tryTheLatestItemOfEachCaseThenStepBackFurther() {
-        let items = (0..<2000).map { (id: "id\($0)", caseReference: "case\($0 / 2)") }
+        let items: [(id: String, caseReference: String)] = (0..<2000).map { (id: "id\($0)", caseReference: "case\($0 / 2)") }
         #expect(Synchroniser.fallbackCursors(items) == [
             "id0", "id2", "id4", "id6", "id8", "id10", "id12", "id14",
             "id18", "id26", "id42", "id74", "id138", "id266", "id522", "id1034",
         ])
         #expect(Synchroniser.fallbackCursors([(id: "a", caseReference: "X"), (id: "b", caseReference: "X"),
                                               (id: "c", caseReference: "Y")]) == ["a", "c"])
-        #expect(Synchroniser.fallbackCursors([]) == [])
+        #expect(Synchroniser.fallbackCursors([(id: String, caseReference: String)]()) == [])
     }
 }

@@ -86,8 +86,8 @@ import Testing
         var bad = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, text: "second")
         var envelope = bad.envelope
         envelope[envelope.count - 20] ^= 0x01
-        bad = SyncedItem(id: bad.id, caseReference: bad.caseReference, kind: bad.kind, day: bad.day, envelope: envelope,
-                         attachments: [])
+        bad = StoredItem(id: bad.id, caseReference: bad.caseReference, itemKind: bad.kind, day: bad.day, envelope: envelope,
+                         attachments: [], status: nil)
         try store.insert(items: [good, bad], cursor: bad.id)
         let result = try show("7KQM-3XWP")
         #expect(result.status == 3)
@@ -123,8 +123,8 @@ import Testing
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey,
                                      attachments: [(first, blob1.count), (second, blob2.count)])
         try store.insert(items: [item], cursor: item.id)
-        try store.storeBlob(id: first.id.text, data: blob1)
-        try store.storeBlob(id: second.id.text, data: blob2)
+        try store.storeBlob(id: first.id, data: blob1)
+        try store.storeBlob(id: second.id, data: blob2)
 
         let result = try show("7KQM-3XWP", ["--attachments", home.path("out").path])
         #expect(result.status == 0, "\(result.stderr)")
@@ -140,7 +140,7 @@ import Testing
         blob[blob.count - 1] ^= 0x80
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, blob.count)])
         try store.insert(items: [item], cursor: item.id)
-        try store.storeBlob(id: manifest.id.text, data: blob)
+        try store.storeBlob(id: manifest.id, data: blob)
 
         let result = try show("7KQM-3XWP", ["--attachments", home.path("out").path])
         #expect(result.status == 3)
@@ -157,7 +157,8 @@ import Testing
     @Test func aMalformedReference_isAUsageError() throws {
         let result = try show("hello")
         #expect(result.status == 2)
-        #expect(result.stderr.contains("is not a case reference"))
+        #expect(result.stderr.contains("The value 'hello' is invalid for '<case>'"))
+        #expect(result.stderr.contains("8 letters and digits"))
     }
 
     @Test func showWithoutATeamKeySetting_namesTheFlagAndVariable() throws {

@@ -3,6 +3,7 @@
 // need (pragmas, row counts, the raw case row, a store as schema version 1 left it).
 import Foundation
 import GRDB
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import Testing
@@ -19,13 +20,22 @@ final class TemporaryFolder {
     func path(_ name: String) -> URL { url.appendingPathComponent(name) }
 }
 
+// Literals for the values these tests name (`"7KQM-3XWP"`, `"2026-11-24"`); production
+// code parses them at the edge instead.
+extension CaseReference: ExpressibleByStringLiteral {
+    public init(stringLiteral text: String) { try! self.init(parsing: text) }
+}
+
+extension Day: ExpressibleByStringLiteral {
+    public init(stringLiteral text: String) { try! self.init(parsing: text) }
+}
+
 enum Fixtures {
     /// An item of `kind` for `reference` as the staff API lists it, with random bytes for an envelope.
-    static func item(reference: String, kind: EnvelopeKind = .report, day: String = "2026-11-24",
-                     attachments: [(manifest: AttachmentManifest, blobSize: Int)] = []) -> SyncedItem {
-        SyncedItem(id: Random.identifier(), caseReference: reference, kind: kind.name, day: day,
-                   envelope: Random.bytes(96),
-                   attachments: attachments.map { SyncedAttachment(id: $0.manifest.id.text, size: $0.blobSize) })
+    static func item(reference: CaseReference, kind: EnvelopeKind = .report, day: Day = "2026-11-24",
+                     attachments: [(manifest: AttachmentManifest, blobSize: Int)] = []) -> StoredItem {
+        StoredItem(id: .generate(), caseReference: reference, kind: kind, day: day, envelope: Random.bytes(96),
+                   attachments: attachments.map { StoredAttachment(id: $0.manifest.id, size: $0.blobSize) })
     }
 }
 
@@ -45,11 +55,12 @@ extension WorkstationStore {
     }
 
     /// The stored server view of one case, read back from its row.
-    func serverCase(_ reference: String) throws -> ServerCase? {
+    func serverCase(_ reference: CaseReference) throws -> CaseSummary? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE ref = ?", arguments: [reference]).map { row in
-                ServerCase(reference: row["ref"], status: try #require(CaseStatus(rawValue: row["status"])),
-                           received: row["received"], acknowledged: row["acknowledged"], updated: row["updated"])
+                CaseSummary(case: try row.decode(forColumn: "ref"), status: try row.decode(forColumn: "status"),
+                            received: try row.decode(forColumn: "received"),
+                            acknowledged: try row.decode(forColumn: "acknowledged"), updated: try row.decode(forColumn: "updated"))
             }
         }
     }
@@ -57,7 +68,7 @@ extension WorkstationStore {
 
 /// A store file as version 1 of the schema left it, for the migration tests.
 enum Version1Store {
-    static func create(at path: String, items: [SyncedItem], cursor: String) throws {
+    static func create(at path: String, items: [StoredItem], cursor: ItemID) throws {
         let queue = try DatabaseQueue(path: path)
         try WorkstationStore.migrator.migrate(queue, upTo: "v1-items-attachments-state")
         try queue.write { db in

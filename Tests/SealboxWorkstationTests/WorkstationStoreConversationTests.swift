@@ -1,6 +1,7 @@
 // The local store and the conversation (issue 3): status changes, replies stored
 // right after sending, the server's view of cases, deleting a case, the migration.
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import Testing
@@ -15,18 +16,18 @@ import Testing
         store = try WorkstationStore(directory: folder.url)
     }
 
-    private func status(_ reference: String, _ status: String, day: String = "2026-11-26") -> SyncedItem {
-        SyncedItem(statusChange: Random.identifier(), caseReference: reference, day: day, status: status)
+    private func status(_ reference: CaseReference, _ status: CaseStatus, day: Day = "2026-11-26") -> StoredItem {
+        StoredItem(statusChange: .generate(), caseReference: reference, day: day, status: status)
     }
 
     @Test func statusChanges_areStoredWithoutAnEnvelopeAndKeptOutOfItems() throws {
         let report = Fixtures.item(reference: "7KQM-3XWP")
-        let change = status("7KQM-3XWP", "in-progress")
+        let change = status("7KQM-3XWP", .inProgress)
         try store.insert(items: [report, change], cursor: change.id)
         #expect(try store.items(case: "7KQM-3XWP").map(\.id) == [report.id])
         let thread = try store.thread(case: "7KQM-3XWP")
         #expect(thread.map(\.id) == [report.id, change.id])
-        #expect(thread[1].isStatusChange && thread[1].status == "in-progress" && thread[1].envelope.isEmpty)
+        #expect(thread[1].isStatusChange && thread[1].status == .inProgress && thread[1].envelope.isEmpty)
         let summary = try #require(try store.cases().first)
         #expect(summary.status == .inProgress)
         #expect(summary.items == 1)
@@ -39,8 +40,8 @@ import Testing
         let reply = Fixtures.item(reference: "AAAA-2222", kind: .reply, day: "2026-11-25")
         let b = Fixtures.item(reference: "BBBB-3333")
         let c = Fixtures.item(reference: "CCCC-4444")
-        let closed = status("CCCC-4444", "closed")
-        let reopened = status("CCCC-4444", "in-progress", day: "2026-11-27")
+        let closed = status("CCCC-4444", .closed)
+        let reopened = status("CCCC-4444", .inProgress, day: "2026-11-27")
         try store.insert(items: [a, reply, b, c, closed, reopened], cursor: reopened.id)
         let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
         #expect(byCase["AAAA-2222"]?.status == .acknowledged)
@@ -53,7 +54,7 @@ import Testing
         let a = Fixtures.item(reference: "AAAA-2222", day: "2026-11-20")
         let b = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [a, b], cursor: b.id)
-        try store.replaceServerCases([ServerCase(reference: "AAAA-2222", status: .closed, received: "2026-11-20",
+        try store.replaceServerCases([CaseSummary(case: "AAAA-2222", status: .closed, received: "2026-11-20",
                                                  acknowledged: "2026-11-21", updated: "2026-12-03")])
         let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
         #expect(byCase["AAAA-2222"]?.status == .closed)
@@ -64,7 +65,7 @@ import Testing
 
         try store.recordServerStatus(case: "BBBB-3333", status: .acknowledged, day: "2026-11-25", received: nil)
         let b2 = try #require(try store.serverCase("BBBB-3333"))
-        #expect(b2 == ServerCase(reference: "BBBB-3333", status: .acknowledged, received: "2026-11-24",
+        #expect(b2 == CaseSummary(case: "BBBB-3333", status: .acknowledged, received: "2026-11-24",
                                  acknowledged: "2026-11-25", updated: "2026-11-25"))
     }
 
@@ -88,16 +89,16 @@ import Testing
     @Test func deletingACase_removesItsItemsAttachmentsAndServerRowOnly() throws {
         let manifest = AttachmentManifest(id: .generate(), name: "a.pdf", type: "application/pdf", size: 3)
         let a = Fixtures.item(reference: "AAAA-2222", attachments: [(manifest, 120)])
-        let change = status("AAAA-2222", "in-progress")
+        let change = status("AAAA-2222", .inProgress)
         let b = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [a, change, b], cursor: b.id)
-        #expect(try store.storeBlob(id: manifest.id.text, data: [1, 2, 3]))
+        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
         try store.recordServerStatus(case: "AAAA-2222", status: .inProgress, day: "2026-11-26", received: nil)
 
         let removed = try store.deleteCase("AAAA-2222")
         #expect(removed == DeletedCase(items: 2, attachments: 1))
         #expect(try store.thread(case: "AAAA-2222").isEmpty)
-        #expect(try store.blob(id: manifest.id.text) == nil)
+        #expect(try store.blob(id: manifest.id) == nil)
         #expect(try store.serverCase("AAAA-2222") == nil)
         #expect(try store.counts() == (items: 1, attachments: 0, blobs: 0))
         #expect(try store.cases().map(\.reference) == ["BBBB-3333"])
@@ -120,8 +121,8 @@ import Testing
 
     @Test func deletedBytes_doNotLingerInTheStoreFile() throws {
         let marker = "MARKER-\(Random.identifier())"
-        let item = SyncedItem(id: Random.identifier(), caseReference: "AAAA-2222", kind: "report", day: "2026-11-24",
-                              envelope: Array(String(repeating: marker, count: 50).utf8), attachments: [])
+        let item = StoredItem(id: .generate(), caseReference: "AAAA-2222", kind: .report, day: "2026-11-24",
+                              envelope: Array(String(repeating: marker, count: 50).utf8))
         let keep = Fixtures.item(reference: "BBBB-3333")
         try store.insert(items: [item, keep], cursor: keep.id)
         try store.deleteCase("AAAA-2222")
@@ -139,7 +140,7 @@ import Testing
         let migrated = try WorkstationStore(path: path)
         #expect(try migrated.cursor == b.id)
         #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope])
-        #expect(try migrated.missingAttachments().map(\.id) == [manifest.id.text])
+        #expect(try migrated.missingAttachments().map(\.id) == [manifest.id])
         let c = Fixtures.item(reference: "CCCC-4444")
         try migrated.insert(items: [c], cursor: c.id)
         #expect(try migrated.cases().map(\.reference) == ["CCCC-4444", "BBBB-3333", "AAAA-2222"])

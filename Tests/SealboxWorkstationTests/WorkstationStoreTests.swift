@@ -1,4 +1,5 @@
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import Testing
@@ -29,7 +30,7 @@ import Testing
         let stored = try store.items(case: "7KQM-3XWP")
         #expect(stored.map(\.id) == [a.id, b.id])
         #expect(stored[0].envelope == a.envelope)
-        #expect(stored[1].kind == "follow-up")
+        #expect(stored[1].kind == .followUp)
     }
 
     @Test func insertingTheSamePageTwice_storesItsItemsOnce() throws {
@@ -45,16 +46,16 @@ import Testing
         let a = Fixtures.item(reference: "7KQM-3XWP", attachments: [(manifest, 120)])
         let new = try store.insert(items: [a], cursor: a.id)
         #expect(new.attachments == 1)
-        #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id.text, itemID: a.id, size: 120)])
-        #expect(try store.blob(id: manifest.id.text) == nil)
+        #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id, itemID: a.id, size: 120)])
+        #expect(try store.blob(id: manifest.id) == nil)
 
-        #expect(try store.storeBlob(id: manifest.id.text, data: [1, 2, 3]))
+        #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
         #expect(try store.missingAttachments().isEmpty)
-        #expect(try store.blob(id: manifest.id.text) == [1, 2, 3])
+        #expect(try store.blob(id: manifest.id) == [1, 2, 3])
     }
 
     @Test func storingABlobForAnUnknownAttachment_storesNothing() throws {
-        #expect(try store.storeBlob(id: Random.identifier(), data: [1]) == false)
+        #expect(try store.storeBlob(id: .generate(), data: [1]) == false)
         #expect(try store.counts().blobs == 0)
     }
 
@@ -68,7 +69,7 @@ import Testing
 
         let cases = try store.cases()
         #expect(cases.map(\.reference) == ["BBBB-3333", "AAAA-2222"])
-        #expect(cases[1] == CaseSummary(reference: "AAAA-2222", received: "2026-11-01", lastActivity: "2026-11-20",
+        #expect(cases[1] == LocalCase(reference: "AAAA-2222", received: "2026-11-01", lastActivity: "2026-11-20",
                                         items: 2, attachments: 1, missingAttachments: 1))
         #expect(cases[0].items == 1 && cases[0].attachments == 0)
     }

@@ -315,7 +315,7 @@ def test_status_with_an_invalid_value_is_refused_by_the_cli_and_sends_nothing(da
     before = len(audit_entries(signer, daemon))
     result = ws.run("status", case, "done")
     assert result.returncode == 2, result.stderr.decode()
-    assert "is not a status" in result.stderr.decode()
+    assert "'done' is invalid for '<status>'" in result.stderr.decode()
     assert len(audit_entries(signer, daemon)) == before
     assert server_case(signer, daemon, case)["status"] == "received"
 

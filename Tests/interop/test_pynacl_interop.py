@@ -3,24 +3,24 @@
 1. The checked-in vectors (Tests/SealboxCryptoTests/Vectors, made by
    make_vectors.py) give the same outcomes through sealbox_open.py as the Swift
    vector loop expects.
-2. With SEALBOX_SWIFT_VECTORS_DIR set to where the Swift test
-   "Swift-sealed data is written for the PyNaCl interop test" wrote
-   swift_vectors.json, PyNaCl opens everything Swift sealed.
+2. PyNaCl opens everything Swift sealed: the fixture runs the generator
+   `sealbox-interop-export DIR` (Tests/InteropExport, built with the package) and
+   reads DIR/swift_vectors.json.
 
-    SEALBOX_SWIFT_VECTORS_DIR=/tmp/sbx swift test --filter SealboxCryptoTests
-    SEALBOX_SWIFT_VECTORS_DIR=/tmp/sbx python3 -m pytest Tests/interop/test_pynacl_interop.py
+    SEALBOX_BIN=$(swift build --show-bin-path) python3 -m pytest Tests/interop/test_pynacl_interop.py
 """
 
 import hashlib
 import json
 import os
+import subprocess
 
 import pytest
 
+import sealbox_e2e as e2e
 import sealbox_open as so
 
 VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SealboxCryptoTests", "Vectors")
-SWIFT_DIR = os.environ.get("SEALBOX_SWIFT_VECTORS_DIR")
 
 
 def cases(name):
@@ -71,10 +71,11 @@ def test_code_vector(case):
 
 
 @pytest.fixture(scope="module")
-def swift():
-    if not SWIFT_DIR:
-        pytest.skip("SEALBOX_SWIFT_VECTORS_DIR not set: run the Swift export first")
-    with open(os.path.join(SWIFT_DIR, "swift_vectors.json"), encoding="utf-8") as f:
+def swift(tmp_path_factory):
+    """The data SealboxCrypto sealed, written by the real generator binary."""
+    out = tmp_path_factory.mktemp("swift-vectors")
+    subprocess.run([str(e2e.BIN / "sealbox-interop-export"), str(out)], check=True, timeout=120)
+    with open(out / "swift_vectors.json", encoding="utf-8") as f:
         return json.load(f)
 
 

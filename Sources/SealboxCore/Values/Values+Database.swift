@@ -46,8 +46,14 @@ extension BoxPublicKey: DatabaseValueConvertible {
 }
 
 extension Row {
+    /// How an error names this row: the value of its key `column` as text (never content).
+    public func key(_ column: String) -> String {
+        let value: DatabaseValue = self[column]
+        return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map(String.init) ?? "?"
+    }
+
     /// The value of `column`, or `StorageError.unreadableRow` naming `table`, the row's key and the column.
-    func value<Value: DatabaseValueConvertible>(
+    public func value<Value: DatabaseValueConvertible>(
         _ column: String, of table: String, key: String, as type: Value.Type = Value.self
     ) throws(StorageError) -> Value {
         do {
@@ -55,5 +61,27 @@ extension Row {
         } catch {
             throw StorageError.unreadableRow(table: table, key: key, column: column)
         }
+    }
+}
+
+extension StoredItem {
+    /// Reads a row of `SELECT id, case_ref, kind, day, envelope, status FROM items` and its
+    /// attachments; both stores keep items in this shape (a workstation's envelope of a
+    /// status change is NULL, the daemon's empty).
+    public init(_ db: Database, _ row: Row) throws {
+        let key = row.key("id")
+        let id: ItemID = try row.value("id", of: "items", key: key)
+        let attachments = try Row.fetchAll(
+            db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
+        ).map { attachment throws(StorageError) in
+            StoredAttachment(id: try attachment.value("id", of: "attachments", key: "of item \(id)"),
+                             size: try attachment.value("size", of: "attachments", key: "of item \(id)"))
+        }
+        let envelope: Data? = try row.value("envelope", of: "items", key: key)
+        self.init(
+            id: id, caseReference: try row.value("case_ref", of: "items", key: key),
+            itemKind: try row.value("kind", of: "items", key: key), day: try row.value("day", of: "items", key: key),
+            envelope: envelope.map(Array.init) ?? [], attachments: attachments,
+            status: try row.value("status", of: "items", key: key))
     }
 }
