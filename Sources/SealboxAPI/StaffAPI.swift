@@ -29,6 +29,16 @@ public enum StaffPath {
     public static let maximumPageSize = 500
     /// The page size when none is asked for.
     public static let defaultPageSize = 100
+
+    /// A page holds items until their envelopes pass this many bytes (always at least one item).
+    public static let pageEnvelopeBudget = 8 << 20
+
+    /// The largest answer to an item page a workstation reads: the budget and one more
+    /// envelope of at most 4 MiB, in base64url, and the items' other fields.
+    public static let maximumPageAnswer = (pageEnvelopeBudget + (4 << 20)) * 4 / 3 + maximumPageSize * 1024
+
+    /// The largest sealed attachment blob a workstation accepts (announced sizes above it are refused).
+    public static let maximumBlobSize = 1 << 30
 }
 
 /// `GET /api/v1/staff/items`: items in stored order; `next` is the cursor for the following
@@ -122,8 +132,8 @@ public struct AttachmentReference: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(AttachmentID.self, forKey: .id)
         size = try c.decode(Int.self, forKey: .size)
-        guard size >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "negative size")
+        guard (0...StaffPath.maximumBlobSize).contains(size) else {
+            throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size out of range")
         }
     }
 

@@ -152,13 +152,25 @@ enum MessageInput {
     }
 }
 
-/// A folder only this user can enter, made with mkdtemp in $TMPDIR (else /tmp).
+/// A folder only this user can enter, made with mkdtemp in $XDG_RUNTIME_DIR (a tmpfs that
+/// systemd empties at logout, so the draft never reaches a disk), else $TMPDIR, else /tmp.
 final class PrivateFolder {
     let path: String
 
+    /// Where the folder is made: the first absolute, existing folder of the candidates.
+    static func base(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        for candidate in [environment["XDG_RUNTIME_DIR"], environment["TMPDIR"]] {
+            guard let candidate, candidate.hasPrefix("/") else { continue }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                return candidate
+            }
+        }
+        return "/tmp"
+    }
+
     init() throws(CLIError) {
-        var base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        if base.isEmpty || !base.hasPrefix("/") { base = "/tmp" }
+        var base = Self.base()
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         var template = Array((base + "/sealbox-reply-XXXXXX").utf8CString)
         let made: String? = template.withUnsafeMutableBufferPointer { buffer in

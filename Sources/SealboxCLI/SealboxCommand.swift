@@ -4,6 +4,7 @@
 // of ExitStatus, which the help text below documents.
 import ArgumentParser
 import Foundation
+import SealboxCrypto
 
 /// `sealbox`: fetch, list, read and answer the reports of a Sealbox mailbox.
 public struct SealboxCommand: AsyncParsableCommand {
@@ -60,6 +61,7 @@ public struct SealboxCommand: AsyncParsableCommand {
     /// Runs `sealbox` with `arguments`, writing messages to stdout/stderr; returns the exit status.
     public static func run(arguments: [String]) async -> ExitStatus {
         umask(0o077)  // every file sealbox creates is private to the user
+        SecureMemory.disableCoreDumps()  // decrypted reports must not end up in a core file
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

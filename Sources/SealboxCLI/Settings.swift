@@ -150,7 +150,23 @@ public struct Settings: Sendable {
                            hint: "write it like http://127.0.0.1:8081 (set by --server, SEALBOX_SERVER or \"server\")",
                            status: .usage)
         }
+        if scheme == "http", let host = url.host, !Self.isLoopback(host) {
+            throw CLIError(
+                "the server address \"\(text)\" uses plain http to another computer",
+                hint: "plain http would let anyone on the network read and change what sealbox sends and receives; "
+                    + "use https:// (or http:// only to this computer: 127.0.0.1, ::1 or localhost)",
+                status: .usage)
+        }
         return url
+    }
+
+    /// Whether `host` names this computer: `localhost`, 127.0.0.0/8 or `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if name == "localhost" || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127"
+            && parts.allSatisfy { part in part.count <= 3 && UInt8(part) != nil }
     }
 
     /// The store folder: the setting, else `$XDG_DATA_HOME/sealbox`, else `~/.local/share/sealbox`.

@@ -26,7 +26,7 @@ struct StaffClient {
     let timeout: TimeInterval
     var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
-    private let session: URLSession
+    private let configuration: URLSessionConfiguration
 
     init(server: URL, key: SigningSecretKey, keyFileName: String, timeout: TimeInterval = 30) {
         self.server = server
@@ -40,7 +40,7 @@ struct StaffClient {
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: configuration)
+        self.configuration = configuration
     }
 
     /// The server address without a trailing slash, as shown in messages.
@@ -69,18 +69,27 @@ struct StaffClient {
         return request
     }
 
+    /// The largest answer of a request without a cap of its own (case list, audit log, error bodies).
+    static let defaultAnswerLimit = 64 << 20
+
     /// Sends a signed request; any HTTP status comes back, except 401, 5xx and
-    /// network failures, which throw.
-    func send(method: String, pathAndQuery: String, body: [UInt8] = []) async throws(CLIError) -> Answer {
+    /// network failures, which throw. An answer longer than `limit` bytes is cut off
+    /// and refused as a server problem.
+    func send(method: String, pathAndQuery: String, body: [UInt8] = [],
+              limit: Int = StaffClient.defaultAnswerLimit) async throws(CLIError) -> Answer {
         let request = request(method: method, pathAndQuery: pathAndQuery, body: body)
+        let http: HTTPURLResponse
         let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch {
+        switch await CappedDownload.run(request, configuration: configuration, limit: limit) {
+        case .finished(let response, let body):
+            (http, data) = (response, body)
+        case .tooLarge:
+            throw CLIError("the server at \(serverText) sent an answer longer than the \(Terminal.size(limit)) sealbox accepts for it",
+                           hint: "check that --server names the staff address of sealboxd; nothing more was read",
+                           status: .server)
+        case .failed(let error):
             throw unreachable(error)
         }
-        guard let http = response as? HTTPURLResponse else { throw unreachable(URLError(.badServerResponse)) }
         switch http.statusCode {
         case 401:
             throw CLIError(

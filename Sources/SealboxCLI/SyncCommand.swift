@@ -70,8 +70,10 @@ struct Synchroniser {
         try await fetchMissingBlobs()  // left over from an interrupted sync
         var cursor = try storeCall { try store.cursor }
         var fallbacks: [ItemID]? = nil
+        var visited: Set<ItemID> = cursor.map { [$0] } ?? []
         while true {
-            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: cursor, limit: SyncCommand.pageSize))
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: cursor, limit: SyncCommand.pageSize),
+                                               limit: StaffPath.maximumPageAnswer)
             if answer.status == 400, let unknown = cursor {
                 // The item this computer fetched last is gone: its case was deleted (here
                 // or on another computer). Resume at an earlier item the server still has;
@@ -96,8 +98,9 @@ struct Synchroniser {
             let page = try client.decode(ItemPage.self, from: answer.body, what: "a list of reports")
             guard let last = page.items.last else { break }
             let next = page.next ?? last.id
-            // A server that does not move the cursor on would keep this loop going forever.
-            if next == cursor { break }
+            // A server that does not move the cursor on, or leads it round in a circle,
+            // would keep this loop going forever.
+            guard visited.insert(next).inserted else { break }
             let new = try storeCall { try store.insert(items: page.items.map(StoredItem.init), cursor: next) }
             totals.items += new.items
             cursor = next
@@ -139,7 +142,8 @@ struct Synchroniser {
     private mutating func fetchMissingBlobs() async throws(CLIError) {
         let missing = try storeCall { try store.missingAttachments() }
         for attachment in missing where !totals.unavailable.contains(attachment.id) {
-            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.attachment(attachment.id))
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.attachment(attachment.id),
+                                               limit: attachment.size)
             if answer.status == 404 {
                 totals.unavailable.append(attachment.id)
                 continue

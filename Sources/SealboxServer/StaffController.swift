@@ -48,7 +48,19 @@ struct StaffController: Sendable {
         } catch StorageError.unknownCursor {
             throw PublicError.unknownCursor
         }
-        let page = ItemPage(items: stored.map(SealedItem.init), next: stored.last?.id ?? after)
-        return pages.json(page, status: .ok)
+        let items = Self.withinBudget(stored)
+        return pages.json(ItemPage(items: items.map(SealedItem.init), next: items.last?.id ?? after), status: .ok)
+    }
+
+    /// The leading items whose envelopes fit `StaffPath.pageEnvelopeBudget`; at least one.
+    static func withinBudget(_ items: [StoredItem]) -> [StoredItem] {
+        var total = 0
+        var count = 0
+        for item in items {
+            total += item.envelope.count
+            if count > 0, total > StaffPath.pageEnvelopeBudget { break }
+            count += 1
+        }
+        return Array(items.prefix(count))
     }
 }

@@ -25,6 +25,8 @@ import Testing
                               envelope: try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey]))
         try store.insert(items: [item], cursor: item.id)
 
+        // The template goes to $XDG_RUNTIME_DIR (a tmpfs in a real session), before $TMPDIR.
+        let runtime = try home.path("runtime").creatingDirectory()
         // The "editor" records what it saw and writes a reply above the template.
         let seen = home.path("seen")
         let editor = try home.write("editor.sh", """
@@ -32,6 +34,7 @@ import Testing
             stat -c '%a' "$1" > '\(seen.path).file-mode'
             stat -c '%a' "$(dirname "$1")" > '\(seen.path).folder-mode'
             echo "$1" > '\(seen.path).path'
+            grep 'Max core file size' /proc/$PPID/limits > '\(seen.path).core-limit'
             cp "$1" '\(seen.path).template'
             { echo 'Thank you, we will call.'; cat "$1"; } > "$1.new" && mv "$1.new" "$1"
 
@@ -43,7 +46,8 @@ import Testing
         process.arguments = ["-qec", "'\(try SealboxBinary.location().path)' reply 7KQM-3XWP", "/dev/null"]
         process.environment = [
             "HOME": home.url.path, "XDG_CONFIG_HOME": home.path("config").path, "XDG_DATA_HOME": home.path("data").path,
-            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TMPDIR": home.url.path, "EDITOR": editor.path,
+            "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TMPDIR": "/var/tmp", "EDITOR": editor.path,
+            "XDG_RUNTIME_DIR": runtime.path,
             "SEALBOX_SERVER": "http://127.0.0.1:9", "SEALBOX_STAFF_KEY": staffFile.path,
             "SEALBOX_TEAM_KEY": teamFile.path, "SEALBOX_PASSPHRASE_FILE": passphrase.path,
         ]
@@ -63,7 +67,11 @@ import Testing
         #expect(try String(contentsOf: URL(fileURLWithPath: seen.path + ".folder-mode"), encoding: .utf8) == "700\n")
         let file = try String(contentsOf: URL(fileURLWithPath: seen.path + ".path"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(file.hasPrefix(home.url.path + "/sealbox-reply-"))
+        #expect(file.hasPrefix(runtime.path + "/sealbox-reply-"))
+        // sealbox (the editor's parent) cannot leave a core file with decrypted text in it.
+        let coreLimit = try String(contentsOf: URL(fileURLWithPath: seen.path + ".core-limit"), encoding: .utf8)
+        #expect(coreLimit.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"],
+                "\(coreLimit)")
         #expect(!FileManager.default.fileExists(atPath: file))
         #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path))
     }

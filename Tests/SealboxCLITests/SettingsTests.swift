@@ -3,30 +3,30 @@ import Testing
 @testable import SealboxCLI
 
 @Suite struct SettingsTests {
-    let file = ConfigFile(values: [.server: "http://file:1", .teamKey: "keys/team.key", .store: "~/file-store"],
+    let file = ConfigFile(values: [.server: "https://file:1", .teamKey: "keys/team.key", .store: "~/file-store"],
                           directory: URL(fileURLWithPath: "/etc/sealbox-test"))
 
     @Test func aFlag_beatsTheEnvironmentAndTheFile() throws {
-        let settings = Settings(environment: ["SEALBOX_SERVER": "http://env:2"], file: file)
-        #expect(try settings.server(flag: "http://flag:3").absoluteString == "http://flag:3")
+        let settings = Settings(environment: ["SEALBOX_SERVER": "https://env:2"], file: file)
+        #expect(try settings.server(flag: "https://flag:3").absoluteString == "https://flag:3")
     }
 
     @Test func theEnvironment_beatsTheFile() throws {
-        let settings = Settings(environment: ["SEALBOX_SERVER": "http://env:2", "SEALBOX_TEAM_KEY": "/env/team.key"], file: file)
-        #expect(try settings.server(flag: nil).absoluteString == "http://env:2")
+        let settings = Settings(environment: ["SEALBOX_SERVER": "https://env:2", "SEALBOX_TEAM_KEY": "/env/team.key"], file: file)
+        #expect(try settings.server(flag: nil).absoluteString == "https://env:2")
         #expect(settings.path(.teamKey, flag: nil)?.path == "/env/team.key")
     }
 
     @Test func theFile_isUsedWhenNothingElseIsGiven_withRelativePathsFromItsFolder() throws {
         let settings = Settings(environment: ["HOME": "/home/c"], file: file)
-        #expect(try settings.server(flag: nil).absoluteString == "http://file:1")
+        #expect(try settings.server(flag: nil).absoluteString == "https://file:1")
         #expect(settings.path(.teamKey, flag: nil)?.path == "/etc/sealbox-test/keys/team.key")
         #expect(settings.storeDirectory(flag: nil).path == "/home/c/file-store")
     }
 
     @Test func anEmptyEnvironmentVariable_countsAsUnset() throws {
         let settings = Settings(environment: ["SEALBOX_SERVER": ""], file: file)
-        #expect(try settings.server(flag: nil).absoluteString == "http://file:1")
+        #expect(try settings.server(flag: nil).absoluteString == "https://file:1")
     }
 
     @Test func withoutAnySetting_theDefaultsApply() throws {
@@ -81,6 +81,24 @@ import Testing
         let settings = Settings(environment: [:], file: ConfigFile())
         #expect { try settings.server(flag: "ftp://x") } throws: { ($0 as? CLIError)?.status == .usage }
         #expect { try settings.server(flag: "127.0.0.1:8081") } throws: { ($0 as? CLIError)?.status == .usage }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8081", "http://127.1.2.3:1", "http://localhost:8081", "http://[::1]:8081",
+                      "https://sealbox.example.org", "https://192.0.2.7:8443"])
+    func httpsAnywhere_andPlainHttpToThisComputer_areAccepted(_ address: String) throws {
+        let settings = Settings(environment: [:], file: ConfigFile())
+        #expect(try settings.server(flag: address).absoluteString == address)
+    }
+
+    @Test(arguments: ["http://192.0.2.7:8081", "http://sealbox.example.org", "http://127.0.0.1.example.org",
+                      "http://10.0.0.1", "http://128.0.0.1"])
+    func plainHttpToAnotherComputer_isRefusedSayingWhy(_ address: String) {
+        let settings = Settings(environment: [:], file: ConfigFile())
+        #expect { try settings.server(flag: address) } throws: { error in
+            guard let error = error as? CLIError else { return false }
+            return error.status == .usage && error.message.contains("plain http to another computer")
+                && (error.hint ?? "").contains("use https://")
+        }
     }
 
     @Test func aMissingSetting_saysWhichFlagVariableAndKeySetIt() {

@@ -1,0 +1,221 @@
+"""`sealbox sync` against a hostile staff server (issue 8, gap 15): a server that never
+moves the cursor on, one that leads it round in a circle, one that sends an endless
+answer, and one whose attachment is longer than it announced. The real CLI must stop
+by itself, say what happened, and keep its memory bounded; nothing is stored twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+import sealbox_e2e as e2e
+
+CASE = "7KQM-3XWP"
+
+
+def item(item_id: str, attachments: list[dict] | None = None) -> dict:
+    return {"id": item_id, "case": CASE, "kind": "report", "day": "2026-11-24",
+            "envelope": "AAAA", "attachments": attachments or []}
+
+
+class HostileServer:
+    """A staff API on 127.0.0.1 that answers every signed request with `handler(path)`."""
+
+    def __init__(self, answer):
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                outer.requests += 1
+                answer(self, self.path)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def send_json(handler: BaseHTTPRequestHandler, value: dict, status: int = 200):
+    body = json.dumps(value).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def cases_answer(handler):
+    send_json(handler, {"cases": []})
+
+
+def run_sync(keys, tmp_path: Path, server_url: str, timeout: float = 60):
+    """Runs the real `sealbox sync`; returns (exit code, stderr, seconds)."""
+    env = e2e.clean_env()
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    args = [str(e2e.SEALBOX), "sync", "--server", server_url, "--staff-key", str(keys.staff_key_file),
+            "--store", str(tmp_path / "store"), "--passphrase-file", str(keys.passphrase_file)]
+    started = time.monotonic()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        _, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"sealbox sync did not stop within {timeout} s")
+    return process.returncode, err.decode(errors="replace"), time.monotonic() - started
+
+
+def listed(keys, tmp_path: Path) -> list:
+    result = e2e.run_cli(["list", "--store", str(tmp_path / "store"), "--json"], home=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)["cases"]
+
+
+def test_a_server_that_repeats_one_item_and_cursor_cannot_keep_sync_going(keys, tmp_path):
+    only = secrets.token_hex(16)
+
+    def answer(handler, path):
+        if path.startswith("/api/v1/staff/cases"):
+            return cases_answer(handler)
+        send_json(handler, {"items": [item(only)], "next": only})
+
+    with HostileServer(answer) as server:
+        code, err, _ = run_sync(keys, tmp_path, server.url)
+        assert code == 0, err
+        assert server.requests <= 4, f"{server.requests} requests for one item"
+    assert [c["case"] for c in listed(keys, tmp_path)] == [CASE]
+
+
+def test_a_server_that_leads_the_cursor_round_in_a_circle_cannot_keep_sync_going(keys, tmp_path):
+    a, b = secrets.token_hex(16), secrets.token_hex(16)
+
+    def answer(handler, path):
+        if path.startswith("/api/v1/staff/cases"):
+            return cases_answer(handler)
+        nxt = b if f"after={a}" in path else a
+        send_json(handler, {"items": [item(nxt)], "next": nxt})
+
+    with HostileServer(answer) as server:
+        code, err, _ = run_sync(keys, tmp_path, server.url)
+        assert code == 0, err
+        assert server.requests <= 6, f"{server.requests} requests for two items"
+    assert listed(keys, tmp_path)[0]["items"] == 2
+
+
+@pytest.mark.parametrize("announce", [True, False], ids=["announced-3GiB", "chunked-endless"])
+def test_an_endless_answer_is_cut_off_and_memory_stays_bounded(keys, tmp_path, announce):
+    """3 GiB of spaces, announced in Content-Length or streamed in chunks without end: the CLI
+    reads at most its cap for an item page, says so, exits 4, and stores nothing."""
+    chunk = b" " * (1 << 20)
+
+    def answer(handler, path):
+        if path.startswith("/api/v1/staff/cases"):
+            return cases_answer(handler)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        if announce:
+            handler.send_header("Content-Length", str(3 << 30))
+        else:
+            handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        try:
+            for _ in range(3 << 10):
+                if announce:
+                    handler.wfile.write(chunk)
+                else:
+                    handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    with HostileServer(answer) as server:
+        env = e2e.clean_env()
+        env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+        args = [str(e2e.SEALBOX), "sync", "--server", server.url, "--staff-key", str(keys.staff_key_file),
+                "--store", str(tmp_path / "store"), "--passphrase-file", str(keys.passphrase_file)]
+        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.kill()
+            pytest.fail("sealbox sync did not stop reading an endless answer")
+        err = process.stderr.read().decode(errors="replace")
+    assert process.returncode == 4, err
+    assert "sent an answer longer than" in err
+    assert listed(keys, tmp_path) == []
+
+
+def test_the_peak_memory_of_a_cut_off_answer_stays_bounded(keys, tmp_path):
+    """The same endless answer, measured: the CLI's peak RSS stays far below the 3 GiB sent."""
+    chunk = b" " * (1 << 20)
+
+    def answer(handler, path):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        try:
+            for _ in range(3 << 10):
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    with HostileServer(answer) as server:
+        env = e2e.clean_env()
+        env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+        args = [str(e2e.SEALBOX), "sync", "--server", server.url, "--staff-key", str(keys.staff_key_file),
+                "--store", str(tmp_path / "store"), "--passphrase-file", str(keys.passphrase_file)]
+        pid = os.spawnve(os.P_NOWAIT, args[0], args, env)
+        _, status, usage = os.wait4(pid, 0)
+    peak_mb = usage.ru_maxrss / 1024
+    assert os.waitstatus_to_exitcode(status) == 4
+    assert peak_mb < 400, f"peak RSS {peak_mb:.0f} MB while a 3 GiB answer was refused"
+
+
+def test_an_attachment_longer_than_announced_is_refused(keys, tmp_path):
+    blob_id = secrets.token_hex(16)
+    only = secrets.token_hex(16)
+
+    def answer(handler, path):
+        if path.startswith("/api/v1/staff/cases"):
+            return cases_answer(handler)
+        if path.startswith("/api/v1/staff/attachments/"):
+            body = b"x" * 5000
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/octet-stream")
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+            return
+        send_json(handler, {"items": [item(only, [{"id": blob_id, "size": 100}])], "next": only})
+
+    with HostileServer(answer) as server:
+        code, err, _ = run_sync(keys, tmp_path, server.url)
+    assert code == 4, err
+    assert "sent an answer longer than" in err
