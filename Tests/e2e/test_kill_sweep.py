@@ -28,12 +28,13 @@ def test_sigkill_at_advancing_points_loses_no_shown_report_and_leaves_no_staging
     counters = {"points": 0, "refused": 0, "sent": 0}
     in_flight = [False] * CLIENTS
     stop = threading.Event()
+    go = threading.Event()  # clear while the daemon restarts and is checked
+    go.set()
 
     def client(index: int):
         n = 0
         while not stop.is_set():
-            if not daemon.public_url:
-                time.sleep(0.002)
+            if not go.wait(0.05):
                 continue
             n += 1
             size = 4096 + (n * 7919 + index * 104729) % 120_000
@@ -62,7 +63,7 @@ def test_sigkill_at_advancing_points_loses_no_shown_report_and_leaves_no_staging
         time.sleep(delay_us / 1e6)
         with lock:
             counters["points"] += sum(in_flight)
-        daemon.public_url = ""
+        go.clear()
         daemon.kill()
         kills += 1
         delay_us = 2000 + (delay_us + 17_000) % 400_000  # 2 ms, 19 ms, 36 ms, … up to 400 ms, then again
@@ -70,6 +71,7 @@ def test_sigkill_at_advancing_points_loses_no_shown_report_and_leaves_no_staging
         daemon.start()
         assert daemon.tmp_files() == [], "a staging file survived the restart"
         assert dh.integrity(daemon.db_path) == "ok"
+        go.set()
     stop.set()
     for t in threads:
         t.join(40)
