@@ -85,6 +85,7 @@ let package = Package(
             name: "sealboxd",
             dependencies: [
                 "SealboxServer",
+                "SealboxCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SealboxL10n",
                 .product(name: "Logging", package: "swift-log"),

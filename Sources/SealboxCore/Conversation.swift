@@ -36,17 +36,31 @@ public final class Conversation: Sendable {
         self.intake = intake
     }
 
-    /// Derives the code's secrets on the pool and finds its case. Every code, known or
-    /// not, costs exactly one derivation and one indexed lookup.
+    /// Derives the code's secrets on the pool and finds its case. A code is derived with
+    /// every Argon2id cost in use (the configured one, then each cost stored cases were
+    /// made with, most recent first: docs/PROTOCOL.md §6.2), and every derived lookup
+    /// hash is looked up, so a known and an unknown code cost exactly the same.
     func locate(_ code: ReporterCode) async throws -> (CaseRecord, CodeSecrets) {
         let settings = intake.settings
-        let secrets = try await intake.pool.run {
-            try CodeDerivation.derive(code: code, pepper: settings.pepper, cost: settings.cost)
+        let costs = Self.costsToTry(configured: settings.cost, stored: try await intake.database.codeCosts())
+        let derived = try await intake.pool.run {
+            try costs.map { cost in try CodeDerivation.derive(code: code, pepper: settings.pepper, cost: cost) }
         }
-        guard let record = try await intake.database.caseRecord(lookupHash: secrets.lookupHash),
-              constantTimeEquals(record.reporterKey.bytes, secrets.reporterKey.publicKey.bytes)
-        else { throw UnknownCode() }
-        return (record, secrets)
+        let records = try await intake.database.caseRecords(lookupHashes: derived.map(\.lookupHash))
+        var found: (CaseRecord, CodeSecrets)?
+        for (record, secrets) in zip(records, derived) {
+            if let record, found == nil,
+               constantTimeEquals(record.reporterKey.bytes, secrets.reporterKey.publicKey.bytes) {
+                found = (record, secrets)
+            }
+        }
+        guard let found else { throw UnknownCode() }
+        return found
+    }
+
+    /// The configured cost first, then every other stored cost in the order given.
+    static func costsToTry(configured: KDFCost, stored: [KDFCost]) -> [KDFCost] {
+        [configured] + stored.filter { $0 != configured }
     }
 
     /// The case a code opens, without its messages (for sending a follow-up).

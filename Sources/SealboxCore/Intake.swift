@@ -1,7 +1,8 @@
 // The submission path without HTTP: derive the reporter's secrets from a fresh code on
 // the bounded pool, seal the report to the team key (and to the reporter's own key, so
 // that the thread can be shown back later), and commit case, item and blobs at once.
-// The code is returned only after that commit.
+// The code is returned only after that commit. The case records the Argon2id cost its
+// code was derived with, so that the cost can be raised later (docs/PROTOCOL.md §6.2).
 import Foundation
 import SealboxCrypto
 
@@ -71,7 +72,7 @@ public final class Intake: Sendable {
                 plaintext, kind: .report, to: [settings.teamKey, secrets.reporterKey.publicKey])
             SecureMemory.wipe(&plaintext)
             let new = NewCase(
-                reference: reference, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey.publicKey,
+                reference: reference, lookupHash: secrets.lookupHash, cost: cost, reporterKey: secrets.reporterKey.publicKey,
                 day: day, itemID: .generate(), envelope: envelope, blobs: attachments.map(\.blob))
             do {
                 try await database.insert(new)

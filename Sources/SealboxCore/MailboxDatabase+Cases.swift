@@ -31,6 +31,37 @@ extension MailboxDatabase {
         }
     }
 
+    /// For each lookup hash, the case it names, if any; every hash is looked up, whether an
+    /// earlier one matched or not, so that a known and an unknown code cost the same.
+    public func caseRecords(lookupHashes: [[UInt8]]) async throws -> [CaseRecord?] {
+        try await writer.read { db in
+            try lookupHashes.map { hash in
+                try Row.fetchOne(db, sql: "SELECT \(Self.caseColumns) FROM cases WHERE lookup_hash = ?", arguments: [Data(hash)])
+                    .map(Self.caseRecord)
+            }
+        }
+    }
+
+    /// The distinct Argon2id costs stored cases' codes were derived with, the cost of the
+    /// most recently stored case first (docs/PROTOCOL.md §6.2).
+    public func codeCosts() async throws -> [KDFCost] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT kdf_opslimit, kdf_memlimit, MAX(rowid) AS newest FROM cases
+                WHERE kdf_opslimit IS NOT NULL AND kdf_memlimit IS NOT NULL
+                GROUP BY kdf_opslimit, kdf_memlimit ORDER BY newest DESC
+                """
+            ).map { row throws(StorageError) in
+                let opslimit: Int64 = try row.value("kdf_opslimit", of: "cases", key: "of cost group")
+                let memlimit: Int = try row.value("kdf_memlimit", of: "cases", key: "of cost group")
+                guard opslimit >= 0, let cost = try? KDFCost(opslimit: UInt64(opslimit), memlimit: memlimit) else {
+                    throw StorageError.unreadableRow(table: "cases", key: "with kdf_opslimit \(opslimit) kdf_memlimit \(memlimit)", column: "kdf_opslimit")
+                }
+                return cost
+            }
+        }
+    }
+
     /// The case with this reference, if any.
     public func caseRecord(reference: CaseReference) async throws -> CaseRecord? {
         try await writer.read { db in
@@ -104,8 +135,11 @@ extension MailboxDatabase {
         }
     }
 
-    /// Deletes a case with every item and blob; then checkpoints and truncates the WAL.
-    public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID) async throws {
+    /// Deletes a case with every item and blob, records it as a pending purge in the same
+    /// transaction, then checkpoints and truncates the WAL (MailboxDatabase+Purge.swift).
+    /// Once the deletion is committed this does not fail: a checkpoint that readers keep
+    /// from completing within `purgePatience` stays pending and is finished later.
+    public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, purgePatience: Duration = .seconds(5)) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO cursor_tombstones (id, seq) SELECT id, seq FROM items WHERE case_ref = ?",
@@ -113,10 +147,9 @@ extension MailboxDatabase {
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [reference])
             guard db.changesCount > 0 else { throw CaseError.unknownCase }
             try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .delete, case: reference)
+            try db.execute(sql: "INSERT OR IGNORE INTO pending_purges (case_ref) VALUES (?)", arguments: [reference])
         }
-        try await writer.writeWithoutTransaction { db in
-            _ = try db.checkpoint(.truncate)
-        }
+        await purgeDeleted(patience: purgePatience)
     }
 
     /// The audit log, oldest first.

@@ -22,6 +22,8 @@ public struct StagedBlob: Sendable {
 public struct NewCase: Sendable {
     public let reference: CaseReference
     public let lookupHash: [UInt8]
+    /// The Argon2id cost the lookup hash and reporter key were derived with.
+    public let cost: KDFCost
     public let reporterKey: BoxPublicKey
     public let day: Day
     public let itemID: ItemID
@@ -29,11 +31,12 @@ public struct NewCase: Sendable {
     public let blobs: [StagedBlob]
 
     public init(
-        reference: CaseReference, lookupHash: [UInt8], reporterKey: BoxPublicKey, day: Day,
+        reference: CaseReference, lookupHash: [UInt8], cost: KDFCost, reporterKey: BoxPublicKey, day: Day,
         itemID: ItemID, envelope: [UInt8], blobs: [StagedBlob]
     ) {
         self.reference = reference
         self.lookupHash = lookupHash
+        self.cost = cost
         self.reporterKey = reporterKey
         self.day = day
         self.itemID = itemID
@@ -121,10 +124,12 @@ extension MailboxDatabase {
             try await writer.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day,
+                                           kdf_opslimit, kdf_memlimit)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day])
+                    arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day,
+                                Int64(new.cost.opslimit), new.cost.memlimit])
                 try Self.insertItem(db, id: new.itemID, case: new.reference, kind: .report,
                                     day: new.day, envelope: new.envelope, blobs: new.blobs)
             }

@@ -2,17 +2,33 @@
 // synchronous=FULL (so that a commit that was answered survives a power cut),
 // secure_delete on, and foreign keys enforced.
 // It holds only sealed envelopes, sealed blobs, keyed hashes, public keys and days.
+// At every open it finishes what an interrupted run left undone: the purge of deleted
+// cases from the WAL (MailboxDatabase+Purge.swift), and the code cost of cases stored
+// before costs were recorded (v4).
 import Foundation
 internal import GRDB
+import SealboxCrypto
 
 /// The daemon's storage: cases, sealed items and sealed attachment blobs.
 public final class MailboxDatabase: Sendable {
     let writer: DatabasePool
 
-    /// Opens (and migrates) the database file at `path`.
-    public init(path: String) throws {
+    /// Opens (and migrates) the database file at `path`, then completes the purge of any
+    /// deletion an earlier run committed but could not checkpoint. `codeCost` is the
+    /// Argon2id cost configured now: cases stored before costs were recorded (migration
+    /// v4) were derived with the cost configured then, which is this one unless the
+    /// office changed it in the same upgrade (docs/PROTOCOL.md §6.2).
+    public init(path: String, codeCost: KDFCost? = nil) throws {
         writer = try SQLiteFile.openPool(path: path)
         try Self.migrator.migrate(writer)
+        if let codeCost {
+            try writer.write { db in
+                try db.execute(
+                    sql: "UPDATE cases SET kdf_opslimit = ?, kdf_memlimit = ? WHERE kdf_opslimit IS NULL OR kdf_memlimit IS NULL",
+                    arguments: [Int64(codeCost.opslimit), codeCost.memlimit])
+            }
+        }
+        try purgeAtStart()
     }
 
     /// The value of a pragma on the writer connection (for tests and diagnostics).
@@ -23,10 +39,11 @@ public final class MailboxDatabase: Sendable {
         }
     }
 
-    /// Checkpoints the WAL into the main file (used at shutdown).
+    /// Checkpoints the WAL into the main file and truncates it (used at shutdown); clears
+    /// the pending purges when the checkpoint completed.
     public func checkpoint() throws {
         try writer.writeWithoutTransaction { db in
-            _ = try db.checkpoint(.truncate)
+            try Self.checkpointAndClear(db)
         }
     }
 
@@ -80,6 +97,19 @@ public final class MailboxDatabase: Sendable {
                 CREATE TABLE cursor_tombstones (
                     id TEXT PRIMARY KEY NOT NULL,
                     seq INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
+        migrator.registerMigration("v4-code-cost-pending-purges") { db in
+            // The Argon2id cost each case's code was derived with (NULL only for cases
+            // stored before this migration, filled in at the next open with a known cost),
+            // and the deletions whose checkpoint has not yet removed them from the WAL.
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN kdf_opslimit INTEGER;
+                ALTER TABLE cases ADD COLUMN kdf_memlimit INTEGER;
+                CREATE INDEX cases_kdf_cost ON cases(kdf_opslimit, kdf_memlimit);
+                CREATE TABLE pending_purges (
+                    case_ref TEXT PRIMARY KEY NOT NULL
                 ) STRICT;
                 """)
         }

@@ -94,7 +94,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     }
     let database: MailboxDatabase
     do {
-        database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path)
+        database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path, codeCost: configuration.kdfCost)
     } catch {
         throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
     }

@@ -1,9 +1,11 @@
 // sealboxd: `run` (the default) serves the mailbox until SIGTERM; `print-texts TAG` prints a
-// shipped language's texts; `benchmark-kdf` measures the bare Argon2id rate. Everything
+// shipped language's texts; `benchmark-kdf` measures the bare Argon2id rate; `backup --to
+// FILE` copies the live database consistently into a new 0600 file. Everything
 // it does is a call into SealboxServer, so that tests reach the same code.
 import ArgumentParser
 import Foundation
 import Logging
+import SealboxCore
 import SealboxL10n
 import SealboxServer
 
@@ -13,7 +15,7 @@ struct SealboxDaemonCommand: AsyncParsableCommand {
         commandName: "sealboxd",
         abstract: "The Sealbox daemon: anonymous reports in, sealed to the counselling team.",
         discussion: "Every configuration key can also be set by an environment variable SEALBOX_<KEY>; see config/README.md.",
-        subcommands: [Run.self, PrintTexts.self, BenchmarkKDF.self],
+        subcommands: [Run.self, PrintTexts.self, BenchmarkKDF.self, Backup.self],
         defaultSubcommand: Run.self)
 }
 
@@ -84,6 +86,30 @@ extension SealboxDaemonCommand {
                 cost: configuration.kdfCost, workers: configuration.kdfWorkers, seconds: seconds)
             print("argon2id: \(result.count) derivations in \(String(format: "%.2f", result.elapsed)) s = "
                 + "\(String(format: "%.1f", result.rate))/s (\(configuration.kdfWorkers) workers, \(configuration.kdfCost))")
+        }
+    }
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the database consistently into a new file (mode 0600) while the daemon runs.",
+            discussion: "The pepper file is not in the copy: back it up once, apart from the database (docs/OPERATIONS.md §7).")
+
+        @OptionGroup var options: ConfigOption
+
+        @Option(name: .long, help: "The backup file to create; an existing file is never overwritten.")
+        var to: String
+
+        func run() async throws {
+            umask(0o077)
+            do {
+                let configuration = try await options.load()
+                let source = URL(fileURLWithPath: configuration.storagePath).appendingPathComponent("sealbox.sqlite").path
+                let summary = try MailboxDatabase.backup(databaseAt: source, to: to)
+                print("sealboxd: backup of \(summary.cases) cases (\(summary.bytes) bytes) written to \(to)")
+            } catch {
+                FileHandle.standardError.write(Data("sealboxd: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }

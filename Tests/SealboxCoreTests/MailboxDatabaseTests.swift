@@ -6,7 +6,7 @@ import Testing
 @Suite struct MailboxDatabaseTests {
     func newCase(day: Day = Day("2026-11-24")!, blobs: [StagedBlob] = [], reference: CaseReference = .generate()) -> NewCase {
         NewCase(
-            reference: reference, lookupHash: Random.bytes(32), reporterKey: BoxSecretKey.generate().publicKey,
+            reference: reference, lookupHash: Random.bytes(32), cost: testCost, reporterKey: BoxSecretKey.generate().publicKey,
             day: day, itemID: .generate(), envelope: Random.bytes(1200), blobs: blobs)
     }
 

@@ -1,0 +1,80 @@
+"""Backup and restore: `sealboxd backup --to FILE` copies the live database consistently
+while submissions go on, into a new file of mode 0600 that it never overwrites; the
+restore drill of docs/OPERATIONS.md §7 (the copy and the pepper file into a fresh
+storage directory) gives a daemon in which every code shown before the backup opens
+its case."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import time
+
+import durability_helpers as dh
+import sealbox_e2e as e2e
+
+
+def backup(daemon, target) -> subprocess.CompletedProcess:
+    return subprocess.run([str(e2e.SEALBOXD), "backup", "--to", str(target)], env=daemon.env(),
+                          capture_output=True, timeout=120, cwd=daemon.workdir)
+
+
+def test_backup_while_submitting_then_restore_opens_every_earlier_code(daemon_factory, tmp_path):
+    daemon = daemon_factory(**dh.FAST)
+    before = []
+    for i in range(12):
+        status, shown = dh.submit(daemon, f"vor der Sicherung {i}", ("a.bin", os.urandom(20_000)) if i % 2 else None)
+        assert status == 201
+        before.append(shown)
+
+    submitters = dh.Submitters(daemon, workers=4, size=30_000, label="während")
+    deadline = time.monotonic() + 30
+    while len(submitters.statuses) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    target = tmp_path / "backups" / "sealbox-backup.sqlite"
+    target.parent.mkdir(mode=0o700)
+    try:
+        result = backup(daemon, target)
+    finally:
+        submitters.stop()
+    statuses, during = submitters.statuses, submitters.shown
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"written to" in result.stdout
+    assert statuses and set(statuses) == {201}, "submissions failed while the backup ran"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["sealbox-backup.sqlite"]
+    assert dh.integrity(target) == "ok"
+
+    # A second backup to the same name is refused and leaves the first one as it was.
+    content = target.read_bytes()
+    again = backup(daemon, target)
+    assert again.returncode != 0 and b"sealboxd: error:" in again.stderr
+    assert target.read_bytes() == content
+
+    # The drill: a fresh storage directory with the copy and the pepper file.
+    fresh = tmp_path / "restored"
+    fresh.mkdir(mode=0o700)
+    shutil.copyfile(target, fresh / "sealbox.sqlite")
+    os.chmod(fresh / "sealbox.sqlite", 0o600)
+    shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
+    os.chmod(fresh / "pepper", 0o600)
+    restored = daemon_factory(storage=fresh, **dh.FAST)
+    assert dh.integrity(restored.db_path) == "ok"
+    missing = dh.shown_missing(restored, before)
+    assert not missing, missing
+    # A report shown during the backup is in the copy or not, but never half.
+    with restored.db() as connection:
+        copied = {row[0] for row in connection.execute("SELECT ref FROM cases")}
+    connection.close()
+    assert not dh.shown_missing(restored, [s for s in during if s.case in copied])
+    print(f"backup: {len(before)} cases before, {len(during)} submitted during, {len(copied)} in the copy")
+
+
+def test_backup_refuses_a_missing_database_and_creates_nothing(daemon_factory, tmp_path):
+    daemon = daemon_factory(start=False, **dh.FAST)
+    target = tmp_path / "b.sqlite"
+    result = backup(daemon, target)
+    assert result.returncode != 0 and b"no database" in result.stderr
+    assert not target.exists() and not daemon.db_path.exists()
