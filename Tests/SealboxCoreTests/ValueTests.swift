@@ -55,7 +55,7 @@ import Testing
         let db = try MailboxDatabase(path: path)
         let reference = CaseReference.generate()
         try await db.insert(NewCase(
-            reference: reference, lookupHash: Random.bytes(32), reporterKey: BoxSecretKey.generate().publicKey,
+            reference: reference, lookupHash: Random.bytes(32), cost: .minimum, reporterKey: BoxSecretKey.generate().publicKey,
             day: Day("2026-11-24")!, itemID: .generate(), envelope: Random.bytes(64), blobs: []))
         let raw = try DatabaseQueue(path: path)
         try await raw.write { try $0.execute(sql: "UPDATE cases SET \(column) = ?", arguments: [value]) }
