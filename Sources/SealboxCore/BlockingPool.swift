@@ -2,6 +2,7 @@
 // jobs run at once and at most `queueLimit` wait; beyond that a job is refused at once,
 // so that a burst of submissions cannot exhaust memory or build an unbounded queue.
 import Foundation
+import Synchronization
 
 /// Thrown when the pool's queue is full. Callers answer 503 with Retry-After.
 public struct PoolSaturated: Error, Sendable, Equatable {
@@ -13,6 +14,8 @@ public final class BlockingPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var running = 0
+    /// Places promised to submissions whose body is still being read (`reserve()`).
+    private var reserved = 0
     private var stopped = false
     private var threads: [Thread] = []
     public let workers: Int
@@ -31,19 +34,41 @@ public final class BlockingPool: @unchecked Sendable {
         }
     }
 
-    /// Jobs waiting plus jobs running.
+    /// Jobs waiting plus jobs running plus places reserved.
     public var load: Int {
         condition.lock()
         defer { condition.unlock() }
-        return jobs.count + running
+        return jobs.count + running + reserved
+    }
+
+    /// Promises a place to a job that will come later (a submission whose upload is
+    /// still to be read), so that a busy pool refuses before the upload, not after it.
+    /// Throws `PoolSaturated` at once when every place is taken. The place is given back
+    /// when the reservation is used by `run(_:reservation:)`, released, or dropped.
+    public func reserve() throws(PoolSaturated) -> PoolReservation {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped, jobs.count + running + reserved < workers + queueLimit else { throw PoolSaturated() }
+        reserved += 1
+        return PoolReservation(pool: self)
+    }
+
+    fileprivate func giveBack() {
+        condition.lock()
+        reserved -= 1
+        condition.unlock()
     }
 
     /// Runs `work` on a pool thread; throws `PoolSaturated` at once when the queue is full.
-    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    /// With a reservation the job takes the reserved place and is never refused.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T,
+                                 reservation: PoolReservation? = nil) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             condition.lock()
             defer { condition.unlock() }
-            guard !stopped, jobs.count + running < workers + queueLimit else {
+            let promised = reservation?.take(from: self) == true
+            if promised { reserved -= 1 }
+            guard !stopped, promised || jobs.count + running + reserved < workers + queueLimit else {
                 continuation.resume(throwing: PoolSaturated())
                 return
             }
@@ -79,4 +104,27 @@ public final class BlockingPool: @unchecked Sendable {
             condition.unlock()
         }
     }
+}
+
+/// A place in a `BlockingPool` held for a job that has not been submitted yet. Used at
+/// most once; released when it goes out of use without being used.
+public final class PoolReservation: Sendable {
+    private let pool: BlockingPool
+    private let open = Mutex(true)
+
+    fileprivate init(pool: BlockingPool) {
+        self.pool = pool
+    }
+
+    /// Marks the reservation used by `run` (which adjusts the count under its own lock).
+    fileprivate func take(from pool: BlockingPool) -> Bool {
+        pool === self.pool && open.withLock { was in defer { was = false }; return was }
+    }
+
+    /// Gives the place back without using it (e.g. the submission was refused).
+    public func release() {
+        if open.withLock({ was in defer { was = false }; return was }) { pool.giveBack() }
+    }
+
+    deinit { release() }
 }

@@ -55,11 +55,14 @@ public final class Intake: Sendable {
     public var isSaturated: Bool { pool.load >= pool.workers + pool.queueLimit }
 
     /// Seals and stores a report. `draft` must be normalised and free of issues.
-    public func submit(_ draft: ReportDraft, attachments: [SealedAttachment], day: Day = .today()) async throws -> SubmissionReceipt {
+    /// A `reservation` from `pool.reserve()` (taken before the upload was read) guarantees the derivation a place.
+    public func submit(_ draft: ReportDraft, attachments: [SealedAttachment], day: Day = .today(),
+                       reservation: PoolReservation? = nil) async throws -> SubmissionReceipt {
         let code = ReporterCode.generate()
         let pepper = settings.pepper
         let cost = settings.cost
-        let secrets = try await pool.run { try CodeDerivation.derive(code: code, pepper: pepper, cost: cost) }
+        let secrets = try await pool.run({ try CodeDerivation.derive(code: code, pepper: pepper, cost: cost) },
+                                         reservation: reservation)
         var lastError: any Error = StorageError.collision
         for _ in 0..<3 {
             let reference = CaseReference.generate()

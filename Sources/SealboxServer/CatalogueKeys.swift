@@ -12,6 +12,7 @@ extension Catalogue {
         "error.unsupported_media_type", "error.malformed_body", "error.busy", "error.not_found",
         "error.method_not_allowed", "error.internal", "error.unauthorized",
         "error.code_malformed", "error.code_typo", "error.code_unknown", "error.rate_limited", "error.session_expired",
+        "error.submissions_limited", "error.storage_full",
     ]
 
     /// Keys the code builds at run time (vocabularies, months, statuses), which must exist too.

@@ -15,11 +15,10 @@ struct InboxController: Sendable {
     let conversation: Conversation
     let reader: SubmissionReader
     let pages: PageFactory
-    let limiter: AttemptLimiter
+    /// The listener's code-attempt budget and storage reserve.
+    let admission: Admission
     let visits: VisitStore
     let secureCookies: Bool
-    /// The proxy's header naming the client address, if configured.
-    let clientAddressHeader: HTTPField.Name?
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/inbox") { request, _ in
@@ -53,11 +52,7 @@ struct InboxController: Sendable {
     /// Counts an attempt against the client's and the global budget. The address is
     /// only hashed with a key that lives in memory; it is never logged or stored.
     func admit(_ request: Request, _ context: SealboxRequestContext) throws {
-        let address = clientAddressHeader.flatMap { request.headers[$0] }?
-            .split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.clientAddress
-        if case .limited(let retryAfter) = limiter.attempt(from: address) {
-            throw PublicError(.tooManyRequests, "error.rate_limited", retryAfter: max(1, retryAfter))
-        }
+        try admission.admitCode(request, context)
     }
 
     /// Opens the thread of a code, mapping the domain's answers to public ones.
@@ -96,6 +91,7 @@ struct InboxController: Sendable {
         let ctx = pages.context(for: request)
         let token = Self.cookieToken(request)
         guard token != nil else { return expired(ctx, request) }
+        try admission.space.check(incoming: request.declaredLength ?? 0)
         let parsed = try await reader.read(request, allowJSON: false)
         defer { parsed.discard() }
         guard let visit = visits.visit(token: token, formToken: parsed.fields.visit) else { return expired(ctx, request) }
@@ -143,6 +139,7 @@ struct InboxController: Sendable {
     }
 
     func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
+        try admission.space.check(incoming: request.declaredLength ?? 0)
         let parsed = try await reader.read(request, allowJSON: true)
         defer { parsed.discard() }
         let code = try Self.parseCode(parsed.fields.code)

@@ -13,6 +13,8 @@ struct PublicController: Sendable {
     let reader: SubmissionReader
     let pages: PageFactory
     let logger: Logger
+    /// The listener's submission budget, storage reserve and key-derivation places.
+    let admission: Admission
     /// The stylesheet in the office's colours, built once.
     let stylesheet: String
     /// The configured German Sign Language video and captions, served from the daemon itself.
@@ -35,9 +37,9 @@ struct PublicController: Sendable {
             let ctx = pages.context(for: request)
             return pages.html(Pages.reportForm(ctx, state: ReportFormState(), limits: pages.formLimits), context: ctx)
         }
-        router.post("/report") { request, _ in try await submitForm(request) }
+        router.post("/report") { request, context in try await submitForm(request, context) }
         router.post("/receipt") { request, _ in try await receipt(request) }
-        router.post("/api/v1/reports") { request, _ in try await submitAPI(request) }
+        router.post("/api/v1/reports") { request, context in try await submitAPI(request, context) }
         router.get("/healthz") { _, _ in Self.plain("ok\n") }
         for (path, allowed) in [("/", [HTTPRequest.Method.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
                                 ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])] {
@@ -84,15 +86,19 @@ struct PublicController: Sendable {
     }
 
     /// Reads, validates and stores one submission; every staged file is removed afterwards.
-    func accept(_ request: Request, allowJSON: Bool) async throws -> (ReportDraft, Result<SubmissionReceipt, PublicError>) {
-        guard !intake.isSaturated else { throw PublicError.busy }
+    func accept(_ request: Request, _ context: SealboxRequestContext, allowJSON: Bool)
+        async throws -> (ReportDraft, Result<SubmissionReceipt, PublicError>)
+    {
+        let reservation = try admission.admitSubmission(request, context)
+        defer { reservation?.release() }
         let parsed = try await reader.read(request, allowJSON: allowJSON)
         defer { parsed.discard() }
         let draft = parsed.draft.normalised()
         let issues = draft.issues(limits: intake.settings.limits)
         guard issues.isEmpty else { return (draft, .failure(.invalid(issues))) }
+        try admission.space.check()
         do {
-            let receipt = try await intake.submit(draft, attachments: parsed.attachments)
+            let receipt = try await intake.submit(draft, attachments: parsed.attachments, reservation: reservation)
             return (draft, .success(receipt))
         } catch is PoolSaturated {
             throw PublicError.busy
@@ -109,17 +115,17 @@ struct PublicController: Sendable {
         return "\(error)".contains("SQLITE_FULL") || "\(error)".contains("database or disk is full")
     }
 
-    func submitAPI(_ request: Request) async throws -> Response {
-        let (_, result) = try await accept(request, allowJSON: true)
+    func submitAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
+        let (_, result) = try await accept(request, context, allowJSON: true)
         let receipt = try result.get()
         return pages.json(
             SubmissionCreated(case: receipt.caseReference, code: receipt.code.grouped, received: receipt.day),
             status: .created)
     }
 
-    func submitForm(_ request: Request) async throws -> Response {
+    func submitForm(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
         let ctx = pages.context(for: request)
-        let (draft, result) = try await accept(request, allowJSON: false)
+        let (draft, result) = try await accept(request, context, allowJSON: false)
         switch result {
         case .success(let receipt):
             let page = Pages.confirmation(ctx, receipt: Receipt(

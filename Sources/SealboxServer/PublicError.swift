@@ -45,7 +45,10 @@ public struct PublicError: Error, Sendable, Equatable {
     static let unknownCursor = PublicError(.badRequest, "error.malformed_body", code: "unknown_cursor")
     static let unauthorized = PublicError(.unauthorized, "error.unauthorized")
     static let internalError = PublicError(.internalServerError, "error.internal")
-    static let insufficientStorage = PublicError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "error.internal")
+    /// The disk is full or below `storage.reserve`: nothing was stored (507).
+    static let insufficientStorage = PublicError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "error.storage_full")
+    /// A multipart part whose headers exceed their cap (bytes or count), refused at once.
+    static let partHeadersTooLarge = PublicError(.contentTooLarge, "error.body_too_large", code: "part_headers_too_large")
 
     /// A validation failure of the report's fields (422).
     static func invalid(_ issues: [ValidationIssue]) -> PublicError {

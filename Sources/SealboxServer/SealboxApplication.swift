@@ -16,7 +16,7 @@ public struct StartupError: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// Everything a running daemon consists of: storage, the submission path, the two routers
+/// Everything a running daemon consists of: storage, the submission path, the routers
 /// and the key-derivation pool. `run()` serves both listeners and the pool as one service
 /// group until SIGTERM or SIGINT.
 public struct SealboxApplication {
@@ -24,23 +24,34 @@ public struct SealboxApplication {
     public let intake: Intake
     public let publicRouter: Router<SealboxRequestContext>
     public let staffRouter: Router<SealboxRequestContext>
+    /// The router of the listener for tor alone (`onion.listen`), when configured.
+    public let onionRouter: Router<SealboxRequestContext>?
     let configuration: ServerConfiguration
     let logger: Logger
 
     /// Runs both listeners and the pool until a graceful shutdown, then checkpoints the database.
     public func run() async throws {
+        let resilience = configuration.resilience
         let publicApp = Application(
-            router: publicRouter,
-            configuration: .init(address: .hostname(configuration.publicListen.host, port: configuration.publicListen.port)),
+            router: publicRouter, server: resilience.reportersServer,
+            configuration: resilience.reportersConfiguration(configuration.publicListen, logger: logger),
             onServerRunning: { channel in Self.announce("public", channel) },
             logger: logger)
+        var services: [any Service] = [KDFPoolService(pool: intake.pool), publicApp]
+        if let onionRouter, let onionListen = resilience.onionListen {
+            services.append(Application(
+                router: onionRouter, server: resilience.reportersServer,
+                configuration: resilience.reportersConfiguration(onionListen, logger: logger),
+                onServerRunning: { channel in Self.announce("onion", channel) },
+                logger: logger))
+        }
         let staffApp = Application(
             router: staffRouter,
             configuration: .init(address: .hostname(configuration.staffListen.host, port: configuration.staffListen.port)),
             onServerRunning: { channel in Self.announce("staff", channel) },
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [KDFPoolService(pool: intake.pool), publicApp, staffApp],
+            services: services + [staffApp],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -106,23 +117,43 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     let pages = PageFactory(configuration)
     let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
 
-    let publicRouter = Router(context: SealboxRequestContext.self)
-    publicRouter.add(middleware: ErrorMappingMiddleware(
-        pages: pages, logger: logger,
-        onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress))
-    PublicController(
-        intake: intake, reader: reader, pages: pages, logger: logger, stylesheet: Stylesheet.css(configuration.palette),
-        logo: configuration.logoType.map { (configuration.logo, $0) },
-        signLanguage: configuration.signLanguageVideoType.map {
-            .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
-        }
-    ).addRoutes(to: publicRouter)
-    InboxController(
-        conversation: Conversation(intake: intake), reader: reader, pages: pages,
-        limiter: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
-        visits: VisitStore(), secureCookies: configuration.https,
-        clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader)
-    ).addRoutes(to: publicRouter)
+    let space = StorageSpace(path: storage.path, reserve: configuration.resilience.storageReserve)
+    let visits = VisitStore()
+    /// The reporters' pages and API of one listener, with that listener's budgets.
+    func reportersRouter(_ admission: Admission, onionOrigin: String?) -> Router<SealboxRequestContext> {
+        let router = Router(context: SealboxRequestContext.self)
+        router.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger, onionOrigin: onionOrigin))
+        PublicController(
+            intake: intake, reader: reader, pages: pages, logger: logger, admission: admission,
+            stylesheet: Stylesheet.css(configuration.palette),
+            logo: configuration.logoType.map { (configuration.logo, $0) },
+            signLanguage: configuration.signLanguageVideoType.map {
+                .init(video: configuration.signLanguageVideo, type: $0, captions: configuration.signLanguageCaptions)
+            }
+        ).addRoutes(to: router)
+        InboxController(
+            conversation: Conversation(intake: intake), reader: reader, pages: pages, admission: admission,
+            visits: visits, secureCookies: configuration.https
+        ).addRoutes(to: router)
+        return router
+    }
+    let limits = configuration.resilience
+    let publicRouter = reportersRouter(Admission(
+        codeAttempts: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
+        submissions: AttemptLimiter(perClient: limits.submissions, global: limits.submissionsGlobal, globalWindow: AttemptLimiter.window),
+        clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader),
+        space: space, pool: pool
+    ), onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress)
+    // Behind tor every client is 127.0.0.1: per-client buckets would let one client lock
+    // out every other, so the onion listener counts no client, trusts no header, and has
+    // global budgets of its own (tor's proof-of-work defence meters clients before us).
+    let onionRouter = limits.onionListen.map { _ in
+        reportersRouter(Admission(
+            codeAttempts: AttemptLimiter(perClient: nil, global: limits.onionCodeAttemptsGlobal, globalWindow: 60),
+            submissions: AttemptLimiter(perClient: nil, global: limits.onionSubmissionsGlobal, globalWindow: AttemptLimiter.window),
+            clientAddressHeader: nil, space: space, pool: pool
+        ), onionOrigin: nil)
+    }
 
     let staffRouter = Router(context: SealboxRequestContext.self)
     staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))
@@ -131,6 +162,6 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
 
     return SealboxApplication(
-        database: database, intake: intake, publicRouter: publicRouter, staffRouter: staffRouter,
+        database: database, intake: intake, publicRouter: publicRouter, staffRouter: staffRouter, onionRouter: onionRouter,
         configuration: configuration, logger: logger)
 }

@@ -82,6 +82,8 @@ public struct ServerConfiguration: Sendable {
     /// Code attempts per client per 10 minutes, and for all clients together per minute.
     public var codeAttempts = 10
     public var codeAttemptsGlobal = 300
+    /// Resilience: submission budgets, disk reserve, the onion listener, connection limits.
+    public var resilience = ResilienceSettings()
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -200,6 +202,8 @@ public struct ServerConfiguration: Sendable {
         }
         config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
         config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
+        config.resilience = try ResilienceSettings.from(reader, codeAttemptsGlobal: config.codeAttemptsGlobal)
+        try config.resilience.check(publicListen: config.publicListen, staffListen: config.staffListen)
         return config
     }
 
@@ -221,7 +225,7 @@ public struct ServerConfiguration: Sendable {
         return palette
     }
 
-    private static func positive(_ reader: ConfigReader, _ key: String, _ fallback: Int, allowZero: Bool = false) throws -> Int {
+    static func positive(_ reader: ConfigReader, _ key: String, _ fallback: Int, allowZero: Bool = false) throws -> Int {
         guard let value = reader.int(forKey: ConfigKey(key)) else {
             if reader.string(forKey: ConfigKey(key)) != nil {
                 throw ConfigurationError.invalid("\(key) must be a whole number")

@@ -67,11 +67,19 @@ struct SubmissionReader: Sendable {
         parser.onPartComplete = { collector.complete() }
         var received = 0
         do {
-            for try await buffer in request.body {
+            for try await var buffer in request.body {
                 received += buffer.readableBytes
                 if received > limits.multipartBody { throw PublicError.bodyTooLarge }
-                do { try parser.execute(buffer) } catch { throw PublicError.malformedBody }
-                if let failure = collector.failure { throw failure }
+                // Part headers go to the parser in small slices, so that their cap is checked
+                // before a long header line is parsed (MultipartKit copies it on every call).
+                while buffer.readableBytes > 0 {
+                    let wasInHeaders = collector.inHeaders
+                    let length = wasInHeaders ? min(buffer.readableBytes, MultipartCollector.headerSlice) : buffer.readableBytes
+                    let slice = buffer.readSlice(length: length)!
+                    do { try parser.execute(slice) } catch { throw PublicError.malformedBody }
+                    if wasInHeaders && collector.inHeaders { collector.countHeaderBytes(length) }
+                    if let failure = collector.failure { throw failure }
+                }
             }
             guard collector.partsCompleted > 0, !collector.inPart else { throw PublicError.malformedBody }
         } catch {
@@ -118,6 +126,15 @@ final class MultipartCollector {
     var failure: PublicError?
     var partsCompleted = 0
     var inPart = false
+    /// Between a boundary (or the start) and the first body byte of a part.
+    private(set) var inHeaders = true
+    /// The caps of one part's headers: their bytes (counted in `headerSlice` steps, and
+    /// against the form's field budget too) and their number.
+    static let headerBytesLimit = 8 * 1024
+    static let headerCountLimit = 32
+    static let headerSlice = 1024
+    private var headerBytes = 0
+    private var headerCount = 0
     private var headers: [String: String] = [:]
     private var fieldBytes: [UInt8] = []
     private var fieldTotal = 0
@@ -133,7 +150,18 @@ final class MultipartCollector {
 
     func header(_ name: String, _ value: String) {
         inPart = true
+        headerCount += 1
+        guard headerCount <= Self.headerCountLimit else { return fail(.partHeadersTooLarge) }
         headers[name.lowercased()] = value
+    }
+
+    /// Counts bytes the parser read while in a part's headers (or the preamble).
+    func countHeaderBytes(_ count: Int) {
+        headerBytes += count
+        fieldTotal += count
+        guard headerBytes <= Self.headerBytesLimit, fieldTotal <= limits.formFieldsBytes else {
+            return fail(.partHeadersTooLarge)
+        }
     }
 
     private var disposition: [String: String] {
@@ -144,6 +172,7 @@ final class MultipartCollector {
     private var isFile: Bool { disposition["filename"] != nil }
 
     func body(_ buffer: inout ByteBuffer) {
+        inHeaders = false
         guard failure == nil else { return }
         inPart = true
         if isFile {
@@ -178,6 +207,9 @@ final class MultipartCollector {
             upload = nil
             inPart = false
             partsCompleted += 1
+            inHeaders = true
+            headerBytes = 0
+            headerCount = 0
         }
         guard failure == nil else { return }
         let disposition = self.disposition

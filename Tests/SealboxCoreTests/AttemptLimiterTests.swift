@@ -31,4 +31,25 @@ import Testing
         clock.advance(60)
         #expect(limiter.attempt(from: "198.51.100.77") == .allowed)
     }
+
+    @Test func aTenMinuteGlobalBudget_limitsEveryoneUntilItsWindowEnds() {
+        let clock = FakeClock()
+        let limiter = AttemptLimiter(perClient: 2, global: 3, globalWindow: 600, clock: { clock.now.withLock { $0 } })
+        for i in 0..<3 { #expect(limiter.attempt(from: "203.0.113.\(i)") == .allowed) }
+        guard case .limited(let retry) = limiter.attempt(from: "203.0.113.9") else {
+            Issue.record("expected the global limit")
+            return
+        }
+        #expect(retry > 60 && retry <= 600)
+        clock.advance(600)
+        #expect(limiter.attempt(from: "203.0.113.9") == .allowed)
+    }
+
+    @Test func withoutAPerClientLimit_oneAddressIsBoundOnlyByTheGlobalBudget() {
+        let clock = FakeClock()
+        let limiter = AttemptLimiter(perClient: nil, global: 50, globalWindow: 60, clock: { clock.now.withLock { $0 } })
+        for _ in 0..<50 { #expect(limiter.attempt(from: "127.0.0.1") == .allowed) }
+        #expect(limiter.attempt(from: "127.0.0.1") != .allowed)
+        #expect(limiter.attempt(from: "127.0.0.2") != .allowed)
+    }
 }

@@ -54,4 +54,33 @@ import Testing
             _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_COLORS_BUTTON": "blue"])
         }
     }
+
+    @Test func resilienceSettings_haveDefaultsThatHoldOnTwoCores_andAreReadFromTheEnvironment() async throws {
+        let defaults = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team]).resilience
+        #expect(defaults == ResilienceSettings())
+        #expect(defaults.onionListen == nil && defaults.maxConnections == 512 && defaults.storageReserve == 64 << 20)
+        let config = try await load([
+            "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_LIMITS_SUBMISSIONS": "4", "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "40",
+            "SEALBOX_STORAGE_RESERVE": "0", "SEALBOX_ONION_LISTEN": "127.0.0.1:8090", "SEALBOX_ONION_CODE_ATTEMPTS_GLOBAL": "99",
+            "SEALBOX_PUBLIC_IDLE_TIMEOUT": "5", "SEALBOX_PUBLIC_BODY_TIMEOUT": "60", "SEALBOX_PUBLIC_MAX_CONNECTIONS": "100",
+        ])
+        let r = config.resilience
+        #expect(r.submissions == 4 && r.submissionsGlobal == 40 && r.storageReserve == 0)
+        #expect(r.onionListen == ListenAddress(host: "127.0.0.1", port: 8090))
+        #expect(r.onionCodeAttemptsGlobal == 99 && r.onionSubmissionsGlobal == 40)
+        #expect(r.idleTimeout == 5 && r.bodyTimeout == 60 && r.maxConnections == 100)
+    }
+
+    @Test(arguments: [
+        ("SEALBOX_LIMITS_SUBMISSIONS", "0"), ("SEALBOX_LIMITS_SUBMISSIONS_GLOBAL", "-1"), ("SEALBOX_STORAGE_RESERVE", "viel"),
+        ("SEALBOX_STORAGE_RESERVE", "-5"), ("SEALBOX_ONION_LISTEN", "tor"), ("SEALBOX_ONION_LISTEN", "127.0.0.1:8080"),
+        ("SEALBOX_ONION_SUBMISSIONS_GLOBAL", "0"), ("SEALBOX_PUBLIC_IDLE_TIMEOUT", "0"), ("SEALBOX_PUBLIC_IDLE_TIMEOUT", "86400"),
+        ("SEALBOX_PUBLIC_BODY_TIMEOUT", "1.5"), ("SEALBOX_PUBLIC_MAX_CONNECTIONS", "0"), ("SEALBOX_PUBLIC_MAX_CONNECTIONS", "1000000"),
+        ("SEALBOX_LIMITS_SUBMISSIONS", "601"),
+    ])
+    func nonsenseResilienceValues_areRefusedAtStart(key: String, value: String) async throws {
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, key: value])
+        }
+    }
 }

@@ -28,6 +28,9 @@ struct TestDaemon: @unchecked Sendable {
         config.kdfWorkers = kdfWorkers
         config.kdfQueue = kdfQueue
         config.codeAttempts = codeAttempts
+        // Many submissions come from one (unknown) client here; the budgets have tests of their own.
+        config.resilience.submissions = 10_000
+        config.resilience.submissionsGlobal = 10_000
         limits(&config.limits)
         configure(&config)
         var logger = Logger(label: "test")

@@ -158,6 +158,10 @@ class Daemon:
             "SEALBOX_STORAGE_PATH": str(self.storage),
             "SEALBOX_PUBLIC_LISTEN": "127.0.0.1:0",
             "SEALBOX_STAFF_LISTEN": "127.0.0.1:0",
+            # Every test client is 127.0.0.1 and the suite sends many reports: the
+            # submission budgets are tested with their own settings (test_submission_limits.py).
+            "SEALBOX_LIMITS_SUBMISSIONS": "100000",
+            "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "100000",
         }
         values.update(self.settings)
         return clean_env(**{k: v for k, v in values.items() if v is not None})

@@ -61,7 +61,7 @@ def integrity(daemon) -> str:
 @pytest.mark.parametrize("leave", [0, 60_000], ids=["disk-full-before-upload", "disk-fills-during-upload"])
 def test_full_disk_gives_an_error_status_stores_nothing_and_daemon_recovers(tiny_disk, daemon_factory, leave):
     storage = tiny_disk / "data"
-    daemon = daemon_factory(storage=storage)
+    daemon = daemon_factory(storage=storage, SEALBOX_STORAGE_RESERVE="0")  # the disk itself fills, no reserve
     r = daemon.post("/api/v1/reports", json={"text": "vorher, als noch Platz war"})
     assert r.status_code == 201
     before = daemon.counts()
@@ -92,7 +92,7 @@ def test_full_disk_gives_an_error_status_stores_nothing_and_daemon_recovers(tiny
 
 
 def test_full_disk_for_a_text_only_report_stores_nothing(tiny_disk, daemon_factory):
-    daemon = daemon_factory(storage=tiny_disk / "data")
+    daemon = daemon_factory(storage=tiny_disk / "data", SEALBOX_STORAGE_RESERVE="0")
     assert daemon.post("/api/v1/reports", json={"text": "erste"}).status_code == 201
     before = daemon.counts()
     filler = fill(tiny_disk, 0)

@@ -5,10 +5,12 @@ script or an external resource."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import requests
 
+import inbox_helpers as ih
 import sealbox_e2e as e2e
 
 
@@ -166,3 +168,73 @@ def test_staff_response_carries_security_headers(daemon, signer, name):
     check_security_headers(response)
     if response.headers.get("Content-Type", "").startswith("application/json"):
         assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+# --- refusals under load and on a full disk (issue 8: 400, 413, 429, 503, 507) ------------------------------
+
+
+def hold_the_pool(daemon, source: str):
+    """A multipart upload that never finishes: it holds the only key-derivation place."""
+    import socket
+    host, port = daemon.public_url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10, source_address=(source, 0))
+    sock.sendall(b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=h\r\n"
+                 b"Content-Length: 1000000\r\n\r\n--h\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nx")
+    return sock
+
+
+@pytest.fixture(scope="module")
+def refusals(module_daemons):
+    answers = {}
+    busy = module_daemons(SEALBOX_CRYPTO_KDF_WORKERS="1", SEALBOX_CRYPTO_KDF_QUEUE="0",
+                          SEALBOX_LIMITS_SUBMISSIONS="1", SEALBOX_ONION_LISTEN="127.0.0.1:0")
+    held = hold_the_pool(busy, "127.0.0.41")
+    try:
+        probe = ih.client_at("127.0.0.44")  # until the held upload has its place (the pool is checked first)
+        for _ in range(50):
+            if probe.post(busy.url("/api/v1/reports"), json={"text": "besetzt?"}, timeout=30).status_code == 503:
+                break
+            time.sleep(0.1)
+        answers["503-api"] = busy.post("/api/v1/reports", json={"text": "besetzt"})
+        answers["503-form"] = busy.post("/report", data={"text": "besetzt"})
+    finally:
+        held.close()
+    ih.away_from_window_edge(20, 600)
+    for _ in range(50):
+        first = busy.post("/api/v1/reports", json={"text": "frei"})
+        if first.status_code == 201:
+            break
+        time.sleep(0.1)
+    assert first.status_code == 201, first.text
+    answers["429-api"] = busy.post("/api/v1/reports", json={"text": "zu viele"})
+    answers["429-form"] = busy.post("/report", data={"text": "zu viele"})
+    # Every client has a budget of one report: these come from other loopback addresses.
+    answers["400-api"] = ih.client_at("127.0.0.42").post(
+        busy.url("/api/v1/reports"), data=b'{"text": "\xff"}', headers={"Content-Type": "application/json"}, timeout=30)
+    body = (b"--k\r\nContent-Disposition: form-data; name=\"text\"\r\nX-Long: " + b"a" * 20000 + b"\r\n\r\nx\r\n--k--\r\n")
+    answers["413-part-headers"] = ih.client_at("127.0.0.43").post(
+        busy.url("/api/v1/reports"), data=body, headers={"Content-Type": "multipart/form-data; boundary=k"}, timeout=30)
+    onion = next(line.split(" on ")[1].strip().rstrip("/") for line in busy.stdout_lines if "onion listener" in line)
+    answers["404-onion"] = requests.get(onion + "/gibt-es-nicht", timeout=30)
+    answers["405-onion"] = requests.put(onion + "/report", data=b"x", timeout=30)
+    full = module_daemons(SEALBOX_STORAGE_RESERVE=str(1 << 60))
+    answers["507-api"] = full.post("/api/v1/reports", json={"text": "kein Platz"})
+    answers["507-form"] = full.post("/report", data={"text": "kein Platz"})
+    return answers
+
+
+REFUSALS = {"503-api": 503, "503-form": 503, "429-api": 429, "429-form": 429, "400-api": 400,
+            "413-part-headers": 413, "404-onion": 404, "405-onion": 405, "507-api": 507, "507-form": 507}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_refusals_under_load_carry_the_security_headers_and_no_server_or_etag(refusals, name):
+    response = refusals[name]
+    assert response.status_code == REFUSALS[name], response.text[:300]
+    check_security_headers(response)
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    if response.status_code in (429, 503):
+        assert response.headers.get("Retry-After", "").isdigit()
+    if name.endswith("-form"):
+        html = response.text
+        assert html.startswith("<!DOCTYPE html>") and "<script" not in html.lower()

@@ -5,7 +5,7 @@ import SealboxL10n
 /// Server-rendered pages.
 public enum Pages {
     /// The statuses that have their own title and message (`error.<status>.title`, `.message`).
-    public static let errorStatuses: [Int] = [400, 403, 404, 405, 413, 415, 422, 429, 500, 503]
+    public static let errorStatuses: [Int] = [400, 403, 404, 405, 413, 415, 422, 429, 500, 503, 507]
 
     /// `GET /`: who receives reports, what happens to them, what is stored, how to stay safe.
     public static func landing(_ ctx: PageContext) -> HTML {
