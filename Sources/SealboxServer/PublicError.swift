@@ -47,6 +47,11 @@ public struct PublicError: Error, Sendable, Equatable {
     static let internalError = PublicError(.internalServerError, "error.internal")
     static let insufficientStorage = PublicError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "error.internal")
 
+    /// What a form given back shows: the field problems, or else the message of the whole refusal.
+    var fieldErrors: [FieldError] {
+        issues.isEmpty ? [FieldError(field: "", messageKey: messageKey)] : issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
+    }
+
     /// A validation failure of the report's fields (422).
     static func invalid(_ issues: [ValidationIssue]) -> PublicError {
         PublicError(.unprocessableContent, issues.first?.messageKey ?? "error.malformed_body", issues: issues)
