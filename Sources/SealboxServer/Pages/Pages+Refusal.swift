@@ -2,7 +2,7 @@
 // one error summary at the top that takes the focus. Rules: the summary says what went
 // wrong (the field problems, or the refusal: busy, too large, too many attempts), that
 // nothing was sent, and which files must be chosen again, by name; file names are
-// escaped and shown with their own direction.
+// escaped and isolated in their own direction (bdi).
 import SealboxL10n
 
 extension Pages {
@@ -44,7 +44,7 @@ extension Pages {
 
     /// The names of files to choose again, as a list.
     static func fileList(_ names: [String]) -> HTML {
-        let items: [HTML] = names.map { "<li dir=\"auto\">\(escaping: $0)</li>\n" }
+        let items: [HTML] = names.map { "<li><bdi>\(escaping: $0)</bdi></li>\n" }
         return "<ul class=\"file-names\">\n\(items.joined())</ul>"
     }
 
