@@ -108,6 +108,13 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
     cookie_header = {"Cookie": f"{ih.VISIT_COOKIE}={cookie[0]}"}
     token = {f.value("visit") for f in ih.parse_page(thread.text).forms if f.value("visit")}.pop()
 
+    # A refused follow-up (no text, a file): the thread page again, the file named, the message first.
+    body, ctype = e2e.multipart([("visit", token), ("text", " ")], [("attachment", "nachtrag.jpg", "image/jpeg", b"j")])
+    refused = daemon.post(_form_action(thread.text, "/inbox/messages"), data=body,
+                          headers={"Content-Type": ctype, **cookie_header}, allow_redirects=False)
+    add("thread-errors", refused, expect=422)
+    assert refused.text.count("<li><bdi>nachtrag.jpg</bdi></li>") == 2, "the refused follow-up names no file"
+
     body, ctype = e2e.multipart([("text", "Und noch etwas."), ("visit", token)])
     sent = daemon.post(_form_action(thread.text, "/inbox/messages"), data=body,
                        headers={"Content-Type": ctype, **cookie_header}, allow_redirects=False)

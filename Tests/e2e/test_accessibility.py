@@ -22,7 +22,7 @@ import pytest
 import a11y_helpers as a11y
 
 STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
-          "inbox-error", "thread", "sent", "left", "400", "404", "405", "413", "429", "503"]
+          "inbox-error", "thread", "thread-errors", "sent", "left", "400", "404", "405", "413", "429", "503"]
 MAIN_STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
                "inbox-error", "thread", "sent", "left", "400", "404", "413", "429", "503"]
 CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
@@ -282,7 +282,7 @@ def test_every_focusable_element_shows_its_focus(state, pages, daemon, served, b
 
 
 @needs_browser
-@pytest.mark.parametrize("state", ["report-errors", "report-413", "report-503"])
+@pytest.mark.parametrize("state", ["report-errors", "report-413", "report-503", "thread-errors"])
 def test_a_refused_form_puts_the_keyboard_focus_on_its_message(state, pages, daemon, served, browser):
     """The refused form is loaded as a browser gets it: the focus is on the message at the
     top (autofocus on the error summary), so that the next Tab goes to its first link."""
