@@ -87,24 +87,34 @@ struct InboxController: Sendable {
         return response
     }
 
+    /// A follow-up from the thread page: the page after sending, or on any refusal the
+    /// thread page again with the text given back, under the refusal's own status.
     func followUpPage(_ request: Request) async throws -> Response {
         let ctx = pages.context(for: request)
         let token = Self.cookieToken(request)
         guard token != nil else { return expired(ctx, request) }
-        try admission.space.check(incoming: request.declaredLength ?? 0)
-        let parsed = try await reader.read(request, allowJSON: false)
-        defer { parsed.discard() }
-        guard let visit = visits.visit(token: token, formToken: parsed.fields.visit) else { return expired(ctx, request) }
-        let text = parsed.draft.normalised().text
-        let issues = ReportDraft(text: text).issues(limits: reader.limits)
-        guard issues.isEmpty else {
+        let echo = FormEcho()
+        do {
+            try admission.space.check(incoming: request.declaredLength ?? 0)
+            let parsed = try await reader.read(request, allowJSON: false, echo: echo)
+            defer { parsed.discard() }
+            guard let visit = visits.visit(token: token, formToken: parsed.fields.visit) else { return expired(ctx, request) }
+            let text = parsed.draft.normalised().text
+            let issues = ReportDraft(text: text).issues(limits: reader.limits)
+            guard issues.isEmpty else { throw PublicError.invalid(issues) }
+            try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
+            return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
+        } catch let error as PublicError {
+            await reader.salvage(request, into: echo)
+            guard let visit = visits.visit(token: token, formToken: echo.fields.visit) else { return expired(ctx, request) }
             var view = threadView(CaseThread(record: visit.record, messages: []), formToken: visit.formToken)
-            view.followUpErrors = issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
-            view.followUpText = text
-            return pages.html(Pages.inboxThread(ctx, thread: view, limits: pages.formLimits), status: .unprocessableContent, context: ctx)
+            view.followUpErrors = error.fieldErrors
+            view.followUpText = echo.draft.text
+            view.followUpStatus = Int(error.status.code)
+            view.followUpFiles = echo.fileNames
+            let page = Pages.inboxThread(ctx, thread: view, limits: pages.formLimits)
+            return pages.refusal(page, error, leftUnread: echo.bodyLeftUnread, context: ctx)
         }
-        try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
-        return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
     }
 
     func leave(_ request: Request) async throws -> Response {

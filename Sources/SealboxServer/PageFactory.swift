@@ -81,10 +81,25 @@ struct PageFactory: Sendable {
             response = html(Pages.error(ctx, status: Int(error.status.code)), status: error.status)
         }
         response.headers[.contentLanguage] = ctx.localiser.language.tag
-        if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
-        if let allow = error.allow { response.headers[.allow] = allow }
-        if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+        Self.describe(error, in: &response.headers)
         return response
+    }
+
+    /// A page that answers `error` in place of the error page (a form given back filled),
+    /// with the error's truthful status and headers.
+    /// `leftUnread` closes the connection: part of the body was never read.
+    func refusal(_ page: HTML, _ error: PublicError, leftUnread: Bool, context ctx: PageContext) -> Response {
+        var response = html(page, status: error.status, context: ctx)
+        Self.describe(error, in: &response.headers)
+        if leftUnread { response.headers[.connection] = "close" }
+        return response
+    }
+
+    /// The headers an error brings: Retry-After, Allow, and a closed connection after a 413.
+    static func describe(_ error: PublicError, in headers: inout HTTPFields) {
+        if let retry = error.retryAfter { headers[.retryAfter] = String(retry) }
+        if let allow = error.allow { headers[.allow] = allow }
+        if error.status == .contentTooLarge { headers[.connection] = "close" }
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {

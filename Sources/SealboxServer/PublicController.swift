@@ -86,20 +86,20 @@ struct PublicController: Sendable {
     }
 
     /// Reads, validates and stores one submission; every staged file is removed afterwards.
-    func accept(_ request: Request, _ context: SealboxRequestContext, allowJSON: Bool)
-        async throws -> (ReportDraft, Result<SubmissionReceipt, PublicError>)
+    /// Every refusal is a `PublicError`; `echo` keeps what the form carried, for giving it back.
+    func accept(_ request: Request, _ context: SealboxRequestContext, allowJSON: Bool, echo: FormEcho? = nil)
+        async throws -> SubmissionReceipt
     {
         let reservation = try admission.admitSubmission(request, context)
         defer { reservation?.release() }
-        let parsed = try await reader.read(request, allowJSON: allowJSON)
+        let parsed = try await reader.read(request, allowJSON: allowJSON, echo: echo)
         defer { parsed.discard() }
         let draft = parsed.draft.normalised()
         let issues = draft.issues(limits: intake.settings.limits)
-        guard issues.isEmpty else { return (draft, .failure(.invalid(issues))) }
+        guard issues.isEmpty else { throw PublicError.invalid(issues) }
         try admission.space.check()
         do {
-            let receipt = try await intake.submit(draft, attachments: parsed.attachments, reservation: reservation)
-            return (draft, .success(receipt))
+            return try await intake.submit(draft, attachments: parsed.attachments, reservation: reservation)
         } catch is PoolSaturated {
             throw PublicError.busy
         } catch let error as StorageError where error == .collision {
@@ -116,32 +116,27 @@ struct PublicController: Sendable {
     }
 
     func submitAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
-        let (_, result) = try await accept(request, context, allowJSON: true)
-        let receipt = try result.get()
+        let receipt = try await accept(request, context, allowJSON: true)
         return pages.json(
             SubmissionCreated(case: receipt.caseReference, code: receipt.code.grouped, received: receipt.day),
             status: .created)
     }
 
+    /// The web form: the confirmation, or on any refusal (422, 413, 429, 503, 507, …) the
+    /// form again, filled with what the reporter wrote, under the refusal's own status.
     func submitForm(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
         let ctx = pages.context(for: request)
-        let (draft, result) = try await accept(request, context, allowJSON: false)
-        switch result {
-        case .success(let receipt):
+        let echo = FormEcho()
+        do {
+            let receipt = try await accept(request, context, allowJSON: false, echo: echo)
             let page = Pages.confirmation(ctx, receipt: Receipt(
                 caseReference: receipt.caseReference.text, groupedCode: receipt.code.grouped,
                 receivedDay: receipt.day.text))
             return pages.html(page, context: ctx)
-        case .failure(let error):
-            var state = ReportFormState()
-            state.text = draft.text
-            state.grounds = Set(draft.grounds)
-            state.area = draft.area
-            state.when = draft.when ?? ""
-            state.whereText = draft.whereText ?? ""
-            state.contact = draft.contact ?? ""
-            state.errors = error.issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
-            return pages.html(Pages.reportForm(ctx, state: state, limits: pages.formLimits), status: error.status, context: ctx)
+        } catch let error as PublicError {
+            await reader.salvage(request, into: echo)
+            let page = Pages.reportForm(ctx, state: ReportFormState(echo, refusal: error), limits: pages.formLimits)
+            return pages.refusal(page, error, leftUnread: echo.bodyLeftUnread, context: ctx)
         }
     }
 
@@ -163,5 +158,22 @@ struct PublicController: Sendable {
         var response = Self.plain(Pages.receiptText(ctx, receipt: kept))
         response.headers[.contentDisposition] = "attachment; filename=\"\(Pages.receiptFileName(kept))\""
         return response
+    }
+}
+
+extension ReportFormState {
+    /// The form as the reporter sent it, refused with `error`.
+    init(_ echo: FormEcho, refusal error: PublicError) {
+        self.init()
+        let draft = echo.draft
+        text = draft.text
+        grounds = Set(draft.grounds)
+        area = draft.area
+        when = draft.when ?? ""
+        whereText = draft.whereText ?? ""
+        contact = draft.contact ?? ""
+        errors = error.fieldErrors
+        status = Int(error.status.code)
+        filesToChooseAgain = echo.fileNames
     }
 }

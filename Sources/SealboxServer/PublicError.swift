@@ -50,6 +50,11 @@ public struct PublicError: Error, Sendable, Equatable {
     /// A multipart part whose headers exceed their cap (bytes or count), refused at once.
     static let partHeadersTooLarge = PublicError(.contentTooLarge, "error.body_too_large", code: "part_headers_too_large")
 
+    /// What a form given back shows: the field problems, or else the message of the whole refusal.
+    var fieldErrors: [FieldError] {
+        issues.isEmpty ? [FieldError(field: "", messageKey: messageKey)] : issues.map { FieldError(field: $0.field, messageKey: $0.messageKey) }
+    }
+
     /// A validation failure of the report's fields (422).
     static func invalid(_ issues: [ValidationIssue]) -> PublicError {
         PublicError(.unprocessableContent, issues.first?.messageKey ?? "error.malformed_body", issues: issues)

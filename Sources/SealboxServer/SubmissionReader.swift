@@ -27,21 +27,25 @@ struct SubmissionReader: Sendable {
     let staging: UploadStaging
     let recipients: [BoxPublicKey]
 
-    func read(_ request: Request, allowJSON: Bool) async throws -> ParsedSubmission {
+    /// `echo`, when given, keeps the text fields and file names read so far, also when reading fails.
+    func read(_ request: Request, allowJSON: Bool, echo: FormEcho? = nil) async throws -> ParsedSubmission {
         guard let media = MediaType(request.headers[.contentType]) else { throw PublicError.unsupportedMediaType }
         switch media.type {
         case "application/json" where allowJSON:
             return try decodeJSON(try await request.collectBody(limit: limits.jsonBody))
         case "application/x-www-form-urlencoded":
+            try request.checkDeclaredLength(limit: limits.formFieldsBytes)
+            echo?.bodyRead = true
             let pairs = try URLEncodedForm.parse(try await request.collectBody(limit: limits.formFieldsBytes))
             var fields = FormFields()
             for (name, value) in pairs { fields.add(name, value) }
+            echo?.fields = fields
             return ParsedSubmission(draft: fields.draft, fields: fields)
         case "multipart/form-data":
             guard let boundary = media.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
                 throw PublicError.malformedBody
             }
-            return try await readMultipart(request, boundary: boundary)
+            return try await readMultipart(request, boundary: boundary, echo: echo)
         default:
             throw PublicError.unsupportedMediaType
         }
@@ -58,9 +62,11 @@ struct SubmissionReader: Sendable {
         return ParsedSubmission(draft: draft, fields: fields)
     }
 
-    func readMultipart(_ request: Request, boundary: String) async throws -> ParsedSubmission {
+    func readMultipart(_ request: Request, boundary: String, echo: FormEcho? = nil) async throws -> ParsedSubmission {
         try request.checkDeclaredLength(limit: limits.multipartBody)
         let collector = MultipartCollector(limits: limits, staging: staging, recipients: recipients)
+        echo?.bodyRead = true
+        defer { echo?.keep(collector) }
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { collector.header($0, $1) }
         parser.onBody = { collector.body(&$0) }
@@ -124,6 +130,10 @@ final class MultipartCollector {
     var fields = FormFields()
     var attachments: [SealedAttachment] = []
     var failure: PublicError?
+    /// The names of the files the form carried, as the reporter's browser sent them.
+    var fileNames: [String] = []
+    /// False when only the text fields and file names are wanted: no file is staged.
+    let keepsFiles: Bool
     var partsCompleted = 0
     var inPart = false
     /// Between a boundary (or the start) and the first body byte of a part.
@@ -141,11 +151,13 @@ final class MultipartCollector {
     private var upload: SealedUpload?
     private var attachmentTotal = 0
     private var started = false
+    private var namedThisPart = false
 
-    init(limits: SubmissionLimits, staging: UploadStaging, recipients: [BoxPublicKey]) {
+    init(limits: SubmissionLimits, staging: UploadStaging, recipients: [BoxPublicKey], keepsFiles: Bool = true) {
         self.limits = limits
         self.staging = staging
         self.recipients = recipients
+        self.keepsFiles = keepsFiles
     }
 
     func header(_ name: String, _ value: String) {
@@ -171,12 +183,20 @@ final class MultipartCollector {
 
     private var isFile: Bool { disposition["filename"] != nil }
 
+    /// Notes the name of the current file part once (an empty file input has no name).
+    private func noteFileName() {
+        guard !namedThisPart, disposition["name"] == "attachment", let name = disposition["filename"], !name.isEmpty else { return }
+        namedThisPart = true
+        fileNames.append(Self.safeFilename(name, index: fileNames.count + 1))
+    }
+
     func body(_ buffer: inout ByteBuffer) {
         inHeaders = false
-        guard failure == nil else { return }
         inPart = true
+        if isFile { noteFileName() }
+        guard failure == nil else { return }
         if isFile {
-            guard disposition["name"] == "attachment" else { return }
+            guard keepsFiles, disposition["name"] == "attachment" else { return }
             do {
                 if upload == nil {
                     guard attachments.count < limits.attachmentCount else { return fail(.tooManyFiles) }
@@ -201,11 +221,13 @@ final class MultipartCollector {
     }
 
     func complete() {
+        if isFile { noteFileName() }
         defer {
             headers = [:]
             fieldBytes = []
             upload = nil
             inPart = false
+            namedThisPart = false
             partsCompleted += 1
             inHeaders = true
             headerBytes = 0

@@ -21,10 +21,10 @@ import pytest
 
 import a11y_helpers as a11y
 
-STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent", "left",
-          "400", "404", "405", "413", "429", "503"]
-MAIN_STATES = ["landing", "statement", "report", "report-errors", "confirmation", "inbox", "inbox-error", "thread", "sent",
-               "left", "400", "404", "413", "429", "503"]
+STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
+          "inbox-error", "thread", "thread-errors", "sent", "left", "400", "404", "405", "413", "429", "503"]
+MAIN_STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
+               "inbox-error", "thread", "sent", "left", "400", "404", "413", "429", "503"]
 CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
 
 needs_browser = pytest.mark.skipif(a11y.browser_missing() is not None, reason=a11y.browser_missing() or "")
@@ -45,11 +45,18 @@ def limited_daemon(module_daemons):
 def busy_daemon(module_daemons):
     """One slow key-derivation worker and no queue: a form submission during another gets the 503 page."""
     return module_daemons(SEALBOX_CRYPTO_KDF_WORKERS="1", SEALBOX_CRYPTO_KDF_QUEUE="0",
-                          SEALBOX_CRYPTO_KDF_OPSLIMIT="8", SEALBOX_CRYPTO_KDF_MEMLIMIT="67108864")
+                          SEALBOX_CRYPTO_KDF_OPSLIMIT="8", SEALBOX_CRYPTO_KDF_MEMLIMIT="67108864",
+                          SEALBOX_LIMITS_CODE_ATTEMPTS="10000")
 
 
 @pytest.fixture(scope="module")
-def pages(daemon, limited_daemon, busy_daemon, signer, keys, tmp_path_factory):
+def small_daemon(module_daemons):
+    """Files of at most 2 KiB: a form with a larger one comes back filled with 413."""
+    return module_daemons(SEALBOX_LIMITS_ATTACHMENT_SIZE="2048")
+
+
+@pytest.fixture(scope="module")
+def pages(daemon, limited_daemon, busy_daemon, small_daemon, signer, keys, tmp_path_factory):
     """{(state, language): Page}, each also saved as <state>-<language>.html in `pages.directory`."""
     directory = tmp_path_factory.mktemp("a11y-pages")
     collected = {}
@@ -57,7 +64,7 @@ def pages(daemon, limited_daemon, busy_daemon, signer, keys, tmp_path_factory):
     for number, language in enumerate(a11y.LANGUAGES, start=1):
         found = a11y.collect_pages(daemon, signer, keys, language)
         found += [a11y.collect_400(daemon, language), a11y.collect_429(limited_daemon, language, number),
-                  busy[language]]
+                  a11y.collect_report_413(small_daemon, language), *busy[language]]
         for page in found:
             collected[(page.name, language)] = page
             (directory / page.file_name).write_text(page.html, encoding="utf-8")
@@ -263,7 +270,7 @@ def test_the_form_and_the_inbox_work_with_the_keyboard_alone(daemon, browser):
 
 
 @needs_browser
-@pytest.mark.parametrize("state", ["landing", "report", "report-errors", "inbox", "inbox-error", "thread",
+@pytest.mark.parametrize("state", ["landing", "report", "report-errors", "report-503", "inbox", "inbox-error", "thread",
                                    "confirmation"])
 def test_every_focusable_element_shows_its_focus(state, pages, daemon, served, browser):
     page = pages[0][(state, "de")]
@@ -272,6 +279,22 @@ def test_every_focusable_element_shows_its_focus(state, pages, daemon, served, b
     stops, invisible = _focus_walk(browser)
     assert len(stops) >= 3, f"only {stops} reachable by Tab on {state}"
     assert not invisible, f"no visible focus indicator on {state}:\n" + "\n".join(invisible)
+
+
+@needs_browser
+@pytest.mark.parametrize("state", ["report-errors", "report-413", "report-503", "thread-errors"])
+def test_a_refused_form_puts_the_keyboard_focus_on_its_message(state, pages, daemon, served, browser):
+    """The refused form is loaded as a browser gets it: the focus is on the message at the
+    top (autofocus on the error summary), so that the next Tab goes to its first link."""
+    page = pages[0][(state, "de")]
+    a11y.set_viewport(browser, None)
+    open_state(browser, page, daemon, served)
+    time.sleep(0.1)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("id") == "error-summary", f"the focus is on {_describe(browser, focused)}"
+    following = _press_tab(browser)
+    assert following.tag_name == "a" and following.get_attribute("href").split("#")[-1].startswith("field-"), \
+        f"after the message the next Tab stop is {_describe(browser, following)}"
 
 
 # --- 4. 320 CSS px (and 200 % zoom) without horizontal scrolling ---------------------------------------------

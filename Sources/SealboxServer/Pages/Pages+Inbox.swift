@@ -39,6 +39,10 @@ public struct InboxThreadView: Sendable {
     public var visitToken: String
     public var followUpErrors: [FieldError]
     public var followUpText: String
+    /// The HTTP status of a refused follow-up (422 for problems with its fields).
+    public var followUpStatus = 422
+    /// The names of the files of a refused follow-up, to be chosen again.
+    public var followUpFiles: [String] = []
 
     public init(
         caseReference: String, status: String, receivedDay: String, acknowledgedDay: String?,
@@ -201,21 +205,10 @@ private struct InboxThreadRenderer {
     }
 
     func errorSummary() -> HTML {
-        guard !thread.followUpErrors.isEmpty else { return .empty }
-        let errors = errorsByField
-        let items: [HTML] = Pages.followUpFields.compactMap { field in
-            errors[field].map { "<li><a href=\"#field-\(escaping: field)\">\(message($0))</a></li>\n" }
-        }
-        // Errors for fields this form does not have still belong in the summary.
-        let others: [HTML] = thread.followUpErrors.filter { !Pages.followUpFields.contains($0.field) }
-            .map { "<li>\(message($0))</li>\n" }
-        return """
-        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
-        <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
-        <ul>
-        \(items.joined())\(others.joined())</ul>
-        </div>
-        """
+        let kept: HTML = thread.followUpText.isEmpty ? .empty : "<p>\(r.t("inbox.followup.kept"))</p>\n"
+        return Pages.errorSummary(
+            r, status: thread.followUpStatus, errors: thread.followUpErrors, fields: Pages.followUpFields,
+            message: message, files: thread.followUpFiles, kept: kept)
     }
 
     func statusSection() -> HTML {
@@ -295,7 +288,7 @@ private struct InboxThreadRenderer {
     }
 
     func followUpSection() -> HTML {
-        let again: HTML = thread.followUpErrors.isEmpty ? .empty : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+        let again = thread.followUpErrors.isEmpty ? .empty : Pages.chooseFilesAgain(r, files: thread.followUpFiles)
         let limitsText = r.f("form.attachment.limits", l.number(limits.attachmentCount), l.size(limits.attachmentSize), l.size(limits.attachmentTotal))
         return """
         <section aria-labelledby="followup-heading">
@@ -306,7 +299,7 @@ private struct InboxThreadRenderer {
         <div class="\(groupClass("text"))">
         <label for="field-text">\(r.t("inbox.followup.label"))</label>
         <p class="hint" id="hint-text">\(r.f("form.text.limit", l.number(limits.textLength)))</p>
-        \(errorMessage("text"))<textarea id="field-text" name="text" rows="6" required autocomplete="off" spellcheck="true"\(described("text"))>\(escaping: thread.followUpText)</textarea>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="6" required autocomplete="off" spellcheck="false"\(described("text"))>\(escaping: thread.followUpText)</textarea>
         </div>
         <div class="\(groupClass("attachment"))">
         <label for="field-attachment">\(r.t("form.attachment.label"))</label>

@@ -1,7 +1,9 @@
 // The report form (`GET /report`, and again after a failed `POST /report`).
 // Rules: plain multipart POST that works without JavaScript; only `text` is
 // required; on errors a summary at the top links to each field, and every
-// field in error has aria-invalid and aria-describedby to its message.
+// field in error has aria-invalid and aria-describedby to its message. Every
+// refusal (422, 413, 429, 503, …) gives the form back filled, never with files.
+// Free-text fields are kept from spell checkers (which may send text to a vendor).
 import SealboxL10n
 
 /// What the reporter entered, and what was wrong with it, for re-rendering the form.
@@ -13,10 +15,16 @@ public struct ReportFormState: Sendable {
     public var grounds: Set<String>
     public var area: String?
     public var errors: [FieldError]
+    /// The HTTP status of the refusal: 422 for problems with fields; any other heads the
+    /// message with the title of its error page (e.g. 503 "Busy right now").
+    public var status: Int
+    /// The names of the files the reporter had chosen; the form cannot keep files.
+    public var filesToChooseAgain: [String]
 
     public init() {
         text = ""; when = ""; whereText = ""; contact = ""
         grounds = []; area = nil; errors = []
+        status = 422; filesToChooseAgain = []
     }
 }
 
@@ -94,22 +102,10 @@ private struct ReportFormRenderer {
     }
 
     func errorSummary() -> HTML {
-        let errors = errorsByField
-        guard !errors.isEmpty else { return .empty }
-        let items = Pages.formFields.compactMap { field -> HTML? in
-            guard let error = errors[field] else { return nil }
-            return "<li><a href=\"#field-\(escaping: field)\">\(r.t(error.messageKey))</a></li>\n"
-        }.joined()
-        // Errors for fields this form does not know still belong in the summary.
-        let others = state.errors.filter { !Pages.formFields.contains($0.field) }
-            .map { "<li>\(r.t($0.messageKey))</li>\n" as HTML }.joined()
-        return """
-        <div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus aria-labelledby="error-summary-title">
-        <h2 id="error-summary-title">\(r.t("form.errors.heading"))</h2>
-        <ul>
-        \(items)\(others)</ul>
-        </div>
-        """
+        let kept: HTML = state.text.isEmpty ? .empty : "<p>\(r.t("form.refused.kept"))</p>\n"
+        return Pages.errorSummary(
+            r, status: state.status, errors: state.errors, fields: Pages.formFields, message: { r.t($0.messageKey) },
+            files: state.filesToChooseAgain, kept: kept)
     }
 
     /// Attributes for a control: described by its hint and error, invalid when in error.
@@ -137,7 +133,7 @@ private struct ReportFormRenderer {
         <div class="\(groupClass("text"))">
         <label for="field-text">\(r.t("form.text.label"))</label>
         <p class="hint" id="hint-text">\(r.t("form.text.hint")) \(r.f("form.text.limit", r.ctx.localiser.number(limits.textLength)))</p>
-        \(errorMessage("text"))<textarea id="field-text" name="text" rows="10" required autocomplete="off" spellcheck="true"\(described("text", hint: true))>\(escaping: state.text)</textarea>
+        \(errorMessage("text"))<textarea id="field-text" name="text" rows="10" required autocomplete="off" spellcheck="false"\(described("text", hint: true))>\(escaping: state.text)</textarea>
         </div>
         """
     }
@@ -203,7 +199,7 @@ private struct ReportFormRenderer {
         <div class="\(groupClass(field))">
         <label for="field-\(escaping: field)">\(r.t("form.\(field).label"))</label>
         <p class="hint" id="hint-\(escaping: field)">\(r.t("form.\(field).hint"))</p>
-        \(errorMessage(field))<input type="text" id="field-\(escaping: field)" name="\(escaping: field)" value="\(escaping: value)" autocomplete="off"\(described(field, hint: true))>
+        \(errorMessage(field))<input type="text" id="field-\(escaping: field)" name="\(escaping: field)" value="\(escaping: value)" autocomplete="off" spellcheck="false"\(described(field, hint: true))>
         </div>
         """
     }
@@ -216,14 +212,14 @@ private struct ReportFormRenderer {
         <p>\(r.t("form.contact.hint"))</p>
         <p>\(r.t("form.contact.sealed"))</p>
         </div>
-        \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off"\(described("contact", hint: true))>\(escaping: state.contact)</textarea>
+        \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off" spellcheck="false"\(described("contact", hint: true))>\(escaping: state.contact)</textarea>
         </div>
         """
     }
 
     func attachmentField() -> HTML {
         let localiser = r.ctx.localiser
-        let again: HTML = state.errors.isEmpty ? .empty : "<p class=\"notice\">\(r.t("form.attachment.again"))</p>\n"
+        let again = state.errors.isEmpty ? .empty : Pages.chooseFilesAgain(r, files: state.filesToChooseAgain)
         return """
         <div class="\(groupClass("attachment"))">
         <label for="field-attachment">\(r.t("form.attachment.label"))</label>

@@ -59,7 +59,7 @@ public enum Pages {
     /// (never anything from the request) and a link home. Unknown statuses read as 500.
     public static func error(_ ctx: PageContext, status: Int) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let known = errorStatuses.contains(status) ? status : (400..<500).contains(status) ? 400 : 500
+        let known = knownErrorStatus(status)
         let main: HTML = """
         <h1>\(r.t("error.\(known).title"))</h1>
         <p class="lead">\(r.t("error.\(known).message"))</p>
