@@ -118,24 +118,18 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension MailboxDatabase {
-    /// Stores a case, its first item and its blobs in one transaction, or nothing.
-    public func insert(_ new: NewCase) async throws {
-        do {
-            try await writer.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day,
-                                           kdf_opslimit, kdf_memlimit)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day,
-                                Int64(new.cost.opslimit), new.cost.memlimit])
-                try Self.insertItem(db, id: new.itemID, case: new.reference, kind: .report,
-                                    day: new.day, envelope: new.envelope, blobs: new.blobs)
-            }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StorageError.collision
-        }
+    /// Inserts a case and its first item and blobs (inside the caller's transaction).
+    static func insertCase(_ db: Database, _ new: NewCase) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day,
+                                   kdf_opslimit, kdf_memlimit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day,
+                        Int64(new.cost.opslimit), new.cost.memlimit])
+        try insertItem(db, id: new.itemID, case: new.reference, kind: .report,
+                       day: new.day, envelope: new.envelope, blobs: new.blobs)
     }
 
     static func insertItem(

@@ -12,6 +12,8 @@ import SealboxCrypto
 /// The daemon's storage: cases, sealed items and sealed attachment blobs.
 public final class MailboxDatabase: Sendable {
     let writer: DatabasePool
+    /// Cases waiting for the next group commit (MailboxDatabase+GroupCommit.swift).
+    let commits = CommitQueue()
 
     /// Opens (and migrates) the database file at `path`, then completes the purge of any
     /// deletion an earlier run committed but could not checkpoint. `codeCost` is the
