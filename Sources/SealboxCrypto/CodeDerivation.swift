@@ -15,7 +15,7 @@ public struct Pepper: Sendable, CustomStringConvertible {
     /// A pepper from its 32 bytes, else `invalidKey`.
     public init(secret: SecureBytes) throws(CryptoError) {
         guard secret.count == 32 else { throw CryptoError.invalidKey }
-        self.secret = secret.copy()
+        self.secret = secret.copy(guarded: true)
     }
 
     /// A fresh random pepper.

@@ -134,8 +134,9 @@ public struct BoxSecretKey: Sendable, CustomStringConvertible {
 
 extension SecureBytes {
     /// A new SecureBytes holding the same bytes, without an intermediate array.
-    func copy() -> SecureBytes {
-        let result = SecureBytes(count: count)
+    /// `guarded`: in a guarded allocation of its own, for a secret that lives long.
+    func copy(guarded: Bool = false) -> SecureBytes {
+        let result = guarded ? SecureBytes(guardedCount: count) : SecureBytes(count: count)
         withUnsafeBytes { src in
             result.withUnsafeMutableBytes { dst in
                 if src.count > 0 { dst.copyMemory(from: src) }

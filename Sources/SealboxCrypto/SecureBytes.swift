@@ -1,5 +1,5 @@
-// Storage for secrets (STYLE.md lesson 2): guarded `sodium_malloc` memory that
-// is wiped with `sodium_memzero` when released, compares in constant time, and
+// Storage for secrets (STYLE.md lesson 2): locked memory (a slot of SecureSlab for
+// small short-lived secrets, else guarded `sodium_malloc` memory) that is wiped with `sodium_memzero` when released, compares in constant time, and
 // whose description never shows the bytes.
 
 import CSodium
@@ -19,8 +19,27 @@ public final class SecureBytes: @unchecked Sendable, Equatable, CustomStringConv
     /// The number of bytes.
     public let count: Int
 
-    /// Allocates `count` zero bytes.
-    public init(count: Int) {
+    /// Allocates `count` zero bytes: up to 64 bytes in a reused slot of a locked region
+    /// (SecureSlab.swift), more in a guarded allocation of their own.
+    public convenience init(count: Int) {
+        precondition(count >= 0, "SecureBytes count must not be negative")
+        if count <= SecureSlab.slotSize, let slab = SecureSlab.shared, let slot = slab.allocate() {
+            self.init(slot: slot, allocated: SecureSlab.slotSize, count: count)
+        } else {
+            self.init(guardedCount: count)
+        }
+    }
+
+    private init(slot: UnsafeMutableRawPointer, allocated: Int, count: Int) {
+        slot.bindMemory(to: UInt8.self, capacity: allocated)
+        self.pointer = slot
+        self.allocated = allocated
+        self.count = count
+    }
+
+    /// Allocates `count` zero bytes in guarded, locked memory of their own (`sodium_malloc`):
+    /// for secrets that live as long as the process.
+    public init(guardedCount count: Int) {
         precondition(count >= 0, "SecureBytes count must not be negative")
         Sodium.initialize()
         // Round up so that sodium_malloc's end-of-page placement stays 16-aligned.
@@ -53,9 +72,19 @@ public final class SecureBytes: @unchecked Sendable, Equatable, CustomStringConv
         return result
     }
 
+    /// Locks the bytes into RAM (`sodium_mlock`, which `sodium_malloc` only attempts);
+    /// false when the system refuses, e.g. over RLIMIT_MEMLOCK.
+    public func lock() -> Bool {
+        sodium_mlock(pointer, allocated) == 0
+    }
+
     deinit {
-        sodium_memzero(pointer, allocated)
-        sodium_free(pointer)
+        if let slab = SecureSlab.shared, slab.owns(pointer) {
+            slab.release(pointer)
+        } else {
+            sodium_memzero(pointer, allocated)
+            sodium_free(pointer)
+        }
     }
 
     /// Calls `body` with the bytes; the pointer must not escape.
