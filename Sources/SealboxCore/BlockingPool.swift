@@ -1,6 +1,8 @@
 // A fixed set of threads for blocking, memory-hungry work (Argon2id). At most `workers`
 // jobs run at once and at most `queueLimit` wait; beyond that a job is refused at once,
 // so that a burst of submissions cannot exhaust memory or build an unbounded queue.
+// Background work (deriving codes ahead, CodePool) waits in a queue of its own that a
+// worker takes from only when no job is waiting, and is dropped at shutdown.
 import Foundation
 import Synchronization
 
@@ -13,6 +15,7 @@ public struct PoolSaturated: Error, Sendable, Equatable {
 public final class BlockingPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
+    private var background: [@Sendable () -> Void] = []
     private var running = 0
     /// Places promised to submissions whose body is still being read (`reserve()`).
     private var reserved = 0
@@ -79,6 +82,16 @@ public final class BlockingPool: @unchecked Sendable {
         }
     }
 
+    /// Queues `work` to run when a worker has no job waiting; it never counts against
+    /// `load` and is dropped, not run, once the pool is shut down.
+    public func runInBackground(_ work: @escaping @Sendable () -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return }
+        background.append(work)
+        condition.signal()
+    }
+
     /// Lets the threads finish the queued jobs and exit.
     public func shutdown() {
         condition.lock()
@@ -90,10 +103,17 @@ public final class BlockingPool: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while jobs.isEmpty && !stopped { condition.wait() }
+            while jobs.isEmpty && background.isEmpty && !stopped { condition.wait() }
+            if stopped { background.removeAll() }
             if jobs.isEmpty && stopped {
                 condition.unlock()
                 return
+            }
+            guard !jobs.isEmpty else {
+                let job = background.removeFirst()
+                condition.unlock()
+                job()
+                continue
             }
             let job = jobs.removeFirst()
             running += 1

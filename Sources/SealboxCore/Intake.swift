@@ -1,7 +1,8 @@
 // The submission path without HTTP: derive the reporter's secrets from a fresh code on
 // the bounded pool, seal the report to the team key (and to the reporter's own key, so
 // that the thread can be shown back later), and commit case, item and blobs at once.
-// The code is returned only after that commit. The case records the Argon2id cost its
+// A code derived ahead (CodePool) is taken when one is ready, so the reporter does not
+// wait for Argon2id; else the code is derived now. The code is returned only after that commit. The case records the Argon2id cost its
 // code was derived with, so that the cost can be raised later (docs/PROTOCOL.md §6.2).
 import Foundation
 import SealboxCrypto
@@ -44,25 +45,35 @@ public final class Intake: Sendable {
     public let database: MailboxDatabase
     public let pool: BlockingPool
     public let settings: IntakeSettings
+    /// Codes derived ahead (`crypto.code_pool`); nil when off.
+    public let codes: CodePool?
 
-    public init(database: MailboxDatabase, pool: BlockingPool, settings: IntakeSettings) {
+    public init(database: MailboxDatabase, pool: BlockingPool, settings: IntakeSettings, codes: CodePool? = nil) {
         self.database = database
         self.pool = pool
         self.settings = settings
+        self.codes = codes
     }
 
-    /// True when a new submission would be refused for lack of key-derivation capacity.
-    public var isSaturated: Bool { pool.load >= pool.workers + pool.queueLimit }
+    /// True when a new submission would be refused for lack of key-derivation capacity:
+    /// no code is ready and every place of the pool is taken.
+    public var isSaturated: Bool { pool.load >= pool.workers + pool.queueLimit && (codes?.readyCount ?? 0) == 0 }
 
     /// Seals and stores a report. `draft` must be normalised and free of issues.
     /// A `reservation` from `pool.reserve()` (taken before the upload was read) guarantees the derivation a place.
     public func submit(_ draft: ReportDraft, attachments: [SealedAttachment], day: Day = .today(),
                        reservation: PoolReservation? = nil) async throws -> SubmissionReceipt {
-        let code = ReporterCode.generate()
-        let pepper = settings.pepper
-        let cost = settings.cost
-        let secrets = try await pool.run({ try CodeDerivation.derive(code: code, pepper: pepper, cost: cost) },
-                                         reservation: reservation)
+        let secrets: PreparedCode
+        if let ready = codes?.take(), ready.cost == settings.cost {
+            reservation?.release()
+            secrets = ready
+        } else {
+            let pepper = settings.pepper
+            let cost = settings.cost
+            secrets = try await pool.run({ try PreparedCode.derive(pepper: pepper, cost: cost) }, reservation: reservation)
+        }
+        let code = secrets.code
+        let cost = secrets.cost
         var lastError: any Error = StorageError.collision
         for _ in 0..<3 {
             let reference = CaseReference.generate()

@@ -26,6 +26,16 @@ public struct ReporterCode: Sendable, Equatable, CustomStringConvertible {
         self.digits = digits
     }
 
+    /// A code from 16 ASCII digits kept in secure memory (e.g. a code derived ahead);
+    /// the digits are copied.
+    public init(checking digits: SecureBytes) throws(CodeInputError) {
+        guard digits.count == 16 else { throw CodeInputError.malformed }
+        let valid = digits.withUnsafeBytes { d in d.allSatisfy { (0x30...0x39).contains($0) } }
+        guard valid else { throw CodeInputError.malformed }
+        guard digits.withUnsafeBytes({ Self.dammInterim($0) }) == 0 else { throw CodeInputError.typo }
+        self.init(digits: digits.copy())
+    }
+
     /// A fresh code: 15 digits from `randombytes_uniform(10)` and a check digit.
     public static func generate() -> ReporterCode {
         let digits = SecureBytes(count: 16)

@@ -17,6 +17,8 @@ struct Admission: Sendable {
     let clientAddressHeader: HTTPField.Name?
     let space: StorageSpace
     let pool: BlockingPool
+    /// Codes derived ahead: while one is ready, a full pool does not refuse a submission.
+    let codes: CodePool?
 
     /// The address a client is counted under: the last value of the proxy's header, else the peer.
     func clientAddress(_ request: Request, _ context: SealboxRequestContext) -> String? {
@@ -39,7 +41,9 @@ struct Admission: Sendable {
         try space.check(incoming: request.declaredLength ?? 0)
         var reservation: PoolReservation?
         do {
-            if MediaType(request.headers[.contentType])?.type == "multipart/form-data" {
+            if let codes, codes.readyCount > 0 {
+                // A ready code needs no place in the pool.
+            } else if MediaType(request.headers[.contentType])?.type == "multipart/form-data" {
                 reservation = try pool.reserve()
             } else if pool.load >= pool.workers + pool.queueLimit {
                 throw PoolSaturated()

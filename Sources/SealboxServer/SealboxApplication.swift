@@ -37,7 +37,7 @@ public struct SealboxApplication {
             configuration: resilience.reportersConfiguration(configuration.publicListen, logger: logger),
             onServerRunning: { channel in Self.announce("public", channel) },
             logger: logger)
-        var services: [any Service] = [KDFPoolService(pool: intake.pool), publicApp]
+        var services: [any Service] = [KDFPoolService(pool: intake.pool, codes: intake.codes), publicApp]
         if let onionRouter, let onionListen = resilience.onionListen {
             services.append(Application(
                 router: onionRouter, server: resilience.reportersServer,
@@ -67,12 +67,16 @@ public struct SealboxApplication {
     }
 }
 
-/// The key-derivation pool as a service: its threads stop when the service group shuts down.
+/// The key-derivation pool as a service: the codes derived ahead are wiped and its threads
+/// stop when the service group shuts down.
 struct KDFPoolService: Service {
     let pool: BlockingPool
+    let codes: CodePool?
 
     func run() async throws {
+        codes?.refill()
         try? await gracefulShutdown()
+        codes?.stop()
         pool.shutdown()
     }
 }
@@ -111,9 +115,16 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     }
     let staging = try UploadStaging(directory: storage.appendingPathComponent("tmp"))
     let pool = BlockingPool(workers: configuration.kdfWorkers, queueLimit: configuration.kdfQueue)
+    let codes: CodePool?
+    do {
+        codes = try configuration.codePool > 0
+            ? CodePool(capacity: configuration.codePool, pool: pool, pepper: pepper, cost: configuration.kdfCost) : nil
+    } catch {
+        throw StartupError(description: error.description)
+    }
     let intake = Intake(database: database, pool: pool, settings: IntakeSettings(
         teamKey: configuration.teamPublicKey, pepper: pepper, cost: configuration.kdfCost,
-        limits: configuration.limits))
+        limits: configuration.limits), codes: codes)
     let pages = PageFactory(configuration)
     let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
 
@@ -142,7 +153,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         codeAttempts: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
         submissions: AttemptLimiter(perClient: limits.submissions, global: limits.submissionsGlobal, globalWindow: AttemptLimiter.window),
         clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader),
-        space: space, pool: pool
+        space: space, pool: pool, codes: codes
     ), onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress)
     // Behind tor every client is 127.0.0.1: per-client buckets would let one client lock
     // out every other, so the onion listener counts no client, trusts no header, and has
@@ -151,7 +162,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         reportersRouter(Admission(
             codeAttempts: AttemptLimiter(perClient: nil, global: limits.onionCodeAttemptsGlobal, globalWindow: 60),
             submissions: AttemptLimiter(perClient: nil, global: limits.onionSubmissionsGlobal, globalWindow: AttemptLimiter.window),
-            clientAddressHeader: nil, space: space, pool: pool
+            clientAddressHeader: nil, space: space, pool: pool, codes: codes
         ), onionOrigin: nil)
     }
 

@@ -55,6 +55,8 @@ public struct ServerConfiguration: Sendable {
     public var kdfCost: KDFCost = .interactive
     public var kdfWorkers = 2
     public var kdfQueue = 32
+    /// Codes derived ahead in idle time and held in locked memory (`crypto.code_pool`); 0: off.
+    public var codePool = 512
     public var limits = SubmissionLimits()
     public var logLevel = "info"
     public var officeName = "Antidiskriminierungsstelle"
@@ -159,6 +161,10 @@ public struct ServerConfiguration: Sendable {
         config.kdfCost = cost
         config.kdfWorkers = try positive(reader, "crypto.kdf_workers", config.kdfWorkers)
         config.kdfQueue = try positive(reader, "crypto.kdf_queue", config.kdfQueue, allowZero: true)
+        config.codePool = try positive(reader, "crypto.code_pool", config.codePool, allowZero: true)
+        guard config.codePool <= 4096 else {
+            throw ConfigurationError.invalid("crypto.code_pool must be at most 4096")
+        }
         config.limits.textLength = try positive(reader, "limits.text_length", config.limits.textLength)
         config.limits.fieldLength = try positive(reader, "limits.field_length", config.limits.fieldLength)
         config.limits.jsonBody = try positive(reader, "limits.json_body", config.limits.jsonBody)

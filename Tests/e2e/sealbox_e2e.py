@@ -162,6 +162,9 @@ class Daemon:
             # submission budgets are tested with their own settings (test_submission_limits.py).
             "SEALBOX_LIMITS_SUBMISSIONS": "100000",
             "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "100000",
+            # Many tests fill the key-derivation pool on purpose to see 503; codes derived
+            # ahead would serve those submissions. The code pool has its own test.
+            "SEALBOX_CRYPTO_CODE_POOL": "0",
         }
         values.update(self.settings)
         return clean_env(**{k: v for k, v in values.items() if v is not None})
