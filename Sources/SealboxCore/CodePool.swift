@@ -94,11 +94,13 @@ public final class CodePool: Sendable {
         return PreparedCode(code: code, lookupHash: taken.hash, reporterKey: key, cost: cost)
     }
 
-    /// Starts background derivations until the pool is full, at most one per worker at a time.
+    /// Starts background derivations until the pool is full. With more than one worker, one
+    /// is always left to code checks and submissions, so that they never wait for a
+    /// derivation ahead to finish.
     public func refill() {
         let start: Int = state.withLock { s in
             guard !s.stopped else { return 0 }
-            let wanted = min(s.free.count - s.deriving, pool.workers - s.deriving)
+            let wanted = min(s.free.count - s.deriving, max(1, pool.workers - 1) - s.deriving)
             guard wanted > 0 else { return 0 }
             s.deriving += wanted
             return wanted

@@ -31,6 +31,16 @@ import Testing
         }
     }
 
+    @Test func theCodePool_defaultsTo512_canBeTurnedOff_andIsRefusedOutOfRange() async throws {
+        #expect(try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team]).codePool == 512)
+        #expect(try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_CRYPTO_CODE_POOL": "0"]).codePool == 0)
+        for bad in ["-1", "4097", "many"] {
+            await #expect(throws: ConfigurationError.self) {
+                _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_CRYPTO_CODE_POOL": bad])
+            }
+        }
+    }
+
     @Test func officeColours_colourTheStylesheet() async throws {
         let config = try await load([
             "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_COLORS_BUTTON": "#6A1B4D",
