@@ -50,6 +50,11 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+if __name__ == "__main__":
+    sys.modules["bench"] = sys.modules["__main__"]  # one module, whether run or imported
+import bench_attack  # noqa: E402  (phases with daemons of their own; imports this module)
+
 # Targets of issue 2 §8, on 2 cores.
 TARGET_RATIO = 0.9          # submissions/s ÷ bare Argon2id rate
 TARGET_IDLE_RSS_MB = 40.0
@@ -91,6 +96,10 @@ class Daemon:
             # that the inbox phases measure the work, not the limiter.
             "SEALBOX_LIMITS_CODE_ATTEMPTS": "1000000",
             "SEALBOX_LIMITS_CODE_ATTEMPTS_GLOBAL": "1000000",
+            # ... and the submission budgets, so that submissions measure the daemon's work.
+            # The flood phase (bench_attack.py) runs with per-client budgets at their defaults.
+            "SEALBOX_LIMITS_SUBMISSIONS": "1000000",
+            "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "1000000",
         })
         self.env.update(extra_env)
         self.process: subprocess.Popen | None = None
@@ -153,6 +162,12 @@ class Daemon:
             return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
         except (OSError, IndexError, ValueError):
             return None
+
+    def cpu_split(self) -> tuple[float, float]:
+        """(user, kernel) CPU seconds of the daemon so far."""
+        with open("/proc/%d/stat" % self.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
 
     def threads(self) -> int | None:
         value = read_status_field(self.pid, "Threads")
@@ -229,6 +244,19 @@ def system_busy_seconds() -> float | None:
 
 class SetupError(Exception):
     pass
+
+
+def wait_idle(daemon: "Daemon", quiet_pct: float = 5.0, timeout: float = 120.0) -> float:
+    """Waits until the daemon uses less than `quiet_pct` of a core over half a second: its
+    codes derived ahead (crypto.code_pool) are all ready. Returns the seconds waited."""
+    start = time.monotonic()
+    quiet = 0
+    while time.monotonic() - start < timeout and quiet < 3:  # three quiet windows in a row
+        before = daemon.cpu_seconds()
+        time.sleep(0.5)
+        after = daemon.cpu_seconds()
+        quiet = quiet + 1 if before is None or after is None or 100.0 * (after - before) / 0.5 < quiet_pct else 0
+    return time.monotonic() - start
 
 
 # ---------------------------------------------------------------------------------------
@@ -558,11 +586,19 @@ def run_phase(phase: Phase, daemon: Daemon, ctx: Context, honour_retry_after: bo
     return result
 
 
+# Phases that start only once every code derived ahead is ready (the daemon is idle).
+AFTER_IDLE = {"normal", "burst", "inbox"}
+
+
 def build_phases(clients: list[int], duration: float, max_requests: int) -> list[Phase]:
-    """The load phases, in order. Issue 3 adds the reporter inbox here (opening a thread at
-    idle with one client, then under concurrency alongside submissions)."""
+    """The load phases, in order: submissions at normal load and a burst, both served by
+    codes derived ahead; sustained submissions right after the burst, when the pool is
+    empty and every submission waits for its own Argon2id; the reporter inbox at idle and
+    under concurrency alongside submissions."""
     submit = SubmitWorkload()
-    phases = [Phase("submit", submit, n, duration, max_requests) for n in clients]
+    phases = [Phase("normal", submit, 2, duration, NORMAL_REQUESTS),
+              Phase("burst", submit, BURST_CLIENTS, max(duration, 60.0), BURST_REPORTS)]
+    phases += [Phase("submit", submit, n, duration, max_requests) for n in clients]
     # Opening a thread at idle: one client, one request at a time.
     phases.append(Phase("inbox", InboxWorkload(), 1, min(duration, 10.0), 100))
     # Under concurrency, alongside submissions.
@@ -615,6 +651,7 @@ def main() -> int:
                         help="extra environment for sealboxd, e.g. SEALBOX_CRYPTO_KDF_WORKERS=3 (repeatable)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
     parser.add_argument("--seed", type=int, default=1, help="seed of the report generator")
+    parser.add_argument("--skip", default="", help="comma-separated extra phases to leave out: flood, cost")
     args = parser.parse_args()
 
     binary = args.bin
@@ -676,6 +713,8 @@ def main() -> int:
         conn.close()
         if warm.other:
             failures.append("warm-up answered %s" % dict(warm.statuses))
+        waited = wait_idle(daemon)
+        print("codes derived ahead ready after %.1f s" % waited)
         time.sleep(2.0)
         idle_rss = daemon.rss_mb()
         report["idle_rss_mb"] = rnd(idle_rss)
@@ -708,7 +747,13 @@ def main() -> int:
         print("load phases (%.0f s or %d requests each, new keep-alive connection per client):"
               % (args.duration, args.max_requests))
         for index, phase in enumerate(build_phases(clients, args.duration, args.max_requests)):
-            time.sleep(1.0)  # let the previous phase's connections close
+            if phase.name in AFTER_IDLE:
+                waited = wait_idle(daemon)
+                print("  (waited %.1f s for the codes derived ahead to be ready)" % waited)
+            elif phase.name == "submit":
+                time.sleep(0.2)  # sustained: right after the burst, while the pool is empty
+            else:
+                time.sleep(1.0)  # let the previous phase's connections close
             result = run_phase(phase, daemon, ctx, not args.ignore_retry_after, args.seed + index + 1)
             results.append(result)
             print_phase(result, kdf_rate)
@@ -726,6 +771,27 @@ def main() -> int:
             report["rss_end_breakdown"] = daemon.rss_breakdown()
             print("RSS after the load phases and 2 s rest: %s MB (%s)"
                   % (fmt(report["rss_end_mb"]), report["rss_end_breakdown"]))
+        status = daemon.stop()
+        if "flood" not in args.skip:
+            print("flood (a daemon of its own, trusting X-Forwarded-For) ...")
+            sys.stdout.flush()
+            # Twice: with the configured queue (503 + Retry-After once 32 wait), and with a
+            # queue deeper than the junk clients, so that every request waits its turn.
+            for key, queue in (("flood_default_queue", None), ("flood", FLOOD_DEEP_QUEUE)):
+                flood = bench_attack.run_flood(binary, extra_env, args.duration, args.seed, queue)
+                report[key] = flood
+                bench_attack.print_flood(flood)
+                if flood["other_5xx"] or flood["transport_errors"] or flood["exit_status"] != 0:
+                    failures.append("flood: %d 5xx other than 503/507, %d transport errors, exit %s"
+                                    % (flood["other_5xx"], flood["transport_errors"], flood["exit_status"]))
+        if "cost" not in args.skip:
+            print("cost around the KDF (a daemon of its own) ...")
+            sys.stdout.flush()
+            cost = bench_attack.run_cost(binary, extra_env, COST_REQUESTS, 8, args.seed)
+            report["cost"] = cost
+            bench_attack.print_cost(cost)
+            if cost.get("other") or cost["exit_status"] != 0:
+                failures.append("cost: %s answers other than 201/503, exit %s" % (cost.get("other"), cost["exit_status"]))
     except SetupError as error:
         print("sealbox bench: error: %s" % error, file=sys.stderr)
         daemon.kill()
@@ -766,6 +832,14 @@ def main() -> int:
 
 
 TARGET_INBOX_MS = 100.0
+TARGET_NORMAL_P50_MS = 20.0
+TARGET_BURST_RATE = 100.0
+TARGET_COST_MS = 1.0
+NORMAL_REQUESTS = 100   # 2 clients at normal load, served by codes derived ahead
+BURST_CLIENTS = 32
+BURST_REPORTS = 500
+COST_REQUESTS = 2000
+FLOOD_DEEP_QUEUE = 128  # crypto.kdf_queue of the second flood run: more places than junk clients
 
 
 def summarise(report: dict, results: list[PhaseResult], kdf_rate: float) -> list[dict]:
@@ -796,6 +870,15 @@ def summarise(report: dict, results: list[PhaseResult], kdf_rate: float) -> list
         targets.append({"target": name, "measured": measured, "limit": limit, "pass": passed})
         print("  %-4s %-52s %-14s (target %s)" % ("PASS" if passed else "FAIL", name, measured, limit))
 
+    normal = [r for r in results if r.name == "normal" and r.latencies_ok]
+    if normal:
+        median = ms(percentile(normal[0].latencies_ok, 50))
+        target("submission p50 at normal load (2 clients)", "%.1f ms" % median, "<= %.0f ms" % TARGET_NORMAL_P50_MS,
+               median <= TARGET_NORMAL_P50_MS)
+    burst = [r for r in results if r.name == "burst"]
+    if burst:
+        target("burst of %d reports, accepted per second" % BURST_REPORTS, "%.0f/s" % burst[0].rate,
+               ">= %.0f/s" % TARGET_BURST_RATE, burst[0].rate >= TARGET_BURST_RATE and burst[0].ok >= BURST_REPORTS)
     submit = [r for r in results if r.name == "submit"]
     if submit:
         worst = min(submit, key=lambda r: r.rate)
@@ -819,6 +902,24 @@ def summarise(report: dict, results: list[PhaseResult], kdf_rate: float) -> list
                median <= TARGET_INBOX_MS)
     other = sum(r.other for r in results)
     target("errors other than deliberate 503", str(other), "0", other == 0)
+    default = report.get("flood_default_queue")
+    if default:
+        print("  (flood with the default queue: genuine p99 %s ms, %d failed; the targets below are for kdf_queue %d)"
+              % (fmt(default["genuine_p99_ms"], "%.0f"), default["genuine_failed"], FLOOD_DEEP_QUEUE))
+    flood = report.get("flood")
+    if flood:
+        p99 = flood["genuine_p99_ms"]
+        target("flood: genuine requests that failed", "%d of %d" % (flood["genuine_failed"], flood["genuine_ok"] + flood["genuine_failed"]),
+               "0", flood["genuine_failed"] == 0 and flood["genuine_ok"] > 0)
+        target("flood: genuine p99 (retrying 429/503)", "%s ms" % fmt(p99, "%.0f"),
+               "<= %.0f ms" % (1000 * bench_attack.TARGET_FLOOD_P99_S), p99 is not None and p99 <= 1000 * bench_attack.TARGET_FLOOD_P99_S)
+        target("flood: peak RSS", "%s MB" % fmt(flood["peak_rss_mb"]), "<= %.0f MB" % TARGET_PEAK_RSS_MB,
+               flood["peak_rss_mb"] is not None and flood["peak_rss_mb"] <= TARGET_PEAK_RSS_MB)
+        target("flood: 5xx other than 503/507", str(flood["other_5xx"]), "0", flood["other_5xx"] == 0)
+    cost = report.get("cost")
+    if cost and cost.get("cpu_ms_outside_kdf") is not None:
+        target("CPU per submission outside the KDF", "%.2f ms" % cost["cpu_ms_outside_kdf"], "<= %.1f ms" % TARGET_COST_MS,
+               cost["cpu_ms_outside_kdf"] <= TARGET_COST_MS)
     disturbed = [r for r in results if r.others_cpu is not None and r.others_cpu > CONTENDED_PCT]
     if disturbed:
         print("  note: other processes were busy during %s; rerun on a quiet machine for absolute figures"
