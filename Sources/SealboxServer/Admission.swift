@@ -31,17 +31,19 @@ struct Admission: Sendable {
 
     /// Admits one new report before its body is read: room on disk (507), a free place in
     /// the key-derivation pool (503), then the client's and the global budget (429). A
-    /// refused submission does not count against the budget. Every submission holds its
-    /// place from here until it is sealed, so a busy pool refuses a 25 MiB upload at once
-    /// rather than after it, and an admitted report never meets a full pool; a held place
-    /// is bounded by `public.body_timeout`.
+    /// refused submission does not count against the budget. A multipart upload (up to
+    /// 25 MiB) gets its place held until it is read, so that a busy pool refuses it at once
+    /// rather than after the upload; a held place is bounded by `public.body_timeout`.
+    /// Small bodies (JSON, urlencoded) are read at once and take their place afterwards.
     func admitSubmission(_ request: Request, _ context: SealboxRequestContext) throws -> PoolReservation? {
         try space.check(incoming: request.declaredLength ?? 0)
-        let reservation: PoolReservation
+        var reservation: PoolReservation?
         do {
-            // Every submission holds its place in the pool from here, so that a report that
-            // was admitted (and counted against its client's budget) cannot meet a full pool later.
-            reservation = try pool.reserve()
+            if MediaType(request.headers[.contentType])?.type == "multipart/form-data" {
+                reservation = try pool.reserve()
+            } else if pool.load >= pool.workers + pool.queueLimit {
+                throw PoolSaturated()
+            }
         } catch {
             throw PublicError.busy
         }

@@ -190,10 +190,15 @@ def refusals(module_daemons):
                           SEALBOX_LIMITS_SUBMISSIONS="1", SEALBOX_ONION_LISTEN="127.0.0.1:0")
     held = hold_the_pool(busy, "127.0.0.41")
     try:
-        probe = ih.client_at("127.0.0.44")  # until the held upload has its place (the pool is checked first)
-        for _ in range(50):
+        # Until the held upload has its place: each probe comes from an address of its own,
+        # so that its budget of one report never hides the pool's answer (checked first).
+        for attempt in range(100):
+            probe = ih.client_at(f"127.0.1.{attempt + 1}")
             if probe.post(busy.url("/api/v1/reports"), json={"text": "besetzt?"}, timeout=30).status_code == 503:
                 break
+            if attempt % 20 == 19:  # the held upload was not taken up: hold again
+                held.close()
+                held = hold_the_pool(busy, "127.0.0.41")
             time.sleep(0.1)
         answers["503-api"] = busy.post("/api/v1/reports", json={"text": "besetzt"})
         answers["503-form"] = busy.post("/report", data={"text": "besetzt"})
