@@ -186,12 +186,12 @@ struct InboxController: Sendable {
     func threadView(_ thread: CaseThread, formToken: String) -> InboxThreadView {
         let record = thread.record
         return InboxThreadView(
-            caseReference: record.reference.text, status: record.status.rawValue, receivedDay: record.received.text,
-            acknowledgedDay: record.acknowledged?.text,
-            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays).text,
-            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths).text,
+            caseReference: record.reference, status: record.status.rawValue, receivedDay: record.received,
+            acknowledgedDay: record.acknowledged,
+            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays),
+            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths),
             messages: thread.messages.map {
-                InboxMessageView(fromTeam: $0.author == .team, day: $0.day.text, text: $0.text, attachmentNames: $0.attachments.map(\.name))
+                InboxMessageView(fromTeam: $0.author == .team, day: $0.day, text: $0.text, attachmentNames: $0.attachments.map(\.name))
             },
             visitToken: formToken, followUpErrors: [], followUpText: "")
     }

@@ -130,8 +130,7 @@ struct PublicController: Sendable {
         do {
             let receipt = try await accept(request, context, allowJSON: false, echo: echo)
             let page = Pages.confirmation(ctx, receipt: Receipt(
-                caseReference: receipt.caseReference.text, groupedCode: receipt.code.grouped,
-                receivedDay: receipt.day.text))
+                caseReference: receipt.caseReference, groupedCode: receipt.code.grouped, receivedDay: receipt.day))
             return pages.html(page, context: ctx)
         } catch let error as PublicError {
             await reader.salvage(request, into: echo)
@@ -151,7 +150,7 @@ struct PublicController: Sendable {
               let dayText = values["received"], let day = Day(dayText)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let ctx = pages.context(for: request)
-        let kept = Receipt(caseReference: reference.text, groupedCode: code.grouped, receivedDay: day.text)
+        let kept = Receipt(caseReference: reference, groupedCode: code.grouped, receivedDay: day)
         if values[ReceiptForm.view] == ReceiptForm.viewPage {
             return pages.html(Pages.confirmation(ctx, receipt: kept), context: ctx)
         }

@@ -1,3 +1,4 @@
+import SealboxCore
 import SealboxL10n
 import Testing
 @testable import SealboxServer
@@ -9,9 +10,9 @@ enum InboxSamples {
     static let errorKeys = ["error.code_malformed", "error.code_typo", "error.code_unknown", "error.rate_limited", "error.session_expired"]
 
     static let messages = [
-        InboxMessageView(fromTeam: false, day: "2026-11-24", text: "Erste Meldung\nZweite Zeile\n\n  eingerückt", attachmentNames: ["mietvertrag.pdf", "<img src=x onerror=alert(1)>.png"]),
-        InboxMessageView(fromTeam: true, day: "2026-11-27", text: "Antwort des Teams: " + hostile, attachmentNames: []),
-        InboxMessageView(fromTeam: false, day: "2026-12-01", text: "Nachtrag drei", attachmentNames: []),
+        InboxMessageView(fromTeam: false, day: Day("2026-11-24")!, text: "Erste Meldung\nZweite Zeile\n\n  eingerückt", attachmentNames: ["mietvertrag.pdf", "<img src=x onerror=alert(1)>.png"]),
+        InboxMessageView(fromTeam: true, day: Day("2026-11-27")!, text: "Antwort des Teams: " + hostile, attachmentNames: []),
+        InboxMessageView(fromTeam: false, day: Day("2026-12-01")!, text: "Nachtrag drei", attachmentNames: []),
     ]
 
     static func thread(
@@ -19,8 +20,8 @@ enum InboxSamples {
         messages: [InboxMessageView] = messages, errors: [FieldError] = [], text: String = ""
     ) -> InboxThreadView {
         InboxThreadView(
-            caseReference: "7KQM-3XWP", status: status, receivedDay: "2026-11-24", acknowledgedDay: acknowledged,
-            acknowledgementDue: "2026-12-01", feedbackDue: "2027-02-24", messages: messages, visitToken: token,
+            caseReference: try! CaseReference(parsing: "7KQM-3XWP"), status: status, receivedDay: Day("2026-11-24")!, acknowledgedDay: acknowledged.flatMap(Day.init),
+            acknowledgementDue: Day("2026-12-01")!, feedbackDue: Day("2027-02-24")!, messages: messages, visitToken: token,
             followUpErrors: errors, followUpText: text)
     }
 
@@ -218,7 +219,7 @@ enum InboxSamples {
         #expect(articles[0].hasPrefix("class=\"message message-reporter\"") && articles[0].contains(you))
         #expect(articles[1].hasPrefix("class=\"message message-team\"") && articles[1].contains(team))
         #expect(articles[2].hasPrefix("class=\"message message-reporter\"") && articles[2].contains(you))
-        #expect(articles[1].contains("<time datetime=\"2026-11-27\">\(escaped(l.day("2026-11-27")))</time>"))
+        #expect(articles[1].contains("<time datetime=\"2026-11-27\">\(escaped(l.day(Day("2026-11-27")!)))</time>"))
         #expect(articles[0].contains("<li dir=\"auto\">mietvertrag.pdf</li>"))
     }
 

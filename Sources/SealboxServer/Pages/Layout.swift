@@ -42,8 +42,8 @@ struct PageRenderer {
         pageClass: String
     ) -> HTML {
         let language = ctx.language
-        let fullTitle: HTML = "\(escaping: title) – \(escaping: ctx.officeName)"
-        let logo: HTML = ctx.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : .empty
+        let fullTitle: HTML = "\(escaping: title) – \(escaping: ctx.office.name)"
+        let logo: HTML = ctx.office.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : .empty
         return """
         <!DOCTYPE html>
         <html lang="\(escaping: language.htmlLang)" dir="\(escaping: language.direction)">
@@ -58,7 +58,7 @@ struct PageRenderer {
         <a class="skip-link" href="#main">\(t("layout.skip"))</a>
         <header class="site-header">
         <div class="wrap header-row">
-        <p class="office-name"><a href="\(href("/"))">\(logo)\(escaping: ctx.officeName)</a></p>
+        <p class="office-name"><a href="\(href("/"))">\(logo)\(escaping: ctx.office.name)</a></p>
         \(languageNav(languageSwitch))
         </div>
         \(mainNav(current))
@@ -116,12 +116,12 @@ struct PageRenderer {
     }
 
     private func footer() -> HTML {
-        let contact: HTML = ctx.officeContact.isEmpty ? .empty :
-            "<p>\(f("footer.contact", ctx.officeContact))</p>\n"
+        let contact: HTML = ctx.office.contact.isEmpty ? .empty :
+            "<p>\(f("footer.contact", ctx.office.contact))</p>\n"
         return """
         <footer class="site-footer">
         <div class="wrap">
-        <p>\(escaping: ctx.officeName)</p>
+        <p>\(escaping: ctx.office.name)</p>
         \(contact)<p>\(t("footer.privacy"))</p>
         <p><a href="\(href("/accessibility"))">\(t("footer.accessibility"))</a></p>
         </div>

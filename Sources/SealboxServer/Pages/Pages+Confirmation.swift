@@ -3,18 +3,19 @@
 // page into a one-page receipt; a download as a text file). Rule: the code
 // never enters a URL — the download and the language switch are POST forms
 // carrying it in hidden fields.
+import SealboxCore
 import SealboxL10n
 
 /// What the reporter must keep.
 public struct Receipt: Sendable {
     /// The case reference, e.g. "7KQM-3XWP".
-    public var caseReference: String
+    public var caseReference: CaseReference
     /// The code in four groups of four digits, e.g. "4721 0938 5562 1170".
     public var groupedCode: String
-    /// The day received, `YYYY-MM-DD`.
-    public var receivedDay: String
+    /// The day received.
+    public var receivedDay: Day
 
-    public init(caseReference: String, groupedCode: String, receivedDay: String) {
+    public init(caseReference: CaseReference, groupedCode: String, receivedDay: Day) {
         self.caseReference = caseReference
         self.groupedCode = groupedCode
         self.receivedDay = receivedDay
@@ -45,14 +46,14 @@ extension Pages {
         let visible = groups.map { "<span>\(escaping: $0)</span>" as HTML }.joined(separator: " ")
         let spoken = groups.map { $0.map(String.init).joined(separator: " ") }.joined(separator: ", ")
         let main: HTML = """
-        <p class="print-only">\(escaping: ctx.officeName)</p>
+        <p class="print-only">\(escaping: ctx.office.name)</p>
         <h1>\(r.t("confirm.title"))</h1>
         <p class="lead no-print">\(r.t("confirm.intro"))</p>
         <section class="receipt" aria-labelledby="code-heading">
         <h2 id="code-heading">\(r.t("confirm.code.heading"))</h2>
         <p class="code" dir="ltr" translate="no"><span class="visually-hidden">\(escaping: spoken)</span><span class="code-groups" aria-hidden="true">\(visible)</span></p>
         <dl class="facts">
-        <div><dt>\(r.t("confirm.case.label"))</dt><dd><span class="case-reference" dir="ltr" translate="no">\(escaping: receipt.caseReference)</span></dd></div>
+        <div><dt>\(r.t("confirm.case.label"))</dt><dd><span class="case-reference" dir="ltr" translate="no">\(escaping: receipt.caseReference.text)</span></dd></div>
         <div><dt>\(r.t("confirm.received.label"))</dt><dd>\(escaping: ctx.localiser.day(receipt.receivedDay))</dd></div>
         </dl>
         <div class="warning">
@@ -71,8 +72,8 @@ extension Pages {
         </ul>
         <form method="post" action="\(r.href("/receipt"))" id="\(escaping: ReceiptForm.formID)" class="receipt-download">
         <input type="hidden" name="\(escaping: ReceiptForm.code)" value="\(escaping: receipt.groupedCode)">
-        <input type="hidden" name="\(escaping: ReceiptForm.caseReference)" value="\(escaping: receipt.caseReference)">
-        <input type="hidden" name="\(escaping: ReceiptForm.received)" value="\(escaping: receipt.receivedDay)">
+        <input type="hidden" name="\(escaping: ReceiptForm.caseReference)" value="\(escaping: receipt.caseReference.text)">
+        <input type="hidden" name="\(escaping: ReceiptForm.received)" value="\(escaping: receipt.receivedDay.text)">
         <button type="submit" class="button">\(r.t("confirm.download"))</button>
         </form>
         </section>
@@ -87,19 +88,16 @@ extension Pages {
         )
     }
 
-    /// The content of the downloadable receipt (plain UTF-8 text, lines ending in `\n`).
-    public static func receiptText(_ localiser: Localiser, receipt: Receipt) -> String {
-        receiptText(localiser, receipt: receipt, officeName: "", publicAddress: "")
-    }
-
-    /// The receipt text, naming the office and the address to come back to when known.
-    public static func receiptText(_ localiser: Localiser, receipt: Receipt, officeName: String, publicAddress: String) -> String {
+    /// The content of the downloadable receipt (plain UTF-8 text, lines ending in `\n`),
+    /// naming the office and the address to come back to when known.
+    public static func receiptText(_ localiser: Localiser, receipt: Receipt, office: Office = Office(name: "")) -> String {
+        let publicAddress = office.publicAddress
         var lines: [String] = [localiser["receipt.title"]]
-        if !officeName.isEmpty { lines.append(officeName) }
+        if !office.name.isEmpty { lines.append(office.name) }
         lines += [
             "",
             localiser["confirm.code.heading"] + ": " + receipt.groupedCode,
-            localiser["confirm.case.label"] + ": " + receipt.caseReference,
+            localiser["confirm.case.label"] + ": " + receipt.caseReference.text,
             localiser["confirm.received.label"] + ": " + localiser.day(receipt.receivedDay),
             "",
             localiser["confirm.return.heading"],
@@ -113,20 +111,15 @@ extension Pages {
 
     /// The receipt text for a page context (office name and address from the context).
     public static func receiptText(_ ctx: PageContext, receipt: Receipt) -> String {
-        receiptText(ctx.localiser, receipt: receipt, officeName: ctx.officeName, publicAddress: ctx.publicAddress)
+        receiptText(ctx.localiser, receipt: receipt, office: ctx.office)
     }
 
-    /// A file name for the receipt download (ASCII, safe in Content-Disposition).
+    /// A file name for the receipt download (ASCII: a case reference is letters, digits and a dash).
     public static func receiptFileName(_ receipt: Receipt) -> String {
-        let safe = receipt.caseReference.unicodeScalars.filter {
-            ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A)
-                || ($0.value >= 0x61 && $0.value <= 0x7A) || $0 == "-"
-        }
-        let name = String(String.UnicodeScalarView(safe.prefix(20)))
-        return name.isEmpty ? "sealbox-receipt.txt" : "sealbox-\(name).txt"
+        "sealbox-\(receipt.caseReference.text).txt"
     }
 
     private static func returnAddress(_ ctx: PageContext) -> String {
-        ctx.publicAddress.isEmpty ? ctx.localiser["confirm.return.this_site"] : ctx.publicAddress
+        ctx.office.publicAddress.isEmpty ? ctx.localiser["confirm.return.this_site"] : ctx.office.publicAddress
     }
 }

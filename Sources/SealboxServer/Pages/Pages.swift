@@ -13,21 +13,21 @@ public enum Pages {
         let comeBack: HTML = ctx.inboxAvailable
             ? "<p><a href=\"\(r.href("/inbox"))\">\(r.t("landing.return.link"))</a></p>"
             : .empty
-        let talk: HTML = ctx.officeContact.isEmpty ? .empty : """
+        let talk: HTML = ctx.office.contact.isEmpty ? .empty : """
             <section aria-labelledby="talk">
             <h2 id="talk">\(r.t("landing.talk.heading"))</h2>
-            <p>\(r.f("landing.talk.text", ctx.officeContact))</p>
+            <p>\(r.f("landing.talk.text", ctx.office.contact))</p>
             </section>
             """
         let main: HTML = """
         <h1>\(r.t("landing.title"))</h1>
-        <p class="lead">\(r.f("landing.intro", ctx.officeName))</p>
+        <p class="lead">\(r.f("landing.intro", ctx.office.name))</p>
         <p>\(r.t("landing.anonymous"))</p>
         <p class="call-to-action"><a class="button button-large" href="\(r.href("/report"))">\(r.t("landing.cta"))</a></p>
         \(signLanguageSection(r))
         <section aria-labelledby="who">
         <h2 id="who">\(r.t("landing.who.heading"))</h2>
-        <p>\(r.f("landing.who.text", ctx.officeName))</p>
+        <p>\(r.f("landing.who.text", ctx.office.name))</p>
         </section>
         <section aria-labelledby="what-happens">
         <h2 id="what-happens">\(r.t("landing.happens.heading"))</h2>
