@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test test-swift test-e2e bench clean
+.PHONY: setup build release demo test test-swift test-e2e bench fuzz fuzz-build fuzz-smoke clean
 
 ## Installs what the project needs on Debian (idempotent).
 setup:
@@ -22,12 +22,15 @@ demo: build
 
 ## Runs every test: Swift unit tests, then the end-to-end tests against the real daemon and CLI.
 ## The Swift crypto tests export the data they seal to SEALBOX_SWIFT_VECTORS_DIR; PyNaCl then opens it.
+## With FUZZ_SMOKE=1 it ends with `make fuzz-smoke` (a clean fuzz build takes about 10 minutes).
+FUZZ_SMOKE ?= 0
 test: export SEALBOX_SWIFT_VECTORS_DIR := $(CURDIR)/.build/interop-vectors
 test: setup
 	$(SWIFT) build --build-tests
 	mkdir -p "$$SEALBOX_SWIFT_VECTORS_DIR"
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 	SEALBOX_BIN=$$($(SWIFT) build --show-bin-path) $(PYTHON) -m pytest -q Tests/e2e Tests/interop
+	if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) fuzz-smoke; fi
 
 test-swift: setup
 	$(SWIFT) test
@@ -39,5 +42,21 @@ test-e2e: build
 bench: release
 	SEALBOX_BIN=$$($(SWIFT) build -c release --show-bin-path) $(PYTHON) scripts/bench.py
 
+## Fuzzing (docs/FUZZING.md): the libFuzzer targets of the package in Fuzz/, built with
+## -sanitize=fuzzer,address into .build-fuzz so that the main build is never instrumented.
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZE ?= fuzzer,address
+
+fuzz-build: setup
+	$(SWIFT) build --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -Xswiftc -sanitize=$(FUZZ_SANITIZE)
+
+## Runs each fuzz target for FUZZ_SECONDS after replaying its regression inputs.
+fuzz: fuzz-build
+	Fuzz/run.sh run $(FUZZ_SECONDS)
+
+## Replays every regression input and runs each target briefly: part of `make test`.
+fuzz-smoke: fuzz-build
+	Fuzz/run.sh smoke
+
 clean:
-	rm -rf .build demo
+	rm -rf .build .build-fuzz demo
