@@ -75,6 +75,7 @@ struct SubmissionReader: Sendable {
 final class MultipartFeed {
     let collector: MultipartCollector
     private let parser: MultipartParser
+    private var headerNames: PartHeaderNameGuard
     private let limit: Int
     private var received = 0
 
@@ -86,6 +87,7 @@ final class MultipartFeed {
         parser.onPartComplete = { collector.complete() }
         self.collector = collector
         self.parser = parser
+        self.headerNames = PartHeaderNameGuard(boundary: boundary)
         self.limit = limits.multipartBody
     }
 
@@ -93,6 +95,7 @@ final class MultipartFeed {
     func consume(_ buffer: ByteBuffer) throws {
         received += buffer.readableBytes
         if received > limit { throw PublicError.bodyTooLarge }
+        guard headerNames.admits(buffer.readableBytesView) else { throw PublicError.malformedBody }
         do { try parser.execute(buffer) } catch { throw PublicError.malformedBody }
         if let failure = collector.failure { throw failure }
     }
