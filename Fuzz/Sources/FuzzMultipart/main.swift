@@ -56,4 +56,5 @@ public func fuzzMultipart(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
+atexit { try? FileManager.default.removeItem(at: Fixture.staging) }
 runFuzzer(fuzzMultipart)
