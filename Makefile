@@ -54,7 +54,7 @@ fuzz-build: setup
 fuzz: fuzz-build
 	Fuzz/run.sh run $(FUZZ_SECONDS)
 
-## Replays every regression input and runs each target briefly: part of `make test`.
+## Replays every regression input and runs each target briefly; `make test FUZZ_SMOKE=1` runs it too.
 fuzz-smoke: fuzz-build
 	Fuzz/run.sh smoke
 
