@@ -123,6 +123,23 @@ def test_a_stalled_body_over_the_limit_is_answered_at_once_with_the_fields_it_se
     assert small.healthy()
 
 
+def test_a_refused_body_with_a_non_ascii_part_header_name_is_salvaged_without_harm(small):
+    """The salvage of a refused form reads the start of the body through the same guarded
+    path as a submission: a part header name with a byte over 0x7F (which traps the
+    multipart parser underneath) gets the form back, and the daemon keeps serving."""
+    boundary = "gegen"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nHallo\r\n"
+            f"--{boundary}\r\n").encode() + b"\xc3\xa4: a\r\n\r\nx\r\n" + f"--{boundary}--\r\n".encode()
+    host = small.public_url.removeprefix("http://")
+    head = (f"POST /report?lang=en HTTP/1.1\r\nHost: {host}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
+    raw, _ = e2e.raw_http(small.public_url, head, [body], read_timeout=20)
+    assert e2e.status_of(raw) == 413
+    assert small.healthy()
+    assert small.post("/api/v1/reports", json={"text": "danach"}).status_code == 201
+
+
 # --- 422 -----------------------------------------------------------------------------------------
 
 def test_a_missing_text_gives_the_form_back_with_the_other_fields_and_files_named_with_422(small):
