@@ -13,6 +13,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case store
     case passphraseFile = "passphrase_file"
     case staffPassphraseFile = "staff_passphrase_file"
+    /// Colleagues' staff public keys (text forms, separated by commas or spaces) whose
+    /// signed replies `show` accepts besides the user's own (PROTOCOL §3.3).
+    case staffPublicKeys = "staff_public_keys"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -24,7 +27,14 @@ public enum Setting: String, CaseIterable, Sendable {
     public var flag: String { "--" + rawValue.replacingOccurrences(of: "_", with: "-") }
 
     /// What the flag takes, as shown in messages.
-    var valueName: String { self == .server ? "URL" : (self == .store ? "DIR" : "FILE") }
+    var valueName: String {
+        switch self {
+        case .server: "URL"
+        case .store: "DIR"
+        case .staffPublicKeys: "KEYS"
+        default: "FILE"
+        }
+    }
 
     /// How messages name it.
     var humanName: String {
@@ -35,11 +45,12 @@ public enum Setting: String, CaseIterable, Sendable {
         case .store: "store folder"
         case .passphraseFile: "passphrase file"
         case .staffPassphraseFile: "staff key passphrase file"
+        case .staffPublicKeys: "colleagues' staff public keys"
         }
     }
 
     /// Whether the value is a file system path.
-    var isPath: Bool { self != .server }
+    var isPath: Bool { self != .server && self != .staffPublicKeys }
 }
 
 /// The settings file: a JSON object whose members are `Setting` config keys with string values.

@@ -81,7 +81,7 @@ struct InboxController: Sendable {
             if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
             return response
         }
-        let (token, visit) = visits.start(record: thread.record)
+        let (token, visit) = visits.start(record: thread.record, signingKey: thread.signingKey)
         var response = pages.html(Pages.inboxThread(ctx, thread: threadView(thread, formToken: visit.formToken), limits: pages.formLimits), context: ctx)
         response.headers[.setCookie] = cookie(token)
         return response
@@ -102,7 +102,9 @@ struct InboxController: Sendable {
             let text = parsed.draft.normalised().text
             let issues = ReportDraft(text: text).issues(limits: reader.limits)
             guard issues.isEmpty else { throw PublicError.invalid(issues) }
-            try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
+            guard let signingKey = visit.signingKey else { return expired(ctx, request) }
+            try await sendFollowUp(ReporterAccess(record: visit.record, signingKey: signingKey), text: text,
+                                   attachments: parsed.attachments)
             return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
         } catch let error as PublicError {
             await reader.salvage(request, into: echo)
@@ -154,9 +156,9 @@ struct InboxController: Sendable {
         defer { parsed.discard() }
         let code = try Self.parseCode(parsed.fields.code)
         try admit(request, context)
-        let record: CaseRecord
+        let access: ReporterAccess
         do {
-            record = try await conversation.find(code)
+            access = try await conversation.find(code)
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch is PoolSaturated {
@@ -166,13 +168,13 @@ struct InboxController: Sendable {
         let issues = ReportDraft(text: text).issues(limits: reader.limits)
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         let day = Day.today()
-        try await sendFollowUp(record, text: text, attachments: parsed.attachments, day: day)
-        return pages.json(FollowUpCreated(case: record.reference, received: day), status: .created)
+        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day)
+        return pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
     }
 
-    func sendFollowUp(_ record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
+    func sendFollowUp(_ access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
         do {
-            try await conversation.followUp(to: record, text: text, attachments: attachments, day: day)
+            try await conversation.followUp(to: access, text: text, attachments: attachments, day: day)
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch {
