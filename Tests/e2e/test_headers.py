@@ -190,11 +190,16 @@ def refusals(module_daemons):
                           SEALBOX_LIMITS_SUBMISSIONS="1", SEALBOX_ONION_LISTEN="127.0.0.1:0")
     held = hold_the_pool(busy, "127.0.0.41")
     try:
-        probe = ih.client_at("127.0.0.44")  # until the held upload has its place (the pool is checked first)
+        # Until the held upload has its place (the pool is checked first). The probe is an
+        # empty report: refused with 422 while the pool is free, it never takes the one
+        # place from the held upload, nor counts against a budget.
+        probe = ih.client_at("127.0.0.44")
         for _ in range(50):
-            if probe.post(busy.url("/api/v1/reports"), json={"text": "besetzt?"}, timeout=30).status_code == 503:
+            if probe.post(busy.url("/api/v1/reports"), json={"text": ""}, timeout=30).status_code == 503:
                 break
             time.sleep(0.1)
+        else:
+            raise AssertionError("the held upload never took the key-derivation pool's only place")
         answers["503-api"] = busy.post("/api/v1/reports", json={"text": "besetzt"})
         answers["503-form"] = busy.post("/report", data={"text": "besetzt"})
     finally:
