@@ -41,10 +41,8 @@ struct PublicController: Sendable {
         router.post("/receipt") { request, _ in try await receipt(request) }
         router.post("/api/v1/reports") { request, context in try await submitAPI(request, context) }
         router.get("/healthz") { _, _ in Self.plain("ok\n") }
-        for (path, allowed) in [("/", [HTTPRequest.Method.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
-                                ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])] {
-            router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
-        }
+        router.refuseOtherMethods([("/", [.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
+                                   ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])])
         router.get("/accessibility") { request, _ in
             let ctx = pages.context(for: request)
             return pages.html(Pages.accessibilityStatement(ctx), context: ctx)

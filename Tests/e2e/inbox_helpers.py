@@ -335,6 +335,17 @@ def post_reply(signer, daemon, case: str, envelope: bytes) -> requests.Response:
                       {"envelope": e2e.b64u(envelope)})
 
 
+def case_with_a_thread_of_three(daemon: e2e.Daemon, signer, keys: e2e.Keys) -> tuple[str, str]:
+    """(case, code) of a new case whose thread is a report, a team reply and a follow-up."""
+    r = daemon.post("/api/v1/reports", json={"text": "Zeitmessung " * 50})
+    case, code = r.json()["case"], r.json()["code"]
+    reporter = reporter_key_of(signer, daemon, keys, case)
+    reply = seal_envelope(reply_plaintext(case, "Antwort " * 40, seed=signer.seed), 3, [reporter, team_public_key(keys)])
+    assert post_reply(signer, daemon, case, reply).status_code == 201
+    assert follow_up_json(daemon, code, "Nachtrag " * 40).status_code == 201
+    return case, code
+
+
 # --- a staff workstation with the real CLI ---------------------------------------------------------
 
 class Workstation:

@@ -211,18 +211,15 @@ def test_a_one_byte_and_a_thousand_byte_report_have_confirmation_pages_of_one_le
     assert lengths[1] == lengths[1000], lengths
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PROTOCOL §3.1 pads to max(1024, next power of two): a 1,000-byte report's plaintext (text plus its JSON, "
-    "about 1,150 bytes) falls into the 2 KiB bucket, a 1-byte one into 1 KiB. Needs a smallest bucket of 2 KiB "
-    "in SealboxCrypto/Padding, PROTOCOL §3.1 and the interop vectors (a protocol decision, not made here)."))
 def test_a_one_byte_and_a_thousand_byte_report_are_stored_in_envelopes_of_one_size(daemon, short_and_long):
+    """PROTOCOL §3.1: the smallest bucket (2 KiB) holds a 1,000-byte text with its JSON."""
     sizes = stored_sizes(daemon, short_and_long)
-    assert sizes[1] == sizes[1000] and sizes[1] >= 1024, sizes
+    assert sizes[1] == sizes[1000] and sizes[1] >= 2048, sizes
 
 
 def test_short_reports_up_to_the_smallest_bucket_are_stored_in_envelopes_of_one_size(daemon, short_and_long):
     response = daemon.post("/report?lang=de", data={"text": "z" * 800})
     case, _ = e2e.parse_confirmation(response.text)
     sizes = stored_sizes(daemon, {**short_and_long, 800: (case, response.content)})
-    assert sizes[1] == sizes[800] >= 1024, sizes
+    assert sizes[1] == sizes[800] >= 2048, sizes
     assert len(response.content) == len(short_and_long[1][1])

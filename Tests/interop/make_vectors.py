@@ -6,7 +6,7 @@ checked against a second, independent libsodium binding. Sealing is randomised:
 each opening case gives the secret key and the sealed bytes, and the expected
 plaintext or the expected error (a Swift CryptoError / CodeInputError case name).
 
-    pip install pynacl && python3 Tests/interop/make_vectors.py
+    pip install pynacl && python3 Tests/interop/make_vectors.py [padding.json envelope.json …]
 """
 
 from __future__ import annotations
@@ -132,10 +132,15 @@ def envelope_cases() -> list[dict]:
          recipients=[team_pk, rep_pk])
     case("reply to team and reporter opens with reporter key", rep_sk, env2, kind="reply", plaintext=reply,
          recipients=[team_pk, rep_pk])
-    for n in (0, 1023, 1024, 5000):
+    for n in (0, 1023, 1024, 2047, 2048, 5000):
         p = pattern(n)
         case(f"follow-up of {n} bytes pads to {bucket_size(n)} and opens", rep_sk, seal_envelope(p, 2, [rep_pk]),
              kind="follow-up", plaintext=p, recipients=[rep_pk])
+    # Writers before the 2 KiB bucket padded to 1 KiB: unpadding ignores the bucket.
+    p = pattern(300)
+    case("report padded to the earlier 1 KiB bucket still opens", team_sk,
+         seal_envelope(p, 1, [team_pk], padded=b.sodium_pad(p, 1024)), kind="report", plaintext=p,
+         recipients=[team_pk])
     eight = [box_keypair(f"r{i}")[0] for i in range(7)] + [team_pk]
     case("eight recipients, ours last", team_sk, seal_envelope(b"x", 1, eight), kind="report", plaintext=b"x",
          recipients=eight)
@@ -367,7 +372,7 @@ def damm_cases() -> list[dict]:
 
 def padding_cases() -> list[dict]:
     cases = []
-    for n in (0, 1, 100, 1022, 1023, 1024, 1025, 2047, 2048, 4095, 70000):
+    for n in (0, 1, 100, 1022, 1023, 1024, 1025, 1800, 2046, 2047, 2048, 4095, 70000):
         p = pattern(n, 2)
         padded = b.sodium_pad(p, bucket_size(n))
         cases.append({"name": f"{n} bytes pad to {len(padded)}", "plaintext": b64u(p), "bucket": len(padded),
@@ -456,7 +461,9 @@ def authorship_cases() -> list[dict]:
     return cases
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Writes every vector file, or only the files named on the command line (sealing is
+    randomised, so regenerating a file changes all of its sealed bytes)."""
     os.makedirs(OUT, exist_ok=True)
     files = {
         "envelope.json": ("PROTOCOL §3: open with secret_key; expect kind+plaintext or error", envelope_cases()),
@@ -469,8 +476,9 @@ def main() -> None:
         "authorship.json": ("PROTOCOL §3.3, §6.1: reporter signing key; item signature message and validity",
                             authorship_cases()),
     }
-    # Sealing is randomised: `make_vectors.py authorship.json` rewrites only the files named.
-    only = set(sys.argv[1:])
+    unknown = set(only) - set(files)
+    if unknown:
+        raise SystemExit(f"unknown vector files: {', '.join(sorted(unknown))}")
     for name, (description, cases) in files.items():
         if only and name not in only:
             continue
@@ -482,4 +490,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

@@ -216,8 +216,12 @@ def unpad(padded: bytes) -> bytes:
     return stripped[:-1]
 
 
+# PROTOCOL §3.1: 2 KiB (earlier writers used 1 KiB; unpad() opens both).
+MINIMUM_BUCKET = 2048
+
+
 def bucket_size(length: int) -> int:
-    bucket = 1024
+    bucket = MINIMUM_BUCKET
     while bucket < length + 1:
         bucket *= 2
     return bucket
