@@ -22,8 +22,8 @@ demo: build
 
 ## Runs every test: Swift unit tests, then the end-to-end tests against the real daemon and CLI.
 ## The interop tests run the generator sealbox-interop-export (built with the package); PyNaCl opens what it sealed.
-## With FUZZ_SMOKE=1 it ends with `make fuzz-smoke` (a clean fuzz build takes about 10 minutes).
-FUZZ_SMOKE ?= 0
+## It ends with `make fuzz-smoke` (every fuzz target briefly; a clean fuzz build takes 6–10 minutes); FUZZ_SMOKE=0 skips it.
+FUZZ_SMOKE ?= 1
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
