@@ -145,7 +145,7 @@ struct InboxController: Sendable {
         _ = try utf8(bytes)
         guard let body = try? APICoding.decode(CodeRequest.self, from: bytes) else { throw PublicError.malformedBody }
         let thread = try await open(try Self.parseCode(body.code), request, context)
-        return pages.json(InboxThread(thread), status: .ok)
+        return pages.json(InboxThread(thread, deadlines: pages.notices.deadlines), status: .ok)
     }
 
     func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
@@ -188,8 +188,8 @@ struct InboxController: Sendable {
         return InboxThreadView(
             caseReference: record.reference.text, status: record.status.rawValue, receivedDay: record.received.text,
             acknowledgedDay: record.acknowledged?.text,
-            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays).text,
-            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths).text,
+            acknowledgementDue: pages.notices.deadlines.acknowledgementDue(received: record.received).text,
+            feedbackDue: pages.notices.deadlines.feedbackDue(received: record.received).text,
             messages: thread.messages.map {
                 InboxMessageView(fromTeam: $0.author == .team, day: $0.day.text, text: $0.text, attachmentNames: $0.attachments.map(\.name))
             },
@@ -225,13 +225,13 @@ struct InboxController: Sendable {
 }
 
 extension InboxThread {
-    /// The reporter's view of a case opened with the code.
-    init(_ thread: CaseThread) {
+    /// The reporter's view of a case opened with the code, with the office's deadlines.
+    init(_ thread: CaseThread, deadlines: DeadlinePolicy) {
         let r = thread.record
         self.init(
             case: r.reference, status: r.status, received: r.received, acknowledged: r.acknowledged,
-            acknowledgementDue: r.received.adding(days: Deadlines.acknowledgementDays),
-            feedbackDue: r.received.adding(months: Deadlines.feedbackMonths),
+            acknowledgementDue: deadlines.acknowledgementDue(received: r.received),
+            feedbackDue: deadlines.feedbackDue(received: r.received),
             messages: thread.messages.map {
                 InboxThread.Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
                                     attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })

@@ -16,6 +16,7 @@ struct PageFactory: Sendable {
     var accessibilityContact = ""
     var signLanguageVideoType: String? = nil
     var hasLogo = false
+    var notices = OfficeNotices()
 
     /// The pages of the installation `configuration` describes.
     init(_ configuration: ServerConfiguration) {
@@ -23,11 +24,13 @@ struct PageFactory: Sendable {
             officeName: configuration.officeName, officeContact: configuration.officeContact,
             publicAddress: configuration.publicAddress, limits: configuration.limits, inboxAvailable: true,
             accessibilityContact: configuration.accessibilityContact,
-            signLanguageVideoType: configuration.signLanguageVideoType, hasLogo: configuration.logoType != nil)
+            signLanguageVideoType: configuration.signLanguageVideoType, hasLogo: configuration.logoType != nil,
+            notices: configuration.notices)
     }
 
     init(officeName: String, officeContact: String, publicAddress: String, limits: SubmissionLimits, inboxAvailable: Bool,
-         accessibilityContact: String = "", signLanguageVideoType: String? = nil, hasLogo: Bool = false) {
+         accessibilityContact: String = "", signLanguageVideoType: String? = nil, hasLogo: Bool = false,
+         notices: OfficeNotices = OfficeNotices()) {
         self.officeName = officeName
         self.officeContact = officeContact
         self.publicAddress = publicAddress
@@ -36,6 +39,7 @@ struct PageFactory: Sendable {
         self.accessibilityContact = accessibilityContact
         self.signLanguageVideoType = signLanguageVideoType
         self.hasLogo = hasLogo
+        self.notices = notices
     }
 
     func context(for request: Request) -> PageContext {
@@ -46,7 +50,7 @@ struct PageFactory: Sendable {
             localiser: Localiser(choice.language), langFromQuery: choice.fromQuery, path: request.uri.path,
             officeName: officeName, officeContact: officeContact, inboxAvailable: inboxAvailable,
             publicAddress: publicAddress, accessibilityContact: accessibilityContact,
-            signLanguageVideoType: signLanguageVideoType, hasLogo: hasLogo)
+            signLanguageVideoType: signLanguageVideoType, hasLogo: hasLogo, notices: notices)
     }
 
     var formLimits: FormLimits {

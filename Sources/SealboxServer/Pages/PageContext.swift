@@ -24,6 +24,8 @@ public struct PageContext: Sendable {
     public var signLanguageVideoType: String?
     /// Whether the office configured a logo (served at /media/logo).
     public var hasLogo: Bool
+    /// The privacy notice, the legal notice and the office's deadlines.
+    public var notices: OfficeNotices
 
     public init(
         localiser: Localiser,
@@ -35,7 +37,8 @@ public struct PageContext: Sendable {
         publicAddress: String = "",
         accessibilityContact: String = "",
         signLanguageVideoType: String? = nil,
-        hasLogo: Bool = false
+        hasLogo: Bool = false,
+        notices: OfficeNotices = OfficeNotices()
     ) {
         self.localiser = localiser
         self.langFromQuery = langFromQuery
@@ -47,6 +50,7 @@ public struct PageContext: Sendable {
         self.accessibilityContact = accessibilityContact
         self.signLanguageVideoType = signLanguageVideoType
         self.hasLogo = hasLogo
+        self.notices = notices
     }
 
     /// Paths that only answer POST, and the page a language-switch link goes to instead
