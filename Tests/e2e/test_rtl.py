@@ -98,6 +98,8 @@ def test_the_confirmation_and_the_downloaded_receipt_keep_the_code_and_address_i
     browser.get(daemon.url(f"/report?lang={language}"))
     browser.find_element("id", "field-text").send_keys("اختبار الاتجاه من اليمين إلى اليسار")
     browser.find_element("css selector", "form[action^='/report'] button[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements("css selector", ".code-groups span"))
     html = browser.page_source
     case, code = e2e.parse_confirmation(html)
     lefts = browser.execute_script(
