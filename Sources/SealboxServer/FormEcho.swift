@@ -25,6 +25,9 @@ final class FormEcho {
 
     /// The report's fields as the reporter wrote them, trimmed.
     var draft: ReportDraft { fields.draft.normalised() }
+
+    /// Whether the report carried contact details (not only white space).
+    var contactGiven: Bool { !(draft.contact ?? "").isEmpty }
 }
 
 /// The text fields and file names read from the start of a body, without its files.

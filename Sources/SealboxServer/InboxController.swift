@@ -147,7 +147,7 @@ struct InboxController: Sendable {
         _ = try utf8(bytes)
         guard let body = try? APICoding.decode(CodeRequest.self, from: bytes) else { throw PublicError.malformedBody }
         let thread = try await open(try Self.parseCode(body.code), request, context)
-        return pages.json(InboxThread(thread), status: .ok)
+        return pages.json(InboxThread(thread, deadlines: pages.office.notices.deadlines), status: .ok)
     }
 
     func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
@@ -190,8 +190,8 @@ struct InboxController: Sendable {
         return InboxThreadView(
             caseReference: record.reference, status: record.status.rawValue, receivedDay: record.received,
             acknowledgedDay: record.acknowledged,
-            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays),
-            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths),
+            acknowledgementDue: pages.office.notices.deadlines.acknowledgementDue(received: record.received),
+            feedbackDue: pages.office.notices.deadlines.feedbackDue(received: record.received),
             messages: thread.messages.map {
                 InboxMessageView(fromTeam: $0.author == .team, day: $0.day, text: $0.text, attachmentNames: $0.attachments.map(\.name))
             },
@@ -227,13 +227,13 @@ struct InboxController: Sendable {
 }
 
 extension InboxThread {
-    /// The reporter's view of a case opened with the code.
-    init(_ thread: CaseThread) {
+    /// The reporter's view of a case opened with the code, with the office's deadlines.
+    init(_ thread: CaseThread, deadlines: DeadlinePolicy) {
         let r = thread.record
         self.init(
             case: r.reference, status: r.status, received: r.received, acknowledged: r.acknowledged,
-            acknowledgementDue: r.received.adding(days: Deadlines.acknowledgementDays),
-            feedbackDue: r.received.adding(months: Deadlines.feedbackMonths),
+            acknowledgementDue: deadlines.acknowledgementDue(received: r.received),
+            feedbackDue: deadlines.feedbackDue(received: r.received),
             messages: thread.messages.map {
                 InboxThread.Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
                                     attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })

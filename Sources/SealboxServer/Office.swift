@@ -16,15 +16,18 @@ public struct Office: Sendable, Equatable {
     public var signLanguageVideoType: String?
     /// Whether the office configured a logo (served at /media/logo).
     public var hasLogo: Bool
+    /// The privacy notice, the legal notice and the office's deadlines.
+    public var notices: OfficeNotices
 
     public init(name: String, contact: String = "", publicAddress: String = "", accessibilityContact: String = "",
-                signLanguageVideoType: String? = nil, hasLogo: Bool = false) {
+                signLanguageVideoType: String? = nil, hasLogo: Bool = false, notices: OfficeNotices = OfficeNotices()) {
         self.name = name
         self.contact = contact
         self.publicAddress = publicAddress
         self.accessibilityContact = accessibilityContact
         self.signLanguageVideoType = signLanguageVideoType
         self.hasLogo = hasLogo
+        self.notices = notices
     }
 }
 
@@ -33,6 +36,6 @@ extension ServerConfiguration {
     public var office: Office {
         Office(name: officeName, contact: officeContact, publicAddress: publicAddress,
                accessibilityContact: accessibilityContact, signLanguageVideoType: signLanguageVideoType,
-               hasLogo: logoType != nil)
+               hasLogo: logoType != nil, notices: notices)
     }
 }

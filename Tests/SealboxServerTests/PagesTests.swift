@@ -203,8 +203,9 @@ enum Markup {
 
     @Test func form_explainsTheLimitsItWasGiven() {
         let html = Pages.reportForm(PageSamples.context(.english), state: ReportFormState(), limits: PageSamples.limits).markup
-        #expect(html.contains("At most 5 files. Each file can be at most 10 MB, all together at most 25 MB."))
-        #expect(html.contains("At most 20,000 characters."))
+        #expect(Markup.text(html).contains("At most 5 files. Each file can be at most 10 MB, all together at most 25 MB."))
+        #expect(Markup.text(html).contains("At most 20,000 characters."))
+        #expect(html.contains("At most <bdi>5</bdi> files."), "numbers are isolated for right to left")
     }
 
     @Test func form_reRendered_keepsTheValues() {
@@ -288,7 +289,8 @@ enum Markup {
         #expect(text.contains("Case reference: 7KQM-3XWP\n"))
         #expect(text.contains("Received on: 24 November 2026\n"))
         #expect(text.contains("Open https://melden.example.org and enter your code."))
-        #expect(text.contains("nobody can get it back"))
+        #expect(text.contains("nobody can restore it"))
+        #expect(text.contains("The counselling team does not know who you are."))
         #expect(text.hasSuffix("\n") && !text.contains("<"))
         let bare = Pages.receiptText(Localiser(.german), receipt: PageSamples.receipt)
         #expect(bare.contains("Öffnen Sie diese Website"))

@@ -87,7 +87,7 @@ struct RefusedFormTests {
         let (_, html) = Self.refused(.busy, language: language)
         let localiser = Localiser(language)
         for key in ["form.refused.kept", "form.attachment.again.named", "error.503.title", "error.busy"] {
-            #expect(html.contains(escaped(localiser[key])), "\(key) in \(language.tag)")
+            #expect(html.contains(rendered(localiser, key)), "\(key) in \(language.tag)")
         }
     }
 

@@ -76,7 +76,8 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
         pages.append(Page(name, language, status, html, path))
         return html
 
-    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox"), ("statement", "/accessibility")):
+    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox"), ("statement", "/accessibility"),
+                       ("privacy", "/privacy"), ("imprint", "/imprint")):
         add(name, daemon.get(path + q), path=path + q, expect=200)
 
     body, ctype = e2e.multipart([("text", "")])

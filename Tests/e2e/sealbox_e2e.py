@@ -165,6 +165,9 @@ class Daemon:
             # submission budgets are tested with their own settings (test_submission_limits.py).
             "SEALBOX_LIMITS_SUBMISSIONS": "100000",
             "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "100000",
+            # The privacy notice (/privacy) needs them; without them the daemon refuses to start.
+            "SEALBOX_OFFICE_CONTROLLER": "Region Musterstadt, Fachbereich Gleichstellung, Musterweg 1, 30000 Musterstadt",
+            "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT": "Datenschutzbeauftragte der Region Musterstadt, datenschutz@example.org",
         }
         if log_audit.ENABLED:
             # The most verbose level, so that the audit at the end of the run (log_audit.py)
