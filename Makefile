@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test test-swift test-e2e bench clean
+.PHONY: setup build release demo test test-swift test-e2e bench fuzz fuzz-build fuzz-smoke clean
 
 ## Installs what the project needs on Debian (idempotent).
 setup:
@@ -22,10 +22,13 @@ demo: build
 
 ## Runs every test: Swift unit tests, then the end-to-end tests against the real daemon and CLI.
 ## The interop tests run the generator sealbox-interop-export (built with the package); PyNaCl opens what it sealed.
+## It ends with `make fuzz-smoke` (every fuzz target briefly; a clean fuzz build takes 6–10 minutes); FUZZ_SMOKE=0 skips it.
+FUZZ_SMOKE ?= 1
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 	SEALBOX_BIN=$$($(SWIFT) build --show-bin-path) $(PYTHON) -m pytest -q Tests/e2e Tests/interop
+	if [ "$(FUZZ_SMOKE)" = 1 ]; then $(MAKE) fuzz-smoke; fi
 
 test-swift: setup
 	$(SWIFT) test
@@ -37,5 +40,21 @@ test-e2e: build
 bench: release
 	SEALBOX_BIN=$$($(SWIFT) build -c release --show-bin-path) $(PYTHON) scripts/bench.py
 
+## Fuzzing (docs/FUZZING.md): the libFuzzer targets of the package in Fuzz/, built with
+## -sanitize=fuzzer,address into .build-fuzz so that the main build is never instrumented.
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZE ?= fuzzer,address
+
+fuzz-build: setup
+	$(SWIFT) build --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -Xswiftc -sanitize=$(FUZZ_SANITIZE)
+
+## Runs each fuzz target for FUZZ_SECONDS after replaying its regression inputs.
+fuzz: fuzz-build
+	Fuzz/run.sh run $(FUZZ_SECONDS)
+
+## Replays every regression input and runs each target briefly; `make test FUZZ_SMOKE=1` runs it too.
+fuzz-smoke: fuzz-build
+	Fuzz/run.sh smoke
+
 clean:
-	rm -rf .build demo
+	rm -rf .build .build-fuzz demo

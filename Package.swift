@@ -13,6 +13,11 @@ let package = Package(
     products: [
         .executable(name: "sealboxd", targets: ["sealboxd"]),
         .executable(name: "sealbox", targets: ["sealbox"]),
+        // Libraries only so that the fuzz package in Fuzz/ can link the modules it tests.
+        .library(name: "SealboxCrypto", targets: ["SealboxCrypto"]),
+        .library(name: "SealboxAPI", targets: ["SealboxAPI"]),
+        .library(name: "SealboxL10n", targets: ["SealboxL10n"]),
+        .library(name: "SealboxServer", targets: ["SealboxServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -14,12 +14,21 @@ from typing import Callable
 import pytest
 
 import inbox_helpers as ih
+import log_audit
 import sealbox_e2e as e2e
+
+# Every request the tests send through `requests` is recorded for the log audit.
+log_audit.install()
+
+# The audit of every daemon's log runs after every other test (Tests/e2e/test_log_audit.py).
+FINAL_AUDIT = "test_no_daemon_log_of_the_whole_run_holds_a_code_text_address_agent_or_time"
 
 
 def pytest_collection_modifyitems(config, items):
-    """The binaries must exist when a collected test runs them (every test that uses
-    `keys`); the PyNaCl vector tests alone run without them."""
+    """The log audit goes last. The binaries must exist when a collected test runs them
+    (every test that uses `keys`); the PyNaCl vector tests alone run without them."""
+    final = [item for item in items if item.name == FINAL_AUDIT]
+    items[:] = [item for item in items if item.name != FINAL_AUDIT] + final
     if config.option.collectonly or not any("keys" in item.fixturenames for item in items):
         return
     missing = [str(p) for p in (e2e.SEALBOXD, e2e.SEALBOX) if not p.exists()]

@@ -19,7 +19,10 @@ if [ ! -f "$demo/team.key" ]; then
   "staff": {"listen": "127.0.0.1:8081", "keys": ["$staff_pk"]},
   "storage": {"path": "$demo/data"},
   "crypto": {"team_public_key": "$team_pk"},
-  "office": {"name": "Antidiskriminierungsstelle (Demo)", "contact": "demo@example.org"}
+  "office": {"name": "Antidiskriminierungsstelle (Demo)", "contact": "demo@example.org",
+             "controller": "Antidiskriminierungsstelle (Demo), Musterweg 1, 30000 Musterstadt",
+             "data_protection_contact": "Datenschutzbeauftragte (Demo), datenschutz@example.org",
+             "imprint": "Antidiskriminierungsstelle (Demo)\nMusterweg 1, 30000 Musterstadt\nTelefon 0000 000000"}
 }
 JSON
     mkdir -p "$demo/config/sealbox"

@@ -1,8 +1,9 @@
 // Opening the sealed items of one case with the team key, in memory only. An item
 // counts as opened only when its envelope authenticates, its plaintext parses, its
 // `case` is the case it is filed under and its `type` is its envelope's kind (and
-// the kind the server listed); anything else is reported as altered or damaged,
-// and the other items are still shown.
+// the kind the server listed); anything else is reported as altered, damaged or
+// malformed, and the other items are still shown. Who wrote an opened item is judged
+// afterwards, over the whole case (SealboxCore's AuthorshipJudge, PROTOCOL §3.3).
 import Foundation
 import SealboxCore
 import SealboxCrypto
@@ -17,13 +18,15 @@ enum OpenedItem {
     case tampered(StoredItem)
     /// Sealed in a format version this sealbox does not read.
     case unsupported(StoredItem)
+    /// Opened, but the plaintext is not a well-formed Sealbox item (PROTOCOL §3.2).
+    case malformed(StoredItem)
     /// A status change: nothing sealed to open.
     case statusChange(StoredItem)
 
     var item: StoredItem {
         switch self {
         case .opened(let item, _), .otherKey(let item, _), .tampered(let item), .unsupported(let item),
-             .statusChange(let item): item
+             .malformed(let item), .statusChange(let item): item
         }
     }
 
@@ -38,6 +41,9 @@ enum OpenedItem {
             "item \(item.id) of case \(reference.text) failed authentication: it was altered or damaged; do not trust it"
         case .unsupported(let item):
             "item \(item.id) of case \(reference.text) was sealed by a newer version of Sealbox; update sealbox"
+        case .malformed(let item):
+            "item \(item.id) of case \(reference.text) opened, but its content is not a well-formed Sealbox item "
+                + "(not written by sealbox); it is not shown"
         }
     }
 }
@@ -56,8 +62,15 @@ enum CaseOpener {
         } catch {
             return .tampered(item)
         }
-        guard let content = try? ReportContent.decode(opened.plaintext),
-              content.case == reference, content.type == opened.kind, item.kind == ItemKind(opened.kind)
+        let content: ReportContent
+        do throws(CryptoError) {
+            content = try ReportContent.decode(opened.plaintext)
+        } catch .unsupportedVersion {
+            return .unsupported(item)
+        } catch {
+            return .malformed(item)
+        }
+        guard content.case == reference, content.type == opened.kind, item.kind == ItemKind(opened.kind)
         else { return .tampered(item) }
         return .opened(item, content)
     }

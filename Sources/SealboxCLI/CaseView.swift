@@ -17,6 +17,8 @@ struct ShownAttachment {
 struct ShownItem {
     let outcome: OpenedItem
     var attachments: [ShownAttachment]
+    /// Who wrote it, for an opened item (PROTOCOL §3.3).
+    var authorship: Authorship?
 }
 
 enum CaseView {
@@ -31,10 +33,10 @@ enum CaseView {
             out += "\n"
             switch shown.outcome {
             case .opened(_, let content):
-                out += body(content, attachments: shown.attachments)
+                out += body(content, attachments: shown.attachments, authorship: shown.authorship)
             case .statusChange(let item):
                 out += "Status set to \(item.status.map(\.rawValue) ?? "?") by the team, \(item.day)\n"
-            case .otherKey(let item, _), .tampered(let item), .unsupported(let item):
+            case .otherKey(let item, _), .tampered(let item), .unsupported(let item), .malformed(let item):
                 let heading = "\(kindTitle(item.kind)), \(item.day) (item \(item.id))"
                 out += heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
                 out += "  NOT SHOWN: " + (shown.outcome.problem(case: reference) ?? "") + ".\n"
@@ -43,9 +45,11 @@ enum CaseView {
         return out
     }
 
-    private static func body(_ content: ReportContent, attachments: [ShownAttachment]) -> String {
-        let heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
+    private static func body(_ content: ReportContent, attachments: [ShownAttachment], authorship: Authorship?) -> String {
+        var heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
+        if case .authentic(let signer) = authorship, content.type == .reply { heading += " (signed by staff key \(signer.hex))" }
         var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
+        if let warning = authorship.flatMap(authorshipWarning) { out += "  " + warning + "\n\n" }
         let text = Terminal.displaySafe(content.text, multiline: true)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             out += line.isEmpty ? "\n" : "  \(line)\n"
@@ -78,6 +82,37 @@ enum CaseView {
         return line
     }
 
+    /// The banner above an item that is not shown as genuine, else nil.
+    static func authorshipWarning(_ authorship: Authorship) -> String? {
+        switch authorship {
+        case .anchor, .authentic: nil
+        case .unauthenticated:
+            "UNAUTHENTICATED (older version): written before Sealbox signed messages; nothing proves who wrote it."
+        case .forged(let why): "NOT AUTHENTIC: " + forgeryReason(why) + ". Do not trust it."
+        }
+    }
+
+    /// Why an item is forged, in words.
+    static func forgeryReason(_ forgery: Forgery) -> String {
+        switch forgery {
+        case .secondReport: "a second report in a case that already has one"
+        case .noReport: "the case has no readable report to check it against"
+        case .unsigned: "it carries no signature, although its case requires one"
+        case .badSignature: "its signature does not verify, or is not the reporter's"
+        case .unknownSigner(let id):
+            "signed by staff key \(id.hex), which this workstation does not know "
+                + "(add a colleague's key to staff_public_keys)"
+        case .repeated: "a copy of an earlier message, placed again"
+        }
+    }
+
+    /// The message for stderr about a forged item, else nil.
+    static func authorshipProblem(_ shown: ShownItem, case reference: CaseReference) -> String? {
+        guard case .forged(let why) = shown.authorship else { return nil }
+        let item = shown.outcome.item
+        return "item \(item.id) of case \(reference.text) is NOT AUTHENTIC: \(forgeryReason(why))"
+    }
+
     static func kindTitle(_ kind: ItemKind) -> String {
         switch kind {
         case .report: "Report"
@@ -108,7 +143,7 @@ enum CaseView {
         let id: ItemID
         let kind: ItemKind
         let day: Day
-        let status: String
+        var status: String
         var author: String?
         var caseStatus: CaseStatus?
         var error: String?
@@ -119,10 +154,11 @@ enum CaseView {
         var `where`: String?
         var contact: String?
         var reporterKey: String?
+        var signer: String?
         var attachments: [JSONAttachment]?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, day, status, author, error, text, grounds, area, when, `where`, contact, attachments
+            case id, kind, day, status, author, error, text, grounds, area, when, `where`, contact, attachments, signer
             case reporterKey = "reporter_key"
             case caseStatus = "case_status"
         }
@@ -173,6 +209,17 @@ enum CaseView {
             return result
         case .opened(_, let content):
             var result = JSONItem(id: item.id, kind: ItemKind(content.type), day: content.day, status: "ok")
+            switch shown.authorship {
+            case .authentic(let signer): result.signer = signer.hex
+            case .unauthenticated:
+                result.status = "unauthenticated"
+                result.error = authorshipWarning(.unauthenticated)
+            case .forged(let why):
+                result.status = "forged"
+                result.error = authorshipProblem(shown, case: reference)
+                if case .unknownSigner(let id) = why { result.signer = id.hex }
+            case .anchor, nil: break
+            }
             result.text = content.text
             result.grounds = content.grounds ?? []
             result.area = content.area
@@ -193,6 +240,9 @@ enum CaseView {
                             error: shown.outcome.problem(case: reference))
         case .unsupported:
             return JSONItem(id: item.id, kind: item.kind, day: item.day, status: "unsupported",
+                            error: shown.outcome.problem(case: reference))
+        case .malformed:
+            return JSONItem(id: item.id, kind: item.kind, day: item.day, status: "malformed",
                             error: shown.outcome.problem(case: reference))
         }
     }

@@ -26,6 +26,31 @@ enum KeyFiles {
         return key
     }
 
+    /// The public key of the staff key file at `url`, read without the passphrase.
+    static func staffPublicKey(at url: URL) throws(CLIError) -> SigningPublicKey {
+        let bytes = try readFile(url, what: "staff key file")
+        guard let text = try? KeyFile.publicKeyText(of: bytes) else { throw notAKeyFile(url) }
+        guard let key = try? SigningPublicKey(text: text) else { throw wrongType(url, expected: .staff) }
+        return key
+    }
+
+    /// The staff keys whose signed replies this workstation accepts (PROTOCOL §3.3): the
+    /// user's own (from the staff key file, when one is set) and the `staff_public_keys` setting.
+    static func knownStaffKeys(settings: Settings, staffKeyFlag: String? = nil) throws(CLIError) -> Set<SigningPublicKey> {
+        var keys = Set<SigningPublicKey>()
+        if let url = settings.path(.staffKey, flag: staffKeyFlag) { keys.insert(try staffPublicKey(at: url)) }
+        let listed = settings.value(.staffPublicKeys, flag: nil) ?? ""
+        for text in listed.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
+            guard let key = try? SigningPublicKey(text: String(text)) else {
+                throw CLIError("\"\(Terminal.displaySafe(String(text.prefix(40))))\" in staff_public_keys is not a staff public key",
+                               hint: "list keys like sealbox-staff-v1:…, separated by commas (SEALBOX_STAFF_PUBLIC_KEYS or \"staff_public_keys\")",
+                               status: .usage)
+            }
+            keys.insert(key)
+        }
+        return keys
+    }
+
     /// Opens the team key file at `url`, asking for or reading its passphrase.
     static func openTeamKey(at url: URL, settings: Settings, passphraseFlag: String?) throws(CLIError) -> BoxSecretKey {
         let bytes = try readFile(url, what: "team key file")

@@ -22,10 +22,14 @@ struct ListCommand: ParsableCommand {
             `status`); for a server without a case list it is read from the status changes \
             synced (the latest wins; a case with a reply is at least acknowledged).
 
-            DEADLINES (HinSchG §17): the acknowledgement is due 7 days after the day \
-            received, as long as the case is "received"; the feedback is due 3 months after \
-            the day received (the same day of the month, or the month's last day), until the \
-            case is closed. A deadline is marked "due soon" from 7 days before its day and \
+            DEADLINES are the office's promise to reporters, the same as the daemon's \
+            office.acknowledge_days and office.feedback_days (set them here with \
+            --acknowledge-days / --feedback-days, SEALBOX_ACKNOWLEDGE_DAYS / \
+            SEALBOX_FEEDBACK_DAYS or "acknowledge_days" / "feedback_days" in the settings \
+            file). Without them, as in the whistleblowing act (HinSchG §17): the \
+            acknowledgement is due 7 days after the day received, as long as the case is \
+            "received"; the feedback is due 3 months after the day received (the same day of \
+            the month, or the month's last day), until the case is closed. A deadline is marked "due soon" from 7 days before its day and \
             "overdue" from the day after. --due shows only the cases with a deadline that is \
             overdue or due soon, nearest deadline first.
             """)
@@ -35,6 +39,14 @@ struct ListCommand: ParsableCommand {
 
     @Flag(name: .customLong("due"), help: "Only the cases with a deadline overdue or due within 7 days, nearest first.")
     var due = false
+
+    @Option(name: .customLong("acknowledge-days"), help: ArgumentHelp(
+        "Days after receipt the office promises an acknowledgement (default 7).", valueName: "DAYS"))
+    var acknowledgeDays: String?
+
+    @Option(name: .customLong("feedback-days"), help: ArgumentHelp(
+        "Days after receipt the office promises feedback (default: 3 months).", valueName: "DAYS"))
+    var feedbackDays: String?
 
     @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
     var json = false
@@ -53,6 +65,7 @@ struct ListCommand: ParsableCommand {
         let settings = try Settings.current()
         let directory = settings.storeDirectory(flag: store.store)
         let day = today ?? Day.today()
+        let policy = try settings.deadlinePolicy(acknowledgeFlag: acknowledgeDays, feedbackFlag: feedbackDays)
         var rows: [Row] = []
         if let local = try LocalStore.open(directory, create: false) {
             let key = settings.path(.teamKey, flag: teamKey.teamKey).flatMap { try? KeyFiles.teamPublicKey(at: $0) }
@@ -63,7 +76,7 @@ struct ListCommand: ParsableCommand {
                         let items = try local.items(case: summary.reference)
                         otherKey = CaseOpener.foreignKeyIDs(of: items, key: key) != nil
                     }
-                    return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day))
+                    return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day, policy: policy))
                 }
             } catch {
                 throw CLIError("cannot read the local store \(directory.path)")
@@ -85,8 +98,8 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    static func deadlines(_ summary: LocalCase, today: Day) -> Deadlines {
-        Deadlines(received: summary.received, status: summary.status, today: today)
+    static func deadlines(_ summary: LocalCase, today: Day, policy: DeadlinePolicy = .standard) -> Deadlines {
+        Deadlines(received: summary.received, status: summary.status, today: today, policy: policy)
     }
 
     /// The rows with a deadline overdue or due soon, nearest deadline first.

@@ -84,7 +84,7 @@ struct ReplyCommand: AsyncParsableCommand {
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`")
         let text = try MessageInput.read(source, reference: reference)
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
-                                            reporterKey: reporterKey, teamKey: teamPublic)
+                                            reporterKey: reporterKey, teamKey: teamPublic, signedBy: client.key)
 
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.replies(reference),
                                            json: ReplyRequest(envelope: Base64URLBytes(envelope)))
@@ -160,18 +160,23 @@ struct ReplyCommand: AsyncParsableCommand {
     }
 }
 
-/// Building and sealing a reply (PROTOCOL §9.1): plaintext
-/// `{"v":1,"type":"reply","case","day","text","attachments":[]}`, envelope kind
-/// `reply`, recipients [reporter key, team key] in this order.
+/// Building and sealing a reply (PROTOCOL §9.1, §3.3): plaintext
+/// `{"v":2,"type":"reply","case","day","text","attachments":[],"nonce","signer","signature"}`
+/// signed with the author's staff key, envelope kind `reply`, recipients
+/// [reporter key, team key] in this order.
 enum ReplySealer {
-    static func content(text: String, reference: CaseReference, day: Day) -> ReportContent {
-        ReportContent(type: .reply, caseReference: reference, day: day, reporterKey: nil, text: text, attachments: [])
+    static func content(text: String, reference: CaseReference, day: Day,
+                        signedBy staffKey: SigningSecretKey) throws -> ReportContent {
+        var content = ReportContent(type: .reply, caseReference: reference, day: day, reporterKey: nil, text: text,
+                                    attachments: [])
+        try content.sign(with: staffKey)
+        return content
     }
 
     static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
-                     teamKey: BoxPublicKey) throws(CLIError) -> [UInt8] {
+                     teamKey: BoxPublicKey, signedBy staffKey: SigningSecretKey) throws(CLIError) -> [UInt8] {
         do {
-            var plaintext = try content(text: text, reference: reference, day: day).encoded()
+            var plaintext = try content(text: text, reference: reference, day: day, signedBy: staffKey).encoded()
             defer { SecureMemory.wipe(&plaintext) }
             return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, teamKey])
         } catch {

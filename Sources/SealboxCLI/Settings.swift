@@ -4,6 +4,7 @@
 // environment variables count as unset. Paths may start with `~/`; a relative path
 // in the settings file is relative to the file's folder.
 import Foundation
+import SealboxCore
 
 /// One setting `sealbox` reads.
 public enum Setting: String, CaseIterable, Sendable {
@@ -13,6 +14,12 @@ public enum Setting: String, CaseIterable, Sendable {
     case store
     case passphraseFile = "passphrase_file"
     case staffPassphraseFile = "staff_passphrase_file"
+    /// Colleagues' staff public keys (text forms, separated by commas or spaces) whose
+    /// signed replies `show` accepts besides the user's own (PROTOCOL §3.3).
+    case staffPublicKeys = "staff_public_keys"
+    /// The office's deadlines (the daemon's `office.acknowledge_days` / `office.feedback_days`).
+    case acknowledgeDays = "acknowledge_days"
+    case feedbackDays = "feedback_days"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -24,7 +31,15 @@ public enum Setting: String, CaseIterable, Sendable {
     public var flag: String { "--" + rawValue.replacingOccurrences(of: "_", with: "-") }
 
     /// What the flag takes, as shown in messages.
-    var valueName: String { self == .server ? "URL" : (self == .store ? "DIR" : "FILE") }
+    var valueName: String {
+        switch self {
+        case .server: "URL"
+        case .store: "DIR"
+        case .staffPublicKeys: "KEYS"
+        case .acknowledgeDays, .feedbackDays: "DAYS"
+        default: "FILE"
+        }
+    }
 
     /// How messages name it.
     var humanName: String {
@@ -35,11 +50,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .store: "store folder"
         case .passphraseFile: "passphrase file"
         case .staffPassphraseFile: "staff key passphrase file"
+        case .staffPublicKeys: "colleagues' staff public keys"
+        case .acknowledgeDays: "days until the acknowledgement is due"
+        case .feedbackDays: "days until the feedback is due"
         }
     }
 
     /// Whether the value is a file system path.
-    var isPath: Bool { self != .server }
+    var isPath: Bool { ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays].contains(self) }
 }
 
 /// The settings file: a JSON object whose members are `Setting` config keys with string values.
@@ -124,6 +142,30 @@ public struct Settings: Sendable {
         if let flag, !flag.isEmpty { return flag }
         if let env = environment[setting.environmentVariable], !env.isEmpty { return env }
         return file.values[setting]
+    }
+
+    /// The office's deadlines: `acknowledge_days` and `feedback_days` from flag, environment
+    /// or settings file, each 1–3660 days; without them 7 days and 3 months (the defaults of
+    /// the daemon, whose `office.acknowledge_days` / `office.feedback_days` they must match).
+    public func deadlinePolicy(acknowledgeFlag: String?, feedbackFlag: String?) throws(CLIError) -> DeadlinePolicy {
+        func days(_ setting: Setting, _ flag: String?) throws(CLIError) -> Int? {
+            guard let text = value(setting, flag: flag) else { return nil }
+            guard let number = Int(text) else {
+                throw CLIError("\(setting.configKey) must be a whole number of days, not \"\(text.prefix(20))\"")
+            }
+            return number
+        }
+        do {
+            return try DeadlinePolicy.configured(
+                acknowledgeDays: try days(.acknowledgeDays, acknowledgeFlag), feedbackDays: try days(.feedbackDays, feedbackFlag),
+                acknowledgeKey: Setting.acknowledgeDays.configKey, feedbackKey: Setting.feedbackDays.configKey)
+        } catch let error as DeadlinePolicyError {
+            throw CLIError(error.description)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(error)")
+        }
     }
 
     /// A path setting resolved to a file URL (`~/` expanded), or nil when not given.

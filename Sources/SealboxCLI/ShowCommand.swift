@@ -22,7 +22,12 @@ struct ShowCommand: ParsableCommand {
             names (an existing file is never replaced). --json prints the exact decrypted \
             values for programs: the case's "status" and "items", each with "kind" \
             (report, follow-up, reply, status), "author" (reporter or team), "day", and \
-            "status" (ok, or why it did not open); a status change has "case_status".
+            "status": ok; unauthenticated (written before messages were signed); forged \
+            (NOT AUTHENTIC: a signature that fails, an unknown signer, a copy); or why it \
+            did not open (tampered, malformed, other-key, unsupported). A signed reply \
+            names its "signer" (staff key id); replies are accepted from your own staff key \
+            and the keys in staff_public_keys (SEALBOX_STAFF_PUBLIC_KEYS). A status change \
+            has "case_status".
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
@@ -67,14 +72,20 @@ struct ShowCommand: ParsableCommand {
         let saver = try attachments.map { dir throws(CLIError) in
             try AttachmentSaver(directory: URL(fileURLWithPath: dir).standardizedFileURL)
         }
+        let staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
         let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
 
         var problems: [(message: String, status: ExitStatus)] = []
         var shown: [ShownItem] = []
+        var judge = AuthorshipJudge(staffKeys: staffKeys)
         for item in items {
             let outcome = CaseOpener.open(item, filedUnder: reference, with: key)
             if let problem = outcome.problem(case: reference) { problems.append((problem, .authentication)) }
             var entry = ShownItem(outcome: outcome, attachments: [])
+            if case .opened(_, let content) = outcome {
+                entry.authorship = judge.judge(content)
+                if let problem = CaseView.authorshipProblem(entry, case: reference) { problems.append((problem, .authentication)) }
+            }
             if case .opened(_, let content) = outcome {
                 for manifest in content.attachments {
                     var attachment = ShownAttachment(manifest: manifest)

@@ -15,12 +15,28 @@ public struct ThreadMessage: Sendable, Equatable {
 
 /// A case and its messages, opened for the reporter.
 public struct CaseThread: Sendable {
+    /// The case as the reporter sees it: `acknowledged` only when a reply they can read
+    /// (or a status change) exists (PROTOCOL §9.2).
     public let record: CaseRecord
     public let messages: [ThreadMessage]
+    /// The reporter signing key derived from the code, for follow-ups sent in this visit.
+    public let signingKey: SigningSecretKey?
 
-    public init(record: CaseRecord, messages: [ThreadMessage]) {
+    public init(record: CaseRecord, messages: [ThreadMessage], signingKey: SigningSecretKey? = nil) {
         self.record = record
         self.messages = messages
+        self.signingKey = signingKey
+    }
+}
+
+/// What a code gives for sending a follow-up: the case and the key that signs it.
+public struct ReporterAccess: Sendable {
+    public let record: CaseRecord
+    public let signingKey: SigningSecretKey
+
+    public init(record: CaseRecord, signingKey: SigningSecretKey) {
+        self.record = record
+        self.signingKey = signingKey
     }
 }
 
@@ -31,9 +47,12 @@ public struct UnknownCode: Error, Equatable, Sendable {
 
 public final class Conversation: Sendable {
     public let intake: Intake
+    /// The staff keys whose signed replies the reporter is shown (`staff.keys`).
+    public let staffKeys: Set<SigningPublicKey>
 
-    public init(intake: Intake) {
+    public init(intake: Intake, staffKeys: Set<SigningPublicKey> = []) {
         self.intake = intake
+        self.staffKeys = staffKeys
     }
 
     /// Derives the code's secrets on the pool and finds its case. A code is derived with
@@ -63,35 +82,64 @@ public final class Conversation: Sendable {
         [configured] + stored.filter { $0 != configured }
     }
 
-    /// The case a code opens, without its messages (for sending a follow-up).
-    public func find(_ code: ReporterCode) async throws -> CaseRecord {
-        try await locate(code).0
+    /// The case a code opens and its signing key, without its messages (for sending a follow-up).
+    public func find(_ code: ReporterCode) async throws -> ReporterAccess {
+        let (record, secrets) = try await locate(code)
+        return ReporterAccess(record: record, signingKey: secrets.reporterSigningKey)
     }
 
-    /// Opens the whole thread with the key derived from the code.
+    /// Opens the whole thread with the key derived from the code. An item that does not
+    /// open, does not parse, names another case or is forged (PROTOCOL §3.3) is left out;
+    /// it never makes the thread fail.
     public func open(_ code: ReporterCode) async throws -> CaseThread {
         let (record, secrets) = try await locate(code)
         let items = try await intake.database.items(ofCase: record.reference)
         var messages: [ThreadMessage] = []
-        for item in items where item.status == nil {
+        var judge = AuthorshipJudge(staffKeys: staffKeys)
+        var statusChanged = false
+        for item in items {
+            if item.status != nil {
+                statusChanged = true
+                continue
+            }
             guard let opened = try? Envelope.open(item.envelope, with: secrets.reporterKey),
                   var content = try? ReportContent.decode(opened.plaintext),
                   content.case == record.reference, content.type == opened.kind
             else { continue }
+            if case .forged = judge.judge(content) { continue }
             messages.append(ThreadMessage(
                 author: opened.kind == .reply ? .team : .reporter, day: item.day, text: content.text,
                 attachments: content.attachments))
             content.text = ""
         }
-        return CaseThread(record: record, messages: messages)
+        let answered = statusChanged || messages.contains { $0.author == .team }
+        return CaseThread(record: Self.reporterView(of: record, answered: answered), messages: messages,
+                          signingKey: secrets.reporterSigningKey)
     }
 
-    /// Seals a reporter's follow-up to the team and to the reporter's own key, and stores it.
-    public func followUp(to record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
-        var plaintext = try ReportContent(
+    /// The case as the reporter may see it (PROTOCOL §9.2): the server counts any stored
+    /// reply as an acknowledgement, but a reply the reporter cannot read acknowledges nothing.
+    static func reporterView(of record: CaseRecord, answered: Bool) -> CaseRecord {
+        guard record.status == .acknowledged, !answered else { return record }
+        return CaseRecord(reference: record.reference, reporterKey: record.reporterKey, status: .received,
+                          received: record.received, acknowledged: nil, updated: record.updated)
+    }
+
+    /// Signs a reporter's follow-up with the code's signing key, seals it to the team and
+    /// to the reporter's own key, and stores it.
+    public func followUp(to access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
+        try await followUp(to: access.record, signingKey: access.signingKey, text: text, attachments: attachments, day: day)
+    }
+
+    /// As `followUp(to:…)`, for a visit that holds the case and the signing key.
+    public func followUp(to record: CaseRecord, signingKey: SigningSecretKey, text: String,
+                         attachments: [SealedAttachment], day: Day = .today()) async throws {
+        var content = ReportContent(
             type: .followUp, caseReference: record.reference, day: day, reporterKey: nil, text: text,
-            attachments: attachments.map(\.manifest)
-        ).encoded()
+            attachments: attachments.map(\.manifest))
+        try content.sign(with: signingKey)
+        var plaintext = try content.encoded()
+        content.text = ""
         let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, record.reporterKey])
         SecureMemory.wipe(&plaintext)
         do {

@@ -1,9 +1,12 @@
-// The deadlines of a case (docs/PROTOCOL.md §9.2, HinSchG §17), as pure arithmetic on
-// calendar days so that it can be tested without a clock:
+// The deadlines of a case (docs/PROTOCOL.md §9.2), as pure arithmetic on calendar days
+// so that it can be tested without a clock. They are the office's own promise
+// (configuration `office.acknowledge_days`, `office.feedback_days`, passed in as a
+// `DeadlinePolicy`); the defaults follow the whistleblowing act (HinSchG §17), which
+// offices and reporters know, but which does not bind an anti-discrimination office:
 // - acknowledgement due 7 days after the day received, shown while the case is `received`;
 // - feedback due 3 months after the day received, on the same day of the month or the
 //   month's last day when that day does not exist (2026-11-30 → 2027-02-28), shown
-//   until the case is `closed`.
+//   until the case is `closed`; an office that sets `feedback_days` counts days instead.
 // A deadline is overdue from the day after it; it is "due soon" from 7 days before it
 // up to and including its day.
 
@@ -85,11 +88,79 @@ public struct Deadline: Sendable, Equatable {
     public var needsAction: Bool { state != .pending }
 }
 
+/// A stretch of calendar time after the day a report was received.
+public enum DeadlinePeriod: Sendable, Equatable, Hashable {
+    case days(Int)
+    case months(Int)
+
+    /// The day this period after `start`.
+    public func after(_ start: Day) -> Day {
+        switch self {
+        case .days(let count): start.adding(days: count)
+        case .months(let count): start.adding(months: count)
+        }
+    }
+}
+
+/// The office's promise to reporters: when it confirms receipt and when it gives feedback.
+public struct DeadlinePolicy: Sendable, Equatable {
+    /// The longest period an office may configure (ten years), so that day arithmetic stays small.
+    public static let maximumDays = 3660
+
+    /// After how long the acknowledgement is due.
+    public var acknowledgement: DeadlinePeriod
+    /// After how long the feedback is due.
+    public var feedback: DeadlinePeriod
+
+    /// A policy; each period must lie between one day and ``maximumDays`` (checked by the callers
+    /// that read configuration: a policy from code is trusted).
+    public init(acknowledgement: DeadlinePeriod = .days(7), feedback: DeadlinePeriod = .months(3)) {
+        self.acknowledgement = acknowledgement
+        self.feedback = feedback
+    }
+
+    /// 7 days and 3 months, the whistleblowing act's deadlines (HinSchG §17).
+    public static let standard = DeadlinePolicy()
+
+    /// The policy for `acknowledgeDays` and `feedbackDays` as configured (nil: the default).
+    /// Throws a message naming the key when a value is outside 1…``maximumDays``.
+    public static func configured(acknowledgeDays: Int?, feedbackDays: Int?,
+                                  acknowledgeKey: String, feedbackKey: String) throws(DeadlinePolicyError) -> DeadlinePolicy {
+        var policy = DeadlinePolicy.standard
+        if let days = acknowledgeDays {
+            guard (1...maximumDays).contains(days) else { throw DeadlinePolicyError(key: acknowledgeKey) }
+            policy.acknowledgement = .days(days)
+        }
+        if let days = feedbackDays {
+            guard (1...maximumDays).contains(days) else { throw DeadlinePolicyError(key: feedbackKey) }
+            policy.feedback = .days(days)
+        }
+        return policy
+    }
+
+    /// The day the acknowledgement is due for a case received on `received`.
+    public func acknowledgementDue(received: Day) -> Day { acknowledgement.after(received) }
+
+    /// The day the feedback is due for a case received on `received`.
+    public func feedbackDue(received: Day) -> Day { feedback.after(received) }
+}
+
+/// A configured deadline outside 1…``DeadlinePolicy/maximumDays`` days.
+public struct DeadlinePolicyError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The configuration key at fault.
+    public let key: String
+
+    public init(key: String) {
+        self.key = key
+    }
+    public var description: String { "\(key) must be a whole number of days from 1 to \(DeadlinePolicy.maximumDays)" }
+}
+
 /// The deadlines of one case on one day.
 public struct Deadlines: Sendable, Equatable {
-    /// Days after receipt the acknowledgement is due.
+    /// Days after receipt the acknowledgement is due by default.
     public static let acknowledgementDays = 7
-    /// Months after receipt the feedback is due.
+    /// Months after receipt the feedback is due by default.
     public static let feedbackMonths = 3
     /// How many days ahead a deadline counts as "due soon".
     public static let soonDays = 7
@@ -99,14 +170,14 @@ public struct Deadlines: Sendable, Equatable {
     /// The feedback deadline, until the case is `closed`; else nil.
     public let feedback: Deadline?
 
-    /// The day the acknowledgement is due for a case received on `received`.
+    /// The day the acknowledgement is due by default for a case received on `received`.
     public static func acknowledgementDue(received: Day) -> Day {
-        received.adding(days: acknowledgementDays)
+        DeadlinePolicy.standard.acknowledgementDue(received: received)
     }
 
-    /// The day the feedback is due for a case received on `received`.
+    /// The day the feedback is due by default for a case received on `received`.
     public static func feedbackDue(received: Day) -> Day {
-        received.adding(months: feedbackMonths)
+        DeadlinePolicy.standard.feedbackDue(received: received)
     }
 
     /// The state of a deadline due on `due`, seen on `today`.
@@ -116,16 +187,17 @@ public struct Deadlines: Sendable, Equatable {
         return left <= soonDays ? .dueSoon : .pending
     }
 
-    /// The deadlines of a case received on `received` with `status`, seen on `today`.
-    public init(received: Day, status: CaseStatus, today: Day) {
+    /// The deadlines of a case received on `received` with `status`, seen on `today`,
+    /// under the office's `policy`.
+    public init(received: Day, status: CaseStatus, today: Day, policy: DeadlinePolicy = .standard) {
         if status == .received {
-            let due = Self.acknowledgementDue(received: received)
+            let due = policy.acknowledgementDue(received: received)
             acknowledgement = Deadline(kind: .acknowledgement, due: due, state: Self.state(due: due, today: today))
         } else {
             acknowledgement = nil
         }
         if status != .closed {
-            let due = Self.feedbackDue(received: received)
+            let due = policy.feedbackDue(received: received)
             feedback = Deadline(kind: .feedback, due: due, state: Self.state(due: due, today: today))
         } else {
             feedback = nil

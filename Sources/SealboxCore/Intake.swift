@@ -80,7 +80,8 @@ public final class Intake: Sendable {
             var plaintext = try ReportContent(
                 type: .report, caseReference: reference, day: day, reporterKey: secrets.reporterKey.publicKey,
                 text: draft.text, grounds: draft.grounds, area: draft.area, when: draft.when,
-                where: draft.whereText, contact: draft.contact, attachments: attachments.map(\.manifest)
+                where: draft.whereText, contact: draft.contact, attachments: attachments.map(\.manifest),
+                reporterSigningKey: secrets.reporterSigningKey.publicKey
             ).encoded()
             let envelope = try Envelope.seal(
                 plaintext, kind: .report, to: [settings.teamKey, secrets.reporterKey.publicKey])

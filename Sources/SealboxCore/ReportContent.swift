@@ -4,7 +4,9 @@ import SealboxCrypto
 /// The plaintext of a sealed item (docs/PROTOCOL.md §3.2). It exists only in memory:
 /// the daemon builds it and seals it at once; the CLI opens it on a workstation.
 public struct ReportContent: Codable, Sendable, Equatable {
-    public var v: Int = 1
+    /// The plaintext versions this build reads; it writes the last.
+    public static let versions = 1...2
+    public var v: Int = 2
     public var type: EnvelopeKind
     public var `case`: CaseReference
     public var day: Day
@@ -16,15 +18,25 @@ public struct ReportContent: Codable, Sendable, Equatable {
     public var `where`: String?
     public var contact: String?
     public var attachments: [AttachmentManifest]
+    /// Version 2, reports: the reporter signing key's public key, b64u (PROTOCOL §3.3).
+    public var reporterSigningKey: String?
+    /// Version 2, follow-ups and replies: 16 random bytes, b64u.
+    public var nonce: String?
+    /// Version 2, follow-ups and replies: the signer's Ed25519 public key, b64u.
+    public var signer: String?
+    /// Version 2, follow-ups and replies: the Ed25519 signature, b64u.
+    public var signature: String?
 
     enum CodingKeys: String, CodingKey {
         case v, type, `case`, day, reporterKey = "reporter_key", text, grounds, area, when, `where`, contact, attachments
+        case reporterSigningKey = "reporter_signing_key", nonce, signer, signature
     }
 
     public init(
         type: EnvelopeKind, caseReference: CaseReference, day: Day, reporterKey: BoxPublicKey?,
         text: String, grounds: [String] = [], area: String? = nil, when: String? = nil,
-        where whereText: String? = nil, contact: String? = nil, attachments: [AttachmentManifest] = []
+        where whereText: String? = nil, contact: String? = nil, attachments: [AttachmentManifest] = [],
+        reporterSigningKey: SigningPublicKey? = nil
     ) {
         self.type = type
         self.case = caseReference
@@ -37,6 +49,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
         self.where = whereText
         self.contact = contact
         self.attachments = attachments
+        self.reporterSigningKey = reporterSigningKey.map { Base64URL.encode($0.bytes) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +66,10 @@ public struct ReportContent: Codable, Sendable, Equatable {
         self.where = try c.decodeIfPresent(String.self, forKey: .where)
         contact = try c.decodeIfPresent(String.self, forKey: .contact)
         attachments = try c.decodeIfPresent([AttachmentManifest].self, forKey: .attachments) ?? []
+        reporterSigningKey = try c.decodeIfPresent(String.self, forKey: .reporterSigningKey)
+        nonce = try c.decodeIfPresent(String.self, forKey: .nonce)
+        signer = try c.decodeIfPresent(String.self, forKey: .signer)
+        signature = try c.decodeIfPresent(String.self, forKey: .signature)
     }
 
     /// The UTF-8 JSON bytes that get padded and sealed.
@@ -62,13 +79,51 @@ public struct ReportContent: Codable, Sendable, Equatable {
         return Array(try encoder.encode(self))
     }
 
-    /// Parses an opened envelope's plaintext.
-    public static func decode(_ bytes: [UInt8]) throws -> ReportContent {
+    /// Parses an opened envelope's plaintext: `unsupportedVersion` for a `v` this build
+    /// does not read, `malformed` for anything else that is not a Sealbox item.
+    public static func decode(_ bytes: [UInt8]) throws(CryptoError) -> ReportContent {
+        let content: ReportContent
         do {
-            return try JSONDecoder().decode(ReportContent.self, from: Data(bytes))
+            content = try JSONDecoder().decode(ReportContent.self, from: Data(bytes))
         } catch {
             throw CryptoError.malformed("sealed plaintext is not a Sealbox item")
         }
+        guard versions.contains(content.v) else { throw CryptoError.unsupportedVersion }
+        return content
+    }
+
+    /// The reporter signing key carried inside a sealed report (version 2).
+    public var reporterSigningPublicKey: SigningPublicKey? {
+        guard let text = reporterSigningKey, let bytes = Base64URL.decode(text) else { return nil }
+        return try? SigningPublicKey(bytes: bytes)
+    }
+
+    /// What the signature of this follow-up or reply covers, signed by `signer` with `nonce`.
+    func signedFields(signer: SigningPublicKey, nonce: [UInt8]) -> ItemSignature.Fields {
+        ItemSignature.Fields(
+            type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce, signer: signer, text: text,
+            attachments: attachments.map { .init(id: $0.id.text, name: $0.name, type: $0.type, size: $0.size) })
+    }
+
+    /// Adds a fresh nonce, `key`'s public key and its signature (PROTOCOL §3.3).
+    public mutating func sign(with key: SigningSecretKey) throws(CryptoError) {
+        let nonceBytes = Random.bytes(ItemSignature.nonceSize)
+        let signatureBytes = try ItemSignature.sign(signedFields(signer: key.publicKey, nonce: nonceBytes), with: key)
+        nonce = Base64URL.encode(nonceBytes)
+        signer = Base64URL.encode(key.publicKey.bytes)
+        signature = Base64URL.encode(signatureBytes)
+    }
+
+    /// The signer whose signature on this item verifies, else `authenticationFailed`
+    /// (no signature, a malformed member, or a signature that does not verify).
+    public func verifiedSigner() throws(CryptoError) -> (signer: SigningPublicKey, nonce: [UInt8]) {
+        guard let signerText = signer, let signerBytes = Base64URL.decode(signerText),
+              let nonceText = nonce, let nonceBytes = Base64URL.decode(nonceText),
+              let signatureText = signature, let signatureBytes = Base64URL.decode(signatureText),
+              let key = try? SigningPublicKey(bytes: signerBytes)
+        else { throw CryptoError.authenticationFailed }
+        try ItemSignature.verify(signatureBytes, on: signedFields(signer: key, nonce: nonceBytes))
+        return (key, nonceBytes)
     }
 
     /// The reporter's public key as carried inside the sealed report.

@@ -4,6 +4,7 @@
 //   lookup_key  = H(32, "sealbox/v1/lookup", key = master)
 //   seed        = H(32, "sealbox/v1/reporter-seed", key = master)
 //   reporter    = crypto_box_seed_keypair(seed)
+//   signing     = crypto_sign_seed_keypair(H(32, "sealbox/v2/reporter-signing-seed", key = master))
 //   lookup_hash = H(32, "sealbox/v1/lookup-hash" || lookup_key, key = pepper)
 // Intermediates stay in SecureBytes and are wiped when released.
 
@@ -34,6 +35,8 @@ public struct CodeSecrets: Sendable {
     public let lookupHash: [UInt8]
     /// The reporter's X25519 key pair.
     public let reporterKey: BoxSecretKey
+    /// The reporter signing key (Ed25519) that signs follow-ups (PROTOCOL §3.3).
+    public let reporterSigningKey: SigningSecretKey
 }
 
 /// The derivation of §6.1.
@@ -46,6 +49,8 @@ public enum CodeDerivation {
         let lookupKey = Hash.genericSecret(32, label("sealbox/v1/lookup"), key: master)
         let seed = Hash.genericSecret(32, label("sealbox/v1/reporter-seed"), key: master)
         let reporterKey = try BoxSecretKey(seed: seed)
+        let signingSeed = Hash.genericSecret(32, label("sealbox/v2/reporter-signing-seed"), key: master)
+        let reporterSigningKey = try SigningSecretKey(seed: signingSeed)
         let prefix = label("sealbox/v1/lookup-hash")
         let message = SecureBytes(count: prefix.count + lookupKey.count)
         message.withUnsafeMutableBytes { m in
@@ -57,6 +62,6 @@ public enum CodeDerivation {
         let lookupHash = message.withUnsafeBytes { m in
             Hash.genericSecret(32, m, key: pepper.secret).unsafeCopyBytes
         }
-        return CodeSecrets(lookupHash: lookupHash, reporterKey: reporterKey)
+        return CodeSecrets(lookupHash: lookupHash, reporterKey: reporterKey, reporterSigningKey: reporterSigningKey)
     }
 }

@@ -76,6 +76,12 @@ public enum Envelope {
         return (kind, plaintext)
     }
 
+    /// The length of the shortest well-formed envelope with `recipients` recipients:
+    /// header, nonce, the smallest padded plaintext (§3.1) and the AEAD tag.
+    public static func minimumLength(recipients: Int) -> Int {
+        magic.count + 2 + recipients * RecipientBlock.entrySize + nonceSize + Padding.minimumBucket + tagSize
+    }
+
     /// The kind and recipient key ids of an envelope, without opening it.
     public static func recipients(of envelope: [UInt8]) throws(CryptoError) -> (kind: EnvelopeKind, keyIDs: [KeyID]) {
         let (kind, parsed) = try parseHeader(envelope)

@@ -1,13 +1,15 @@
 // Length-hiding padding of envelope plaintexts (PROTOCOL §3.1):
-// B = max(1024, smallest power of two >= L + 1), ISO/IEC 7816-4 style.
-// Any unpadding error is reported as authenticationFailed.
+// B = max(2048, smallest power of two >= L + 1), ISO/IEC 7816-4 style.
+// Unpadding does not depend on the bucket, so envelopes padded to the 1 KiB bucket of
+// earlier releases still open. Any unpadding error is reported as authenticationFailed.
 
 /// Bucket padding for sealed plaintexts.
 public enum Padding {
-    /// The smallest bucket.
-    public static let minimumBucket = 1024
+    /// The smallest bucket: 2 KiB, so that a report of a typical short text (up to about
+    /// 1,800 bytes with its JSON members) has the same length as a report of one byte.
+    public static let minimumBucket = 2048
 
-    /// `max(1024, the smallest power of two ≥ length + 1)`.
+    /// `max(2048, the smallest power of two ≥ length + 1)`.
     public static func bucketSize(for length: Int) -> Int {
         precondition(length >= 0 && length < Int.max / 2, "padding length out of range")
         var bucket = minimumBucket

@@ -1,7 +1,7 @@
 // The reporter code (PROTOCOL §6): 15 uniform digits and a Damm check digit.
 // Normalisation refuses input over 64 characters before anything else, maps
-// full-width, Arabic-Indic and Persian digits to ASCII, drops white space and
-// dashes, and demands exactly 16 digits with a valid check digit. The digits
+// full-width, Arabic-Indic and Persian digits to ASCII, drops white space, dashes
+// and direction marks, and demands exactly 16 digits with a valid check digit. The digits
 // are a secret: they live in SecureBytes and are never printed.
 
 /// Why typed input is not a reporter code. Neither case triggers a key derivation.
@@ -128,6 +128,9 @@ public struct ReporterCode: Sendable, Equatable, CustomStringConvertible {
         if s.properties.isWhitespace { return true }
         switch s.value {
         case 0x2D, 0x2010...0x2015, 0x2212: return true
+        // Direction marks and isolates (LRM, RLM, ALM, embeddings, isolates): the
+        // receipt of a right-to-left language holds the code between U+2066 and U+2069.
+        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: return true
         default: return false
         }
     }

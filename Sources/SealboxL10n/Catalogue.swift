@@ -61,6 +61,9 @@ public enum Catalogue {
         shipped.reviews[language.tag]
     }
 
+    /// The shipped catalogues as loaded (texts, review notes and source hashes).
+    public static var shippedSet: CatalogueSet { shipped }
+
     /// Every key some catalogue defines.
     public static var allKeys: Set<String> {
         Language.all.reduce(into: Set<String>()) { keys, language in

@@ -25,6 +25,8 @@ public struct CatalogueError: Error, CustomStringConvertible, Equatable, Sendabl
         case badLanguage
         /// `_review` is not a string.
         case badReview
+        /// `_source_hashes` is not an object of 16-digit hexadecimal hashes by key.
+        case badSourceHashes
     }
 
     /// The file's name, e.g. `it.json`, or the directory for ``Problem/unreadable``.
@@ -63,9 +65,11 @@ public struct CatalogueError: Error, CustomStringConvertible, Equatable, Sendabl
         case .missingLanguage:
             return "\(file) adds a language: it needs \"_language\": {\"name\": \"…\", \"rtl\": false}"
         case .badLanguage:
-            return "\(at) is malformed: \"_language\" is {\"name\": non-empty text, \"rtl\": true or false, \"html_lang\": a language tag}"
+            return "\(at) is malformed: \"_language\" is {\"name\": non-empty text, \"rtl\": true or false, \"html_lang\": a language tag, \"sentence_lines\": true or false}"
         case .badReview:
             return "\(at) must be a string (the state of review of the translation)"
+        case .badSourceHashes:
+            return "\(at) must be an object of source hashes by key, each 16 hexadecimal digits (sealboxd check-texts prints them)"
         }
     }
 

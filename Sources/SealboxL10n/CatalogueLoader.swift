@@ -18,6 +18,8 @@ public struct CatalogueSet: Sendable {
     public var strings: [String: [String: String]] = [:]
     /// The state of review each file declares (`_review`), by tag.
     public var reviews: [String: String] = [:]
+    /// The hash of the source each text was translated from (`_source_hashes`), by tag and key.
+    public var sourceHashes: [String: [String: String]] = [:]
 
     /// An empty set.
     public init() {}
@@ -114,5 +116,6 @@ public struct CatalogueLoader: Sendable {
         set.languages.append(language)
         set.strings[file.tag] = file.texts
         if let review = file.review { set.reviews[file.tag] = review }
+        if !file.sourceHashes.isEmpty { set.sourceHashes[file.tag] = file.sourceHashes }
     }
 }

@@ -13,13 +13,17 @@ public struct Language: Hashable, Sendable {
     public let isRightToLeft: Bool
     /// The value of `<html lang>`; usually the tag (Leichte Sprache is `de`).
     public let htmlLang: String
+    /// Whether each sentence of a text is shown on a line of its own (Leichte Sprache).
+    public let sentenceLines: Bool
 
     /// A language; `htmlLang` defaults to the tag.
-    public init(tag: String, nativeName: String, isRightToLeft: Bool = false, htmlLang: String? = nil) {
+    public init(tag: String, nativeName: String, isRightToLeft: Bool = false, htmlLang: String? = nil,
+                sentenceLines: Bool = false) {
         self.tag = tag
         self.nativeName = nativeName
         self.isRightToLeft = isRightToLeft
         self.htmlLang = htmlLang ?? tag
+        self.sentenceLines = sentenceLines
     }
 
     /// The value of the `dir` attribute.

@@ -2,16 +2,10 @@
 // output does not depend on the ICU locale data installed on the server.
 
 extension Localiser {
-    /// A day written `YYYY-MM-DD`, in the reader's form ("24. November 2026",
-    /// "24 November 2026"). Input that is not such a day is returned unchanged.
-    public func day(_ isoDay: String) -> String {
-        let parts = isoDay.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day)
-        else { return isoDay }
-        return format("date.format", String(day), self["month.\(month)"], String(year))
+    /// A calendar day in the reader's form ("24. November 2026", "24 November 2026").
+    /// The caller passes a checked day (SealboxCore's `Day`); nothing is parsed here.
+    public func day(year: Int, month: Int, day: Int) -> String {
+        format("date.format", String(day), self["month.\(month)"], String(year))
     }
 
     /// A whole number with the language's digit grouping ("10.000", "10,000").

@@ -17,6 +17,12 @@ struct MediaType: Equatable {
         guard !type.isEmpty else { return nil }
         parameters = HeaderParameters.parse(parts.dropFirst().joined(separator: ";"))
     }
+
+    /// The `boundary` parameter when it is 1 to 200 characters, else nil.
+    var multipartBoundary: String? {
+        guard let boundary = parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else { return nil }
+        return boundary
+    }
 }
 
 enum HeaderParameters {

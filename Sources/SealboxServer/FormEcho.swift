@@ -25,6 +25,9 @@ final class FormEcho {
 
     /// The report's fields as the reporter wrote them, trimmed.
     var draft: ReportDraft { fields.draft.normalised() }
+
+    /// Whether the report carried contact details (not only white space).
+    var contactGiven: Bool { !(draft.contact ?? "").isEmpty }
 }
 
 /// The text fields and file names read from the start of a body, without its files.
@@ -74,9 +77,7 @@ extension SubmissionReader {
             result.ended = true
             return result
         case "multipart/form-data":
-            guard let boundary = media.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
-                return SalvagedForm()
-            }
+            guard let boundary = media.multipartBoundary else { return SalvagedForm() }
             return await salvageMultipart(request.body, boundary: boundary)
         default:
             return SalvagedForm()
@@ -84,11 +85,11 @@ extension SubmissionReader {
     }
 
     private func salvageMultipart(_ body: RequestBody, boundary: String) async -> SalvagedForm {
-        let collector = MultipartCollector(limits: limits, staging: staging, recipients: recipients, keepsFiles: false)
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { collector.header($0, $1) }
-        parser.onBody = { collector.body(&$0) }
-        parser.onPartComplete = { collector.complete() }
+        // The same guarded path as a submission (part header names checked, headers sliced),
+        // only without staging any file.
+        let feed = MultipartFeed(boundary: boundary, limits: limits, staging: staging, recipients: recipients,
+                                 keepsFiles: false)
+        let collector = feed.collector
         var received = 0
         var ended = false
         do {
@@ -99,7 +100,7 @@ extension SubmissionReader {
                     break
                 }
                 received += buffer.readableBytes
-                try parser.execute(buffer)
+                try feed.consume(buffer)
             }
         } catch {
             // A malformed or broken-off body: keep what was read before.

@@ -81,7 +81,7 @@ struct InboxController: Sendable {
             if let retry = error.retryAfter { response.headers[.retryAfter] = String(retry) }
             return response
         }
-        let (token, visit) = visits.start(record: thread.record)
+        let (token, visit) = visits.start(record: thread.record, signingKey: thread.signingKey)
         var response = pages.html(Pages.inboxThread(ctx, thread: threadView(thread, formToken: visit.formToken), limits: pages.formLimits), context: ctx)
         response.headers[.setCookie] = cookie(token)
         return response
@@ -102,7 +102,9 @@ struct InboxController: Sendable {
             let text = parsed.draft.normalised().text
             let issues = ReportDraft(text: text).issues(limits: reader.limits)
             guard issues.isEmpty else { throw PublicError.invalid(issues) }
-            try await sendFollowUp(visit.record, text: text, attachments: parsed.attachments)
+            guard let signingKey = visit.signingKey else { return expired(ctx, request) }
+            try await sendFollowUp(ReporterAccess(record: visit.record, signingKey: signingKey), text: text,
+                                   attachments: parsed.attachments)
             return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
         } catch let error as PublicError {
             await reader.salvage(request, into: echo)
@@ -145,7 +147,7 @@ struct InboxController: Sendable {
         _ = try utf8(bytes)
         guard let body = try? APICoding.decode(CodeRequest.self, from: bytes) else { throw PublicError.malformedBody }
         let thread = try await open(try Self.parseCode(body.code), request, context)
-        return pages.json(InboxThread(thread), status: .ok)
+        return pages.json(InboxThread(thread, deadlines: pages.office.notices.deadlines), status: .ok)
     }
 
     func followUpAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
@@ -154,9 +156,9 @@ struct InboxController: Sendable {
         defer { parsed.discard() }
         let code = try Self.parseCode(parsed.fields.code)
         try admit(request, context)
-        let record: CaseRecord
+        let access: ReporterAccess
         do {
-            record = try await conversation.find(code)
+            access = try await conversation.find(code)
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch is PoolSaturated {
@@ -166,13 +168,13 @@ struct InboxController: Sendable {
         let issues = ReportDraft(text: text).issues(limits: reader.limits)
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         let day = Day.today()
-        try await sendFollowUp(record, text: text, attachments: parsed.attachments, day: day)
-        return pages.json(FollowUpCreated(case: record.reference, received: day), status: .created)
+        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day)
+        return pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
     }
 
-    func sendFollowUp(_ record: CaseRecord, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
+    func sendFollowUp(_ access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
         do {
-            try await conversation.followUp(to: record, text: text, attachments: attachments, day: day)
+            try await conversation.followUp(to: access, text: text, attachments: attachments, day: day)
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch {
@@ -186,12 +188,12 @@ struct InboxController: Sendable {
     func threadView(_ thread: CaseThread, formToken: String) -> InboxThreadView {
         let record = thread.record
         return InboxThreadView(
-            caseReference: record.reference.text, status: record.status.rawValue, receivedDay: record.received.text,
-            acknowledgedDay: record.acknowledged?.text,
-            acknowledgementDue: record.received.adding(days: Deadlines.acknowledgementDays).text,
-            feedbackDue: record.received.adding(months: Deadlines.feedbackMonths).text,
+            caseReference: record.reference, status: record.status.rawValue, receivedDay: record.received,
+            acknowledgedDay: record.acknowledged,
+            acknowledgementDue: pages.office.notices.deadlines.acknowledgementDue(received: record.received),
+            feedbackDue: pages.office.notices.deadlines.feedbackDue(received: record.received),
             messages: thread.messages.map {
-                InboxMessageView(fromTeam: $0.author == .team, day: $0.day.text, text: $0.text, attachmentNames: $0.attachments.map(\.name))
+                InboxMessageView(fromTeam: $0.author == .team, day: $0.day, text: $0.text, attachmentNames: $0.attachments.map(\.name))
             },
             visitToken: formToken, followUpErrors: [], followUpText: "")
     }
@@ -225,13 +227,13 @@ struct InboxController: Sendable {
 }
 
 extension InboxThread {
-    /// The reporter's view of a case opened with the code.
-    init(_ thread: CaseThread) {
+    /// The reporter's view of a case opened with the code, with the office's deadlines.
+    init(_ thread: CaseThread, deadlines: DeadlinePolicy) {
         let r = thread.record
         self.init(
             case: r.reference, status: r.status, received: r.received, acknowledged: r.acknowledged,
-            acknowledgementDue: r.received.adding(days: Deadlines.acknowledgementDays),
-            feedbackDue: r.received.adding(months: Deadlines.feedbackMonths),
+            acknowledgementDue: deadlines.acknowledgementDue(received: r.received),
+            feedbackDue: deadlines.feedbackDue(received: r.received),
             messages: thread.messages.map {
                 InboxThread.Message(author: $0.author.rawValue, day: $0.day, text: $0.text,
                                     attachments: $0.attachments.map { .init(name: $0.name, type: $0.type, size: $0.size) })

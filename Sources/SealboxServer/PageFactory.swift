@@ -8,34 +8,20 @@ import SealboxL10n
 
 /// Renders localised pages and error answers for one installation.
 struct PageFactory: Sendable {
-    let officeName: String
-    let officeContact: String
-    let publicAddress: String
+    /// The office, from the configuration: one value for every page.
+    let office: Office
     let limits: SubmissionLimits
     let inboxAvailable: Bool
-    var accessibilityContact = ""
-    var signLanguageVideoType: String? = nil
-    var hasLogo = false
 
     /// The pages of the installation `configuration` describes.
     init(_ configuration: ServerConfiguration) {
-        self.init(
-            officeName: configuration.officeName, officeContact: configuration.officeContact,
-            publicAddress: configuration.publicAddress, limits: configuration.limits, inboxAvailable: true,
-            accessibilityContact: configuration.accessibilityContact,
-            signLanguageVideoType: configuration.signLanguageVideoType, hasLogo: configuration.logoType != nil)
+        self.init(office: configuration.office, limits: configuration.limits, inboxAvailable: true)
     }
 
-    init(officeName: String, officeContact: String, publicAddress: String, limits: SubmissionLimits, inboxAvailable: Bool,
-         accessibilityContact: String = "", signLanguageVideoType: String? = nil, hasLogo: Bool = false) {
-        self.officeName = officeName
-        self.officeContact = officeContact
-        self.publicAddress = publicAddress
+    init(office: Office, limits: SubmissionLimits, inboxAvailable: Bool) {
+        self.office = office
         self.limits = limits
         self.inboxAvailable = inboxAvailable
-        self.accessibilityContact = accessibilityContact
-        self.signLanguageVideoType = signLanguageVideoType
-        self.hasLogo = hasLogo
     }
 
     func context(for request: Request) -> PageContext {
@@ -44,9 +30,7 @@ struct PageFactory: Sendable {
             acceptLanguage: request.headers[.acceptLanguage])
         return PageContext(
             localiser: Localiser(choice.language), langFromQuery: choice.fromQuery, path: request.uri.path,
-            officeName: officeName, officeContact: officeContact, inboxAvailable: inboxAvailable,
-            publicAddress: publicAddress, accessibilityContact: accessibilityContact,
-            signLanguageVideoType: signLanguageVideoType, hasLogo: hasLogo)
+            office: office, inboxAvailable: inboxAvailable)
     }
 
     var formLimits: FormLimits {

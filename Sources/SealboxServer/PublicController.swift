@@ -41,13 +41,25 @@ struct PublicController: Sendable {
         router.post("/receipt") { request, _ in try await receipt(request) }
         router.post("/api/v1/reports") { request, context in try await submitAPI(request, context) }
         router.get("/healthz") { _, _ in Self.plain("ok\n") }
-        for (path, allowed) in [("/", [HTTPRequest.Method.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
-                                ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get])] {
-            router.refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
-        }
+        router.refuseOtherMethods([("/", [.get]), ("/report", [.get, .post]), ("/receipt", [.post]),
+                                   ("/api/v1/reports", [.post]), ("/healthz", [.get]), ("/static/sealbox.css", [.get]),
+                                   ("/privacy", [.get]), ("/imprint", [.get])])
         router.get("/accessibility") { request, _ in
             let ctx = pages.context(for: request)
             return pages.html(Pages.accessibilityStatement(ctx), context: ctx)
+        }
+        // The privacy notice and the legal notice: the office's own pages when it publishes
+        // them elsewhere (a redirect; pages link only to this site), else rendered here.
+        router.get("/privacy") { request, _ in
+            if !pages.office.notices.privacyURL.isEmpty { return Self.redirect(to: pages.office.notices.privacyURL) }
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.privacyNotice(ctx), context: ctx)
+        }
+        router.get("/imprint") { request, _ in
+            if !pages.office.notices.imprintURL.isEmpty { return Self.redirect(to: pages.office.notices.imprintURL) }
+            guard !pages.office.notices.imprint.isEmpty else { throw PublicError.notFound }
+            let ctx = pages.context(for: request)
+            return pages.html(Pages.imprint(ctx), context: ctx)
         }
         if let logo {
             router.get("/media/logo") { _, _ in try Self.file(logo.path, type: logo.type) }
@@ -77,6 +89,13 @@ struct PublicController: Sendable {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// A redirect to an address the office configured (checked at start to be http(s)).
+    static func redirect(to address: String) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = address
+        return Response(status: .seeOther, headers: headers)
     }
 
     static func plain(_ text: String, type: String = "text/plain; charset=utf-8") -> Response {
@@ -130,8 +149,8 @@ struct PublicController: Sendable {
         do {
             let receipt = try await accept(request, context, allowJSON: false, echo: echo)
             let page = Pages.confirmation(ctx, receipt: Receipt(
-                caseReference: receipt.caseReference.text, groupedCode: receipt.code.grouped,
-                receivedDay: receipt.day.text))
+                caseReference: receipt.caseReference, groupedCode: receipt.code.grouped, receivedDay: receipt.day,
+                contactGiven: echo.contactGiven))
             return pages.html(page, context: ctx)
         } catch let error as PublicError {
             await reader.salvage(request, into: echo)
@@ -151,7 +170,8 @@ struct PublicController: Sendable {
               let dayText = values["received"], let day = Day(dayText)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let ctx = pages.context(for: request)
-        let kept = Receipt(caseReference: reference.text, groupedCode: code.grouped, receivedDay: day.text)
+        let kept = Receipt(caseReference: reference, groupedCode: code.grouped, receivedDay: day,
+                           contactGiven: values[ReceiptForm.contactGiven] == "yes")
         if values[ReceiptForm.view] == ReceiptForm.viewPage {
             return pages.html(Pages.confirmation(ctx, receipt: kept), context: ctx)
         }

@@ -143,7 +143,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
             }
         ).addRoutes(to: router)
         InboxController(
-            conversation: Conversation(intake: intake), reader: reader, pages: pages, admission: admission,
+            conversation: Conversation(intake: intake, staffKeys: Set(configuration.staffKeys)), reader: reader, pages: pages, admission: admission,
             visits: visits, secureCookies: configuration.https
         ).addRoutes(to: router)
         return router

@@ -18,6 +18,14 @@ public struct SealboxRequestContext: RequestContext {
 }
 
 extension Router where Context == SealboxRequestContext {
+    /// Answers 405 with an Allow header on each path for the methods it does not take
+    /// (a path that takes GET takes HEAD too).
+    func refuseOtherMethods(_ routes: [(path: String, allowed: [HTTPRequest.Method])]) {
+        for (path, allowed) in routes {
+            refuseOtherMethods(RouterPath(path), allowed: allowed + (allowed.contains(.get) ? [.head] : []))
+        }
+    }
+
     /// Answers 405 with an Allow header for the methods a path does not take.
     func refuseOtherMethods(_ path: RouterPath, allowed: [HTTPRequest.Method]) {
         let others: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch].filter { !allowed.contains($0) }

@@ -86,6 +86,8 @@ public struct ServerConfiguration: Sendable {
     public var codeAttemptsGlobal = 300
     /// Resilience: submission budgets, disk reserve, the onion listener, connection limits.
     public var resilience = ResilienceSettings()
+    /// The privacy notice, the legal notice and the office's deadlines (`office.*`).
+    public var notices = OfficeNotices()
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -208,6 +210,7 @@ public struct ServerConfiguration: Sendable {
         }
         config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
         config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
+        config.notices = try OfficeNotices.from(reader)
         config.resilience = try ResilienceSettings.from(reader, codeAttemptsGlobal: config.codeAttemptsGlobal)
         try config.resilience.check(publicListen: config.publicListen, staffListen: config.staffListen)
         return config

@@ -53,7 +53,8 @@ extension StaffController {
         let envelope = try await jsonBody(request, as: ReplyRequest.self).envelope.bytes
         guard envelope.count <= Self.maximumEnvelope else { throw PublicError.malformedBody }
         guard let header = try? Envelope.recipients(of: envelope), header.kind == .reply,
-              header.keyIDs == [record.reporterKey.keyID, teamKey.keyID]
+              header.keyIDs == [record.reporterKey.keyID, teamKey.keyID],
+              envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
         let day = Day.today()

@@ -26,6 +26,12 @@ struct StaffController: Sendable {
             headers[.contentType] = "application/octet-stream"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: blob)))
         }
+        // After the signature check, like every staff answer: only a signer learns the routes.
+        router.refuseOtherMethods([("/healthz", [.get]), (StaffPath.items, [.get]), (StaffPath.cases, [.get]),
+                                   (StaffPath.audit, [.get]), ("/api/v1/staff/attachments/:id", [.get]),
+                                   ("/api/v1/staff/cases/:case/replies", [.post]),
+                                   ("/api/v1/staff/cases/:case/status", [.post]),
+                                   ("/api/v1/staff/cases/:case", [.delete])])
     }
 
     func items(_ request: Request) async throws -> Response {

@@ -42,9 +42,7 @@ struct SubmissionReader: Sendable {
             echo?.fields = fields
             return ParsedSubmission(draft: fields.draft, fields: fields)
         case "multipart/form-data":
-            guard let boundary = media.parameters["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
-                throw PublicError.malformedBody
-            }
+            guard let boundary = media.multipartBoundary else { throw PublicError.malformedBody }
             return try await readMultipart(request, boundary: boundary, echo: echo)
         default:
             throw PublicError.unsupportedMediaType
@@ -64,34 +62,63 @@ struct SubmissionReader: Sendable {
 
     func readMultipart(_ request: Request, boundary: String, echo: FormEcho? = nil) async throws -> ParsedSubmission {
         try request.checkDeclaredLength(limit: limits.multipartBody)
-        let collector = MultipartCollector(limits: limits, staging: staging, recipients: recipients)
+        let feed = MultipartFeed(boundary: boundary, limits: limits, staging: staging, recipients: recipients)
         echo?.bodyRead = true
-        defer { echo?.keep(collector) }
+        defer { echo?.keep(feed.collector) }
+        do {
+            for try await buffer in request.body { try feed.consume(buffer) }
+            return try feed.finish()
+        } catch {
+            feed.collector.discardAll()
+            throw error
+        }
+    }
+}
+
+/// A multipart body on its way through the parser into a collector, buffer by buffer:
+/// the one path of `readMultipart` and of `MultipartFuzzing`. On a throw the caller
+/// calls `collector.discardAll()`.
+final class MultipartFeed {
+    let collector: MultipartCollector
+    private let parser: MultipartParser
+    private var headerNames: PartHeaderNameGuard
+    private let limit: Int
+    private var received = 0
+
+    init(boundary: String, limits: SubmissionLimits, staging: UploadStaging, recipients: [BoxPublicKey],
+         keepsFiles: Bool = true) {
+        let collector = MultipartCollector(limits: limits, staging: staging, recipients: recipients, keepsFiles: keepsFiles)
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { collector.header($0, $1) }
         parser.onBody = { collector.body(&$0) }
         parser.onPartComplete = { collector.complete() }
-        var received = 0
-        do {
-            for try await var buffer in request.body {
-                received += buffer.readableBytes
-                if received > limits.multipartBody { throw PublicError.bodyTooLarge }
-                // Part headers go to the parser in small slices, so that their cap is checked
-                // before a long header line is parsed (MultipartKit copies it on every call).
-                while buffer.readableBytes > 0 {
-                    let wasInHeaders = collector.inHeaders
-                    let length = wasInHeaders ? min(buffer.readableBytes, MultipartCollector.headerSlice) : buffer.readableBytes
-                    let slice = buffer.readSlice(length: length)!
-                    do { try parser.execute(slice) } catch { throw PublicError.malformedBody }
-                    if wasInHeaders && collector.inHeaders { collector.countHeaderBytes(length) }
-                    if let failure = collector.failure { throw failure }
-                }
-            }
-            guard collector.partsCompleted > 0, !collector.inPart else { throw PublicError.malformedBody }
-        } catch {
-            collector.discardAll()
-            throw error
+        self.collector = collector
+        self.parser = parser
+        self.headerNames = PartHeaderNameGuard(boundary: boundary)
+        self.limit = limits.multipartBody
+    }
+
+    /// Parses the next buffer of the body; throws the public error the request gets.
+    func consume(_ buffer: ByteBuffer) throws {
+        received += buffer.readableBytes
+        if received > limit { throw PublicError.bodyTooLarge }
+        guard headerNames.admits(buffer.readableBytesView) else { throw PublicError.malformedBody }
+        // Part headers go to the parser in small slices, so that their cap is checked
+        // before a long header line is parsed (MultipartKit copies it on every call).
+        var buffer = buffer
+        while buffer.readableBytes > 0 {
+            let wasInHeaders = collector.inHeaders
+            let length = wasInHeaders ? min(buffer.readableBytes, MultipartCollector.headerSlice) : buffer.readableBytes
+            let slice = buffer.readSlice(length: length)!
+            do { try parser.execute(slice) } catch { throw PublicError.malformedBody }
+            if wasInHeaders && collector.inHeaders { collector.countHeaderBytes(length) }
+            if let failure = collector.failure { throw failure }
         }
+    }
+
+    /// The submission once the whole body was consumed; a body without a complete part is malformed.
+    func finish() throws -> ParsedSubmission {
+        guard collector.partsCompleted > 0, !collector.inPart else { throw PublicError.malformedBody }
         return ParsedSubmission(draft: collector.fields.draft, attachments: collector.attachments, fields: collector.fields)
     }
 }

@@ -1,6 +1,7 @@
-// Keeps a reporter's visit to the inbox between pages: in memory only, never a secret
-// (the case and the reporter's PUBLIC key, so that a follow-up can be sealed), expiring
-// after 15 idle minutes and on "leave". The cookie carries a random token, nothing else.
+// Keeps a reporter's visit to the inbox between pages: in memory only (the case, the
+// reporter's PUBLIC key, so that a follow-up can be sealed, and the reporter signing
+// key, so that it can be signed: PROTOCOL §9.4; never the code or the key that opens the
+// thread), expiring after 15 idle minutes and on "leave". The cookie carries a random token, nothing else.
 import Foundation
 import NIOConcurrencyHelpers
 import SealboxCore
@@ -9,6 +10,8 @@ import SealboxCrypto
 struct Visit: Sendable {
     let caseReference: CaseReference
     let record: CaseRecord
+    /// The reporter signing key derived from the code (PROTOCOL §9.4), wiped when the visit ends.
+    let signingKey: SigningSecretKey?
     /// Proves that a form was sent from a page of this visit (compared in constant time).
     let formToken: String
     var lastSeen: Date
@@ -22,9 +25,10 @@ final class VisitStore: Sendable {
     init(idle: TimeInterval = 15 * 60) { self.idle = idle }
 
     /// Starts a visit; returns the cookie token.
-    func start(record: CaseRecord, now: Date = Date()) -> (token: String, visit: Visit) {
+    func start(record: CaseRecord, signingKey: SigningSecretKey?, now: Date = Date()) -> (token: String, visit: Visit) {
         let token = Base64URL.encode(Random.bytes(32))
-        let visit = Visit(caseReference: record.reference, record: record, formToken: Base64URL.encode(Random.bytes(32)), lastSeen: now)
+        let visit = Visit(caseReference: record.reference, record: record, signingKey: signingKey,
+                          formToken: Base64URL.encode(Random.bytes(32)), lastSeen: now)
         visits.withLockedValue { visits in
             visits = visits.filter { now.timeIntervalSince($0.value.lastSeen) < idle }
             visits[token] = visit

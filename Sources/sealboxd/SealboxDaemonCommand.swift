@@ -1,5 +1,6 @@
 // sealboxd: `run` (the default) serves the mailbox until SIGTERM; `print-texts TAG` prints a
-// shipped language's texts; `benchmark-kdf` measures the bare Argon2id rate; `backup --to
+// shipped language's texts; `check-texts` lists translations whose German or English source
+// changed since they were translated; `benchmark-kdf` measures the bare Argon2id rate; `backup --to
 // FILE` copies the live database consistently into a new 0600 file. Everything
 // it does is a call into SealboxServer, so that tests reach the same code.
 import ArgumentParser
@@ -15,7 +16,7 @@ struct SealboxDaemonCommand: AsyncParsableCommand {
         commandName: "sealboxd",
         abstract: "The Sealbox daemon: anonymous reports in, sealed to the counselling team.",
         discussion: "Every configuration key can also be set by an environment variable SEALBOX_<KEY>; see config/README.md.",
-        subcommands: [Run.self, PrintTexts.self, BenchmarkKDF.self, Backup.self],
+        subcommands: [Run.self, PrintTexts.self, CheckTexts.self, BenchmarkKDF.self, Backup.self],
         defaultSubcommand: Run.self)
 }
 
@@ -64,6 +65,28 @@ extension SealboxDaemonCommand {
                 throw ExitCode(64)
             }
             print(json)
+        }
+    }
+
+    struct CheckTexts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-texts",
+            abstract: "List, per language, the texts whose German or English source changed since they were translated.",
+            discussion: """
+                Each line is TAG KEY HASH: the text KEY of the language TAG is stale, and HASH is the \
+                hash of its current source, which goes into the catalogue's "_source_hashes" once \
+                a translator has updated the text. Exits 0 when nothing is stale, 1 otherwise.
+                """)
+
+        func run() throws {
+            let set = Catalogue.shippedSet
+            let stale = CatalogueReview.staleKeys(in: set)
+            for language in set.languages {
+                guard let keys = stale[language.tag] else { continue }
+                let hashes = CatalogueReview.currentHashes(for: language.tag, in: set)
+                for key in keys { print("\(language.tag) \(key) \(hashes[key] ?? "")") }
+            }
+            if !stale.isEmpty { throw ExitCode(1) }
         }
     }
 

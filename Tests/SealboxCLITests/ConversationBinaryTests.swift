@@ -12,6 +12,7 @@ import Testing
     let team: BoxSecretKey
     let teamFile: URL
     let staffFile: URL
+    let staff: SigningSecretKey
     let passphrase: URL
     let store: WorkstationStore
     let reporter = BoxSecretKey.generate()
@@ -19,7 +20,7 @@ import Testing
     init() throws {
         home = try TemporaryFolder()
         (team, teamFile) = try Fixtures.teamKey(in: home)
-        staffFile = try Fixtures.staffKey(in: home).file
+        (staff, staffFile) = try Fixtures.staffKey(in: home)
         passphrase = try Fixtures.passphraseFile(in: home)
         store = try WorkstationStore(directory: home.path("data/sealbox").creatingDirectory())
     }
@@ -170,7 +171,7 @@ import Testing
         let report = try storeReport("7KQM-3XWP")
         _ = report
         let reply = try ReplyBuilder.item(reference: "7KQM-3XWP", text: "We have read it.", reporter: reporter.publicKey,
-                                          team: team.publicKey, day: "2026-11-25")
+                                          team: team.publicKey, day: "2026-11-25", signedBy: staff)
         try store.insertSent(reply)
         try store.insert(items: [StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("7KQM-3XWP"),
                                             day: Fixtures.day("2026-11-26"), status: .inProgress)], cursor: nil)
@@ -191,16 +192,18 @@ import Testing
         #expect(items.map { $0["kind"] as? String } == ["report", "reply", "status"])
         #expect(items.map { $0["author"] as? String } == ["reporter", "team", "team"])
         #expect(items[1]["text"] as? String == "We have read it.")
+        #expect(items[1]["status"] as? String == "ok" && items[1]["signer"] as? String == staff.publicKey.keyID.hex)
         #expect(items[2]["case_status"] as? String == "in-progress")
     }
 }
 
-/// A reply item as `sealbox reply` seals it.
+/// A reply item as `sealbox reply` seals it, signed with the author's staff key.
 enum ReplyBuilder {
     static func item(reference: String, text: String, reporter: BoxPublicKey, team: BoxPublicKey,
-                     day: String) throws -> StoredItem {
-        let content = ReportContent(type: .reply, caseReference: try CaseReference(parsing: reference), day: Day(day)!,
+                     day: String, signedBy staff: SigningSecretKey) throws -> StoredItem {
+        var content = ReportContent(type: .reply, caseReference: try CaseReference(parsing: reference), day: Day(day)!,
                                     reporterKey: nil, text: text)
+        try content.sign(with: staff)
         let envelope = try Envelope.seal(try content.encoded(), kind: .reply, to: [reporter, team])
         return StoredItem(id: .generate(), caseReference: Fixtures.ref(reference), kind: .reply, day: Fixtures.day(day),
                           envelope: envelope)

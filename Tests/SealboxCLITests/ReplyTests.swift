@@ -78,10 +78,11 @@ import Testing
     let reference = try! CaseReference(parsing: "7KQM-3XWP")
     let reporter = BoxSecretKey.generate()
     let team = BoxSecretKey.generate()
+    let staff = SigningSecretKey.generate()
 
     private func sealed(_ text: String = "We have read your report.") throws -> [UInt8] {
         try ReplySealer.seal(text: text, reference: reference, day: Day("2026-11-25")!,
-                             reporterKey: reporter.publicKey, teamKey: team.publicKey)
+                             reporterKey: reporter.publicKey, teamKey: team.publicKey, signedBy: staff)
     }
 
     @Test func aReply_isAReplyEnvelopeSealedToTheReporterThenTheTeam() throws {
@@ -96,14 +97,23 @@ import Testing
         let opened = try Envelope.open(try sealed(), with: asReporter ? reporter : team)
         #expect(opened.kind == .reply)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(opened.plaintext)) as? [String: Any])
-        #expect(object["v"] as? Int == 1)
+        #expect(object["v"] as? Int == 2)
         #expect(object["type"] as? String == "reply")
         #expect(object["case"] as? String == "7KQM-3XWP")
         #expect(object["day"] as? String == "2026-11-25")
         #expect(object["text"] as? String == "We have read your report.")
         #expect((object["attachments"] as? [Any])?.isEmpty == true)
         #expect(object["reporter_key"] == nil)
-        #expect(Set(object.keys) == ["v", "type", "case", "day", "text", "attachments"])
+        #expect(Set(object.keys) == ["v", "type", "case", "day", "text", "attachments", "nonce", "signer", "signature"])
+    }
+
+    @Test func aReply_isSignedByTheAuthorsStaffKey_andAKnownKeyMakesItAuthentic() throws {
+        let content = try ReportContent.decode(try Envelope.open(try sealed(), with: team).plaintext)
+        #expect(try content.verifiedSigner().signer == staff.publicKey)
+        var judge = AuthorshipJudge(staffKeys: [staff.publicKey])
+        #expect(judge.judge(content) == .authentic(signer: staff.publicKey.keyID))
+        var stranger = AuthorshipJudge(staffKeys: [])
+        #expect(stranger.judge(content) == .forged(.unknownSigner(staff.publicKey.keyID)))
     }
 
     @Test func anotherKey_cannotOpenAReply() throws {

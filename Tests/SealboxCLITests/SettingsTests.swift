@@ -1,4 +1,5 @@
 import Foundation
+import SealboxCore
 import Testing
 @testable import SealboxCLI
 
@@ -107,5 +108,17 @@ import Testing
         #expect(error.hint?.contains("--team-key FILE") == true)
         #expect(error.hint?.contains("SEALBOX_TEAM_KEY") == true)
         #expect(error.hint?.contains("\"team_key\"") == true)
+    }
+
+    @Test func theOfficesDeadlines_comeFromFlagEnvironmentOrFile_withTheWhistleblowingDefaults() throws {
+        let none = Settings(environment: [:], file: ConfigFile())
+        #expect(try none.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: nil) == .standard)
+        let filed = Settings(environment: ["SEALBOX_ACKNOWLEDGE_DAYS": "5"],
+                             file: ConfigFile(values: [.acknowledgeDays: "3", .feedbackDays: "30"]))
+        #expect(try filed.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: nil)
+                == DeadlinePolicy(acknowledgement: .days(5), feedback: .days(30)))
+        #expect(try filed.deadlinePolicy(acknowledgeFlag: "2", feedbackFlag: nil).acknowledgement == .days(2))
+        #expect(throws: CLIError.self) { _ = try none.deadlinePolicy(acknowledgeFlag: "sieben", feedbackFlag: nil) }
+        #expect(throws: CLIError.self) { _ = try none.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: "0") }
     }
 }

@@ -71,4 +71,29 @@ import Testing
         let d = Deadlines(received: day("2026-11-24"), status: .closed, today: day("2027-06-01"))
         #expect(d.pending.isEmpty && d.next == nil && !d.needsAction)
     }
+
+    // MARK: The office's own deadlines (office.acknowledge_days, office.feedback_days)
+
+    @Test func anOfficesPolicy_movesBothDeadlines_andTheDefaultIsSevenDaysAndThreeMonths() {
+        let policy = DeadlinePolicy(acknowledgement: .days(3), feedback: .days(30))
+        let d = Deadlines(received: day("2026-11-24"), status: .received, today: day("2026-11-26"), policy: policy)
+        #expect(d.acknowledgement?.due == day("2026-11-27") && d.acknowledgement?.state == .dueSoon)
+        #expect(d.feedback?.due == day("2026-12-24"))
+        #expect(DeadlinePolicy.standard == DeadlinePolicy(acknowledgement: .days(7), feedback: .months(3)))
+        #expect(Deadlines(received: day("2026-11-24"), status: .received, today: day("2026-11-26"))
+                == Deadlines(received: day("2026-11-24"), status: .received, today: day("2026-11-26"), policy: .standard))
+    }
+
+    @Test func aConfiguredPolicy_takesWholeDaysWithinTenYears_andNamesTheKeyOtherwise() throws {
+        #expect(try DeadlinePolicy.configured(acknowledgeDays: nil, feedbackDays: nil, acknowledgeKey: "a", feedbackKey: "f") == .standard)
+        #expect(try DeadlinePolicy.configured(acknowledgeDays: 14, feedbackDays: 60, acknowledgeKey: "a", feedbackKey: "f")
+                == DeadlinePolicy(acknowledgement: .days(14), feedback: .days(60)))
+        #expect(throws: DeadlinePolicyError(key: "office.acknowledge_days")) {
+            _ = try DeadlinePolicy.configured(acknowledgeDays: 0, feedbackDays: nil,
+                                              acknowledgeKey: "office.acknowledge_days", feedbackKey: "f")
+        }
+        #expect(throws: DeadlinePolicyError(key: "f")) {
+            _ = try DeadlinePolicy.configured(acknowledgeDays: nil, feedbackDays: Int.max, acknowledgeKey: "a", feedbackKey: "f")
+        }
+    }
 }

@@ -25,7 +25,7 @@ struct EnvelopeTests {
         #expect(listed.keyIDs == [team.publicKey.keyID, reporter.publicKey.keyID])
     }
 
-    @Test("envelope size reveals only the padding bucket", arguments: [0, 1, 1023, 1024, 3000])
+    @Test("envelope size reveals only the padding bucket", arguments: [0, 1, 1023, 1024, 2047, 2048, 3000])
     func sizeIsBucketed(_ length: Int) throws {
         let envelope = try Envelope.seal(Random.bytes(length), kind: .followUp, to: [team.publicKey])
         #expect(envelope.count == 4 + 1 + 1 + 88 + 24 + Padding.bucketSize(for: length) + 16)
@@ -109,10 +109,10 @@ struct EnvelopeTests {
 
 @Suite("Padding")
 struct PaddingTests {
-    @Test("bucket sizes follow max(1024, next power of two above L)")
+    @Test("bucket sizes follow max(2048, next power of two above L)")
     func bucketSizes() {
-        #expect(Padding.bucketSize(for: 0) == 1024)
-        #expect(Padding.bucketSize(for: 1023) == 1024)
+        #expect(Padding.bucketSize(for: 0) == 2048)
+        #expect(Padding.bucketSize(for: 1023) == 2048)
         #expect(Padding.bucketSize(for: 1024) == 2048)
         #expect(Padding.bucketSize(for: 2047) == 2048)
         #expect(Padding.bucketSize(for: 2048) == 4096)

@@ -46,7 +46,7 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
     }
     var expectedError: String? { fields["error"]?.string }
 
-    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature"]
+    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature", "authorship"]
 
     /// Every case of every file, in file order.
     static let all: [VectorCase] = files.flatMap { file -> [VectorCase] in

@@ -1,6 +1,7 @@
 // The one loop over every test vector (STYLE.md lesson 5): each case of
 // Vectors/*.json, produced by PyNaCl, must give exactly the expected outcome.
 
+import Foundation
 import SealboxCrypto
 import Testing
 
@@ -16,6 +17,7 @@ struct VectorTests {
         case "damm": try damm(v)
         case "padding": try padding(v)
         case "signature": try signature(v)
+        case "authorship": try authorship(v)
         default: Issue.record("no runner for \(v.testDescription)")
         }
     }
@@ -106,6 +108,33 @@ struct VectorTests {
         #expect(padded.count == Int(try v.int("bucket")))
         #expect(Hex.encode(Hash.sha256(padded)) == (try v.string("padded_sha256")))
         #expect(try Padding.unpad(padded) == plaintext)
+    }
+
+    /// §6.1: the reporter signing key of a code; §3.3: the signed message of an item and its validity.
+    private func authorship(_ v: VectorCase) throws {
+        if v.fields["input"] != nil {
+            let pepper = try Pepper(secret: SecureBytes(copying: try v.hex("pepper")))
+            let cost = try KDFCost(opslimit: UInt64(try v.int("opslimit")), memlimit: Int(try v.int("memlimit")))
+            let code = try ReporterCode(normalising: try v.string("input"))
+            let secrets = try CodeDerivation.derive(code: code, pepper: pepper, cost: cost)
+            #expect(secrets.reporterSigningKey.publicKey.bytes == (try v.hex("reporter_signing_public_key")))
+            return
+        }
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(try v.string("plaintext").utf8)) as? [String: Any])
+        func text(_ key: String) throws -> String { try #require(object[key] as? String, "\(key) in \(v.testDescription)") }
+        func bytes(_ key: String) throws -> [UInt8] { try #require(Base64URL.decode(try text(key))) }
+        let attachments = try (object["attachments"] as? [[String: Any]] ?? []).map { a in
+            ItemSignature.Attachment(id: try #require(a["id"] as? String), name: try #require(a["name"] as? String),
+                                     type: try #require(a["type"] as? String), size: try #require(a["size"] as? Int))
+        }
+        let fields = ItemSignature.Fields(
+            type: try text("type"), caseReference: try text("case"), day: try text("day"), nonce: try bytes("nonce"),
+            signer: try SigningPublicKey(bytes: try bytes("signer")), text: try text("text"), attachments: attachments)
+        #expect(ItemSignature.message(fields) == (try v.b64u("message")))
+        let valid = try #require(v.fields["valid"]?.bool as Bool?)
+        let verified = (try? ItemSignature.verify(try bytes("signature"), on: fields)) != nil
+        #expect(verified == valid)
     }
 
     private func signature(_ v: VectorCase) throws {

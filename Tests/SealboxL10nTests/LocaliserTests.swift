@@ -15,15 +15,11 @@ import Testing
     }
 
     @Test func day_isWrittenInTheReadersForm() {
-        #expect(Localiser(.german).day("2026-11-24") == "24. November 2026")
-        #expect(Localiser(.english).day("2026-11-24") == "24 November 2026")
-        #expect(Localiser(.german).day("2026-03-01") == "1. März 2026")
+        #expect(Localiser(.german).day(year: 2026, month: 11, day: 24) == "24. November 2026")
+        #expect(Localiser(.english).day(year: 2026, month: 11, day: 24) == "24 November 2026")
+        #expect(Localiser(.german).day(year: 2026, month: 3, day: 1) == "1. März 2026")
     }
 
-    @Test(arguments: ["", "2026-13-01", "2026-1-1", "26-11-24", "２０２６-11-24", "<b>"])
-    func day_notADay_isReturnedUnchanged(input: String) {
-        #expect(Localiser(.english).day(input) == input)
-    }
 
     @Test func numbersAndSizes_useTheLanguagesSeparators() {
         #expect(Localiser(.german).number(10000) == "10.000")

@@ -1,4 +1,5 @@
 import Foundation
+import SealboxCore
 import SealboxCrypto
 @testable import SealboxServer
 import Testing
@@ -6,8 +7,13 @@ import Testing
 @Suite struct ConfigurationTests {
     let team = BoxSecretKey.generate().publicKey.teamText
 
-    func load(_ environment: [String: String]) async throws -> ServerConfiguration {
-        try await ServerConfiguration.load(file: nil, environment: environment)
+    /// The privacy notice's controller and data protection contact (required), then `environment`.
+    static let notice = ["SEALBOX_OFFICE_CONTROLLER": "Region Musterstadt, Musterweg 1, 30000 Musterstadt",
+                         "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT": "datenschutz@example.org"]
+
+    func load(_ environment: [String: String], notice: Bool = true) async throws -> ServerConfiguration {
+        try await ServerConfiguration.load(
+            file: nil, environment: (notice ? Self.notice : [:]).merging(environment) { _, given in given })
     }
 
     @Test func environmentVariables_setEveryKindOfKey() async throws {
@@ -89,6 +95,62 @@ import Testing
         ("SEALBOX_LIMITS_SUBMISSIONS", "601"),
     ])
     func nonsenseResilienceValues_areRefusedAtStart(key: String, value: String) async throws {
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, key: value])
+        }
+    }
+
+    // MARK: The privacy notice, the legal notice and the office's deadlines
+
+    @Test func withoutAControllerOrADataProtectionContact_theDaemonRefusesToStart_namingTheKey() async throws {
+        for missing in ["SEALBOX_OFFICE_CONTROLLER", "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT"] {
+            var environment = Self.notice
+            environment[missing] = nil
+            environment["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY"] = team
+            do {
+                _ = try await load(environment, notice: false)
+                Issue.record("started without \(missing)")
+            } catch let error as ConfigurationError {
+                let key = missing == "SEALBOX_OFFICE_CONTROLLER" ? "office.controller" : "office.data_protection_contact"
+                #expect(error.description.contains(key) && error.description.contains("office.privacy_url"))
+            }
+        }
+    }
+
+    @Test func anOfficeWithItsOwnPrivacyNotice_needsNoController() async throws {
+        let config = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team,
+                                     "SEALBOX_OFFICE_PRIVACY_URL": "https://www.example.org/datenschutz"], notice: false)
+        #expect(config.notices.privacyURL == "https://www.example.org/datenschutz")
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_PRIVACY_URL": "javascript:alert(1)"],
+                               notice: false)
+        }
+    }
+
+    @Test func notices_haveLowerSaxonysAuthorityAndTheWhistleblowingDeadlines_byDefault() async throws {
+        let notices = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team]).notices
+        #expect(notices.controller.hasPrefix("Region Musterstadt"))
+        #expect(notices.supervisoryAuthority.contains("Landesbeauftragte für den Datenschutz Niedersachsen"))
+        #expect(notices.deadlines == .standard && notices.retentionYears == 3 && !notices.hasImprint)
+    }
+
+    @Test func deadlinesAndTheLegalNotice_comeFromTheConfiguration() async throws {
+        let notices = try await load([
+            "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_OFFICE_ACKNOWLEDGE_DAYS": "3",
+            "SEALBOX_OFFICE_FEEDBACK_DAYS": "42", "SEALBOX_OFFICE_IMPRINT": "Region Musterstadt\nMusterweg 1",
+            "SEALBOX_OFFICE_RETENTION_YEARS": "2",
+        ]).notices
+        #expect(notices.deadlines == DeadlinePolicy(acknowledgement: .days(3), feedback: .days(42)))
+        #expect(notices.imprint == "Region Musterstadt\nMusterweg 1" && notices.hasImprint && notices.retentionYears == 2)
+    }
+
+    @Test(arguments: [
+        ("SEALBOX_OFFICE_ACKNOWLEDGE_DAYS", "0"), ("SEALBOX_OFFICE_ACKNOWLEDGE_DAYS", "sieben"),
+        ("SEALBOX_OFFICE_FEEDBACK_DAYS", "-1"), ("SEALBOX_OFFICE_FEEDBACK_DAYS", "99999999999"),
+        ("SEALBOX_OFFICE_IMPRINT_URL", "ftp://example.org"), ("SEALBOX_OFFICE_RETENTION_YEARS", "0"),
+        ("SEALBOX_OFFICE_SUPERVISORY_AUTHORITY", " "),
+    ])
+    func nonsenseNoticeValues_areRefusedAtStart(key: String, value: String) async throws {
         await #expect(throws: ConfigurationError.self) {
             _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, key: value])
         }

@@ -1,16 +1,18 @@
+import SealboxCore
 import SealboxL10n
 import Testing
 @testable import SealboxServer
 
 /// Sample pages in every state, shared by the page and localisation tests.
 enum PageSamples {
-    static let receipt = Receipt(caseReference: "7KQM-3XWP", groupedCode: "4721 0938 5562 1170", receivedDay: "2026-11-24")
+    static let receipt = Receipt(caseReference: try! CaseReference(parsing: "7KQM-3XWP"), groupedCode: "4721 0938 5562 1170", receivedDay: Day("2026-11-24")!)
     static let limits = FormLimits(textLength: 20000, attachmentCount: 5, attachmentSize: 10 * 1024 * 1024, attachmentTotal: 25 * 1024 * 1024)
 
     static func context(_ language: Language = .german, fromQuery: Bool = false, path: String = "/", inbox: Bool = false) -> PageContext {
         PageContext(localiser: Localiser(language), langFromQuery: fromQuery, path: path,
-                    officeName: "Antidiskriminierungsstelle Musterstadt", officeContact: "Telefon 0511 000000",
-                    inboxAvailable: inbox, publicAddress: "https://melden.example.org")
+                    office: Office(name: "Antidiskriminierungsstelle Musterstadt", contact: "Telefon 0511 000000",
+                                   publicAddress: "https://melden.example.org"),
+                    inboxAvailable: inbox)
     }
 
     static func failedState() -> ReportFormState {
@@ -170,8 +172,8 @@ enum Markup {
 
     @Test func configuredOfficeName_isEscaped() {
         var ctx = PageSamples.context()
-        ctx.officeName = "<b>Stelle</b> & Co"
-        ctx.officeContact = "<i>mail</i>"
+        ctx.office.name = "<b>Stelle</b> & Co"
+        ctx.office.contact = "<i>mail</i>"
         let html = Pages.landing(ctx).markup
         #expect(html.contains("&lt;b&gt;Stelle&lt;/b&gt; &amp; Co"))
         #expect(!html.contains("<b>") && !html.contains("<i>"))
@@ -201,8 +203,9 @@ enum Markup {
 
     @Test func form_explainsTheLimitsItWasGiven() {
         let html = Pages.reportForm(PageSamples.context(.english), state: ReportFormState(), limits: PageSamples.limits).markup
-        #expect(html.contains("At most 5 files. Each file can be at most 10 MB, all together at most 25 MB."))
-        #expect(html.contains("At most 20,000 characters."))
+        #expect(Markup.text(html).contains("At most 5 files. Each file can be at most 10 MB, all together at most 25 MB."))
+        #expect(Markup.text(html).contains("At most 20,000 characters."))
+        #expect(html.contains("At most <bdi>5</bdi> files."), "numbers are isolated for right to left")
     }
 
     @Test func form_reRendered_keepsTheValues() {
@@ -286,12 +289,12 @@ enum Markup {
         #expect(text.contains("Case reference: 7KQM-3XWP\n"))
         #expect(text.contains("Received on: 24 November 2026\n"))
         #expect(text.contains("Open https://melden.example.org and enter your code."))
-        #expect(text.contains("nobody can get it back"))
+        #expect(text.contains("nobody can restore it"))
+        #expect(text.contains("The counselling team does not know who you are."))
         #expect(text.hasSuffix("\n") && !text.contains("<"))
         let bare = Pages.receiptText(Localiser(.german), receipt: PageSamples.receipt)
         #expect(bare.contains("Öffnen Sie diese Website"))
         #expect(Pages.receiptFileName(PageSamples.receipt) == "sealbox-7KQM-3XWP.txt")
-        #expect(Pages.receiptFileName(Receipt(caseReference: "\"\r\n", groupedCode: "", receivedDay: "")) == "sealbox-receipt.txt")
     }
 
     // MARK: Landing and errors

@@ -23,7 +23,7 @@ struct RefusedFormTests {
         echo.fileNames = files
         let ctx = PageSamples.context(language, path: "/report")
         let page = Pages.reportForm(ctx, state: ReportFormState(echo, refusal: error), limits: PageSamples.limits)
-        let pages = PageFactory(officeName: "Stelle", officeContact: "", publicAddress: "", limits: .init(), inboxAvailable: true)
+        let pages = PageFactory(office: Office(name: "Stelle"), limits: .init(), inboxAvailable: true)
         return (pages.refusal(page, error, leftUnread: false, context: ctx), page.markup)
     }
 
@@ -87,7 +87,7 @@ struct RefusedFormTests {
         let (_, html) = Self.refused(.busy, language: language)
         let localiser = Localiser(language)
         for key in ["form.refused.kept", "form.attachment.again.named", "error.503.title", "error.busy"] {
-            #expect(html.contains(escaped(localiser[key])), "\(key) in \(language.tag)")
+            #expect(html.contains(rendered(localiser, key)), "\(key) in \(language.tag)")
         }
     }
 
@@ -100,8 +100,8 @@ struct RefusedFormTests {
         }
         #expect(!form.contains("spellcheck=\"true\""))
         let view = InboxThreadView(
-            caseReference: "7KQM-3XWP", status: "received", receivedDay: "2026-11-24", acknowledgedDay: nil,
-            acknowledgementDue: "2026-12-01", feedbackDue: "2027-02-24", messages: [], visitToken: "t",
+            caseReference: try! CaseReference(parsing: "7KQM-3XWP"), status: "received", receivedDay: Day("2026-11-24")!, acknowledgedDay: nil,
+            acknowledgementDue: Day("2026-12-01")!, feedbackDue: Day("2027-02-24")!, messages: [], visitToken: "t",
             followUpErrors: [], followUpText: "")
         let thread = Pages.inboxThread(PageSamples.context(), thread: view, limits: PageSamples.limits).markup
         #expect(thread.matches(of: /<textarea id="field-text"[^>]* autocomplete="off" spellcheck="false"/).count == 1)

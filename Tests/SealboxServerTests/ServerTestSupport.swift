@@ -97,3 +97,9 @@ extension TestResponse {
 func escaped(_ text: String) -> String {
     HTML(escaping: text).markup
 }
+
+/// A catalogue text as a page shows it: escaped, one line per sentence where the
+/// language asks for it (Leichte Sprache).
+func rendered(_ localiser: Localiser, _ key: String) -> String {
+    localiser.lines(key).map(escaped).joined(separator: "<br>\n")
+}

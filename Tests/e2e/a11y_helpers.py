@@ -76,7 +76,8 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
         pages.append(Page(name, language, status, html, path))
         return html
 
-    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox"), ("statement", "/accessibility")):
+    for name, path in (("landing", "/"), ("report", "/report"), ("inbox", "/inbox"), ("statement", "/accessibility"),
+                       ("privacy", "/privacy"), ("imprint", "/imprint")):
         add(name, daemon.get(path + q), path=path + q, expect=200)
 
     body, ctype = e2e.multipart([("text", "")])
@@ -97,7 +98,7 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
     # A team reply and a follow-up, so that the thread has several messages.
     team, reporter = ih.team_public_key(keys), ih.reporter_key_of(signer, daemon, keys, case)
     reply = ih.reply_plaintext(case, "Vielen Dank für Ihre Meldung. Wir melden uns bald." if language == "de"
-                               else "Thank you for your report. We will get back to you soon.")
+                               else "Thank you for your report. We will get back to you soon.", seed=signer.seed)
     assert ih.post_reply(signer, daemon, case, ih.seal_envelope(reply, 3, [reporter, team])).status_code == 201
     assert ih.follow_up_json(daemon, code, "Noch eine Ergänzung.").status_code in (200, 201)
 

@@ -291,9 +291,14 @@ def seal_envelope(plaintext: bytes, kind: int, public_keys: list[bytes]) -> byte
     return header + nonce + nb.crypto_aead_xchacha20poly1305_ietf_encrypt(padded, header, nonce, content_key)
 
 
-def reply_plaintext(case: str, text: str, day: str | None = None) -> bytes:
-    return json.dumps({"v": 1, "type": "reply", "case": case, "day": day or today().isoformat(), "text": text,
-                       "attachments": []}, ensure_ascii=False).encode()
+def reply_plaintext(case: str, text: str, day: str | None = None, *, seed: bytes | None = None) -> bytes:
+    """A reply's plaintext; signed with the staff key `seed` as version 2 (PROTOCOL §3.3) when given,
+    else an unsigned version 1, which a case reported since version 2 treats as forged."""
+    content = {"v": 1, "type": "reply", "case": case, "day": day or today().isoformat(), "text": text,
+               "attachments": []}
+    if seed is not None:
+        content = so.sign_item(content, seed)
+    return json.dumps(content, ensure_ascii=False).encode()
 
 
 def team_public_key(keys: e2e.Keys) -> bytes:
@@ -328,6 +333,17 @@ def staff_send(signer: e2e.StaffSigner, daemon: e2e.Daemon, method: str, path: s
 def post_reply(signer, daemon, case: str, envelope: bytes) -> requests.Response:
     return staff_send(signer, daemon, "POST", f"/api/v1/staff/cases/{case}/replies",
                       {"envelope": e2e.b64u(envelope)})
+
+
+def case_with_a_thread_of_three(daemon: e2e.Daemon, signer, keys: e2e.Keys) -> tuple[str, str]:
+    """(case, code) of a new case whose thread is a report, a team reply and a follow-up."""
+    r = daemon.post("/api/v1/reports", json={"text": "Zeitmessung " * 50})
+    case, code = r.json()["case"], r.json()["code"]
+    reporter = reporter_key_of(signer, daemon, keys, case)
+    reply = seal_envelope(reply_plaintext(case, "Antwort " * 40, seed=signer.seed), 3, [reporter, team_public_key(keys)])
+    assert post_reply(signer, daemon, case, reply).status_code == 201
+    assert follow_up_json(daemon, code, "Nachtrag " * 40).status_code == 201
+    return case, code
 
 
 # --- a staff workstation with the real CLI ---------------------------------------------------------

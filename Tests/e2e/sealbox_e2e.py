@@ -22,6 +22,7 @@ from pathlib import Path
 
 import requests
 
+import log_audit
 import sealbox_open as so  # PyNaCl readers written from PROTOCOL.md (Tests/interop)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,7 +124,8 @@ def make_keys(directory: Path) -> Keys:
 # --- the daemon ---------------------------------------------------------------------------------
 
 class Daemon:
-    """One `sealboxd` process on free loopback ports, with its stdout and stderr kept."""
+    """One `sealboxd` process on free loopback ports, with its stdout and stderr kept
+    (and scanned at the end of the run by log_audit.py)."""
 
     def __init__(self, keys: Keys, workdir: Path, storage: Path | None = None, **settings: str):
         self.keys = keys
@@ -137,6 +139,7 @@ class Daemon:
         self.stdout_lines: list[str] = []
         self.runs = 0
         self._reader: threading.Thread | None = None
+        log_audit.DAEMONS.append(self)
 
     # paths
     @property
@@ -165,7 +168,14 @@ class Daemon:
             # Many tests fill the key-derivation pool on purpose to see 503; codes derived
             # ahead would serve those submissions. The code pool has its own test.
             "SEALBOX_CRYPTO_CODE_POOL": "0",
+            # The privacy notice (/privacy) needs them; without them the daemon refuses to start.
+            "SEALBOX_OFFICE_CONTROLLER": "Region Musterstadt, Fachbereich Gleichstellung, Musterweg 1, 30000 Musterstadt",
+            "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT": "Datenschutzbeauftragte der Region Musterstadt, datenschutz@example.org",
         }
+        if log_audit.ENABLED:
+            # The most verbose level, so that the audit at the end of the run (log_audit.py)
+            # sees everything any level could log; a test may still choose its own.
+            values["SEALBOX_LOG_LEVEL"] = "trace"
         values.update(self.settings)
         return clean_env(**{k: v for k, v in values.items() if v is not None})
 

@@ -21,18 +21,24 @@ import pytest
 
 import a11y_helpers as a11y
 
-STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
+STATES = ["landing", "statement", "privacy", "imprint", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
           "inbox-error", "thread", "thread-errors", "sent", "left", "400", "404", "405", "413", "429", "503"]
-MAIN_STATES = ["landing", "statement", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
+MAIN_STATES = ["landing", "statement", "privacy", "imprint", "report", "report-errors", "report-413", "report-503", "confirmation", "inbox",
                "inbox-error", "thread", "sent", "left", "400", "404", "413", "429", "503"]
 CASES = [(state, language) for language in a11y.LANGUAGES for state in STATES]
 
 needs_browser = pytest.mark.skipif(a11y.browser_missing() is not None, reason=a11y.browser_missing() or "")
 
 
+# A legal notice (so that /imprint exists) and a phone number as the office's contact
+# (a number that right to left must not reorder).
+OFFICE = {"SEALBOX_OFFICE_IMPRINT": "Region Musterstadt\nDer Regionspräsident\nMusterweg 1, 30000 Musterstadt",
+          "SEALBOX_OFFICE_CONTACT": "+49 511 1234567"}
+
+
 @pytest.fixture(scope="module")
 def daemon(module_daemons):
-    return module_daemons(SEALBOX_LIMITS_CODE_ATTEMPTS="10000")
+    return module_daemons(SEALBOX_LIMITS_CODE_ATTEMPTS="10000", **OFFICE)
 
 
 @pytest.fixture(scope="module")
@@ -371,8 +377,8 @@ def test_forced_colours_and_reduced_motion(state, language, pages, daemon, serve
 # --- 6. pictures of what reporters see (saved by a fixture: not a test) --------------------------------------
 
 SCREENSHOT_DIR = Path(os.environ.get("SEALBOX_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".build" / "screenshots"))
-SCREENSHOT_STATES = ["landing", "report", "confirmation", "thread"]
-SCREENSHOT_LANGUAGES = ["de", "en", "ar"]
+SCREENSHOT_STATES = ["landing", "report", "confirmation", "thread", "privacy"]
+SCREENSHOT_LANGUAGES = ["de", "de-simple", "en", "ar"]
 SCREENSHOT_WIDTHS = {"phone": 360, "desktop": 1280}
 
 

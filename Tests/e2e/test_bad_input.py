@@ -30,7 +30,7 @@ LIMITS = {
 MESSAGES = {
     "body_too_large": ("Die Meldung ist insgesamt zu groß", "The report is too large overall"),
     "file_too_large": ("Eine Datei ist zu groß", "A file is too large"),
-    "too_many_files": ("Das sind zu viele Dateien", "These are too many files"),
+    "too_many_files": ("Das sind zu viele Dateien", "You chose too many files"),
     "text_missing": ("Bitte beschreiben Sie, was passiert ist", "Please describe what happened"),
     "text_too_long": ("Ihr Text ist zu lang", "Your text is too long"),
     "field_too_long": ("Diese Angabe ist zu lang", "This entry is too long"),

@@ -485,7 +485,7 @@ def test_replies_not_sealed_to_the_reporter_and_team_key_are_refused(daemon, sig
 
     # The same request, sealed as PROTOCOL §9.1 says, is taken: the refusals above are about the sealing.
     text = f"Richtig versiegelt {MARK}-reply-d"
-    r = ih.post_reply(signer, daemon, case, ih.seal_envelope(ih.reply_plaintext(case, text), 3, [reporter, team]))
+    r = ih.post_reply(signer, daemon, case, ih.seal_envelope(ih.reply_plaintext(case, text, seed=signer.seed), 3, [reporter, team]))
     assert r.status_code == 201, r.text
     assert r.json()["case"] == case and r.json()["status"] == "acknowledged" and r.json()["day"] == today()
     t = thread(daemon, code)

@@ -106,7 +106,7 @@ def test_full_disk_for_a_text_only_report_stores_nothing(tiny_disk, daemon_facto
 
 
 def test_full_disk_under_concurrent_uploads_gives_only_507_and_no_partial_row(tiny_disk, daemon_factory):
-    daemon = daemon_factory(storage=tiny_disk / "data", **dh.FAST, SEALBOX_STORAGE_RESERVE="0")  # the disk itself fills
+    daemon = daemon_factory(storage=tiny_disk / "data", SEALBOX_STORAGE_RESERVE="0", **dh.FAST)
     status, first = dh.submit(daemon, "erste", None)
     assert status == 201
     before = daemon.counts()

@@ -190,11 +190,16 @@ def refusals(module_daemons):
                           SEALBOX_LIMITS_SUBMISSIONS="1", SEALBOX_ONION_LISTEN="127.0.0.1:0")
     held = hold_the_pool(busy, "127.0.0.41")
     try:
-        probe = ih.client_at("127.0.0.44")  # until the held upload has its place (the pool is checked first)
+        # Until the held upload has its place (the pool is checked first). The probe is an
+        # empty report: refused with 422 while the pool is free, it never takes the one
+        # place from the held upload, nor counts against a budget.
+        probe = ih.client_at("127.0.0.44")
         for _ in range(50):
-            if probe.post(busy.url("/api/v1/reports"), json={"text": "besetzt?"}, timeout=30).status_code == 503:
+            if probe.post(busy.url("/api/v1/reports"), json={"text": ""}, timeout=30).status_code == 503:
                 break
             time.sleep(0.1)
+        else:
+            raise AssertionError("the held upload never took the key-derivation pool's only place")
         answers["503-api"] = busy.post("/api/v1/reports", json={"text": "besetzt"})
         answers["503-form"] = busy.post("/report", data={"text": "besetzt"})
     finally:
@@ -238,3 +243,67 @@ def test_refusals_under_load_carry_the_security_headers_and_no_server_or_etag(re
     if name.endswith("-form"):
         html = response.text
         assert html.startswith("<!DOCTYPE html>") and "<script" not in html.lower()
+
+
+# --- a real 500 (issue 8), and 405 on the staff listener ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def failing_storage(module_daemons, tmp_path_factory):
+    """Answers from a daemon whose storage fails every write with EIO (the LD_PRELOAD shim
+    of test_io_errors.py): a real 500 from the public and the staff listener."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler (cc) to build the LD_PRELOAD shim that makes writes fail")
+    work = tmp_path_factory.mktemp("failing-storage")
+    shim = work / "fail_io.so"
+    source = Path(__file__).resolve().parent / "shim" / "fail_io.c"
+    subprocess.run([compiler, "-shared", "-fPIC", "-O1", "-o", str(shim), str(source), "-ldl"], check=True)
+    storage, control = work / "data", work / "control"
+    d = module_daemons(storage=storage, LD_PRELOAD=str(shim), SEALBOX_SHIM_PREFIX=str(storage),
+                       SEALBOX_SHIM_CONTROL=str(control))
+    case = d.post("/api/v1/reports", json={"text": "vor dem Fehler"}).json()["case"]
+    fresh = control.with_suffix(".new")
+    fresh.write_text("1 persist w\n")  # from the next write on, every write fails
+    os.replace(fresh, control)
+    signer = e2e.StaffSigner(d.keys.staff_seed)
+    path = f"/api/v1/staff/cases/{case}/status"
+    body = b'{"status":"in-progress"}'
+    try:
+        answers = {
+            "500-api": d.post("/api/v1/reports", json={"text": "Schreibfehler"}),
+            "500-form": d.post("/report", data={"text": "Schreibfehler"}),
+            "500-staff": requests.post(d.staff_url + path, data=body, timeout=30,
+                                       headers={**signer.headers("POST", path, body),
+                                                "Content-Type": "application/json"}),
+        }
+    finally:
+        control.unlink(missing_ok=True)
+    assert d.post("/api/v1/reports", json={"text": "nach dem Fehler"}).status_code == 201
+    return answers
+
+
+@pytest.mark.parametrize("name", ["500-api", "500-form", "500-staff"])
+def test_a_real_500_carries_the_security_headers_and_no_detail(failing_storage, name):
+    response = failing_storage[name]
+    assert response.status_code == 500, response.text[:300]
+    check_security_headers(response)
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    for detail in ("SQLITE", "I/O", "GRDB", "errno", "Optional("):
+        assert detail not in response.text, detail
+    if name == "500-form":
+        assert response.text.startswith("<!DOCTYPE html>") and "<script" not in response.text.lower()
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "POST"])
+def test_wrong_method_on_a_staff_route_answers_405_with_the_security_headers(daemon, signer, method):
+    path = "/api/v1/staff/items"
+    response = requests.request(method, daemon.staff_url + path, headers=signer.headers(method, path), timeout=30)
+    assert response.status_code == 405, response.text[:300]
+    check_security_headers(response)
+    assert "no-store" in response.headers.get("Cache-Control", "")

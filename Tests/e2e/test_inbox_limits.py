@@ -155,12 +155,7 @@ def test_the_global_budget_limits_every_client(daemon_factory):
 def test_unknown_and_valid_codes_take_the_same_time(daemon_factory, signer, keys):
     """Medians of POST /api/v1/inbox at the default INTERACTIVE cost, interleaved."""
     d = daemon_factory(SEALBOX_LIMITS_CODE_ATTEMPTS="1000")
-    r = d.post("/api/v1/reports", json={"text": "Zeitmessung " * 50})
-    case, code = r.json()["case"], r.json()["code"]
-    reporter = ih.reporter_key_of(signer, d, keys, case)
-    reply = ih.seal_envelope(ih.reply_plaintext(case, "Antwort " * 40), 3, [reporter, ih.team_public_key(keys)])
-    assert ih.post_reply(signer, d, case, reply).status_code == 201
-    assert ih.follow_up_json(d, code, "Nachtrag " * 40).status_code == 201  # a thread of three messages
+    _, code = ih.case_with_a_thread_of_three(d, signer, keys)
 
     session = requests.Session()
     url = d.url("/api/v1/inbox")

@@ -273,7 +273,7 @@ def private_run(daemon_factory, keys, signer):
     r = d.post("/api/v1/reports", json={"text": "Meldung ohne Marker"}, headers=probe)
     case, code = r.json()["case"], r.json()["code"]
     reporter = ih.reporter_key_of(signer, d, keys, case)
-    reply = ih.seal_envelope(ih.reply_plaintext(case, f"Antwort {marker}-reply"), 3, [reporter, ih.team_public_key(keys)])
+    reply = ih.seal_envelope(ih.reply_plaintext(case, f"Antwort {marker}-reply", seed=signer.seed), 3, [reporter, ih.team_public_key(keys)])
     assert ih.post_reply(signer, d, case, reply).status_code == 201
     file_content = (f"Datei {marker}-file " * 5000).encode()
     assert ih.follow_up_json(d, code, f"Nachtrag {marker}-json", headers=probe).status_code == 201

@@ -18,7 +18,7 @@ CLIENTS = 8
 MIN_POINTS = 300
 MIN_KILLS = 40
 MIN_SHOWN = 20
-BUDGET_SECONDS = 50
+BUDGET_SECONDS = 90
 
 
 def test_sigkill_at_advancing_points_loses_no_shown_report_and_leaves_no_staging(daemon_factory):
@@ -67,6 +67,10 @@ def test_sigkill_at_advancing_points_loses_no_shown_report_and_leaves_no_staging
         daemon.kill()
         kills += 1
         delay_us = 2000 + (delay_us + 17_000) % 400_000  # 2 ms, 19 ms, 36 ms, … up to 400 ms, then again
+        if counters["points"] >= MIN_POINTS and kills >= MIN_KILLS:
+            # The sweep has its points; on a slow (loaded) machine let whole submissions
+            # finish between the last kills, so that enough codes are shown to check.
+            delay_us = 1_500_000
         assert daemon.tmp_dir.exists()
         daemon.start()
         assert daemon.tmp_files() == [], "a staging file survived the restart"

@@ -221,7 +221,7 @@ def test_envelopes_are_padded_to_power_of_two_buckets(run):
         envelope = item["envelope"]
         assert envelope[:4] == b"SBX1"
         bucket = e2e.envelope_bucket(envelope)
-        assert bucket >= 1024 and bucket & (bucket - 1) == 0, (len(envelope), bucket)
+        assert bucket >= 2048 and bucket & (bucket - 1) == 0, (len(envelope), bucket)
 
 
 def test_envelope_length_does_not_reveal_text_length(run):

@@ -317,8 +317,8 @@ def reporter_key(keys, signer, daemon, case: str) -> bytes:
 
 
 def reply_envelope(keys, reporter_public: bytes, case: str, day: str, text: str) -> bytes:
-    plaintext = json.dumps({"v": 1, "type": "reply", "case": case, "day": day, "text": text,
-                            "attachments": []}).encode()
+    plaintext = json.dumps(so.sign_item({"v": 1, "type": "reply", "case": case, "day": day, "text": text,
+                                         "attachments": []}, keys.staff_seed)).encode()
     team_public = so.parse_key_text(keys.team_public_text, so.TEAM_PREFIX)
     return seal_envelope(plaintext, 3, [reporter_public, team_public])
 

@@ -56,13 +56,13 @@ def signed_head(signer, method: str, path: str, host_url: str, *, timestamp: str
 
 
 def what_happened(daemon) -> str:
-    """Whether the daemon still runs, and the start of its stderr (a crash report opens
-    with the reason and the crashed thread's frames)."""
+    """Whether the daemon still runs, and the end of its stderr (a crash report, with the
+    reason and the crashed thread's frames, follows the trace lines of the log audit)."""
     try:
         daemon.process.wait(CRASH_REPORT_TIMEOUT)  # a crashing daemon first writes its backtrace
     except subprocess.TimeoutExpired:
         pass
-    lines = [line[:200] for line in daemon.stderr().splitlines()[:40]]
+    lines = [line[:200] for line in daemon.stderr().splitlines()[-60:]]
     return f"sealboxd running: {daemon.running} (exit {daemon.process.returncode}); stderr:\n" + "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ checked against a second, independent libsodium binding. Sealing is randomised:
 each opening case gives the secret key and the sealed bytes, and the expected
 plaintext or the expected error (a Swift CryptoError / CodeInputError case name).
 
-    pip install pynacl && python3 Tests/interop/make_vectors.py
+    pip install pynacl && python3 Tests/interop/make_vectors.py [padding.json envelope.json …]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 
 import nacl.bindings as b
 
@@ -131,10 +132,15 @@ def envelope_cases() -> list[dict]:
          recipients=[team_pk, rep_pk])
     case("reply to team and reporter opens with reporter key", rep_sk, env2, kind="reply", plaintext=reply,
          recipients=[team_pk, rep_pk])
-    for n in (0, 1023, 1024, 5000):
+    for n in (0, 1023, 1024, 2047, 2048, 5000):
         p = pattern(n)
         case(f"follow-up of {n} bytes pads to {bucket_size(n)} and opens", rep_sk, seal_envelope(p, 2, [rep_pk]),
              kind="follow-up", plaintext=p, recipients=[rep_pk])
+    # Writers before the 2 KiB bucket padded to 1 KiB: unpadding ignores the bucket.
+    p = pattern(300)
+    case("report padded to the earlier 1 KiB bucket still opens", team_sk,
+         seal_envelope(p, 1, [team_pk], padded=b.sodium_pad(p, 1024)), kind="report", plaintext=p,
+         recipients=[team_pk])
     eight = [box_keypair(f"r{i}")[0] for i in range(7)] + [team_pk]
     case("eight recipients, ours last", team_sk, seal_envelope(b"x", 1, eight), kind="report", plaintext=b"x",
          recipients=eight)
@@ -366,7 +372,7 @@ def damm_cases() -> list[dict]:
 
 def padding_cases() -> list[dict]:
     cases = []
-    for n in (0, 1, 100, 1022, 1023, 1024, 1025, 2047, 2048, 4095, 70000):
+    for n in (0, 1, 100, 1022, 1023, 1024, 1025, 1800, 2046, 2047, 2048, 4095, 70000):
         p = pattern(n, 2)
         padded = b.sodium_pad(p, bucket_size(n))
         cases.append({"name": f"{n} bytes pad to {len(padded)}", "plaintext": b64u(p), "bucket": len(padded),
@@ -408,7 +414,56 @@ def signature_cases() -> list[dict]:
     return cases
 
 
-def main() -> None:
+def authorship_cases() -> list[dict]:
+    """§6.1 reporter signing key and §3.3 item signatures: the signed message and whether it verifies."""
+    from sealbox_open import item_signature_message, sign_item, unb64u
+    pepper = H(32, b"sealbox test vector pepper")
+    code = "472109385562117"
+    code += str(damm(code))
+    derived = derive_code_secrets(code, pepper, MIN_OPS, MIN_MEM)
+    cases = [{"name": "reporter signing key derived from the code", "input": code, "pepper": pepper.hex(),
+              "opslimit": MIN_OPS, "memlimit": MIN_MEM,
+              "reporter_signing_public_key": derived["reporter_signing_public_key"].hex()}]
+    staff_seed = H(32, b"sealbox test vector staff seed")
+
+    def case(name, content, valid=True):
+        nonce, signer = unb64u(content["nonce"]), unb64u(content["signer"])
+        cases.append({"name": name, "plaintext": json.dumps(content, ensure_ascii=False),
+                      "message": b64u(item_signature_message(content, nonce, signer)), "valid": valid})
+
+    reply = {"v": 2, "type": "reply", "case": "7KQM-3XWP", "day": "2026-11-25",
+             "text": "Danke für Ihre Meldung.\nWir melden uns – bald.", "attachments": []}
+    signed_reply = sign_item(reply, staff_seed, nonce=H(16, b"reply nonce"))
+    case("reply signed by a staff key verifies", signed_reply)
+    follow = {"v": 2, "type": "follow-up", "case": "7KQM-3XWP", "day": "2026-11-26", "text": "Noch etwas: ٣ Briefe.",
+              "attachments": [{"id": "0123456789abcdef0123456789abcdef", "name": "brief.pdf",
+                               "type": "application/pdf", "size": 48213},
+                              {"id": "fedcba9876543210fedcba9876543210", "name": "", "type": "image/png", "size": 0}]}
+    signed_follow = sign_item(follow, derived["reporter_signing_seed"], nonce=H(16, b"follow nonce"))
+    case("follow-up with two attachments signed by the reporter signing key verifies", signed_follow)
+    case("empty text verifies", sign_item({**reply, "text": ""}, staff_seed, nonce=bytes(16)))
+    for name, change in [("text changed", {"text": reply["text"] + "."}), ("case changed", {"case": "7KQM-3XWQ"}),
+                         ("day changed", {"day": "2026-11-24"}), ("type changed", {"type": "follow-up"}),
+                         ("nonce changed", {"nonce": b64u(H(16, b"other nonce"))}),
+                         ("signer swapped for the reporter's", {"signer": b64u(derived["reporter_signing_public_key"])})]:
+        case(f"{name} does not verify", {**signed_reply, **change}, valid=False)
+    moved = [signed_follow["attachments"][1], signed_follow["attachments"][0]]
+    case("attachments reordered does not verify", {**signed_follow, "attachments": moved}, valid=False)
+    resized = [{**signed_follow["attachments"][0], "size": 48214}, signed_follow["attachments"][1]]
+    case("attachment size changed does not verify", {**signed_follow, "attachments": resized}, valid=False)
+    sig = bytearray(unb64u(signed_reply["signature"]))
+    sig[63] ^= 0x80
+    case("signature bit flipped does not verify", {**signed_reply, "signature": b64u(bytes(sig))}, valid=False)
+    # "ab" + "c" and "a" + "bc" must not sign alike: the encoding carries every length.
+    split1 = sign_item({**reply, "day": "2026-11-2", "text": "5x"}, staff_seed, nonce=bytes(16))
+    case("pieces that shift a byte between fields do not verify",
+         {**split1, "day": "2026-11-25", "text": "x"}, valid=False)
+    return cases
+
+
+def main(only: list[str]) -> None:
+    """Writes every vector file, or only the files named on the command line (sealing is
+    randomised, so regenerating a file changes all of its sealed bytes)."""
     os.makedirs(OUT, exist_ok=True)
     files = {
         "envelope.json": ("PROTOCOL §3: open with secret_key; expect kind+plaintext or error", envelope_cases()),
@@ -418,8 +473,15 @@ def main() -> None:
         "damm.json": ("PROTOCOL §6: Damm check digit of digits", damm_cases()),
         "padding.json": ("PROTOCOL §3.1: pad plaintext to bucket; unpad padded", padding_cases()),
         "signature.json": ("PROTOCOL §7: message bytes and Ed25519 signature from seed", signature_cases()),
+        "authorship.json": ("PROTOCOL §3.3, §6.1: reporter signing key; item signature message and validity",
+                            authorship_cases()),
     }
+    unknown = set(only) - set(files)
+    if unknown:
+        raise SystemExit(f"unknown vector files: {', '.join(sorted(unknown))}")
     for name, (description, cases) in files.items():
+        if only and name not in only:
+            continue
         with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
             json.dump({"description": description, "generator": "Tests/interop/make_vectors.py (PyNaCl)",
                        "cases": cases}, f, indent=1, ensure_ascii=False)
@@ -428,4 +490,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(sys.argv[1:])

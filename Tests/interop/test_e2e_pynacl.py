@@ -82,7 +82,8 @@ def test_stored_report_opens_with_team_key_and_holds_what_was_sent(stored, team_
     kind, plaintext = so.open_envelope(item["envelope"], team_secret)
     assert kind == "report" and item["kind"] == "report"
     content = json.loads(plaintext)
-    assert content["v"] == 1 and content["type"] == "report"
+    assert content["v"] == 2 and content["type"] == "report"
+    assert len(so.unb64u(content["reporter_signing_key"])) == 32  # PROTOCOL §3.3
     assert content["case"] == case
     assert content["day"] == stored["answer"]["received"] == item["day"]
     for key, value in REPORT.items():

@@ -19,15 +19,43 @@ enum NavigationItem {
 }
 
 /// Builds pages; `t` and `f` return catalogue strings as escaped ``HTML``.
+///
+/// Rules: in a language with sentence lines (Leichte Sprache) each sentence of a text
+/// stands on a line of its own (`<br>` between them); every value filled into a
+/// placeholder (a number, a date, a phone number, an address, a URL, the office's name)
+/// is isolated in `<bdi>`, so that in Arabic or Persian "+49 511 1234" stays in its
+/// order and an Arabic office name stays whole in a German sentence.
 struct PageRenderer {
     let ctx: PageContext
 
-    /// The string for `key`, escaped.
-    func t(_ key: String) -> HTML { HTML(escaping: ctx.localiser[key]) }
+    /// The string for `key`, escaped, one line per sentence where the language asks for it.
+    func t(_ key: String) -> HTML { lines(ctx.localiser.lines(key)) }
 
-    /// The string for `key` with placeholders replaced (arguments are plain text), escaped.
+    /// The string for `key`, escaped, as a single line: for attribute values.
+    func attribute(_ key: String) -> HTML { HTML(escaping: ctx.localiser[key]) }
+
+    /// The string for `key` with placeholders replaced (arguments are plain text, each
+    /// isolated in `<bdi>`), escaped.
     func f(_ key: String, _ args: String...) -> HTML {
-        HTML(escaping: ctx.localiser.format(key, arguments: args))
+        let marker = "\u{E000}"
+        let marked = args.indices.map { "\(marker)\($0)\(marker)" }
+        let filled = ctx.localiser.lines(key, marked).map { line -> HTML in
+            var html = HTML.empty
+            for (position, piece) in line.split(separator: marker, omittingEmptySubsequences: false).enumerated() {
+                if position % 2 == 1, let index = Int(String(piece)), args.indices.contains(index) {
+                    html += "<bdi>\(escaping: args[index])</bdi>"
+                } else {
+                    html += HTML(escaping: String(piece))
+                }
+            }
+            return html
+        }
+        return filled.joined(separator: "<br>\n")
+    }
+
+    /// Lines of text, escaped, separated by line breaks.
+    private func lines(_ texts: [String]) -> HTML {
+        texts.map { HTML(escaping: $0) }.joined(separator: "<br>\n")
     }
 
     /// An escaped href for a path in this site, keeping `lang` when it came from the query.
@@ -42,8 +70,8 @@ struct PageRenderer {
         pageClass: String
     ) -> HTML {
         let language = ctx.language
-        let fullTitle: HTML = "\(escaping: title) – \(escaping: ctx.officeName)"
-        let logo: HTML = ctx.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : .empty
+        let fullTitle: HTML = "\(escaping: title) – \(escaping: ctx.office.name)"
+        let logo: HTML = ctx.office.hasLogo ? "<img class=\"logo\" src=\"/media/logo\" alt=\"\">" : .empty
         return """
         <!DOCTYPE html>
         <html lang="\(escaping: language.htmlLang)" dir="\(escaping: language.direction)">
@@ -58,7 +86,7 @@ struct PageRenderer {
         <a class="skip-link" href="#main">\(t("layout.skip"))</a>
         <header class="site-header">
         <div class="wrap header-row">
-        <p class="office-name"><a href="\(href("/"))">\(logo)\(escaping: ctx.officeName)</a></p>
+        <p class="office-name"><a href="\(href("/"))">\(logo)\(escaping: ctx.office.name)</a></p>
         \(languageNav(languageSwitch))
         </div>
         \(mainNav(current))
@@ -91,7 +119,7 @@ struct PageRenderer {
             }
         }
         return """
-        <nav class="lang-switch" aria-label="\(t("layout.languages"))">
+        <nav class="lang-switch" aria-label="\(attribute("layout.languages"))">
         <ul>
         \(items)</ul>
         </nav>
@@ -106,7 +134,7 @@ struct PageRenderer {
         var items = item("/", "nav.home", .home) + item("/report", "nav.report", .report)
         if ctx.inboxAvailable { items += item("/inbox", "nav.inbox", .inbox) }
         return """
-        <nav class="site-nav" aria-label="\(t("layout.navigation"))">
+        <nav class="site-nav" aria-label="\(attribute("layout.navigation"))">
         <div class="wrap">
         <ul>
         \(items)</ul>
@@ -116,14 +144,19 @@ struct PageRenderer {
     }
 
     private func footer() -> HTML {
-        let contact: HTML = ctx.officeContact.isEmpty ? .empty :
-            "<p>\(f("footer.contact", ctx.officeContact))</p>\n"
+        let contact: HTML = ctx.office.contact.isEmpty ? .empty :
+            "<p>\(f("footer.contact", ctx.office.contact))</p>\n"
+        let imprint: HTML = ctx.office.notices.hasImprint
+            ? "<li><a href=\"\(href("/imprint"))\">\(t("footer.imprint"))</a></li>\n" : .empty
         return """
         <footer class="site-footer">
         <div class="wrap">
-        <p>\(escaping: ctx.officeName)</p>
+        <p>\(escaping: ctx.office.name)</p>
         \(contact)<p>\(t("footer.privacy"))</p>
-        <p><a href="\(href("/accessibility"))">\(t("footer.accessibility"))</a></p>
+        <ul class="footer-links">
+        <li><a href="\(href("/privacy"))">\(t("footer.privacy_notice"))</a></li>
+        \(imprint)<li><a href="\(href("/accessibility"))">\(t("footer.accessibility"))</a></li>
+        </ul>
         </div>
         </footer>
         """

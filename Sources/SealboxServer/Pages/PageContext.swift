@@ -9,44 +9,18 @@ public struct PageContext: Sendable {
     public var langFromQuery: Bool
     /// The current path (without query), target of the language switch links.
     public var path: String
-    /// The office's name, e.g. "Antidiskriminierungsstelle der Region Hannover".
-    public var officeName: String
-    /// How to reach the office by other means (plain text, e.g. phone and e-mail); may be empty.
-    public var officeContact: String
+    /// The office: name, contacts, address, sign language video, logo.
+    public var office: Office
     /// Whether `/inbox` exists; until it does, no page links to it.
     public var inboxAvailable: Bool
-    /// The public address reporters come back to, e.g. "https://melden.example.org"
-    /// (plain text on the receipt, never a resource); may be empty.
-    public var publicAddress: String
-    /// Where to report a barrier (accessibility statement); falls back to `officeContact`.
-    public var accessibilityContact: String
-    /// The media type of the configured German Sign Language video, nil when there is none.
-    public var signLanguageVideoType: String?
-    /// Whether the office configured a logo (served at /media/logo).
-    public var hasLogo: Bool
 
-    public init(
-        localiser: Localiser,
-        langFromQuery: Bool = false,
-        path: String = "/",
-        officeName: String,
-        officeContact: String = "",
-        inboxAvailable: Bool = false,
-        publicAddress: String = "",
-        accessibilityContact: String = "",
-        signLanguageVideoType: String? = nil,
-        hasLogo: Bool = false
-    ) {
+    public init(localiser: Localiser, langFromQuery: Bool = false, path: String = "/", office: Office,
+                inboxAvailable: Bool = false) {
         self.localiser = localiser
         self.langFromQuery = langFromQuery
         self.path = path
-        self.officeName = officeName
-        self.officeContact = officeContact
+        self.office = office
         self.inboxAvailable = inboxAvailable
-        self.publicAddress = publicAddress
-        self.accessibilityContact = accessibilityContact
-        self.signLanguageVideoType = signLanguageVideoType
-        self.hasLogo = hasLogo
     }
 
     /// Paths that only answer POST, and the page a language-switch link goes to instead

@@ -6,11 +6,11 @@ extension Pages {
     /// `GET /accessibility`.
     public static func accessibilityStatement(_ ctx: PageContext) -> HTML {
         let r = PageRenderer(ctx: ctx)
-        let contact = !ctx.accessibilityContact.isEmpty ? ctx.accessibilityContact
-            : !ctx.officeContact.isEmpty ? ctx.officeContact : ctx.officeName
+        let contact = !ctx.office.accessibilityContact.isEmpty ? ctx.office.accessibilityContact
+            : !ctx.office.contact.isEmpty ? ctx.office.contact : ctx.office.name
         let main: HTML = """
         <h1>\(r.t("a11y.title"))</h1>
-        <p class="lead">\(r.f("a11y.intro", ctx.officeName))</p>
+        <p class="lead">\(r.f("a11y.intro", ctx.office.name))</p>
         <section aria-labelledby="a11y-status">
         <h2 id="a11y-status">\(r.t("a11y.status.heading"))</h2>
         <p>\(r.t("a11y.status.text"))</p>
@@ -33,7 +33,7 @@ extension Pages {
 
     /// The German Sign Language video with captions, on German pages when one is configured.
     static func signLanguageSection(_ r: PageRenderer) -> HTML {
-        guard let type = r.ctx.signLanguageVideoType, r.ctx.language.htmlLang == "de" else { return .empty }
+        guard let type = r.ctx.office.signLanguageVideoType, r.ctx.language.htmlLang == "de" else { return .empty }
         return """
         <section aria-labelledby="dgs">
         <h2 id="dgs">\(r.t("dgs.heading"))</h2>

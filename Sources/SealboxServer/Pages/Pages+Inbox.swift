@@ -3,19 +3,19 @@
 // hidden field (nor echoed back into the code field); forms that change state carry
 // the visit's token in a hidden field; message text is escaped and keeps its line
 // breaks through CSS; no script.
+import SealboxCore
 import SealboxL10n
 
 /// One message of the thread as the page shows it.
 public struct InboxMessageView: Sendable {
     /// True for the counselling team's replies, false for the reporter's report and follow-ups.
     public var fromTeam: Bool
-    /// `YYYY-MM-DD`.
-    public var day: String
+    public var day: Day
     public var text: String
     /// File names only: attachments are sealed to the team, the reporter cannot open them.
     public var attachmentNames: [String]
 
-    public init(fromTeam: Bool, day: String, text: String, attachmentNames: [String]) {
+    public init(fromTeam: Bool, day: Day, text: String, attachmentNames: [String]) {
         self.fromTeam = fromTeam
         self.day = day
         self.text = text
@@ -25,13 +25,13 @@ public struct InboxMessageView: Sendable {
 
 /// What the thread page shows.
 public struct InboxThreadView: Sendable {
-    public var caseReference: String
+    public var caseReference: CaseReference
     /// One of `Pages.caseStatuses`; anything else reads as `received`.
     public var status: String
-    public var receivedDay: String
-    public var acknowledgedDay: String?
-    public var acknowledgementDue: String
-    public var feedbackDue: String
+    public var receivedDay: Day
+    public var acknowledgedDay: Day?
+    public var acknowledgementDue: Day
+    public var feedbackDue: Day
     /// In stored order. Empty when the page is shown again after a refused follow-up
     /// (the thread cannot be opened without the code); the page then says so.
     public var messages: [InboxMessageView]
@@ -45,8 +45,8 @@ public struct InboxThreadView: Sendable {
     public var followUpFiles: [String] = []
 
     public init(
-        caseReference: String, status: String, receivedDay: String, acknowledgedDay: String?,
-        acknowledgementDue: String, feedbackDue: String, messages: [InboxMessageView], visitToken: String,
+        caseReference: CaseReference, status: String, receivedDay: Day, acknowledgedDay: Day?,
+        acknowledgementDue: Day, feedbackDue: Day, messages: [InboxMessageView], visitToken: String,
         followUpErrors: [FieldError], followUpText: String
     ) {
         self.caseReference = caseReference
@@ -185,11 +185,9 @@ private struct InboxThreadRenderer {
         r.t(Pages.followUpMessageKeys[error.messageKey] ?? error.messageKey)
     }
 
-    /// A day in the reader's form, marked up as a `<time>` when it is one.
-    func day(_ isoDay: String) -> HTML {
-        let readable = l.day(isoDay)
-        guard readable != isoDay else { return HTML(escaping: isoDay) }
-        return "<time datetime=\"\(escaping: isoDay)\">\(escaping: readable)</time>"
+    /// A day in the reader's form, marked up as a `<time>`.
+    func day(_ day: Day) -> HTML {
+        "<time datetime=\"\(escaping: day.text)\">\(escaping: l.day(day))</time>"
     }
 
     func main() -> HTML {
@@ -212,7 +210,7 @@ private struct InboxThreadRenderer {
     }
 
     func statusSection() -> HTML {
-        var facts = fact("inbox.case", "<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">\(escaping: thread.caseReference)</span>")
+        var facts = fact("inbox.case", "<span class=\"case-reference\" dir=\"ltr\" translate=\"no\">\(escaping: thread.caseReference.text)</span>")
         facts += fact("inbox.received", day(thread.receivedDay))
         if let acknowledged = thread.acknowledgedDay {
             facts += fact("inbox.acknowledged", day(acknowledged))

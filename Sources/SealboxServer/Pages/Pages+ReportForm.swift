@@ -210,6 +210,7 @@ private struct ReportFormRenderer {
         <label for="field-contact">\(r.t("form.contact.label"))</label>
         <div class="hint" id="hint-contact">
         <p>\(r.t("form.contact.hint"))</p>
+        <p>\(r.t("form.contact.anonymity"))</p>
         <p>\(r.t("form.contact.sealed"))</p>
         </div>
         \(errorMessage("contact"))<textarea id="field-contact" name="contact" rows="3" autocomplete="off" spellcheck="false"\(described("contact", hint: true))>\(escaping: state.contact)</textarea>

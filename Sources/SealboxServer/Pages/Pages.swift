@@ -1,5 +1,6 @@
 // The reporter pages. Each function returns a whole HTML document; the
 // server adds the headers (CSP, no-store where a code or content is shown).
+import SealboxCore
 import SealboxL10n
 
 /// Server-rendered pages.
@@ -13,25 +14,31 @@ public enum Pages {
         let comeBack: HTML = ctx.inboxAvailable
             ? "<p><a href=\"\(r.href("/inbox"))\">\(r.t("landing.return.link"))</a></p>"
             : .empty
-        let talk: HTML = ctx.officeContact.isEmpty ? .empty : """
+        let talk: HTML = ctx.office.contact.isEmpty ? .empty : """
             <section aria-labelledby="talk">
             <h2 id="talk">\(r.t("landing.talk.heading"))</h2>
-            <p>\(r.f("landing.talk.text", ctx.officeContact))</p>
+            <p>\(r.f("landing.talk.text", ctx.office.contact))</p>
             </section>
             """
+        let promise = promisedPeriods(ctx)
         let main: HTML = """
         <h1>\(r.t("landing.title"))</h1>
-        <p class="lead">\(r.f("landing.intro", ctx.officeName))</p>
+        <p class="lead">\(r.f("landing.intro", ctx.office.name))</p>
         <p>\(r.t("landing.anonymous"))</p>
         <p class="call-to-action"><a class="button button-large" href="\(r.href("/report"))">\(r.t("landing.cta"))</a></p>
         \(signLanguageSection(r))
         <section aria-labelledby="who">
         <h2 id="who">\(r.t("landing.who.heading"))</h2>
-        <p>\(r.f("landing.who.text", ctx.officeName))</p>
+        <p>\(r.f("landing.who.text", ctx.office.name))</p>
         </section>
         <section aria-labelledby="what-happens">
         <h2 id="what-happens">\(r.t("landing.happens.heading"))</h2>
-        \(r.list(["landing.happens.sealed", "landing.happens.server", "landing.happens.read", "landing.happens.code"]))
+        \(r.list(["landing.happens.sealed", "landing.happens.server", "landing.happens.read"]))
+        <p>\(r.f("landing.happens.code", promise.acknowledgement, promise.feedback))</p>
+        </section>
+        <section aria-labelledby="law-deadline">
+        <h2 id="law-deadline">\(r.t("landing.law.heading"))</h2>
+        <p>\(r.t("landing.law.text"))</p>
         </section>
         <section aria-labelledby="stored">
         <h2 id="stored">\(r.t("landing.stored.heading"))</h2>
@@ -53,6 +60,17 @@ public enum Pages {
         <p class="call-to-action"><a class="button" href="\(r.href("/report"))">\(r.t("landing.cta"))</a></p>
         """
         return r.document(title: ctx.localiser["landing.title"], main: main, current: .home, pageClass: "page-landing")
+    }
+
+    /// The office's deadlines in words ("7 Tage", "3 Monate"), for the landing page.
+    static func promisedPeriods(_ ctx: PageContext) -> (acknowledgement: String, feedback: String) {
+        func words(_ period: DeadlinePeriod) -> String {
+            switch period {
+            case .days(let count): ctx.localiser.counted(count, "period.days")
+            case .months(let count): ctx.localiser.counted(count, "period.months")
+            }
+        }
+        return (words(ctx.office.notices.deadlines.acknowledgement), words(ctx.office.notices.deadlines.feedback))
     }
 
     /// An error page for an HTTP status: a fixed, localised title and message

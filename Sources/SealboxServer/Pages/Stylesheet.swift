@@ -177,6 +177,9 @@ public enum Stylesheet {
     main { display: block; padding-block: 1rem 3rem; }
     .site-footer { background: \(p.band); color: \(p.text); padding-block: 1.5rem; font-size: 1rem; border-block-start: 1px solid #c8c8c8; }
     .site-footer p { margin-block: 0 0.5em; }
+    .footer-links { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+    .footer-links a { display: inline-block; padding-block: 0.35rem; min-height: 44px; line-height: 2; }
+    .imprint-text, .configured-text { white-space: pre-line; }
 
     /* Buttons */
     .button {
