@@ -13,12 +13,16 @@ public struct PreparedCode: Sendable {
     public let code: ReporterCode
     public let lookupHash: [UInt8]
     public let reporterKey: BoxSecretKey
+    /// The reporter's signing key (PROTOCOL §6.1), whose public key is sealed into the report.
+    public let reporterSigningKey: SigningSecretKey
     public let cost: KDFCost
 
-    public init(code: ReporterCode, lookupHash: [UInt8], reporterKey: BoxSecretKey, cost: KDFCost) {
+    public init(code: ReporterCode, lookupHash: [UInt8], reporterKey: BoxSecretKey, reporterSigningKey: SigningSecretKey,
+                cost: KDFCost) {
         self.code = code
         self.lookupHash = lookupHash
         self.reporterKey = reporterKey
+        self.reporterSigningKey = reporterSigningKey
         self.cost = cost
     }
 
@@ -26,7 +30,8 @@ public struct PreparedCode: Sendable {
     public static func derive(pepper: Pepper, cost: KDFCost) throws -> PreparedCode {
         let code = ReporterCode.generate()
         let secrets = try CodeDerivation.derive(code: code, pepper: pepper, cost: cost)
-        return PreparedCode(code: code, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey, cost: cost)
+        return PreparedCode(code: code, lookupHash: secrets.lookupHash, reporterKey: secrets.reporterKey,
+                            reporterSigningKey: secrets.reporterSigningKey, cost: cost)
     }
 }
 
@@ -40,8 +45,8 @@ public struct CodePoolUnlocked: Error, CustomStringConvertible, Sendable {
 
 /// Up to `capacity` codes derived ahead, held in one locked, wiped arena.
 public final class CodePool: Sendable {
-    /// Digits (16), lookup hash (32), reporter secret key (32) per slot.
-    static let slotSize = 16 + 32 + 32
+    /// Digits (16), lookup hash (32), reporter secret key (32), reporter signing seed (32) per slot.
+    static let slotSize = 16 + 32 + 32 + 32
     private struct State {
         var ready: [Int] = []
         var free: [Int]
@@ -74,24 +79,26 @@ public final class CodePool: Sendable {
 
     /// Takes a ready code (and wipes its slot), or nil when none is ready; starts refilling.
     public func take() -> PreparedCode? {
-        let taken: (digits: SecureBytes, hash: [UInt8], secret: SecureBytes)? = state.withLock { s in
+        let taken: (digits: SecureBytes, hash: [UInt8], secret: SecureBytes, seed: SecureBytes)? = state.withLock { s in
             guard !s.stopped, let slot = s.ready.popLast() else { return nil }
-            let digits = SecureBytes(count: 16), secret = SecureBytes(count: 32)
+            let digits = SecureBytes(count: 16), secret = SecureBytes(count: 32), seed = SecureBytes(count: 32)
             var hash = [UInt8](repeating: 0, count: 32)
             arena.withUnsafeMutableBytes { a in
                 let base = slot * Self.slotSize
                 digits.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[base..<base + 16])) }
                 hash.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[base + 16..<base + 48])) }
                 secret.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[base + 48..<base + 80])) }
+                seed.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[base + 80..<base + 112])) }
                 SecureMemory.wipe(UnsafeMutableRawBufferPointer(rebasing: a[base..<base + Self.slotSize]))
             }
             s.free.append(slot)
-            return (digits, hash, secret)
+            return (digits, hash, secret, seed)
         }
         refill()
         guard let taken, let code = try? ReporterCode(checking: taken.digits),
-              let key = try? BoxSecretKey(secretBytes: taken.secret) else { return nil }
-        return PreparedCode(code: code, lookupHash: taken.hash, reporterKey: key, cost: cost)
+              let key = try? BoxSecretKey(secretBytes: taken.secret),
+              let signing = try? SigningSecretKey(seed: taken.seed) else { return nil }
+        return PreparedCode(code: code, lookupHash: taken.hash, reporterKey: key, reporterSigningKey: signing, cost: cost)
     }
 
     /// Starts background derivations until the pool is full. With more than one worker, one
@@ -123,6 +130,7 @@ public final class CodePool: Sendable {
                 prepared.code.digits.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: a[base..<base + 16]).copyMemory(from: $0) }
                 prepared.lookupHash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: a[base + 16..<base + 48]).copyMemory(from: $0) }
                 prepared.reporterKey.secret.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: a[base + 48..<base + 80]).copyMemory(from: $0) }
+                prepared.reporterSigningKey.seed.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: a[base + 80..<base + 112]).copyMemory(from: $0) }
             }
             s.ready.append(slot)
         }
