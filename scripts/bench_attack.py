@@ -92,7 +92,7 @@ def run_flood(binary: str, extra_env: dict, duration: float, seed: int, kdf_queu
     })
     daemon = bench.Daemon(binary, env)
     result: dict = {"junk_clients": FLOOD_JUNK_CLIENTS, "duration_s": duration,
-                    "kdf_queue": int(env.get("SEALBOX_CRYPTO_KDF_QUEUE", "32"))}
+                    "kdf_queue": int(env.get("SEALBOX_CRYPTO_KDF_QUEUE", "128"))}
     try:
         daemon.start()
         bench.wait_idle(daemon)

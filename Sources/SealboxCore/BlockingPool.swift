@@ -20,6 +20,8 @@ public final class BlockingPool: @unchecked Sendable {
     /// Places promised to submissions whose body is still being read (`reserve()`).
     private var reserved = 0
     private var stopped = false
+    /// Moving average of how long a job runs, in seconds (for `retryAfter`).
+    private var meanJobSeconds = 0.0
     private var threads: [Thread] = []
     public let workers: Int
     public let queueLimit: Int
@@ -42,6 +44,20 @@ public final class BlockingPool: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return jobs.count + running + reserved
+    }
+
+    /// Whole seconds after which a refused client may expect a free place: the work ahead
+    /// of it (jobs waiting, running and promised) divided among the workers, at the
+    /// average time a job has taken so far; between 1 and `limit`. A reporter who waits
+    /// this long comes back as the queue drains instead of after a fixed pause.
+    public func retryAfter(limit: Int = 10) -> Int {
+        condition.lock()
+        let ahead = jobs.count + running + reserved
+        let mean = meanJobSeconds
+        condition.unlock()
+        let estimate = (Double(ahead) * mean / Double(workers)).rounded(.up)
+        guard estimate.isFinite, estimate >= 1 else { return 1 }
+        return estimate >= Double(limit) ? max(1, limit) : Int(estimate)
     }
 
     /// Promises a place to a job that will come later (a submission whose upload is
@@ -118,11 +134,21 @@ public final class BlockingPool: @unchecked Sendable {
             let job = jobs.removeFirst()
             running += 1
             condition.unlock()
+            let started = ContinuousClock.now
             job()
+            let seconds = Self.seconds(ContinuousClock.now - started)
             condition.lock()
             running -= 1
+            meanJobSeconds = meanJobSeconds == 0 ? seconds : meanJobSeconds * 0.8 + seconds * 0.2
             condition.unlock()
         }
+    }
+}
+
+extension BlockingPool {
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, fraction) = duration.components
+        return Double(whole) + Double(fraction) / 1e18
     }
 }
 

@@ -49,11 +49,14 @@ struct Admission: Sendable {
                 throw PoolSaturated()
             }
         } catch {
-            throw PublicError.busy
+            throw busy
         }
         try Self.check(submissions.attempt(from: clientAddress(request, context)), "error.submissions_limited")
         return reservation
     }
+
+    /// The 503 of a full pool, with the pool's estimate of when a place frees up.
+    var busy: PublicError { PublicError.busy(retryAfter: pool.retryAfter()) }
 
     static func check(_ decision: AttemptDecision, _ messageKey: String) throws {
         if case .limited(let retryAfter) = decision {

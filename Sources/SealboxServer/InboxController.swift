@@ -63,7 +63,7 @@ struct InboxController: Sendable {
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch is PoolSaturated {
-            throw PublicError.busy
+            throw admission.busy
         }
     }
 
@@ -162,7 +162,7 @@ struct InboxController: Sendable {
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch is PoolSaturated {
-            throw PublicError.busy
+            throw admission.busy
         }
         let text = parsed.draft.normalised().text
         let issues = ReportDraft(text: text).issues(limits: reader.limits)

@@ -120,7 +120,7 @@ struct PublicController: Sendable {
         do {
             return try await intake.submit(draft, attachments: parsed.attachments, reservation: reservation)
         } catch is PoolSaturated {
-            throw PublicError.busy
+            throw admission.busy
         } catch let error as StorageError where error == .collision {
             throw PublicError.internalError
         } catch {

@@ -39,7 +39,10 @@ public struct PublicError: Error, Sendable, Equatable {
     static let unsupportedMediaType = PublicError(.unsupportedMediaType, "error.unsupported_media_type")
     static let tooManyFiles = PublicError(.unprocessableContent, "error.too_many_files", issues: [.init(field: "attachment", messageKey: "error.too_many_files")])
     static let fileTooLarge = PublicError(.contentTooLarge, "error.file_too_large", issues: [.init(field: "attachment", messageKey: "error.file_too_large")])
-    static let busy = PublicError(.serviceUnavailable, "error.busy", retryAfter: 10)
+    /// The key-derivation pool is full (503); `retryAfter` comes from the pool's own estimate.
+    static func busy(retryAfter: Int) -> PublicError {
+        PublicError(.serviceUnavailable, "error.busy", retryAfter: retryAfter)
+    }
     static let notFound = PublicError(.notFound, "error.not_found")
     /// A staff sync cursor that names no item (400, code `unknown_cursor`).
     static let unknownCursor = PublicError(.badRequest, "error.malformed_body", code: "unknown_cursor")

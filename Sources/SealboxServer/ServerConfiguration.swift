@@ -54,7 +54,7 @@ public struct ServerConfiguration: Sendable {
     public var pepperFile: String?
     public var kdfCost: KDFCost = .interactive
     public var kdfWorkers = 2
-    public var kdfQueue = 32
+    public var kdfQueue = 128
     /// Codes derived ahead in idle time and held in locked memory (`crypto.code_pool`); 0: off.
     public var codePool = 512
     public var limits = SubmissionLimits()

@@ -31,4 +31,29 @@ import Testing
         defer { pool.shutdown() }
         await #expect(throws: Boom.self) { try await pool.run { throw Boom() } }
     }
+
+    @Test func retryAfter_isOneSecondBeforeAnyJobHasRun() {
+        let pool = BlockingPool(workers: 2, queueLimit: 4)
+        defer { pool.shutdown() }
+        #expect(pool.retryAfter() == 1)
+    }
+
+    @Test func retryAfter_growsWithTheWorkAheadAndStopsAtItsLimit() async throws {
+        let pool = BlockingPool(workers: 1, queueLimit: 8)
+        defer { pool.shutdown() }
+        // One job of about 0.3 s teaches the pool its average.
+        try await pool.run { Thread.sleep(forTimeInterval: 0.3) }
+        #expect(pool.retryAfter() == 1)
+        let gate = Gate()
+        let blocker: @Sendable () -> Void = { gate.wait() }
+        var held: [Task<Void, any Error>] = []
+        for _ in 0..<8 { held.append(Task { try await pool.run(blocker) }) }
+        while pool.load < 8 { try await Task.sleep(for: .milliseconds(5)) }
+        // 8 jobs ahead at about 0.3 s on one worker: about 3 s, never below 2.
+        let estimate = pool.retryAfter()
+        #expect((2...4).contains(estimate))
+        #expect(pool.retryAfter(limit: 2) == 2)
+        gate.open()
+        for task in held { try await task.value }
+    }
 }
