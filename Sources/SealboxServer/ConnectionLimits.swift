@@ -2,8 +2,9 @@
 // Hummingbird's idle timeout closes a connection that completes no request part within
 // `public.idle_timeout` (this covers headers sent a byte at a time, which complete no
 // part); `BodyDeadlineHandler` closes one whose request body has not arrived in full
-// within `public.body_timeout` of its header (a body sent a byte at a time); and the
-// connection cap keeps further connections waiting in the kernel's accept queue.
+// within `public.body_timeout` of its header (a body sent a byte at a time); and at the
+// connection cap, `ConnectionRoster` closes the connection that has waited longest
+// without a request, so that newcomers are not stuck in the kernel's accept queue.
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -52,11 +53,12 @@ final class BodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 extension ResilienceSettings {
-    /// The HTTP/1 server of a reporters' listener, with the idle timeout and the body deadline.
-    var reportersServer: HTTPServerBuilder {
+    /// The HTTP/1 server of a reporters' listener, with the idle timeout, the body
+    /// deadline and the roster that makes room at the connection cap.
+    func reportersServer(roster: ConnectionRoster) -> HTTPServerBuilder {
         let body = TimeAmount.seconds(Int64(bodyTimeout))
         return .http1(configuration: .init(
-            additionalChannelHandlers: [BodyDeadlineHandler(timeout: body)],
+            additionalChannelHandlers: [ConnectionWatch(roster: roster), BodyDeadlineHandler(timeout: body)],
             idleTimeout: .seconds(Int64(idleTimeout))))
     }
 

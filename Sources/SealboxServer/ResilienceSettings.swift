@@ -22,6 +22,9 @@ public struct ResilienceSettings: Sendable, Equatable {
     public var bodyTimeout = 300
     /// Open connections per reporters' listener (`public.max_connections`).
     public var maxConnections = 512
+    /// Seconds a request may still finish after SIGTERM before its connection is closed
+    /// (`public.shutdown_grace`).
+    public var shutdownGrace = 10
 
     public init() {}
 
@@ -39,8 +42,10 @@ public struct ResilienceSettings: Sendable, Equatable {
         s.idleTimeout = try positive(reader, "public.idle_timeout", s.idleTimeout, false)
         s.bodyTimeout = try positive(reader, "public.body_timeout", s.bodyTimeout, false)
         s.maxConnections = try positive(reader, "public.max_connections", s.maxConnections, false)
+        s.shutdownGrace = try positive(reader, "public.shutdown_grace", s.shutdownGrace, true)
         for (key, value, most) in [("public.idle_timeout", s.idleTimeout, 3600), ("public.body_timeout", s.bodyTimeout, 86400),
-                                   ("public.max_connections", s.maxConnections, 65536)] where value > most {
+                                   ("public.max_connections", s.maxConnections, 65536),
+                                   ("public.shutdown_grace", s.shutdownGrace, 3600)] where value > most {
             throw ConfigurationError.invalid("\(key) must be at most \(most)")
         }
         if s.submissions > s.submissionsGlobal {

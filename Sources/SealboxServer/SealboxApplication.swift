@@ -32,15 +32,17 @@ public struct SealboxApplication {
     /// Runs both listeners and the pool until a graceful shutdown, then checkpoints the database.
     public func run() async throws {
         let resilience = configuration.resilience
+        var rosters = [ConnectionRoster(capacity: resilience.maxConnections)]
         let publicApp = Application(
-            router: publicRouter, server: resilience.reportersServer,
+            router: publicRouter, server: resilience.reportersServer(roster: rosters[0]),
             configuration: resilience.reportersConfiguration(configuration.publicListen, logger: logger),
             onServerRunning: { channel in Self.announce("public", channel) },
             logger: logger)
         var services: [any Service] = [KDFPoolService(pool: intake.pool, codes: intake.codes), publicApp]
         if let onionRouter, let onionListen = resilience.onionListen {
+            rosters.append(ConnectionRoster(capacity: resilience.maxConnections))
             services.append(Application(
-                router: onionRouter, server: resilience.reportersServer,
+                router: onionRouter, server: resilience.reportersServer(roster: rosters[1]),
                 configuration: resilience.reportersConfiguration(onionListen, logger: logger),
                 onServerRunning: { channel in Self.announce("onion", channel) },
                 logger: logger))
@@ -51,7 +53,8 @@ public struct SealboxApplication {
             onServerRunning: { channel in Self.announce("staff", channel) },
             logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: services + [staffApp],
+            // Shut down in reverse order: the drain is told first, then the listeners.
+            services: services + [staffApp, ConnectionDrainService(rosters: rosters, grace: resilience.shutdownGrace)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -78,6 +81,25 @@ struct KDFPoolService: Service {
         try? await gracefulShutdown()
         codes?.stop()
         pool.shutdown()
+    }
+}
+
+/// The connections of the reporters' listeners: twice a second, a listener at its cap
+/// makes room (`ConnectionRoster.makeRoom`); at shutdown, requests get
+/// `public.shutdown_grace` seconds to finish, then their connections are closed (a body
+/// sent a byte at a time would otherwise hold the daemon up to `public.body_timeout`).
+struct ConnectionDrainService: Service {
+    let rosters: [ConnectionRoster]
+    let grace: Int
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                for roster in rosters { roster.makeRoom() }
+            }
+        }
+        for roster in rosters { roster.closeAll(after: .seconds(Int64(grace))) }
     }
 }
 
