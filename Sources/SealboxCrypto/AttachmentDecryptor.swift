@@ -3,8 +3,11 @@
 // (in finish) when the stream ended before a FINAL chunk. Once failed, it stays failed.
 //
 // A short last chunk cannot be told from an incomplete one by its length, so
-// the decryptor tries to authenticate what it holds after each update; the
-// stream state only advances when a chunk authenticates.
+// `update` decrypts only chunks that more bytes follow (which must be full MESSAGE
+// chunks) and keeps the tail; `finish` authenticates the tail as the FINAL chunk
+// and returns its plaintext. Every byte is authenticated once, however the blob is
+// cut (trying the tail after each update would cost time quadratic in the chunk for
+// a peer that sends a byte at a time).
 
 /// Decrypts one attachment blob as it streams in. Use one per blob, from one task.
 public final class AttachmentDecryptor {
@@ -22,7 +25,8 @@ public final class AttachmentDecryptor {
         self.ad = try? AttachmentFormat.additionalData(for: attachmentID)
     }
 
-    /// Absorbs ciphertext; returns the plaintext of every chunk authenticated so far.
+    /// Absorbs ciphertext; returns the plaintext of every chunk authenticated so far (all
+    /// but the last chunk, which `finish` returns).
     public func update(_ ciphertext: UnsafeRawBufferPointer) throws(CryptoError) -> [UInt8] {
         do {
             return try absorb(ciphertext)
@@ -38,12 +42,21 @@ public final class AttachmentDecryptor {
         try withRawBytes(ciphertext) { raw throws(CryptoError) in try update(raw) }
     }
 
-    /// Checks that the stream ended with its FINAL chunk and nothing after it.
-    public func finish() throws(CryptoError) {
+    /// Authenticates the tail as the FINAL chunk and returns its plaintext; fails when the
+    /// stream ended before a FINAL chunk or bytes follow it.
+    public func finish() throws(CryptoError) -> [UInt8] {
         switch phase {
-        case .done: return
+        case .done: return []
         case .failed(let error): throw error
-        case .header, .chunks:
+        case .chunks(let state):
+            if let ad, pending.count >= SecretStreamState.overhead, pending.count <= AttachmentFormat.sealedChunkSize,
+               let (plaintext, tag) = state.pull(pending[...], ad: ad), tag == SecretStreamState.tagFinal {
+                phase = .done
+                pending = []
+                return plaintext
+            }
+            fallthrough
+        case .header:
             if ad == nil { phase = .failed(.malformed("attachment id must be 32 lowercase hex")) }
             else { phase = .failed(.authenticationFailed) }
             pending = []
@@ -54,8 +67,8 @@ public final class AttachmentDecryptor {
     /// Decrypts a whole blob.
     public static func decrypt(blob: [UInt8], attachmentID: String, key: BoxSecretKey) throws(CryptoError) -> [UInt8] {
         let decryptor = AttachmentDecryptor(attachmentID: attachmentID, key: key)
-        let plaintext = try decryptor.update(blob)
-        try decryptor.finish()
+        var plaintext = try decryptor.update(blob)
+        plaintext += try decryptor.finish()
         return plaintext
     }
 
@@ -101,20 +114,7 @@ public final class AttachmentDecryptor {
             out += plaintext
             consumed += full
         }
-        let rest = pending.count - consumed
-        if rest >= SecretStreamState.overhead {
-            if let (plaintext, tag) = state.pull(pending[consumed...], ad: ad) {
-                if tag == SecretStreamState.tagFinal {
-                    phase = .done
-                } else if !(tag == SecretStreamState.tagMessage && rest == full) {
-                    throw CryptoError.authenticationFailed
-                }
-                out += plaintext
-                consumed = pending.count
-            } else if rest == full {
-                throw CryptoError.authenticationFailed
-            }
-        }
+        // The tail (at most one chunk) waits for more bytes or for `finish`.
         pending.removeFirst(consumed)
         return out
     }

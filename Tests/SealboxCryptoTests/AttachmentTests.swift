@@ -50,7 +50,8 @@ struct AttachmentTests {
     func streamingDecryption() throws {
         let plaintext = Random.bytes(150_000)
         let blob = try AttachmentEncryptor.encrypt(plaintext, attachmentID: id, recipients: [team.publicKey])
-        for piece in [1000, 4096, 65553, 100_000] {
+        // A byte at a time too: each byte is authenticated once, not once per update.
+        for piece in [1, 1000, 4096, 65553, 100_000] {
             let decryptor = AttachmentDecryptor(attachmentID: id, key: team)
             var out: [UInt8] = []
             var offset = 0
@@ -59,7 +60,7 @@ struct AttachmentTests {
                 out += try blob[offset..<end].withUnsafeBytes { try decryptor.update($0) }
                 offset = end
             }
-            try decryptor.finish()
+            out += try decryptor.finish()
             #expect(out == plaintext, "piece size \(piece)")
         }
     }
@@ -109,10 +110,15 @@ struct AttachmentTests {
         #expect(throws: CryptoError.authenticationFailed) {
             try AttachmentDecryptor.decrypt(blob: blob + [0], attachmentID: id, key: team)
         }
+        // The last chunk waits for `finish`, which authenticates it as FINAL.
+        let complete = AttachmentDecryptor(attachmentID: id, key: team)
+        #expect(try complete.update(blob) == [])
+        #expect(try complete.finish() == [1, 2, 3])
         let decryptor = AttachmentDecryptor(attachmentID: id, key: team)
-        #expect(try decryptor.update(blob) == [1, 2, 3])
-        #expect(throws: CryptoError.authenticationFailed) { try decryptor.update([0]) }
+        #expect(try decryptor.update(blob) == [])
+        _ = try decryptor.update([0])
         #expect(throws: CryptoError.authenticationFailed) { try decryptor.finish() }
+        #expect(throws: CryptoError.authenticationFailed) { try decryptor.update([]) }
     }
 
     @Test("reordered chunks fail authentication")

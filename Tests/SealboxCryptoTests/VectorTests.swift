@@ -54,7 +54,7 @@ struct VectorTests {
                 offset = end
                 step = step * 7 + 13
             }
-            try decryptor.finish()
+            out += try decryptor.finish()
             return out
         }
         guard let whole, let streamed else { return }
