@@ -119,7 +119,6 @@ extension ConnectionFailure {
                now: Date = Date()) -> CLIError {
         let addressHint = "check that sealboxd is running and that the address is right "
             + "(--server, SEALBOX_SERVER or \"server\" in the settings file)"
-        let seen = presented.map { " (its SHA-256 fingerprint is \($0.fingerprint))" } ?? ""
         switch self {
         case .refused:
             return CLIError("cannot reach the server at \(server) (connection refused)", hint: addressHint, status: .server)
@@ -159,7 +158,7 @@ extension ConnectionFailure {
                     + "administrator for its fingerprint and change server_certificate_sha256 only if they confirm "
                     + "it. Nothing was sent", status: .server)
         case .tls(let reason):
-            return CLIError("the secure connection to the server at \(server) failed\(seen) (\(reason.prefix(200)))",
+            return CLIError("the secure connection to the server at \(server) failed (\(reason.prefix(200)))",
                             hint: "tell the administrator; nothing was sent", status: .server)
         case .other(let reason):
             return CLIError("cannot reach the server at \(server) (\(reason.prefix(200)))", hint: addressHint,

@@ -38,16 +38,23 @@ struct ServerTrust: Sendable {
 }
 
 extension Settings {
-    /// The trust settings: `server_ca_file` and `server_certificate_sha256` from flag,
-    /// environment or settings file. A missing or unreadable file, a file without a PEM
-    /// certificate and a malformed fingerprint are refused with what to do.
-    func serverTrust(caFileFlag: String? = nil, pinFlag: String? = nil) throws(CLIError) -> ServerTrust {
+    /// The trust settings for `server`: `server_ca_file` and `server_certificate_sha256`
+    /// from flag, environment or settings file. A missing or unreadable file, a file
+    /// without a PEM certificate, a malformed fingerprint and a fingerprint for a plain
+    /// http address (which shows no certificate) are refused with what to do.
+    func serverTrust(for server: URL, caFileFlag: String? = nil, pinFlag: String? = nil) throws(CLIError) -> ServerTrust {
         var trust = ServerTrust.system
         if let text = value(.serverCertificateSHA256, flag: pinFlag) {
             do throws(CertificateFingerprintError) {
                 trust.pin = try CertificateFingerprint(text: text)
             } catch {
                 throw error.message(setting: Setting.serverCertificateSHA256.configKey)
+            }
+            if server.scheme?.lowercased() != "https" {
+                throw CLIError(
+                    "server_certificate_sha256 is set, but the server address \(server.absoluteString) uses plain http, "
+                        + "which shows no certificate",
+                    hint: "use the server's https:// address, or remove server_certificate_sha256", status: .usage)
             }
         }
         if let file = path(.serverCAFile, flag: caFileFlag) {

@@ -130,7 +130,7 @@ extension StaffClient {
                            staffPassphrase: StaffPassphraseOptions, purpose: String) throws(CLIError) -> StaffClient {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)
-        let trust = try settings.serverTrust(caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
         let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)

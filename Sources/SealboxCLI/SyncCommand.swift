@@ -32,7 +32,7 @@ struct SyncCommand: AsyncParsableCommand {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: "`sealbox sync`")
         let directory = settings.storeDirectory(flag: store.store)
-        let trust = try settings.serverTrust(caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
         let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }

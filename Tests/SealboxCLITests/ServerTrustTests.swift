@@ -6,6 +6,7 @@ import Testing
 
 /// `server_certificate_sha256` and `server_ca_file`: parsed once, refused at load when malformed.
 @Suite struct CertificateFingerprintTests {
+    static let server = URL(string: "https://sealbox.example.org:8443")!
     /// openssl's form of the SHA-256 of the empty string, standing in for a certificate's.
     static let opensslForm = "sha256 Fingerprint=E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:93:4C:A4:95:99:1B:78:52:B8:55"
     static let bytes = Hex.decode("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")!
@@ -58,20 +59,33 @@ import Testing
     @Test func aWellFormedPinInTheSettingsFile_isKept() throws {
         let json = #"{"server_certificate_sha256": "\#(Self.opensslForm)"}"#
         let file = try ConfigFile.parse(Data(json.utf8), location: URL(fileURLWithPath: "/c/config.json"))
-        let trust = try Settings(environment: [:], file: file).serverTrust()
+        let trust = try Settings(environment: [:], file: file).serverTrust(for: Self.server)
         #expect(trust.pin?.bytes == Self.bytes)
         #expect(trust.authorities == nil)
     }
 
     @Test func aMalformedPinInTheEnvironment_isRefusedWhenRead() {
         let settings = Settings(environment: ["SEALBOX_SERVER_CERTIFICATE_SHA256": "not a fingerprint"], file: ConfigFile())
-        #expect(throws: CLIError.self) { try settings.serverTrust() }
+        #expect(throws: CLIError.self) { try settings.serverTrust(for: Self.server) }
     }
 }
 
 @Suite struct ServerTrustTests {
+    static let server = URL(string: "https://sealbox.example.org:8443")!
+
+    @Test func aPinForAPlainHttpAddress_isRefused_forThereIsNoCertificateToCheck() {
+        let settings = Settings(environment: ["SEALBOX_SERVER_CERTIFICATE_SHA256": CertificateFingerprintTests.opensslForm],
+                                file: ConfigFile())
+        do {
+            _ = try settings.serverTrust(for: URL(string: "http://127.0.0.1:8081")!)
+            Issue.record("a pin for plain http was accepted")
+        } catch {
+            #expect(error.message.contains("uses plain http, which shows no certificate"))
+            #expect(error.status == .usage)
+        }
+    }
     @Test func withoutSettings_theSystemAuthoritiesAndTheHostNameAreChecked() throws {
-        let trust = try Settings(environment: [:], file: ConfigFile()).serverTrust()
+        let trust = try Settings(environment: [:], file: ConfigFile()).serverTrust(for: Self.server)
         let tls = trust.tlsConfiguration
         #expect(tls.certificateVerification == .fullVerification)
         #expect(tls.trustRoots == .default)
@@ -85,7 +99,7 @@ import Testing
     @Test func aMissingAuthorityFile_isRefusedNamingIt() {
         let settings = Settings(environment: ["SEALBOX_SERVER_CA_FILE": "/nonexistent/office-ca.pem"], file: ConfigFile())
         do {
-            _ = try settings.serverTrust()
+            _ = try settings.serverTrust(for: Self.server)
             Issue.record("a missing file was accepted")
         } catch {
             #expect(error.message == "the certificate authority file /nonexistent/office-ca.pem (server_ca_file) does not exist")
@@ -98,7 +112,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         let settings = Settings(environment: [:], file: ConfigFile())
         do {
-            _ = try settings.serverTrust(caFileFlag: file.path)
+            _ = try settings.serverTrust(for: Self.server, caFileFlag: file.path)
             Issue.record("a file without a certificate was accepted")
         } catch {
             #expect(error.message.hasSuffix("holds no certificate in PEM form"))
