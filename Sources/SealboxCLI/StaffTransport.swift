@@ -4,7 +4,11 @@
 // one path), no proxy from the environment is used, HTTP/1.1 only, and a failed
 // connection is not retried: the first failure is the one reported. With a pinned
 // certificate, every connection shows its certificate to `PinCheck` after the TLS
-// handshake and before a request byte is written; a mismatch closes it.
+// handshake and before a request byte is written; a mismatch closes it. (AsyncHTTPClient
+// 1.37 makes its NIOSSLClientHandler itself from a TLSConfiguration and takes no custom
+// verification callback, so the pin is checked on the connection it hands over; the
+// handshake has proved that the server holds the key of the certificate it showed.
+// swift-nio-ssl's custom verification callback serves CertificateProbe.)
 import AsyncHTTPClient
 import Foundation
 import NIOCore
