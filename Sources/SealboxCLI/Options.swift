@@ -20,6 +20,16 @@ struct ServerOptions: ParsableArguments {
         "Your staff key file (default: $SEALBOX_STAFF_KEY or \"staff_key\" in the settings file).",
         valueName: "file"))
     var staffKey: String?
+
+    @Option(name: .customLong("server-ca-file"), help: ArgumentHelp(
+        "Trust the server's certificate when this PEM file's certificate authority issued it, instead of the system's authorities (default: $SEALBOX_SERVER_CA_FILE or \"server_ca_file\" in the settings file).",
+        valueName: "file"))
+    var serverCAFile: String?
+
+    @Option(name: .customLong("server-certificate-sha256"), help: ArgumentHelp(
+        "Accept only the server certificate with this SHA-256 fingerprint, whoever issued it (default: $SEALBOX_SERVER_CERTIFICATE_SHA256 or \"server_certificate_sha256\" in the settings file).",
+        valueName: "sha256"))
+    var serverCertificateSHA256: String?
 }
 
 struct TeamKeyOptions: ParsableArguments {

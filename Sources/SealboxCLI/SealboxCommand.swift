@@ -34,7 +34,11 @@ public struct SealboxCommand: AsyncParsableCommand {
               Keys and variables: server (SEALBOX_SERVER), staff_key (SEALBOX_STAFF_KEY), \
             team_key (SEALBOX_TEAM_KEY), store (SEALBOX_STORE), passphrase_file \
             (SEALBOX_PASSPHRASE_FILE), staff_passphrase_file (SEALBOX_STAFF_PASSPHRASE_FILE, \
-            when the staff key has another passphrase than the team key).
+            when the staff key has another passphrase than the team key), server_ca_file \
+            (SEALBOX_SERVER_CA_FILE, the PEM certificate of the authority that issued the \
+            office's certificate, trusted instead of the system's), server_certificate_sha256 \
+            (SEALBOX_SERVER_CERTIFICATE_SHA256, the fingerprint of the office's certificate: \
+            only that certificate is accepted).
 
             EXIT CODES
               0  success

@@ -20,6 +20,12 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The office's deadlines (the daemon's `office.acknowledge_days` / `office.feedback_days`).
     case acknowledgeDays = "acknowledge_days"
     case feedbackDays = "feedback_days"
+    /// A PEM file of the certificate authority (or authorities) that issued the server's
+    /// certificate, trusted instead of the system's (docs/WORKSTATION.md).
+    case serverCAFile = "server_ca_file"
+    /// The SHA-256 fingerprint of the server's certificate: with it, that certificate and
+    /// no other is accepted, whoever issued it (docs/WORKSTATION.md).
+    case serverCertificateSHA256 = "server_certificate_sha256"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -37,6 +43,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .store: "DIR"
         case .staffPublicKeys: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
+        case .serverCertificateSHA256: "SHA256"
         default: "FILE"
         }
     }
@@ -53,11 +60,15 @@ public enum Setting: String, CaseIterable, Sendable {
         case .staffPublicKeys: "colleagues' staff public keys"
         case .acknowledgeDays: "days until the acknowledgement is due"
         case .feedbackDays: "days until the feedback is due"
+        case .serverCAFile: "certificate authority file of the server"
+        case .serverCertificateSHA256: "fingerprint of the server's certificate"
         }
     }
 
     /// Whether the value is a file system path.
-    var isPath: Bool { ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays].contains(self) }
+    var isPath: Bool {
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256].contains(self)
+    }
 }
 
 /// The settings file: a JSON object whose members are `Setting` config keys with string values.
@@ -110,6 +121,14 @@ public struct ConfigFile: Sendable, Equatable {
             }
             guard let text = value as? String else {
                 throw CLIError("in the settings file \(location.path), \"\(key)\" must be a text in quotes")
+            }
+            if setting == .serverCertificateSHA256, !text.isEmpty {
+                // A pin that cannot be right is refused now, not at the first connection.
+                do throws(CertificateFingerprintError) {
+                    _ = try CertificateFingerprint(text: text)
+                } catch {
+                    throw error.message(setting: "in the settings file \(location.path), \"\(key)\"")
+                }
             }
             if !text.isEmpty { values[setting] = text }
         }

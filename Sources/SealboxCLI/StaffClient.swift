@@ -1,15 +1,16 @@
 // The signed staff API client (docs/PROTOCOL.md §7, §8). Every request carries the
-// four Sealbox-* headers over the exact path and query it is sent with. Failures
-// become messages for people: the server cannot be reached, it refused the staff
-// key (not in staff.keys, or the clock is off), or it failed.
+// four Sealbox-* headers over the exact path and query it is sent with. Answers are
+// read within a cap (CappedDownload) over AsyncHTTPClient (StaffTransport), with the
+// server's certificate checked as the settings say (ServerTrust). Failures become
+// messages for people: the server cannot be reached and why (ConnectionFailure), it
+// refused the staff key (not in staff.keys, or the clock is off), or it failed.
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A client of the staff API, signing with one staff key.
 struct StaffClient {
@@ -23,24 +24,15 @@ struct StaffClient {
     let key: SigningSecretKey
     /// How the staff key file is named in messages.
     let keyFileName: String
-    let timeout: TimeInterval
+    let transport: StaffTransport
     var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
-    private let configuration: URLSessionConfiguration
-
-    init(server: URL, key: SigningSecretKey, keyFileName: String, timeout: TimeInterval = 30) {
+    init(server: URL, key: SigningSecretKey, keyFileName: String, trust: ServerTrust = .system,
+         timeout: TimeInterval = 30) {
         self.server = server
         self.key = key
         self.keyFileName = keyFileName
-        self.timeout = timeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = max(timeout, 600)
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.configuration = configuration
+        self.transport = StaffTransport(trust: trust, timeout: timeout)
     }
 
     /// The server address without a trailing slash, as shown in messages.
@@ -51,20 +43,19 @@ struct StaffClient {
     }
 
     /// The signed request for `method` on `pathAndQuery` (which starts with `/`).
-    func request(method: String, pathAndQuery: String, body: [UInt8] = []) -> URLRequest {
+    func request(method: String, pathAndQuery: String, body: [UInt8] = []) -> HTTPClientRequest {
         let basePath = URLComponents(url: server, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
         var prefix = basePath
         while prefix.hasSuffix("/") { prefix.removeLast() }
         let signedPath = prefix + pathAndQuery
-        var request = URLRequest(url: URL(string: serverText + pathAndQuery)!)
-        request.httpMethod = method.uppercased()
-        request.timeoutInterval = timeout
+        var request = HTTPClientRequest(url: serverText + pathAndQuery)
+        request.method = HTTPMethod(rawValue: method.uppercased())
         let headers = RequestSignature.sign(with: key, method: method, pathAndQuery: signedPath, body: body,
                                             timestamp: clock())
-        for header in headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
+        for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
         if !body.isEmpty {
-            request.httpBody = Data(body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         }
         return request
     }
@@ -78,19 +69,19 @@ struct StaffClient {
     func send(method: String, pathAndQuery: String, body: [UInt8] = [],
               limit: Int = StaffClient.defaultAnswerLimit) async throws(CLIError) -> Answer {
         let request = request(method: method, pathAndQuery: pathAndQuery, body: body)
-        let http: HTTPURLResponse
+        let status: Int
         let data: Data
-        switch await CappedDownload.run(request, configuration: configuration, limit: limit) {
-        case .finished(let response, let body):
-            (http, data) = (response, body)
+        switch await transport.exchange(request, limit: limit) {
+        case .finished(let answerStatus, let body):
+            (status, data) = (answerStatus, body)
         case .tooLarge:
             throw CLIError("the server at \(serverText) sent an answer longer than the \(Terminal.size(limit)) sealbox accepts for it",
                            hint: "check that --server names the staff address of sealboxd; nothing more was read",
                            status: .server)
         case .failed(let error):
-            throw unreachable(error)
+            throw await unreachable(error)
         }
-        switch http.statusCode {
+        switch status {
         case 401:
             throw CLIError(
                 "the server at \(serverText) did not accept your staff key \(keyFileName)",
@@ -100,10 +91,10 @@ struct StaffClient {
         case 503:
             throw CLIError("the server at \(serverText) is busy (HTTP 503)", hint: "try again in a minute", status: .server)
         case 500...599:
-            throw CLIError("the server at \(serverText) failed (HTTP \(http.statusCode))",
+            throw CLIError("the server at \(serverText) failed (HTTP \(status))",
                            hint: "try again later; if it keeps failing, tell the administrator", status: .server)
         default:
-            return Answer(status: http.statusCode, body: data)
+            return Answer(status: status, body: data)
         }
     }
 
@@ -120,28 +111,16 @@ struct StaffClient {
                  hint: "check that --server / SEALBOX_SERVER names the staff address of sealboxd", status: .server)
     }
 
-    private func unreachable(_ error: any Error) -> CLIError {
-        let reason: String
-        if let urlError = error as? URLError {
-            reason = switch urlError.code {
-            case .cannotConnectToHost: "connection refused"
-            case .timedOut: "no answer within \(Int(timeout)) seconds"
-            case .cannotFindHost, .dnsLookupFailed: "unknown host name"
-            case .notConnectedToInternet: "no network connection"
-            case .networkConnectionLost: "the connection broke off"
-            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-                "the secure connection failed; check the certificate"
-            case .badServerResponse: "the answer was not HTTP"
-            default: "network error \(urlError.code.rawValue)"
-            }
-        } else {
-            reason = "network error"
+    /// The message for a request that got no answer; a refused certificate is looked at once more to say why.
+    private func unreachable(_ error: any Error) async -> CLIError {
+        let failure = ConnectionFailure(error)
+        let host = server.host ?? serverText
+        var presented: PresentedCertificate?
+        if failure.concernsTheCertificate {
+            let port = server.port ?? (server.scheme?.lowercased() == "https" ? 443 : 80)
+            presented = await CertificateProbe.leaf(host: host, port: port, timeout: min(transport.timeout, 10))
         }
-        return CLIError("cannot reach the server at \(serverText) (\(reason))",
-                        hint: "check that sealboxd is running and that the address is right "
-                            + "(--server, SEALBOX_SERVER or \"server\" in the settings file)",
-                        status: .server)
+        return failure.error(server: serverText, host: host, timeout: transport.timeout, presented: presented)
     }
 }
 
@@ -151,9 +130,10 @@ extension StaffClient {
                            staffPassphrase: StaffPassphraseOptions, purpose: String) throws(CLIError) -> StaffClient {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
         let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
-        return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path)
+        return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
     }
 
     /// A signed request with a JSON body of the staff API's contract.

@@ -32,10 +32,11 @@ struct SyncCommand: AsyncParsableCommand {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: "`sealbox sync`")
         let directory = settings.storeDirectory(flag: store.store)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
         let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
-        let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path)
+        let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
         let totals = try await sync.run()
         sync.progress.finish()
