@@ -15,6 +15,9 @@ public struct PoolSaturated: Error, Sendable, Equatable {
 public final class BlockingPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
+    /// When each waiting job was queued (monotonic nanoseconds), in the order of `jobs`.
+    private var queuedAt: [UInt64] = []
+    private var waited: (jobs: Int, nanoseconds: UInt64) = (0, 0)
     private var background: [@Sendable () -> Void] = []
     private var running = 0
     /// Places promised to submissions whose body is still being read (`reserve()`).
@@ -42,6 +45,20 @@ public final class BlockingPool: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return jobs.count + running + reserved
+    }
+
+    /// Jobs waiting for a worker (not running, not reserved), for monitoring.
+    public var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count
+    }
+
+    /// How many jobs have left the queue for a worker, and how long they waited in all.
+    public var waitTotals: (jobs: Int, seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (waited.jobs, Double(waited.nanoseconds) / 1e9)
     }
 
     /// Promises a place to a job that will come later (a submission whose upload is
@@ -78,6 +95,7 @@ public final class BlockingPool: @unchecked Sendable {
             jobs.append {
                 continuation.resume(with: Result { try work() })
             }
+            queuedAt.append(DispatchTime.now().uptimeNanoseconds)
             condition.signal()
         }
     }
@@ -116,6 +134,9 @@ public final class BlockingPool: @unchecked Sendable {
                 continue
             }
             let job = jobs.removeFirst()
+            let now = DispatchTime.now().uptimeNanoseconds
+            let since = queuedAt.removeFirst()
+            waited = (waited.jobs &+ 1, waited.nanoseconds &+ (now >= since ? now - since : 0))
             running += 1
             condition.unlock()
             job()
