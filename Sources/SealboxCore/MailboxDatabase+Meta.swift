@@ -9,8 +9,8 @@
 //   reveals nothing of the pepper; it is compared in constant time;
 // - a database that holds cases is never used with a pepper file that is missing (a new
 //   pepper would orphan every code) or that does not match the recorded check value;
-// - `inspect` opens the file read-only and creates, migrates and records nothing
-//   (`sealboxd check-config`).
+// - `inspect` opens the file read-only and creates, migrates and records nothing, not
+//   even a -wal or -shm file (`sealboxd check-config`).
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -92,9 +92,7 @@ extension MailboxDatabase {
     public static func inspect(path: String) throws(DatabaseStateError) -> DatabaseState? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            var config = SQLiteFile.configuration()
-            config.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try openForInspection(path: path)
             defer { try? queue.close() }
             return try queue.read { db in
                 let applied: Set<String> = try db.tableExists("grdb_migrations")
@@ -108,6 +106,22 @@ extension MailboxDatabase {
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }
+    }
+
+    /// A read-only connection that leaves no file behind. Without a WAL file (no daemon
+    /// running, or one that stopped cleanly) the main file holds everything, and SQLite's
+    /// `immutable` URI reads it without creating the -wal and -shm files a read-only WAL
+    /// connection would leave. With a WAL file (a daemon running) those files exist already.
+    static func openForInspection(path: String) throws -> DatabaseQueue {
+        var config = SQLiteFile.configuration()
+        config.readonly = true
+        if !FileManager.default.fileExists(atPath: path + "-wal"),
+           let encoded = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed),
+           let queue = try? DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: config) {
+            // A SQLite built without URI names would have read no file by that name (read-only opens create nothing).
+            return queue
+        }
+        return try DatabaseQueue(path: path, configuration: config)
     }
 
     static func pepperCheck(_ db: Database) throws -> [UInt8]? {

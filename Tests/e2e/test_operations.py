@@ -212,7 +212,9 @@ def test_check_config_names_a_missing_pepper_and_a_pending_migration_without_cha
         connection.execute("DELETE FROM grdb_migrations WHERE identifier = 'v6-pepper-check'")
     connection.close()
     path = config_file(tmp_path, keys, daemon.storage)
+    files = sorted(os.listdir(daemon.storage))
     good = check_config(path)
+    assert sorted(os.listdir(daemon.storage)) == files, "check-config left files in the storage directory"
     assert good.returncode == 0, good.stderr.decode()
     assert "1 cases, to be migrated at start (v6-pepper-check)" in good.stdout.decode()
     (daemon.storage / "pepper").unlink()
