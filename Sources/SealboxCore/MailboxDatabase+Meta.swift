@@ -128,16 +128,9 @@ extension MailboxDatabase {
         try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [pepperCheckKey]).map { Array($0) }
     }
 
-    /// The number of cases held.
-    public func caseCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0 }
-    }
-
     /// Checks `pepper` (nil: the pepper file is missing) against this database and records
     /// its check value when none is recorded yet (a database from before v6, or a new one).
-    /// `replacing` records it over an old value: only for a pepper just created for a
-    /// database without cases.
-    public func adopt(pepper: Pepper?, pepperFile: String) throws(DatabaseStateError) {
+    func adopt(pepper: Pepper?, pepperFile: String) throws(DatabaseStateError) {
         do {
             try writer.write { db in
                 let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0
@@ -152,13 +145,13 @@ extension MailboxDatabase {
         } catch let error as DatabaseStateError {
             throw error
         } catch {
-            throw .unreadable(path: "", reason: "\(error)")
+            throw .unreadable(path: writer.path, reason: "\(error)")
         }
     }
 
     /// Forgets the pepper check value (a database without cases whose pepper file is gone:
     /// the new pepper is recorded by the next `adopt`).
-    public func forgetPepperCheck() throws {
+    func forgetPepperCheck() throws {
         try writer.write { db in
             guard try (Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0) == 0 else { return }
             try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.pepperCheckKey])
