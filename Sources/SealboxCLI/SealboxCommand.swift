@@ -4,6 +4,7 @@
 // of ExitStatus, which the help text below documents.
 import ArgumentParser
 import Foundation
+import SealboxCore
 import SealboxCrypto
 
 /// `sealbox`: fetch, list, read and answer the reports of a Sealbox mailbox.
@@ -48,7 +49,7 @@ public struct SealboxCommand: AsyncParsableCommand {
               3  wrong passphrase, other team key, or altered or damaged data
               4  server unreachable, staff key refused, request refused, or server failure
             """,
-        version: "1",
+        version: SealboxRelease.version,
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             DeleteCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,

@@ -15,6 +15,9 @@ public struct PoolSaturated: Error, Sendable, Equatable {
 public final class BlockingPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
+    /// When each waiting job was queued (monotonic nanoseconds), in the order of `jobs`.
+    private var queuedAt: [UInt64] = []
+    private var waited: (jobs: Int, nanoseconds: UInt64) = (0, 0)
     private var background: [@Sendable () -> Void] = []
     private var running = 0
     /// Places promised to submissions whose body is still being read (`reserve()`).
@@ -60,6 +63,20 @@ public final class BlockingPool: @unchecked Sendable {
         return estimate >= Double(limit) ? max(1, limit) : Int(estimate)
     }
 
+    /// Jobs waiting for a worker (not running, not reserved), for monitoring.
+    public var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count
+    }
+
+    /// How many jobs have left the queue for a worker, and how long they waited in all.
+    public var waitTotals: (jobs: Int, seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (waited.jobs, Double(waited.nanoseconds) / 1e9)
+    }
+
     /// Promises a place to a job that will come later (a submission whose upload is
     /// still to be read), so that a busy pool refuses before the upload, not after it.
     /// Throws `PoolSaturated` at once when every place is taken. The place is given back
@@ -94,6 +111,7 @@ public final class BlockingPool: @unchecked Sendable {
             jobs.append {
                 continuation.resume(with: Result { try work() })
             }
+            queuedAt.append(DispatchTime.now().uptimeNanoseconds)
             condition.signal()
         }
     }
@@ -132,6 +150,9 @@ public final class BlockingPool: @unchecked Sendable {
                 continue
             }
             let job = jobs.removeFirst()
+            let now = DispatchTime.now().uptimeNanoseconds
+            let since = queuedAt.removeFirst()
+            waited = (waited.jobs &+ 1, waited.nanoseconds &+ (now >= since ? now - since : 0))
             running += 1
             condition.unlock()
             let started = ContinuousClock.now

@@ -8,7 +8,8 @@
 //   mode 0600 (PrivateFile); a copy that fails is removed;
 // - the copy is a single self-contained file (rollback journal, not WAL), flushed to
 //   disk, and passes `PRAGMA integrity_check` before the command reports success;
-// - the source is never created or migrated by a backup.
+// - the source is never created or migrated by a backup; its only write is the day of
+//   this backup in `meta` (for monitoring), after the copy is taken.
 import Foundation
 internal import GRDB
 
@@ -46,7 +47,6 @@ extension MailboxDatabase {
             let pool = try DatabasePool(path: source, configuration: SQLiteFile.configuration())
             let copy = try DatabaseQueue(path: destination, configuration: SQLiteFile.configuration())
             try pool.backup(to: copy)
-            try pool.close()
             let cases = try copy.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = DELETE")
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
@@ -56,12 +56,24 @@ extension MailboxDatabase {
             }
             try copy.close()
             try flush(destination)
+            try? recordBackup(in: pool)
+            try pool.close()
             let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
             return BackupSummary(cases: cases, bytes: size)
         } catch {
             for suffix in ["", "-journal", "-wal", "-shm"] { unlink(destination + suffix) }
             if let error = error as? BackupError { throw error }
             throw .failed(destination, "\(error)")
+        }
+    }
+
+    /// Records today as the day of the last successful backup in the live database (read
+    /// by /metrics); a database from before v6 has no `meta` table and records nothing.
+    private static func recordBackup(in pool: DatabasePool) throws {
+        try pool.write { db in
+            guard try db.tableExists("meta") else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                           arguments: [lastBackupKey, Day.today().text])
         }
     }
 

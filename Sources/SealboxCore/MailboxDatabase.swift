@@ -4,7 +4,8 @@
 // It holds only sealed envelopes, sealed blobs, keyed hashes, public keys and days.
 // At every open it finishes what an interrupted run left undone: the purge of deleted
 // cases from the WAL (MailboxDatabase+Purge.swift), and the code cost of cases stored
-// before costs were recorded (v4).
+// before costs were recorded (v4). A database some newer release migrated is refused
+// before anything is migrated (MailboxDatabase+Meta.swift).
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -22,6 +23,7 @@ public final class MailboxDatabase: Sendable {
     /// office changed it in the same upgrade (docs/PROTOCOL.md §6.2).
     public init(path: String, codeCost: KDFCost? = nil) throws {
         writer = try SQLiteFile.openPool(path: path)
+        try Self.refuseNewer(writer, path: path)
         try Self.migrator.migrate(writer)
         if let codeCost {
             try writer.write { db in
@@ -112,6 +114,17 @@ public final class MailboxDatabase: Sendable {
                 CREATE INDEX cases_kdf_cost ON cases(kdf_opslimit, kdf_memlimit);
                 CREATE TABLE pending_purges (
                     case_ref TEXT PRIMARY KEY NOT NULL
+                ) STRICT;
+                """)
+        }
+        migrator.registerMigration("v6-pepper-check") { db in
+            // The database's own facts, one row each: the pepper check value (recorded at the
+            // first start with this migration, from the pepper then in use) and the day of
+            // the last successful backup (MailboxDatabase+Meta.swift).
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value ANY NOT NULL
                 ) STRICT;
                 """)
         }

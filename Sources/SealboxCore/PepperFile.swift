@@ -22,6 +22,18 @@ public enum PepperFileError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 public enum PepperFile {
+    /// Whether nothing at all is at `path` (any other failure to look counts as there).
+    public static func exists(path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 || errno != ENOENT
+    }
+
+    /// Reads the pepper at `path` without ever creating it.
+    public static func load(path: String) throws(PepperFileError) -> Pepper {
+        guard exists(path: path) else { throw .unreadable(path) }
+        return try loadOrCreate(path: path)
+    }
+
     /// Reads the pepper at `path`, creating it first when no file is there.
     public static func loadOrCreate(path: String) throws(PepperFileError) -> Pepper {
         var info = stat()

@@ -38,44 +38,51 @@ public struct OfficeNotices: Sendable, Equatable {
     /// Reads the `office.*` keys of the notices and refuses what cannot be published.
     static func from(_ reader: ConfigReader) throws -> OfficeNotices {
         var notices = OfficeNotices()
+        var problems = ProblemList()
         func text(_ key: String) -> String? {
             reader.string(forKey: ConfigKey(key)).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         notices.controller = text("office.controller") ?? ""
         notices.dataProtectionContact = text("office.data_protection_contact") ?? ""
         if let authority = text("office.supervisory_authority") {
-            guard !authority.isEmpty else {
-                throw ConfigurationError.invalid("office.supervisory_authority must name the authority and its address (or be left out for Lower Saxony's)")
+            if authority.isEmpty {
+                problems.add("office.supervisory_authority must name the authority and its address (or be left out for Lower Saxony's)")
+            } else {
+                notices.supervisoryAuthority = authority
             }
-            notices.supervisoryAuthority = authority
         }
-        notices.privacyURL = try url(text("office.privacy_url") ?? "", key: "office.privacy_url")
-        notices.imprintURL = try url(text("office.imprint_url") ?? "", key: "office.imprint_url")
+        problems.check { notices.privacyURL = try url(text("office.privacy_url") ?? "", key: "office.privacy_url") }
+        problems.check { notices.imprintURL = try url(text("office.imprint_url") ?? "", key: "office.imprint_url") }
         notices.imprint = text("office.imprint") ?? ""
         if !notices.imprintURL.isEmpty && !notices.imprint.isEmpty {
-            throw ConfigurationError.invalid("set office.imprint_url or office.imprint, not both")
+            problems.add("set office.imprint_url or office.imprint, not both")
         }
         if notices.privacyURL.isEmpty {
             for key in ["office.controller", "office.data_protection_contact"]
             where (key == "office.controller" ? notices.controller : notices.dataProtectionContact).isEmpty {
-                throw ConfigurationError.invalid(
+                problems.add(
                     "\(key) is required for the privacy notice (Art. 13 GDPR) at /privacy "
                         + "(or SEALBOX_\(ServerConfiguration.environmentName(key))); "
                         + "an office that publishes its own notice sets office.privacy_url instead")
             }
         }
-        notices.retentionYears = try ServerConfiguration.positive(reader, "office.retention_years", notices.retentionYears)
-        guard notices.retentionYears <= 10 else {
-            throw ConfigurationError.invalid("office.retention_years must be from 1 to 10")
+        problems.check {
+            notices.retentionYears = try ServerConfiguration.positive(reader, "office.retention_years", notices.retentionYears)
+            guard notices.retentionYears <= 10 else {
+                throw ConfigurationError.invalid("office.retention_years must be from 1 to 10")
+            }
         }
-        do {
-            notices.deadlines = try DeadlinePolicy.configured(
-                acknowledgeDays: try days(reader, "office.acknowledge_days"),
-                feedbackDays: try days(reader, "office.feedback_days"),
-                acknowledgeKey: "office.acknowledge_days", feedbackKey: "office.feedback_days")
-        } catch let error as DeadlinePolicyError {
-            throw ConfigurationError.invalid(error.description)
+        problems.check {
+            do {
+                notices.deadlines = try DeadlinePolicy.configured(
+                    acknowledgeDays: try days(reader, "office.acknowledge_days"),
+                    feedbackDays: try days(reader, "office.feedback_days"),
+                    acknowledgeKey: "office.acknowledge_days", feedbackKey: "office.feedback_days")
+            } catch let error as DeadlinePolicyError {
+                throw ConfigurationError.invalid(error.description)
+            }
         }
+        try problems.throwIfAny()
         return notices
     }
 

@@ -30,27 +30,33 @@ public struct ResilienceSettings: Sendable, Equatable {
 
     static func from(_ reader: ConfigReader, codeAttemptsGlobal: Int) throws -> ResilienceSettings {
         var s = ResilienceSettings()
-        let positive = ServerConfiguration.positive
-        s.submissions = try positive(reader, "limits.submissions", s.submissions, false)
-        s.submissionsGlobal = try positive(reader, "limits.submissions_global", s.submissionsGlobal, false)
-        s.storageReserve = Int64(try positive(reader, "storage.reserve", Int(s.storageReserve), true))
-        if let text = reader.string(forKey: "onion.listen"), !text.isEmpty {
-            s.onionListen = try ListenAddress(parsing: text)
+        var problems = ProblemList()
+        func number(_ key: String, _ value: inout Int, allowZero: Bool = false, most: Int? = nil) {
+            var read = value
+            problems.check { read = try ServerConfiguration.positive(reader, key, read, allowZero: allowZero) }
+            if let most, read > most { problems.add("\(key) must be at most \(most)") }
+            value = read
         }
-        s.onionCodeAttemptsGlobal = try positive(reader, "onion.code_attempts_global", codeAttemptsGlobal, false)
-        s.onionSubmissionsGlobal = try positive(reader, "onion.submissions_global", s.submissionsGlobal, false)
-        s.idleTimeout = try positive(reader, "public.idle_timeout", s.idleTimeout, false)
-        s.bodyTimeout = try positive(reader, "public.body_timeout", s.bodyTimeout, false)
-        s.maxConnections = try positive(reader, "public.max_connections", s.maxConnections, false)
-        s.shutdownGrace = try positive(reader, "public.shutdown_grace", s.shutdownGrace, true)
-        for (key, value, most) in [("public.idle_timeout", s.idleTimeout, 3600), ("public.body_timeout", s.bodyTimeout, 86400),
-                                   ("public.max_connections", s.maxConnections, 65536),
-                                   ("public.shutdown_grace", s.shutdownGrace, 3600)] where value > most {
-            throw ConfigurationError.invalid("\(key) must be at most \(most)")
+        number("limits.submissions", &s.submissions)
+        number("limits.submissions_global", &s.submissionsGlobal)
+        var reserve = Int(s.storageReserve)
+        number("storage.reserve", &reserve, allowZero: true)
+        s.storageReserve = Int64(reserve)
+        problems.check {
+            if let text = reader.string(forKey: "onion.listen"), !text.isEmpty { s.onionListen = try ListenAddress(parsing: text) }
         }
+        s.onionCodeAttemptsGlobal = codeAttemptsGlobal
+        number("onion.code_attempts_global", &s.onionCodeAttemptsGlobal)
+        s.onionSubmissionsGlobal = s.submissionsGlobal
+        number("onion.submissions_global", &s.onionSubmissionsGlobal)
+        number("public.idle_timeout", &s.idleTimeout, most: 3600)
+        number("public.body_timeout", &s.bodyTimeout, most: 86400)
+        number("public.max_connections", &s.maxConnections, most: 65536)
+        number("public.shutdown_grace", &s.shutdownGrace, allowZero: true, most: 3600)
         if s.submissions > s.submissionsGlobal {
-            throw ConfigurationError.invalid("limits.submissions must not be more than limits.submissions_global")
+            problems.add("limits.submissions must not be more than limits.submissions_global")
         }
+        try problems.throwIfAny()
         return s
     }
 

@@ -57,8 +57,16 @@ public struct SealboxApplication {
             services: services + [staffApp, ConnectionDrainService(rosters: rosters, grace: resilience.shutdownGrace)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        // One line at the start and one at the stop, without a time (journald adds its own).
+        logger.notice("sealboxd \(SealboxRelease.version) starting")
+        do {
+            try await group.run()
+        } catch {
+            logger.notice("sealboxd \(SealboxRelease.version) stopped after a failure")
+            throw error
+        }
         try? database.checkpoint()
+        logger.notice("sealboxd \(SealboxRelease.version) stopped")
     }
 
     /// Prints where a listener is, on stdout, so that scripts can find a port chosen by the system.
@@ -103,12 +111,17 @@ struct ConnectionDrainService: Service {
     }
 }
 
-/// The composition root: opens storage and the pepper, builds the pool, the pages and
-/// both routers from one configuration value. Refuses to start on a bad configuration,
-/// pepper file or database. Tests build the same application.
+/// The composition root: checks the configuration's files (StartupCheck, the same checks
+/// as `sealboxd check-config`), opens storage and the pepper, builds the pool, the pages
+/// and the routers from one configuration value. Refuses to start, with every problem
+/// listed, on a bad configuration, pepper file or database. Tests build the same application.
 public func buildApplication(configuration: ServerConfiguration, logger: Logger) throws -> SealboxApplication {
+    let problems = StartupCheck.problems(configuration)
+    if !problems.isEmpty {
+        throw StartupError(description: problems.count == 1 ? problems[0]
+            : "\(problems.count) problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+    }
     do {
-        _ = try Catalogue.loadShipped(requiredKeys: Catalogue.derivedKeys)
         if !configuration.l10nDirectory.isEmpty {
             CatalogueOverrides.install(try CatalogueOverrides.load(
                 directory: configuration.l10nDirectory, requiredKeys: Catalogue.derivedKeys))
@@ -123,17 +136,21 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     } catch {
         throw StartupError(description: "storage.path \(storage.path) cannot be created")
     }
-    let pepper: Pepper
-    do {
-        pepper = try PepperFile.loadOrCreate(path: configuration.resolvedPepperFile)
-    } catch {
-        throw StartupError(description: error.description)
-    }
     let database: MailboxDatabase
     do {
         database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path, codeCost: configuration.kdfCost)
+    } catch let error as DatabaseStateError {
+        throw StartupError(description: error.description)
     } catch {
         throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
+    }
+    // The database first: a pepper is created only for a database without cases, and one
+    // that does not match the database's check value is refused (MailboxDatabase+Meta.swift).
+    let pepper: Pepper
+    do {
+        pepper = try database.pepper(fromFile: configuration.resolvedPepperFile)
+    } catch {
+        throw StartupError(description: "\(error)")
     }
     let staging = try UploadStaging(directory: storage.appendingPathComponent("tmp"))
     let pool = BlockingPool(workers: configuration.kdfWorkers, queueLimit: configuration.kdfQueue)
@@ -152,9 +169,11 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
 
     let space = StorageSpace(path: storage.path, reserve: configuration.resilience.storageReserve)
     let visits = VisitStore()
-    /// The reporters' pages and API of one listener, with that listener's budgets.
-    func reportersRouter(_ admission: Admission, onionOrigin: String?) -> Router<SealboxRequestContext> {
+    let counters = AnswerCounters()
+    /// The reporters' pages and API of one listener, with that listener's budgets and pages.
+    func reportersRouter(_ admission: Admission, pages: PageFactory, onionOrigin: String?) -> Router<SealboxRequestContext> {
         let router = Router(context: SealboxRequestContext.self)
+        router.add(middleware: CountingMiddleware(counters: counters, route: nil))
         router.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger, onionOrigin: onionOrigin))
         PublicController(
             intake: intake, reader: reader, pages: pages, logger: logger, admission: admission,
@@ -171,12 +190,17 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         return router
     }
     let limits = configuration.resilience
+    // A visitor who came over tor is told to come back over tor: the onion listener's
+    // pages and receipts name `onion.address`, never the clearnet `public.address`.
+    var onionOffice = configuration.office
+    if !configuration.onionAddress.isEmpty { onionOffice.publicAddress = configuration.onionAddress }
+    let onionPages = PageFactory(office: onionOffice, limits: configuration.limits, inboxAvailable: true)
     let publicRouter = reportersRouter(Admission(
         codeAttempts: AttemptLimiter(perClient: configuration.codeAttempts, globalPerMinute: configuration.codeAttemptsGlobal),
         submissions: AttemptLimiter(perClient: limits.submissions, global: limits.submissionsGlobal, globalWindow: AttemptLimiter.window),
         clientAddressHeader: configuration.clientAddressHeader.isEmpty ? nil : HTTPField.Name(configuration.clientAddressHeader),
         space: space, pool: pool, codes: codes
-    ), onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress)
+    ), pages: pages, onionOrigin: configuration.onionAddress.isEmpty ? nil : configuration.onionAddress)
     // Behind tor every client is 127.0.0.1: per-client buckets would let one client lock
     // out every other, so the onion listener counts no client, trusts no header, and has
     // global budgets of its own (tor's proof-of-work defence meters clients before us).
@@ -185,14 +209,17 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
             codeAttempts: AttemptLimiter(perClient: nil, global: limits.onionCodeAttemptsGlobal, globalWindow: 60),
             submissions: AttemptLimiter(perClient: nil, global: limits.onionSubmissionsGlobal, globalWindow: AttemptLimiter.window),
             clientAddressHeader: nil, space: space, pool: pool, codes: codes
-        ), onionOrigin: nil)
+        ), pages: onionPages, onionOrigin: nil)
     }
 
     let staffRouter = Router(context: SealboxRequestContext.self)
+    staffRouter.add(middleware: CountingMiddleware(counters: counters, route: .staff))
     staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))
     staffRouter.add(middleware: StaffAuthenticator(
-        keys: Set(configuration.staffKeys), nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger))
+        keys: Set(configuration.staffKeys), nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
+        openPaths: Monitoring.isLoopback(configuration.staffListen.host) ? Monitoring.paths : []))
     StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
+    Monitoring(counters: counters, database: database, pool: pool, codes: codes, space: space).addRoutes(to: staffRouter)
 
     return SealboxApplication(
         database: database, intake: intake, publicRouter: publicRouter, staffRouter: staffRouter, onionRouter: onionRouter,

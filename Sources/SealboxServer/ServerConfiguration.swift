@@ -3,6 +3,7 @@
 // underscores). docs: config/README.md lists every key.
 import Configuration
 import Foundation
+import Logging
 import SealboxCore
 import SealboxCrypto
 import SystemPackage
@@ -35,11 +36,15 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(String)
     case invalid(String)
+    /// More than one problem, each listed (ConfigurationProblems.swift).
+    indirect case several([ConfigurationError])
 
     public var description: String {
         switch self {
         case .missing(let key): "configuration key \(key) is required (or SEALBOX_\(ServerConfiguration.environmentName(key)))"
         case .invalid(let message): message
+        case .several(let all):
+            "\(all.count) problems:\n" + all.map { "  - \($0.description)" }.joined(separator: "\n")
         }
     }
 }
@@ -68,7 +73,9 @@ public struct ServerConfiguration: Sendable {
     /// A header the reverse proxy sets to the client's address (e.g. X-Real-IP), read only
     /// for the rate limiter's keyed hash. Empty: the connection's peer address.
     public var clientAddressHeader = ""
-    /// The onion service's address (`http://….onion`), sent as Onion-Location on pages.
+    /// The onion service's address (`onion.address`, kept as `http://NAME.onion`): sent as
+    /// Onion-Location on the public listener's pages, and named as the address to come back
+    /// to on the pages and receipts of the onion listener.
     public var onionAddress = ""
     /// The office's colours (`office.colors.*`); every text pair meets 4.5:1.
     public var palette = Palette.standard
@@ -118,9 +125,23 @@ public struct ServerConfiguration: Sendable {
         key.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
     }
 
-    /// Reads the file (when given) and the environment; the environment wins.
+    /// Reads the file (when given) and the environment; the environment wins. Refuses the
+    /// configuration with every problem found.
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws -> ServerConfiguration
+    {
+        let read = await read(file: file, environment: environment)
+        guard let configuration = read.configuration, read.problems.isEmpty else {
+            throw read.problems.count == 1 ? read.problems[0] : ConfigurationError.several(read.problems)
+        }
+        return configuration
+    }
+
+    /// Reads the file and the environment, collecting every problem. The configuration is
+    /// nil only when the file cannot be read; with problems it is incomplete (defaults in
+    /// place of bad values) and good only for checking the rest (`sealboxd check-config`).
+    static func read(file: String?, environment: [String: String]) async
+        -> (configuration: ServerConfiguration?, problems: [ConfigurationError])
     {
         var providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "sealbox")
@@ -129,91 +150,111 @@ public struct ServerConfiguration: Sendable {
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
             } catch {
-                throw ConfigurationError.invalid("configuration file \(file) cannot be read as JSON")
+                return (nil, [.invalid("configuration file \(file) cannot be read as JSON")])
             }
         }
-        return try from(ConfigReader(providers: providers))
+        let (configuration, problems) = collect(ConfigReader(providers: providers))
+        return (configuration, problems.errors)
     }
 
-    /// Reads every key from `reader`.
+    /// Reads every key from `reader`; refuses the configuration with every problem found.
     public static func from(_ reader: ConfigReader) throws -> ServerConfiguration {
-        guard let teamText = reader.string(forKey: "crypto.team_public_key"), !teamText.isEmpty else {
-            throw ConfigurationError.missing("crypto.team_public_key")
-        }
-        guard let teamKey = try? BoxPublicKey(teamText: teamText) else {
-            throw ConfigurationError.invalid("crypto.team_public_key is not a team public key (sealbox-team-v1:…)")
-        }
-        var config = ServerConfiguration(teamPublicKey: teamKey)
-        if let text = reader.string(forKey: "public.listen") { config.publicListen = try ListenAddress(parsing: text) }
-        if let text = reader.string(forKey: "staff.listen") { config.staffListen = try ListenAddress(parsing: text) }
-        config.staffKeys = try (reader.stringArray(forKey: "staff.keys") ?? []).map { text in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let key = try? SigningPublicKey(text: trimmed) else {
-                throw ConfigurationError.invalid("staff.keys holds an entry that is not a staff public key (sealbox-staff-v1:…)")
+        let (configuration, problems) = collect(reader)
+        try problems.throwIfAny()
+        return configuration
+    }
+
+    /// Reads every key from `reader`, going on past a bad value (which keeps its default).
+    static func collect(_ reader: ConfigReader) -> (ServerConfiguration, ProblemList) {
+        var problems = ProblemList()
+        var teamKey: BoxPublicKey?
+        problems.check {
+            guard let teamText = reader.string(forKey: "crypto.team_public_key"), !teamText.isEmpty else {
+                throw ConfigurationError.missing("crypto.team_public_key")
             }
-            return key
+            guard let key = try? BoxPublicKey(teamText: teamText) else {
+                throw ConfigurationError.invalid("crypto.team_public_key is not a team public key (sealbox-team-v1:…)")
+            }
+            teamKey = key
+        }
+        // Without a team key the other keys are still read, so that every problem is listed.
+        var config = ServerConfiguration(teamPublicKey: teamKey ?? BoxSecretKey.generate().publicKey)
+        problems.check {
+            if let text = reader.string(forKey: "public.listen") { config.publicListen = try ListenAddress(parsing: text) }
+        }
+        problems.check {
+            if let text = reader.string(forKey: "staff.listen") { config.staffListen = try ListenAddress(parsing: text) }
+        }
+        problems.check {
+            config.staffKeys = try (reader.stringArray(forKey: "staff.keys") ?? []).map { text in
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                guard let key = try? SigningPublicKey(text: trimmed) else {
+                    throw ConfigurationError.invalid("staff.keys holds an entry that is not a staff public key (sealbox-staff-v1:…)")
+                }
+                return key
+            }
         }
         config.storagePath = reader.string(forKey: "storage.path") ?? config.storagePath
         config.pepperFile = reader.string(forKey: "crypto.pepper_file")
-        let ops = reader.int(forKey: "crypto.kdf_opslimit") ?? Int(KDFCost.interactive.opslimit)
-        let mem = reader.int(forKey: "crypto.kdf_memlimit") ?? KDFCost.interactive.memlimit
-        guard ops > 0, let cost = try? KDFCost(opslimit: UInt64(ops), memlimit: mem) else {
-            throw ConfigurationError.invalid("crypto.kdf_opslimit / crypto.kdf_memlimit are outside what Argon2id accepts")
+        problems.check {
+            let ops = reader.int(forKey: "crypto.kdf_opslimit") ?? Int(KDFCost.interactive.opslimit)
+            let mem = reader.int(forKey: "crypto.kdf_memlimit") ?? KDFCost.interactive.memlimit
+            guard ops > 0, let cost = try? KDFCost(opslimit: UInt64(ops), memlimit: mem) else {
+                throw ConfigurationError.invalid("crypto.kdf_opslimit / crypto.kdf_memlimit are outside what Argon2id accepts")
+            }
+            config.kdfCost = cost
         }
-        config.kdfCost = cost
-        config.kdfWorkers = try positive(reader, "crypto.kdf_workers", config.kdfWorkers)
-        config.kdfQueue = try positive(reader, "crypto.kdf_queue", config.kdfQueue, allowZero: true)
-        config.codePool = try positive(reader, "crypto.code_pool", config.codePool, allowZero: true)
-        guard config.codePool <= 4096 else {
-            throw ConfigurationError.invalid("crypto.code_pool must be at most 4096")
+        func number(_ key: String, _ value: inout Int, allowZero: Bool = false) {
+            var read = value
+            problems.check { read = try ServerConfiguration.positive(reader, key, read, allowZero: allowZero) }
+            value = read
         }
-        config.limits.textLength = try positive(reader, "limits.text_length", config.limits.textLength)
-        config.limits.fieldLength = try positive(reader, "limits.field_length", config.limits.fieldLength)
-        config.limits.jsonBody = try positive(reader, "limits.json_body", config.limits.jsonBody)
-        config.limits.attachmentCount = try positive(reader, "limits.attachment_count", config.limits.attachmentCount, allowZero: true)
-        config.limits.attachmentSize = try positive(reader, "limits.attachment_size", config.limits.attachmentSize)
-        config.limits.attachmentTotal = try positive(reader, "limits.attachment_total", config.limits.attachmentTotal)
+        number("crypto.kdf_workers", &config.kdfWorkers)
+        number("crypto.kdf_queue", &config.kdfQueue, allowZero: true)
+        number("crypto.code_pool", &config.codePool, allowZero: true)
+        if config.codePool > 4096 { problems.add("crypto.code_pool must be at most 4096") }
+        number("limits.text_length", &config.limits.textLength)
+        number("limits.field_length", &config.limits.fieldLength)
+        number("limits.json_body", &config.limits.jsonBody)
+        number("limits.attachment_count", &config.limits.attachmentCount, allowZero: true)
+        number("limits.attachment_size", &config.limits.attachmentSize)
+        number("limits.attachment_total", &config.limits.attachmentTotal)
         config.logLevel = reader.string(forKey: "log.level") ?? config.logLevel
+        if Logger.Level(rawValue: config.logLevel) == nil {
+            problems.add("log.level must be one of trace, debug, info, notice, warning, error, critical")
+        }
         config.officeName = reader.string(forKey: "office.name") ?? config.officeName
         config.officeContact = reader.string(forKey: "office.contact") ?? config.officeContact
         config.publicAddress = reader.string(forKey: "public.address") ?? config.publicAddress
         config.https = reader.bool(forKey: "public.https") ?? config.https
         config.clientAddressHeader = reader.string(forKey: "public.client_address_header") ?? config.clientAddressHeader
-        config.palette = try palette(reader)
+        problems.check { config.palette = try palette(reader) }
         config.l10nDirectory = reader.string(forKey: "l10n.directory") ?? ""
         config.logo = reader.string(forKey: "office.logo") ?? ""
-        if !config.logo.isEmpty {
-            guard config.logoType != nil, FileManager.default.isReadableFile(atPath: config.logo) else {
-                throw ConfigurationError.invalid("office.logo must name a readable .png, .svg or .webp file")
-            }
+        if !config.logo.isEmpty, config.logoType == nil || !FileManager.default.isReadableFile(atPath: config.logo) {
+            problems.add("office.logo must name a readable .png, .svg or .webp file")
         }
         config.accessibilityContact = reader.string(forKey: "office.accessibility_contact") ?? ""
         config.signLanguageVideo = reader.string(forKey: "office.sign_language_video") ?? ""
         config.signLanguageCaptions = reader.string(forKey: "office.sign_language_captions") ?? ""
         if !config.signLanguageVideo.isEmpty {
-            guard config.signLanguageVideoType != nil else {
-                throw ConfigurationError.invalid("office.sign_language_video must be a .webm or .mp4 file")
-            }
-            for (key, path) in [("office.sign_language_video", config.signLanguageVideo),
-                                ("office.sign_language_captions", config.signLanguageCaptions)] {
-                guard !path.isEmpty, FileManager.default.isReadableFile(atPath: path) else {
-                    throw ConfigurationError.invalid("\(key) must name a readable file (a sign-language video needs its captions too)")
+            if config.signLanguageVideoType == nil {
+                problems.add("office.sign_language_video must be a .webm or .mp4 file")
+            } else {
+                for (key, path) in [("office.sign_language_video", config.signLanguageVideo),
+                                    ("office.sign_language_captions", config.signLanguageCaptions)]
+                where path.isEmpty || !FileManager.default.isReadableFile(atPath: path) {
+                    problems.add("\(key) must name a readable file (a sign-language video needs its captions too)")
                 }
             }
         }
-        config.onionAddress = reader.string(forKey: "public.onion_address") ?? config.onionAddress
-        if !config.onionAddress.isEmpty {
-            guard let url = URL(string: config.onionAddress), ["http", "https"].contains(url.scheme ?? ""),
-                  let host = url.host, host.hasSuffix(".onion"), url.path.isEmpty || url.path == "/"
-            else { throw ConfigurationError.invalid("public.onion_address must be http://NAME.onion (no path)") }
-            config.onionAddress = "\(url.scheme!)://\(host)"
-        }
-        config.codeAttempts = try positive(reader, "limits.code_attempts", config.codeAttempts)
-        config.codeAttemptsGlobal = try positive(reader, "limits.code_attempts_global", config.codeAttemptsGlobal)
-        config.notices = try OfficeNotices.from(reader)
-        config.resilience = try ResilienceSettings.from(reader, codeAttemptsGlobal: config.codeAttemptsGlobal)
-        try config.resilience.check(publicListen: config.publicListen, staffListen: config.staffListen)
-        return config
+        problems.check { config.onionAddress = try onionAddress(reader) }
+        number("limits.code_attempts", &config.codeAttempts)
+        number("limits.code_attempts_global", &config.codeAttemptsGlobal)
+        problems.check { config.notices = try OfficeNotices.from(reader) }
+        problems.check { config.resilience = try ResilienceSettings.from(reader, codeAttemptsGlobal: config.codeAttemptsGlobal) }
+        problems.check { try config.checkListeners() }
+        return (config, problems)
     }
 
     /// Reads `office.colors.*` and refuses colours that cannot be read well (WCAG 2.1 AA).

@@ -42,9 +42,19 @@ struct StaffAuthenticator: RouterMiddleware {
     static let bodyLimit = 6 << 20
     let logger: Logger
     var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// Paths answered without a signature: the monitoring probes while the staff listener
+    /// is bound to loopback (Monitoring.swift); empty otherwise.
+    var openPaths: Set<String> = []
+
+    init(keys: Set<SigningPublicKey>, nonces: NonceCache, logger: Logger, openPaths: Set<String> = []) {
+        self.keys = keys
+        self.nonces = nonces
+        self.logger = logger
+        self.openPaths = openPaths
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/healthz" { return try await next(request, context) }
+        if request.uri.path == "/healthz" || openPaths.contains(request.uri.path) { return try await next(request, context) }
         let now = clock()
         guard let headers = signedHeaders(request), keys.contains(headers.key),
               RequestSignature.isFresh(headers.timestamp, now: now)

@@ -1,4 +1,5 @@
-// sealboxd: `run` (the default) serves the mailbox until SIGTERM; `print-texts TAG` prints a
+// sealboxd: `run` (the default) serves the mailbox until SIGTERM; `check-config` checks
+// everything the start checks and changes nothing; `print-texts TAG` prints a
 // shipped language's texts; `check-texts` lists translations whose German or English source
 // changed since they were translated; `benchmark-kdf` measures the bare Argon2id rate; `backup --to
 // FILE` copies the live database consistently into a new 0600 file. Everything
@@ -16,7 +17,8 @@ struct SealboxDaemonCommand: AsyncParsableCommand {
         commandName: "sealboxd",
         abstract: "The Sealbox daemon: anonymous reports in, sealed to the counselling team.",
         discussion: "Every configuration key can also be set by an environment variable SEALBOX_<KEY>; see config/README.md.",
-        subcommands: [Run.self, PrintTexts.self, CheckTexts.self, BenchmarkKDF.self, Backup.self],
+        version: SealboxRelease.version,
+        subcommands: [Run.self, CheckConfig.self, PrintTexts.self, CheckTexts.self, BenchmarkKDF.self, Backup.self],
         defaultSubcommand: Run.self)
 }
 
@@ -48,6 +50,36 @@ extension SealboxDaemonCommand {
                 FileHandle.standardError.write(Data("sealboxd: error: \(error)\n".utf8))
                 throw ExitCode(1)
             }
+        }
+    }
+
+    struct CheckConfig: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-config",
+            abstract: "Check the configuration, texts, pepper file and database as a start would, changing nothing.",
+            discussion: """
+                Runs every check the daemon makes at start (keys, colours, texts, limits, listeners, \
+                the storage directory, the pepper file against the database, the database's schema) \
+                without binding a listener, creating a pepper or migrating the database. Run it as \
+                the daemon's user before a restart. Exits 0 with a short summary when the daemon \
+                would start; otherwise lists every problem on stderr and exits 1.
+                """)
+
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            let check = await StartupCheck.run(file: options.config)
+            guard check.problems.isEmpty, let configuration = check.configuration else {
+                var text = "sealboxd: error: the configuration has \(check.problems.count) problem\(check.problems.count == 1 ? "" : "s"):\n"
+                for problem in check.problems { text += "  - \(problem)\n" }
+                FileHandle.standardError.write(Data(text.utf8))
+                throw ExitCode(1)
+            }
+            print("sealboxd: configuration ok (\(SealboxRelease.version))")
+            print("  listeners: public \(configuration.publicListen), staff \(configuration.staffListen)"
+                + (configuration.resilience.onionListen.map { ", onion \($0)" } ?? ""))
+            print("  staff keys: \(configuration.staffKeys.count); storage: \(configuration.storagePath)")
+            for fact in check.facts { print("  \(fact)") }
         }
     }
 

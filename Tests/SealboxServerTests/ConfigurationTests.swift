@@ -22,12 +22,12 @@ import Testing
         let config = try await load([
             "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_PUBLIC_LISTEN": "[::1]:9000",
             "SEALBOX_STAFF_KEYS": "\(staff), \(other)", "SEALBOX_LIMITS_CODE_ATTEMPTS": "3",
-            "SEALBOX_PUBLIC_ONION_ADDRESS": "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv.onion/",
+            "SEALBOX_PUBLIC_ONION_ADDRESS": "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/",
         ])
         #expect(config.publicListen == ListenAddress(host: "::1", port: 9000))
         #expect(config.staffKeys.map(\.text) == [staff, other])
         #expect(config.codeAttempts == 3)
-        #expect(config.onionAddress == "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv.onion")
+        #expect(config.onionAddress == "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion")
     }
 
     @Test func aMissingTeamKey_andABadOnionAddress_areRefusedByName() async throws {

@@ -458,6 +458,13 @@ def test_staff_listener_health_answers_as_documented(api_daemon):
     assert r.text == "ok\n"
 
 
+@pytest.mark.parametrize("path", ["/readyz", "/metrics"])
+def test_staff_listener_probes_on_loopback_answer_as_documented(api_daemon, path):
+    r = requests.get(api_daemon.staff_url + path, timeout=30)
+    assert r.status_code == 200
+    assert_documented("GET", path, r)
+
+
 # --- the pages, as documented -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/", "/report", "/inbox", "/healthz", "/static/sealbox.css", "/report?lang=en"])
