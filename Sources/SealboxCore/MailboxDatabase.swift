@@ -5,6 +5,9 @@
 // At every open it finishes what an interrupted run left undone: the purge of deleted
 // cases from the WAL (MailboxDatabase+Purge.swift), and the code cost of cases stored
 // before costs were recorded (v4).
+// Nothing in it orders the rows of one day by arrival (v5, docs/PROTOCOL.md §10): every
+// table is WITHOUT ROWID and keyed by random values, and the only order kept is an
+// item's position inside its own case.
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -114,6 +117,9 @@ public final class MailboxDatabase: Sendable {
                     case_ref TEXT PRIMARY KEY NOT NULL
                 ) STRICT;
                 """)
+        }
+        migrator.registerMigration("v5-without-arrival-order") { db in
+            try db.execute(sql: MailboxDatabase.withoutArrivalOrderSQL)
         }
         return migrator
     }
