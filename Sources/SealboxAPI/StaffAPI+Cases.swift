@@ -69,18 +69,21 @@ public struct ReplyRequest: Codable, Sendable, Equatable {
     public init(envelope: Base64URLBytes) { self.envelope = envelope }
 }
 
-/// The answer to a stored reply (201), with the case's status after it.
+/// The answer to a stored reply (201), with the case's status after it and the reply's
+/// position in the case.
 public struct ReplyCreated: Codable, Sendable, Equatable {
     public let id: ItemID
     public let `case`: CaseReference
     public let day: Day
     public let status: CaseStatus
+    public let position: Int
 
-    public init(id: ItemID, case reference: CaseReference, day: Day, status: CaseStatus) {
+    public init(id: ItemID, case reference: CaseReference, day: Day, status: CaseStatus, position: Int) {
         self.id = id
         self.case = reference
         self.day = day
         self.status = status
+        self.position = position
     }
 }
 
@@ -91,17 +94,19 @@ public struct StatusRequest: Codable, Sendable, Equatable {
     public init(status: CaseStatus) { self.status = status }
 }
 
-/// The answer to a status change (200): the status item's id.
+/// The answer to a status change (200): the status item's id and position in the case.
 public struct StatusChanged: Codable, Sendable, Equatable {
     public let id: ItemID
     public let `case`: CaseReference
     public let status: CaseStatus
     public let day: Day
+    public let position: Int
 
-    public init(id: ItemID, case reference: CaseReference, status: CaseStatus, day: Day) {
+    public init(id: ItemID, case reference: CaseReference, status: CaseStatus, day: Day, position: Int) {
         self.id = id
         self.case = reference
         self.status = status
         self.day = day
+        self.position = position
     }
 }

@@ -11,9 +11,10 @@ public enum StaffPath {
     public static let cases = "/api/v1/staff/cases"
     public static let audit = "/api/v1/staff/audit"
 
-    /// `GET` items after `cursor` (from the start when nil), at most `limit`.
-    public static func items(after cursor: ItemID?, limit: Int) -> String {
-        items + "?limit=\(limit)" + (cursor.map { "&after=\($0.text)" } ?? "")
+    /// `GET` items in the order (day, id): from the day `from` (the first day when nil),
+    /// after the item `cursor` (from the start of `from` when nil), at most `limit`.
+    public static func items(from day: Day? = nil, after cursor: ItemID?, limit: Int) -> String {
+        items + "?limit=\(limit)" + (day.map { "&from=\($0.text)" } ?? "") + (cursor.map { "&after=\($0.text)" } ?? "")
     }
 
     /// `GET` one sealed attachment blob.
@@ -41,8 +42,10 @@ public enum StaffPath {
     public static let maximumBlobSize = 1 << 30
 }
 
-/// `GET /api/v1/staff/items`: items in stored order; `next` is the cursor for the following
-/// page (null on an empty first page), always present.
+/// `GET /api/v1/staff/items`: items ordered by (day, id), never by arrival; `next` is the
+/// cursor for the following page (null on an empty first page), always present. An item
+/// stored later on a day may sort before `next`: a workstation reads its last synced day
+/// again at every sync (docs/PROTOCOL.md §8).
 public struct ItemPage: Codable, Sendable, Equatable {
     public let items: [SealedItem]
     public let next: ItemID?
@@ -68,24 +71,30 @@ public struct SealedItem: Codable, Sendable, Equatable {
     public let `case`: CaseReference
     public let kind: ItemKind
     public let day: Day
+    /// The item's place in its case (1 for the report, then 2, 3, …): orders the thread.
+    public let position: Int
     /// The sealed envelope; nil for a status change.
     public let envelope: Base64URLBytes?
     /// The new status, for a status change only.
     public let status: CaseStatus?
     public let attachments: [AttachmentReference]
 
-    public init(id: ItemID, case reference: CaseReference, kind: ItemKind, day: Day, envelope: Base64URLBytes?,
-                status: CaseStatus?, attachments: [AttachmentReference]) {
+    public init(id: ItemID, case reference: CaseReference, kind: ItemKind, day: Day, position: Int,
+                envelope: Base64URLBytes?, status: CaseStatus?, attachments: [AttachmentReference]) {
         self.id = id
         self.case = reference
         self.kind = kind
         self.day = day
+        self.position = position
         self.envelope = envelope
         self.status = status
         self.attachments = attachments
     }
 
-    enum CodingKeys: String, CodingKey { case id, `case`, kind, day, envelope, status, attachments }
+    enum CodingKeys: String, CodingKey { case id, `case`, kind, day, position, envelope, status, attachments }
+
+    /// The largest position a workstation accepts (a case of more items is not plausible).
+    public static let maximumPosition = 1 << 31
 
     /// Refuses an item whose shape does not fit its kind.
     public init(from decoder: any Decoder) throws {
@@ -94,6 +103,10 @@ public struct SealedItem: Codable, Sendable, Equatable {
         self.case = try c.decode(CaseReference.self, forKey: .case)
         kind = try c.decode(ItemKind.self, forKey: .kind)
         day = try c.decode(Day.self, forKey: .day)
+        position = try c.decode(Int.self, forKey: .position)
+        guard (1...Self.maximumPosition).contains(position) else {
+            throw DecodingError.dataCorruptedError(forKey: .position, in: c, debugDescription: "position out of range")
+        }
         envelope = try c.decodeIfPresent(Base64URLBytes.self, forKey: .envelope)
         status = try c.decodeIfPresent(CaseStatus.self, forKey: .status)
         attachments = try c.decodeIfPresent([AttachmentReference].self, forKey: .attachments) ?? []
@@ -112,6 +125,7 @@ public struct SealedItem: Codable, Sendable, Equatable {
         try c.encode(self.case, forKey: .case)
         try c.encode(kind, forKey: .kind)
         try c.encode(day, forKey: .day)
+        try c.encode(position, forKey: .position)
         try c.encode(envelope, forKey: .envelope)
         try c.encodeIfPresent(status, forKey: .status)
         try c.encode(attachments, forKey: .attachments)
@@ -143,7 +157,7 @@ public struct AttachmentReference: Codable, Sendable, Equatable {
 extension SealedItem {
     /// The wire form of a stored item.
     public init(_ item: StoredItem) {
-        self.init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day,
+        self.init(id: item.id, case: item.caseReference, kind: item.kind, day: item.day, position: item.position,
                   envelope: item.isStatusChange ? nil : Base64URLBytes(item.envelope), status: item.status,
                   attachments: item.attachments.map { AttachmentReference(id: $0.id, size: $0.size) })
     }
@@ -152,7 +166,7 @@ extension SealedItem {
 extension StoredItem {
     /// An item of the feed as a workstation stores it.
     public init(_ item: SealedItem) {
-        self.init(id: item.id, caseReference: item.case, itemKind: item.kind, day: item.day,
+        self.init(id: item.id, caseReference: item.case, itemKind: item.kind, day: item.day, position: item.position,
                   envelope: item.envelope?.bytes ?? [],
                   attachments: item.attachments.map { StoredAttachment(id: $0.id, size: $0.size) },
                   status: item.status)

@@ -112,7 +112,7 @@ struct ReplyCommand: AsyncParsableCommand {
         if let local = report.store {
             do {
                 try local.insertSent(StoredItem(id: sent.id, caseReference: reference, kind: .reply, day: sent.day,
-                                                envelope: envelope))
+                                                position: sent.position, envelope: envelope))
                 try local.recordServerStatus(case: reference, status: sent.status, day: sent.day, received: report.item.day)
             } catch {
                 Terminal.warning("the reply was sent, but could not be stored in the local store; "

@@ -52,7 +52,7 @@ struct StatusCommand: AsyncParsableCommand {
             do {
                 if !(try local.thread(case: reference)).isEmpty {
                     try local.insertSent(StoredItem(statusChange: changed.id, caseReference: reference, day: changed.day,
-                                                    status: now))
+                                                    position: changed.position, status: now))
                 }
                 try local.recordServerStatus(case: reference, status: now, day: changed.day, received: nil)
             } catch {

@@ -1,6 +1,9 @@
 // `sealbox sync`: fetches new sealed items and their attachment blobs over the
-// signed staff API into the local store, still sealed. Each page of items is
-// committed with the cursor after it, and each blob on its own, so a sync that was
+// signed staff API into the local store, still sealed. The feed is ordered by (day, id),
+// never by arrival (PROTOCOL §8), so every sync starts again at the day before the newest
+// day synced and stores each item once: an item that arrived later on a synced day is
+// fetched even when its id sorts before everything fetched that day. Each page is
+// committed with the day it reached, and each blob on its own, so a sync that was
 // interrupted resumes where it stopped. Nothing is decrypted here.
 import ArgumentParser
 import Foundation
@@ -69,40 +72,29 @@ struct Synchroniser {
     mutating func run() async throws(CLIError) -> Totals {
         show()
         try await fetchMissingBlobs()  // left over from an interrupted sync
-        var cursor = try storeCall { try store.cursor }
-        var fallbacks: [ItemID]? = nil
-        var visited: Set<ItemID> = cursor.map { [$0] } ?? []
+        let from = try storeCall { try store.resumeDay }
+        var cursor: ItemID? = nil
+        var visited: Set<ItemID> = []
         while true {
-            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.items(after: cursor, limit: SyncCommand.pageSize),
+            let answer = try await client.send(method: "GET",
+                                               pathAndQuery: StaffPath.items(from: from, after: cursor, limit: SyncCommand.pageSize),
                                                limit: StaffPath.maximumPageAnswer)
-            if answer.status == 400, let unknown = cursor {
-                // The item this computer fetched last is gone: its case was deleted (here
-                // or on another computer). Resume at an earlier item the server still has;
-                // items fetched twice are stored once.
-                if fallbacks == nil {
-                    let earlier = try storeCall { try store.syncedItems(before: unknown, limit: 1 << 14) }
-                    fallbacks = Self.fallbackCursors(earlier)
-                }
-                if let next = fallbacks?.first {
-                    fallbacks?.removeFirst()
-                    cursor = next
-                    continue
-                }
+            if answer.status == 400, cursor != nil {
+                // The server no longer knows the item that ended its previous page, not even
+                // as the tombstone of a deleted case: its database was replaced meanwhile.
                 throw CLIError(
-                    "the server does not know the last report this computer fetched",
-                    hint: "its database may have been replaced; ask the administrator. "
-                        + "To fetch everything again, use a new, empty --store folder",
+                    "the server does not know a report it has just listed",
+                    hint: "its database may have been replaced; ask the administrator, then run `sealbox sync` again",
                     status: .server)
             }
             guard answer.status == 200 else { throw client.unexpected(answer.status) }
-            fallbacks = nil
             let page = try client.decode(ItemPage.self, from: answer.body, what: "a list of reports")
             guard let last = page.items.last else { break }
             let next = page.next ?? last.id
             // A server that does not move the cursor on, or leads it round in a circle,
             // would keep this loop going forever.
             guard visited.insert(next).inserted else { break }
-            let new = try storeCall { try store.insert(items: page.items.map(StoredItem.init), cursor: next) }
+            let new = try storeCall { try store.insert(items: page.items.map(StoredItem.init)) }
             totals.items += new.items
             cursor = next
             show()
@@ -110,23 +102,6 @@ struct Synchroniser {
         }
         try await fetchCases()
         return totals
-    }
-
-    /// Earlier items to resume at, nearest first. A case is deleted as a whole, so only
-    /// the latest item of each case is tried: the nearest 8 cases one by one, then ever
-    /// further back (2, 4, 8, … cases), at most 16 requests in all.
-    static func fallbackCursors<ID, Case: Hashable>(_ earlier: [(id: ID, caseReference: Case)]) -> [ID] {
-        var seen = Set<Case>()
-        let perCase = earlier.filter { seen.insert($0.caseReference).inserted }.map(\.id)
-        var picked: [ID] = []
-        var index = 0
-        var step = 1
-        while index < perCase.count, picked.count < 16 {
-            picked.append(perCase[index])
-            if picked.count >= 8 { step *= 2 }
-            index += step
-        }
-        return picked
     }
 
     /// The server's view of every case (status, days), stored for `list`. A server

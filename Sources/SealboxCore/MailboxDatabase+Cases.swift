@@ -43,13 +43,14 @@ extension MailboxDatabase {
     }
 
     /// The distinct Argon2id costs stored cases' codes were derived with, the cost of the
-    /// most recently stored case first (docs/PROTOCOL.md §6.2).
+    /// most recent day's cases first (docs/PROTOCOL.md §6.2; every cost is tried, so the
+    /// order only saves time, and within a day nothing tells which case came last).
     public func codeCosts() async throws -> [KDFCost] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT kdf_opslimit, kdf_memlimit, MAX(rowid) AS newest FROM cases
+                SELECT kdf_opslimit, kdf_memlimit, MAX(received_day) AS newest FROM cases
                 WHERE kdf_opslimit IS NOT NULL AND kdf_memlimit IS NOT NULL
-                GROUP BY kdf_opslimit, kdf_memlimit ORDER BY newest DESC
+                GROUP BY kdf_opslimit, kdf_memlimit ORDER BY newest DESC, kdf_memlimit DESC, kdf_opslimit DESC
                 """
             ).map { row throws(StorageError) in
                 let opslimit: Int64 = try row.value("kdf_opslimit", of: "cases", key: "of cost group")
@@ -70,19 +71,19 @@ extension MailboxDatabase {
         }
     }
 
-    /// Every case, newest first.
+    /// Every case, the newest day first; within a day by reference (random, not arrival).
     public func caseRecords() async throws -> [CaseRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.caseColumns) FROM cases ORDER BY received_day DESC, rowid DESC")
+            try Row.fetchAll(db, sql: "SELECT \(Self.caseColumns) FROM cases ORDER BY received_day DESC, ref")
                 .map(Self.caseRecord)
         }
     }
 
-    /// The items of one case in stored order.
+    /// The items of one case by position (the order they were stored in the case).
     public func items(ofCase reference: CaseReference) async throws -> [StoredItem] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.itemColumns) FROM items WHERE case_ref = ? ORDER BY seq", arguments: [reference]
+                db, sql: "SELECT \(Self.itemColumns) FROM items WHERE case_ref = ? ORDER BY position", arguments: [reference]
             ).map { try Self.storedItem(db, $0) }
         }
     }
@@ -95,11 +96,14 @@ extension MailboxDatabase {
         }
     }
 
-    /// Adds the team's reply; the first reply acknowledges a received case. Returns the new status.
-    public func appendReply(case reference: CaseReference, itemID: ItemID, envelope: [UInt8], day: Day, staffKeyID: KeyID) async throws -> CaseStatus {
+    /// Adds the team's reply; the first reply acknowledges a received case. Returns the
+    /// new status and the reply's position in the case.
+    public func appendReply(case reference: CaseReference, itemID: ItemID, envelope: [UInt8], day: Day,
+                            staffKeyID: KeyID) async throws -> (status: CaseStatus, position: Int) {
         try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
-            try Self.insertItem(db, id: itemID, case: reference, kind: .reply, day: day, envelope: envelope, blobs: [])
+            let position = try Self.insertItem(db, id: itemID, case: reference, kind: .reply, day: day,
+                                               envelope: envelope, blobs: [])
             try db.execute(
                 sql: "UPDATE cases SET status = ?, acknowledged_day = ? WHERE ref = ? AND status = ?",
                 arguments: [CaseStatus.acknowledged, day, reference, CaseStatus.received])
@@ -110,14 +114,15 @@ extension MailboxDatabase {
             guard let row = try Row.fetchOne(db, sql: "SELECT status FROM cases WHERE ref = ?", arguments: [reference]) else {
                 throw CaseError.unknownCase
             }
-            return try row.value("status", of: "cases", key: reference.text)
+            return (try row.value("status", of: "cases", key: reference.text), position)
         }
     }
 
     /// Sets a case's status, recorded as a status item so that every workstation sees it.
-    /// Returns the id of that item.
+    /// Returns the id of that item and its position in the case.
     @discardableResult
-    public func setStatus(case reference: CaseReference, to status: CaseStatus, day: Day, staffKeyID: KeyID) async throws -> ItemID {
+    public func setStatus(case reference: CaseReference, to status: CaseStatus, day: Day,
+                          staffKeyID: KeyID) async throws -> (id: ItemID, position: Int) {
         let itemID = ItemID.generate()
         return try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
@@ -127,11 +132,12 @@ extension MailboxDatabase {
                     sql: "UPDATE cases SET acknowledged_day = ? WHERE ref = ? AND acknowledged_day IS NULL",
                     arguments: [day, reference])
             }
+            let position = try Self.nextPosition(db, in: reference)
             try db.execute(
-                sql: "INSERT INTO items (id, case_ref, kind, day, envelope, status) VALUES (?, ?, ?, ?, X'', ?)",
-                arguments: [itemID, reference, ItemKind.status, day, status])
+                sql: "INSERT INTO items (id, case_ref, position, kind, day, envelope, status) VALUES (?, ?, ?, ?, ?, X'', ?)",
+                arguments: [itemID, reference, position, ItemKind.status, day, status])
             try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .status(status), case: reference)
-            return itemID
+            return (itemID, position)
         }
     }
 
@@ -142,7 +148,7 @@ extension MailboxDatabase {
     public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, purgePatience: Duration = .seconds(5)) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO cursor_tombstones (id, seq) SELECT id, seq FROM items WHERE case_ref = ?",
+                sql: "INSERT INTO cursor_tombstones (id, day) SELECT id, day FROM items WHERE case_ref = ?",
                 arguments: [reference])
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [reference])
             guard db.changesCount > 0 else { throw CaseError.unknownCase }
@@ -152,11 +158,12 @@ extension MailboxDatabase {
         await purgeDeleted(patience: purgePatience)
     }
 
-    /// The audit log, oldest first.
+    /// The audit log, oldest day first; within a day by case, and within a case in the
+    /// order of its actions (nothing orders the actions on different cases of one day).
     public func auditEntries() async throws -> [AuditEntry] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, day, staff_key, action, case_ref FROM audit ORDER BY seq").map { row throws(StorageError) in
-                let key = row.key("seq")
+            try Row.fetchAll(db, sql: "SELECT day, staff_key, action, case_ref, position FROM audit ORDER BY day, case_ref, position").map { row throws(StorageError) in
+                let key = row.key("case_ref") + "/" + row.key("position")
                 return AuditEntry(day: try row.value("day", of: "audit", key: key),
                                   staffKeyID: try row.value("staff_key", of: "audit", key: key),
                                   action: try row.value("action", of: "audit", key: key),
@@ -173,7 +180,10 @@ extension MailboxDatabase {
 
     static func audit(_ db: Database, day: Day, staffKeyID: KeyID, action: AuditAction, case reference: CaseReference) throws {
         try db.execute(
-            sql: "INSERT INTO audit (day, staff_key, action, case_ref) VALUES (?, ?, ?, ?)",
-            arguments: [day, staffKeyID, action, reference])
+            sql: """
+                INSERT INTO audit (case_ref, position, day, staff_key, action)
+                VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM audit WHERE case_ref = ?), ?, ?, ?)
+                """,
+            arguments: [reference, reference, day, staffKeyID, action])
     }
 }

@@ -1,5 +1,6 @@
 // Items: the submission's one transaction (case, first item, blobs), the staff feed in
-// stored order, and sealed blobs. Every row read back is decoded into its types; a row
+// the order (day, id), which says nothing about arrival within a day (v5, PROTOCOL §10),
+// and sealed blobs. Every row read back is decoded into its types; a row
 // that does not decode is an error naming the row, never a default.
 import Foundation
 internal import GRDB
@@ -52,6 +53,9 @@ public struct StoredItem: Sendable, Equatable {
     public let caseReference: CaseReference
     public let kind: ItemKind
     public let day: Day
+    /// The item's place in its case: 1 for the report, then 2, 3, … in the order the
+    /// case's items were stored. It orders one case's thread and nothing else.
+    public let position: Int
     /// The sealed envelope; empty for a status change.
     public let envelope: [UInt8]
     public let attachments: [StoredAttachment]
@@ -59,25 +63,26 @@ public struct StoredItem: Sendable, Equatable {
     public let status: CaseStatus?
 
     /// A sealed item (report, follow-up or reply).
-    public init(id: ItemID, caseReference: CaseReference, kind: EnvelopeKind, day: Day, envelope: [UInt8],
-                attachments: [StoredAttachment] = []) {
-        self.init(id: id, caseReference: caseReference, itemKind: ItemKind(kind), day: day, envelope: envelope,
-                  attachments: attachments, status: nil)
+    public init(id: ItemID, caseReference: CaseReference, kind: EnvelopeKind, day: Day, position: Int,
+                envelope: [UInt8], attachments: [StoredAttachment] = []) {
+        self.init(id: id, caseReference: caseReference, itemKind: ItemKind(kind), day: day, position: position,
+                  envelope: envelope, attachments: attachments, status: nil)
     }
 
     /// A status change: no envelope, no attachments (PROTOCOL §9.3).
-    public init(statusChange id: ItemID, caseReference: CaseReference, day: Day, status: CaseStatus) {
-        self.init(id: id, caseReference: caseReference, itemKind: .status, day: day, envelope: [], attachments: [],
-                  status: status)
+    public init(statusChange id: ItemID, caseReference: CaseReference, day: Day, position: Int, status: CaseStatus) {
+        self.init(id: id, caseReference: caseReference, itemKind: .status, day: day, position: position,
+                  envelope: [], attachments: [], status: status)
     }
 
     /// Any item, as read back from storage.
-    public init(id: ItemID, caseReference: CaseReference, itemKind: ItemKind, day: Day, envelope: [UInt8],
-         attachments: [StoredAttachment], status: CaseStatus?) {
+    public init(id: ItemID, caseReference: CaseReference, itemKind: ItemKind, day: Day, position: Int,
+                envelope: [UInt8], attachments: [StoredAttachment], status: CaseStatus?) {
         self.id = id
         self.caseReference = caseReference
         self.kind = itemKind
         self.day = day
+        self.position = position
         self.envelope = envelope
         self.attachments = attachments
         self.status = status
@@ -132,39 +137,61 @@ extension MailboxDatabase {
                        day: new.day, envelope: new.envelope, blobs: new.blobs)
     }
 
+    /// Inserts an item at the next position of its case (inside the caller's transaction,
+    /// which holds the writer, so two items never get one position). Returns the position.
+    @discardableResult
     static func insertItem(
         _ db: Database, id: ItemID, case reference: CaseReference, kind: EnvelopeKind, day: Day, envelope: [UInt8],
         blobs: [StagedBlob]
-    ) throws {
+    ) throws -> Int {
+        let position = try nextPosition(db, in: reference)
         try db.execute(
-            sql: "INSERT INTO items (id, case_ref, kind, day, envelope) VALUES (?, ?, ?, ?, ?)",
-            arguments: [id, reference, ItemKind(kind), day, Data(envelope)])
+            sql: "INSERT INTO items (id, case_ref, position, kind, day, envelope) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [id, reference, position, ItemKind(kind), day, Data(envelope)])
         for blob in blobs {
             let data = try Data(contentsOf: blob.file)
             try db.execute(
                 sql: "INSERT INTO attachments (id, item_id, size, blob) VALUES (?, ?, ?, ?)",
                 arguments: [blob.id, id, data.count, data])
         }
+        return position
     }
 
-    static let itemColumns = "id, case_ref, kind, day, envelope, status"
+    /// The position the next item of the case takes: one more than the highest so far.
+    static func nextPosition(_ db: Database, in reference: CaseReference) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM items WHERE case_ref = ?", arguments: [reference]) ?? 0) + 1
+    }
 
-    /// Items in the order they were stored, after the item `cursor` (from the start when nil).
-    public func items(after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
+    static let itemColumns = "id, case_ref, position, kind, day, envelope, status"
+
+    /// The staff feed: items ordered by (day, id), from the day `from` on (from the first
+    /// day when nil) and after the item `cursor` (an item or the tombstone of a deleted
+    /// one; the page's last item is the next page's cursor). The order says nothing about
+    /// arrival within a day: an item that arrives later may sort before the cursor, so a
+    /// workstation reads its last day again (`from`) at every sync (PROTOCOL §8).
+    public func items(from day: Day? = nil, after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
         try await writer.read { db in
-            var afterSeq: Int64 = 0
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let day {
+                conditions.append("day >= ?")
+                arguments += [day]
+            }
             if let cursor {
-                guard let seq = try Int64.fetchOne(
-                    db, sql: "SELECT seq FROM items WHERE id = ? UNION ALL SELECT seq FROM cursor_tombstones WHERE id = ?",
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT day FROM items WHERE id = ? UNION ALL SELECT day FROM cursor_tombstones WHERE id = ?",
                     arguments: [cursor, cursor])
                 else {
                     throw StorageError.unknownCursor
                 }
-                afterSeq = seq
+                let cursorDay: Day = try row.value("day", of: "items", key: cursor.text)
+                conditions.append("(day, id) > (?, ?)")
+                arguments += [cursorDay, cursor]
             }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.itemColumns) FROM items WHERE seq > ? ORDER BY seq LIMIT ?",
-                arguments: [afterSeq, limit])
+                db, sql: "SELECT \(Self.itemColumns) FROM items \(filter) ORDER BY day, id LIMIT ?", arguments: arguments)
             return try rows.map { try Self.storedItem(db, $0) }
         }
     }

@@ -6,6 +6,9 @@
 // cases from the WAL (MailboxDatabase+Purge.swift), and the code cost of cases stored
 // before costs were recorded (v4). A database some newer release migrated is refused
 // before anything is migrated (MailboxDatabase+Meta.swift).
+// Nothing in it orders the rows of one day by arrival (v5, docs/PROTOCOL.md §10): every
+// table is WITHOUT ROWID and keyed by random values, and the only order kept is an
+// item's position inside its own case.
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -117,6 +120,9 @@ public final class MailboxDatabase: Sendable {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("v5-without-arrival-order") { db in
+            try db.execute(sql: MailboxDatabase.withoutArrivalOrderSQL)
+        }
         migrator.registerMigration("v6-pepper-check") { db in
             // The database's own facts, one row each: the pepper check value (recorded at the
             // first start with this migration, from the pepper then in use) and the day of
@@ -125,7 +131,7 @@ public final class MailboxDatabase: Sendable {
                 CREATE TABLE meta (
                     key TEXT PRIMARY KEY NOT NULL,
                     value ANY NOT NULL
-                ) STRICT;
+                ) STRICT, WITHOUT ROWID;
                 """)
         }
         return migrator

@@ -58,9 +58,10 @@ extension StaffController {
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
         let day = Day.today()
-        let status = try await database.appendReply(case: reference, itemID: id, envelope: envelope, day: day,
+        let stored = try await database.appendReply(case: reference, itemID: id, envelope: envelope, day: day,
                                                     staffKeyID: staffKeyID)
-        return pages.json(ReplyCreated(id: id, case: reference, day: day, status: status), status: .created)
+        return pages.json(ReplyCreated(id: id, case: reference, day: day, status: stored.status,
+                                       position: stored.position), status: .created)
     }
 
     /// The largest sealed reply: 4 MiB.
@@ -73,13 +74,14 @@ extension StaffController {
                 ? PublicError(.unprocessableContent, "error.invalid_choice") : PublicError.malformedBody
         }
         let day = Day.today()
-        let id: ItemID
+        let stored: (id: ItemID, position: Int)
         do {
-            id = try await database.setStatus(case: reference, to: body.status, day: day, staffKeyID: staffKeyID)
+            stored = try await database.setStatus(case: reference, to: body.status, day: day, staffKeyID: staffKeyID)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
         }
-        return pages.json(StatusChanged(id: id, case: reference, status: body.status, day: day), status: .ok)
+        return pages.json(StatusChanged(id: stored.id, case: reference, status: body.status, day: day,
+                                        position: stored.position), status: .ok)
     }
 
     /// Whether `bytes` is a JSON object with a string `status` (an unknown status is 422, not 400).

@@ -1,4 +1,5 @@
-// The staff API: sealed items after a cursor, and sealed attachment blobs. Everything
+// The staff API: sealed items by (day, id) from a day and after a cursor (never in
+// arrival order: docs/PROTOCOL.md §8), and sealed attachment blobs. Everything
 // it returns is ciphertext; only a workstation with the team key opens it. The bodies
 // are SealboxAPI's types, the same the workstation decodes.
 import Foundation
@@ -36,6 +37,13 @@ struct StaffController: Sendable {
 
     func items(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
+        var from: Day?
+        if let text = query.get("from") {
+            guard text.utf8.count == 10, let day = try? Day(parsing: String(text)) else {
+                throw PublicError(.badRequest, "error.malformed_body")
+            }
+            from = day
+        }
         var after: ItemID?
         if let text = query.get("after") {
             guard let cursor = try? ItemID(parsing: String(text)) else { throw PublicError.unknownCursor }
@@ -50,7 +58,7 @@ struct StaffController: Sendable {
         }
         let stored: [StoredItem]
         do {
-            stored = try await database.items(after: after, limit: limit)
+            stored = try await database.items(from: from, after: after, limit: limit)
         } catch StorageError.unknownCursor {
             throw PublicError.unknownCursor
         }

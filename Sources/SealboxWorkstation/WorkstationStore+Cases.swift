@@ -2,8 +2,10 @@
 //
 // Rules this file enforces:
 // - summaries come from stored metadata only; nothing is decrypted here;
-// - deleting a case removes its items, attachments (blobs) and case row, and moves
-//   the cursor back to a synced item that is not in the case.
+// - deleting a case removes its items, attachments (blobs) and case row; the day synced
+//   stays (a case still on the server is fetched again only when it is on the last
+//   two days synced);
+// - nothing is ordered by when it was stored: threads by position, cases by day.
 import Foundation
 import SealboxCore
 internal import GRDB
@@ -59,7 +61,8 @@ public struct DeletedCase: Sendable, Equatable {
 }
 
 extension WorkstationStore {
-    /// Every case, newest first (by the day received, then by when it was stored),
+    /// Every case, newest first (by the day received, then by reference: within a day
+    /// nothing says which came first),
     /// with its status (see `CaseSummary.status`). Status changes count as activity
     /// but not as items.
     public func cases() throws -> [LocalCase] {
@@ -67,20 +70,19 @@ extension WorkstationStore {
             let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
             return try Row.fetchAll(db, sql: """
                 SELECT i.case_ref, MIN(i.day) AS first_day, MAX(i.day) AS last_day, COUNT(i.envelope) AS items,
-                       MIN(i.seq) AS first_seq,
                        (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
                         WHERE j.case_ref = i.case_ref) AS attachments,
                        (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
                         WHERE j.case_ref = i.case_ref AND a.blob IS NULL) AS missing,
                        (SELECT j.status FROM items j WHERE j.case_ref = i.case_ref AND j.kind = 'status'
-                        ORDER BY j.seq DESC LIMIT 1) AS last_status,
+                        ORDER BY j.position DESC LIMIT 1) AS last_status,
                        (SELECT MIN(j.day) FROM items j WHERE j.case_ref = i.case_ref
                         AND (j.kind = 'reply' OR (j.kind = 'status' AND j.status <> 'received'))) AS first_answer,
                        c.status AS server_status, c.received AS server_received,
                        c.acknowledged AS server_acknowledged, c.updated AS server_updated
                 FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
                 GROUP BY i.case_ref
-                ORDER BY COALESCE(c.received, first_day) DESC, first_seq DESC
+                ORDER BY COALESCE(c.received, first_day) DESC, i.case_ref
                 """).map { row throws(StorageError) in try Self.localCase(row, casesFetched: fetched) }
         }
     }
@@ -116,16 +118,17 @@ extension WorkstationStore {
             status: status, acknowledged: acknowledged, onServer: casesFetched ? serverStatus != nil : nil)
     }
 
-    /// The sealed items filed under `reference`, in the order they were stored; status changes are left out.
+    /// The sealed items filed under `reference`, by position; status changes are left out.
     public func items(case reference: CaseReference) throws -> [StoredItem] {
         try thread(case: reference).filter { !$0.isStatusChange }
     }
 
-    /// Everything filed under `reference`, status changes included, in the order stored.
+    /// Everything filed under `reference`, status changes included, by position (the
+    /// server's order inside the case; id breaks a tie only a faulty server could cause).
     public func thread(case reference: CaseReference) throws -> [StoredItem] {
         try queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, case_ref, kind, day, envelope, status FROM items WHERE case_ref = ? ORDER BY seq",
+                db, sql: "SELECT id, case_ref, position, kind, day, envelope, status FROM items WHERE case_ref = ? ORDER BY position, id",
                 arguments: [reference]
             ).map { row in try StoredItem(db, row) }
         }
@@ -142,32 +145,19 @@ extension WorkstationStore {
     // MARK: - Deleting
 
     /// Deletes every item, attachment (with its blob) and the case row of `caseReference`
-    /// (`secure_delete` overwrites the freed content). When the cursor names an item of
-    /// the case, it moves back to the last synced item of another case (or to the start).
+    /// (`secure_delete` overwrites the freed content).
     @discardableResult
     public func deleteCase(_ caseReference: CaseReference) throws -> DeletedCase {
         try queue.write { db in
             let attachments = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM attachments a JOIN items i ON i.id = a.item_id WHERE i.case_ref = ?
                 """, arguments: [caseReference]) ?? 0
-            let cursor = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cursor'")
-            let cursorInCase = try cursor.map { cursor in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM items WHERE id = ? AND case_ref = ?)",
-                                  arguments: [cursor, caseReference]) ?? false
-            } ?? false
             try db.execute(sql: """
                 DELETE FROM attachments WHERE item_id IN (SELECT id FROM items WHERE case_ref = ?)
                 """, arguments: [caseReference])
             try db.execute(sql: "DELETE FROM items WHERE case_ref = ?", arguments: [caseReference])
             let items = db.changesCount
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [caseReference])
-            if cursorInCase {
-                // Every item sync stored came from a page up to the cursor, so the last one
-                // left is at or before the cursor on the server: resuming there loses nothing.
-                let previous = try Row.fetchOne(
-                    db, sql: "SELECT id FROM items WHERE origin = 'sync' ORDER BY seq DESC LIMIT 1")
-                try Self.setCursor(db, try previous?.value("id", of: "items", key: "before the cursor"))
-            }
             return DeletedCase(items: items, attachments: attachments)
         }
     }

@@ -63,6 +63,63 @@ extension WorkstationStore {
                 ) STRICT;
                 """)
         }
+        // Gap 11 of issue 8: nothing orders the items of one day by when they arrived
+        // here (`seq` numbered them in the order syncs stored them, which follows the
+        // order they reached the server). Items are keyed by their random id and carry
+        // the server's `position` in their case (from `seq` inside each case for items
+        // stored before); every table with rows per item or case is WITHOUT ROWID. The
+        // item cursor becomes the newest day synced (`synced_day`): a sync reads again
+        // from the day before it, so an item stored later on a synced day is not missed.
+        migrator.registerMigration("v3-positions-synced-day") { db in
+            try db.execute(sql: """
+                CREATE TABLE items_v3 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    case_ref TEXT NOT NULL,
+                    position INTEGER NOT NULL CHECK (position >= 1),
+                    kind TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    envelope BLOB,
+                    status TEXT,
+                    origin TEXT NOT NULL DEFAULT 'sync' CHECK (origin IN ('sync', 'local')),
+                    CHECK ((kind = 'status') = (envelope IS NULL)),
+                    CHECK ((kind = 'status') = (status IS NOT NULL))
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO items_v3 (id, case_ref, position, kind, day, envelope, status, origin)
+                    SELECT id, case_ref, ROW_NUMBER() OVER (PARTITION BY case_ref ORDER BY seq),
+                           kind, day, envelope, status, origin
+                    FROM items ORDER BY id;
+                CREATE TABLE attachments_v3 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+                    size INTEGER NOT NULL,
+                    blob BLOB
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO attachments_v3 (id, item_id, size, blob) SELECT id, item_id, size, blob FROM attachments ORDER BY id;
+                CREATE TABLE cases_v3 (
+                    ref TEXT PRIMARY KEY NOT NULL,
+                    status TEXT NOT NULL,
+                    received TEXT NOT NULL,
+                    acknowledged TEXT,
+                    updated TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO cases_v3 (ref, status, received, acknowledged, updated)
+                    SELECT ref, status, received, acknowledged, updated FROM cases ORDER BY ref;
+                INSERT OR REPLACE INTO state (key, value)
+                    SELECT 'synced_day', day FROM (
+                        SELECT COALESCE((SELECT i.day FROM items i JOIN state s ON s.key = 'cursor' AND s.value = i.id),
+                                        (SELECT MAX(day) FROM items WHERE origin = 'sync')) AS day)
+                    WHERE day IS NOT NULL;
+                DELETE FROM state WHERE key = 'cursor';
+                DROP TABLE attachments;
+                DROP TABLE items;
+                DROP TABLE cases;
+                ALTER TABLE items_v3 RENAME TO items;
+                ALTER TABLE attachments_v3 RENAME TO attachments;
+                ALTER TABLE cases_v3 RENAME TO cases;
+                CREATE INDEX items_case ON items(case_ref, position);
+                CREATE INDEX attachments_item ON attachments(item_id);
+                """)
+        }
         return migrator
     }
 }

@@ -2,13 +2,16 @@
 // which store what they sent).
 //
 // Rules this file enforces:
-// - an item page and the cursor after it are committed in one transaction, so that
-//   a sync that was killed resumes where it stopped without losing or doubling items;
-// - inserting an item that is already stored is a no-op (a resumed page, or a reply
+// - the feed is ordered by (day, id), never by arrival (PROTOCOL §8), so an item stored
+//   later on a day may sort before one already fetched: the only resume point is a day.
+//   An item page and the newest day synced (`synced_day`, never moved back) are
+//   committed in one transaction; every sync reads again from the day before it, so
+//   nothing is lost, and a sync that was killed resumes without losing or doubling items;
+// - inserting an item that is already stored is a no-op (a page read again, or a reply
 //   this workstation sent and stored at once, fetched again by a later sync);
 // - items of kind `status` (a status change, PROTOCOL §9.3) carry no envelope;
-// - `origin` tells items fetched by sync (in the server's order, so usable as a
-//   cursor) from replies stored right after sending them (not usable as a cursor);
+// - `origin` tells items fetched by sync from replies and status changes stored right
+//   after sending them; both carry the server's position in their case;
 // - the server's view of each case (GET /api/v1/staff/cases) is kept in `cases`,
 //   replaced as a whole by every sync and updated by `reply` and `status`.
 import Foundation
@@ -30,21 +33,25 @@ public struct MissingAttachment: Sendable, Equatable {
 }
 
 extension WorkstationStore {
-    /// The id of the last item fetched, or nil before the first sync.
-    public var cursor: ItemID? {
+    /// The newest day of an item fetched by sync, or nil before the first sync.
+    public var syncedDay: Day? {
         get throws {
-            try queue.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cursor'") else { return nil }
-                return try row.value("value", of: "state", key: "cursor") as ItemID
-            }
+            try queue.read { db in try Self.syncedDay(db) }
         }
     }
 
-    /// Stores one page of items and the cursor after it in one transaction.
-    /// Items already stored are left as they are. Returns how many items and
-    /// attachments were new.
+    /// The day the next sync starts from: the day before the newest day synced (an item
+    /// stored later on that day, or whose day began just before midnight, is read again
+    /// there), or nil (from the first day) before the first sync.
+    public var resumeDay: Day? {
+        get throws { try syncedDay?.adding(days: -1) }
+    }
+
+    /// Stores one page of items, and the newest of their days as the day synced, in one
+    /// transaction. Items already stored are left as they are. Returns how many items
+    /// and attachments were new.
     @discardableResult
-    public func insert(items: [StoredItem], cursor: ItemID?) throws -> (items: Int, attachments: Int) {
+    public func insert(items: [StoredItem]) throws -> (items: Int, attachments: Int) {
         try queue.write { db in
             var newItems = 0
             var newAttachments = 0
@@ -53,13 +60,21 @@ extension WorkstationStore {
                 newItems += new.items
                 newAttachments += new.attachments
             }
-            try Self.setCursor(db, cursor)
+            if let newest = items.map(\.day).max(), try Self.syncedDay(db).map({ newest > $0 }) ?? true {
+                try db.execute(sql: "INSERT OR REPLACE INTO state (key, value) VALUES ('synced_day', ?)",
+                               arguments: [newest])
+            }
             return (newItems, newAttachments)
         }
     }
 
-    /// Stores one item this workstation has just sent (a reply), without touching the
-    /// cursor. A later sync that lists it again leaves it as it is. Returns whether it was new.
+    private static func syncedDay(_ db: Database) throws -> Day? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'synced_day'") else { return nil }
+        return try row.value("value", of: "state", key: "synced_day") as Day
+    }
+
+    /// Stores one item this workstation has just sent (a reply or status change), without
+    /// touching the day synced. A later sync that lists it again leaves it as it is. Returns whether it was new.
     @discardableResult
     public func insertSent(_ item: StoredItem) throws -> Bool {
         try queue.write { db in try Self.insert(db, item, origin: "local").items == 1 }
@@ -68,19 +83,18 @@ extension WorkstationStore {
     private static func insert(_ db: Database, _ item: StoredItem, origin: String) throws -> (items: Int, attachments: Int) {
         var replacesSent = false
         if origin == "sync" {
-            // A reply this workstation sent comes back in the server's order: it takes
-            // that place (so `show` lists the thread as the server stores it), and is
-            // not counted as new.
+            // A reply this workstation sent comes back from the server: the server's copy
+            // replaces it (same id and position), and is not counted as new.
             try db.execute(sql: "DELETE FROM items WHERE id = ? AND origin = 'local'", arguments: [item.id])
             replacesSent = db.changesCount > 0
         }
         let envelope: Data? = item.isStatusChange ? nil : Data(item.envelope)
         try db.execute(
             sql: """
-                INSERT OR IGNORE INTO items (id, case_ref, kind, day, envelope, status, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO items (id, case_ref, position, kind, day, envelope, status, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [item.id, item.caseReference, item.kind, item.day, envelope,
+            arguments: [item.id, item.caseReference, item.position, item.kind, item.day, envelope,
                         item.isStatusChange ? item.status : nil, origin])
         guard db.changesCount > 0 else { return (0, 0) }
         if replacesSent { return (0, 0) }
@@ -94,31 +108,14 @@ extension WorkstationStore {
         return (1, attachments)
     }
 
-    /// Up to `limit` items fetched by sync and stored before the item `id`, nearest
-    /// first, as (item id, case reference): where a sync can resume when the server no
-    /// longer knows `id`.
-    public func syncedItems(before id: ItemID, limit: Int) throws -> [(id: ItemID, caseReference: CaseReference)] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT seq, id, case_ref FROM items WHERE origin = 'sync'
-                AND seq < COALESCE((SELECT seq FROM items WHERE id = ?), 9223372036854775807)
-                ORDER BY seq DESC LIMIT ?
-                """, arguments: [id, limit]).map { row throws(StorageError) in
-                let key = row.key("seq")
-                return (id: try row.value("id", of: "items", key: key),
-                        caseReference: try row.value("case_ref", of: "items", key: key))
-            }
-        }
-    }
-
     // MARK: - Attachment blobs
 
-    /// Attachments whose blob has not been fetched yet, in the order they were stored.
+    /// Attachments whose blob has not been fetched yet, by day, case and position.
     public func missingAttachments() throws -> [MissingAttachment] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.id, a.item_id, a.size FROM attachments a JOIN items i ON i.id = a.item_id
-                WHERE a.blob IS NULL ORDER BY i.seq, a.rowid
+                WHERE a.blob IS NULL ORDER BY i.day, i.case_ref, i.position, a.id
                 """).map { row throws(StorageError) in
                 let key = row.key("id")
                 return MissingAttachment(id: try row.value("id", of: "attachments", key: key),
@@ -172,13 +169,5 @@ extension WorkstationStore {
         try db.execute(
             sql: "INSERT OR REPLACE INTO cases (ref, status, received, acknowledged, updated) VALUES (?, ?, ?, ?, ?)",
             arguments: [record.case, record.status, record.received, record.acknowledged, record.updated])
-    }
-
-    static func setCursor(_ db: Database, _ cursor: ItemID?) throws {
-        if let cursor {
-            try db.execute(sql: "INSERT OR REPLACE INTO state (key, value) VALUES ('cursor', ?)", arguments: [cursor])
-        } else {
-            try db.execute(sql: "DELETE FROM state WHERE key = 'cursor'")
-        }
     }
 }

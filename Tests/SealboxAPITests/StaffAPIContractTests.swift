@@ -18,12 +18,13 @@ import Testing
         let attachment = AttachmentID.generate()
         let json = """
             {"items": [{"id": "\(id)", "case": "7kqm3xwp", "kind": "report", "day": "2026-11-24",
-              "envelope": "-_8B", "attachments": [{"id": "\(attachment)", "size": 99}]}],
+              "position": 3, "envelope": "-_8B", "attachments": [{"id": "\(attachment)", "size": 99}]}],
              "next": "\(id)"}
             """
         let page = try decode(ItemPage.self, json)
         #expect(page.next == id)
         #expect(page.items.first?.case == (try CaseReference(parsing: "7KQM-3XWP")))
+        #expect(page.items.first?.position == 3)
         #expect(page.items.first?.envelope?.bytes == [0xFB, 0xFF, 0x01])
         #expect(page.items.first?.attachments == [AttachmentReference(id: attachment, size: 99)])
     }
@@ -36,32 +37,51 @@ import Testing
 
     @Test func aStatusItem_isReadWithoutAnEnvelope() throws {
         let id = ItemID.generate()
-        let page = try decode(ItemPage.self, #"{"items":[{"id":"\#(id)","case":"7KQM-3XWP","kind":"status","day":"2026-11-26","envelope":null,"status":"in-progress","attachments":[]}],"next":"\#(id)"}"#)
+        let page = try decode(ItemPage.self, #"{"items":[{"id":"\#(id)","case":"7KQM-3XWP","kind":"status","day":"2026-11-26","position":2,"envelope":null,"status":"in-progress","attachments":[]}],"next":"\#(id)"}"#)
         #expect(page.items.first?.status == .inProgress && page.items.first?.envelope == nil)
         #expect(try encode(page.items[0]).contains(#""envelope":null"#))
+        #expect(try encode(page.items[0]).contains(#""position":2"#))
     }
 
     @Test(arguments: [
-        #"{"items": [{"id": "1", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "0000-0000", "kind": "report", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "memo", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-13-24", "envelope": "AA"}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA=="}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": null}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "status", "day": "2026-11-24", "envelope": null, "status": "done"}], "next": null}"#,
-        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA", "attachments": [{"id": "00000000000000000000000000000000", "size": -1}]}], "next": null}"#,
+        #"{"items": [{"id": "1", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "0000-0000", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "memo", "day": "2026-11-24", "position": 1, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-13-24", "position": 1, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": "AA=="}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": null}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "status", "day": "2026-11-24", "position": 1, "envelope": null, "status": "done"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": "AA", "attachments": [{"id": "00000000000000000000000000000000", "size": -1}]}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 0, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": -3, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 4294967296, "envelope": "AA"}], "next": null}"#,
+        #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": "1", "envelope": "AA"}], "next": null}"#,
         #"<html>not json</html>"#,
     ])
     func aPageWithSomethingUnexpected_isRefused(json: String) {
         #expect(throws: (any Error).self) { try decode(ItemPage.self, json) }
     }
 
+    @Test func theRefusedPages_differFromAGoodOneOnlyInWhatTheyTest() throws {
+        let good = #"{"items": [{"id": "00000000000000000000000000000000", "case": "7KQM-3XWP", "kind": "report", "day": "2026-11-24", "position": 1, "envelope": "AA"}], "next": null}"#
+        #expect(try decode(ItemPage.self, good).items.first?.position == 1)
+    }
+
+    @Test func theItemsPath_carriesFromAndAfter() throws {
+        let id = ItemID.generate()
+        #expect(StaffPath.items(after: nil, limit: 100) == "/api/v1/staff/items?limit=100")
+        #expect(StaffPath.items(from: Day("2026-11-23")!, after: id, limit: 5)
+                == "/api/v1/staff/items?limit=5&from=2026-11-23&after=\(id)")
+    }
+
     @Test func aReplyCreated_needsAnItemIDADayAndAKnownStatus() throws {
         let id = ItemID.generate()
-        let good = try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#)
-        #expect(good == ReplyCreated(id: id, case: try CaseReference(parsing: "7KQM-3XWP"), day: Day("2026-11-25")!, status: .acknowledged))
-        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"1","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged"}"#) }
-        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"done"}"#) }
+        let good = try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged","position":2}"#)
+        #expect(good == ReplyCreated(id: id, case: try CaseReference(parsing: "7KQM-3XWP"), day: Day("2026-11-25")!,
+                                     status: .acknowledged, position: 2))
+        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"1","case":"7KQM-3XWP","day":"2026-11-25","status":"acknowledged","position":2}"#) }
+        #expect(throws: (any Error).self) { try decode(ReplyCreated.self, #"{"id":"\#(id)","case":"7KQM-3XWP","day":"2026-11-25","status":"done","position":2}"#) }
     }
 
     @Test func theCaseList_alwaysCarriesAcknowledged() throws {

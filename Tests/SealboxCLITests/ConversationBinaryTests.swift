@@ -41,8 +41,8 @@ import Testing
                                     day: Day(day)!, reporterKey: reporter.publicKey, text: "They refused the flat.")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey, reporter.publicKey])
         let item = StoredItem(id: .generate(), caseReference: Fixtures.ref(reference), kind: .report,
-                              day: Fixtures.day(day), envelope: envelope)
-        try store.insert(items: [item], cursor: item.id)
+                              day: Fixtures.day(day), position: Fixtures.nextPosition(), envelope: envelope)
+        try store.insert(items: [item])
         return item
     }
 
@@ -136,9 +136,9 @@ import Testing
         try storeReport("CCCC-4444", day: "2026-08-25")  // feedback due 2026-11-25, acknowledged
         try storeReport("DDDD-5555", day: "2026-11-19")  // closed
         try store.insert(items: [
-            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("CCCC-4444"), day: Fixtures.day("2026-08-26"), status: .acknowledged),
-            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("DDDD-5555"), day: Fixtures.day("2026-11-19"), status: .closed),
-        ], cursor: nil)
+            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("CCCC-4444"), day: Fixtures.day("2026-08-26"), position: Fixtures.nextPosition(), status: .acknowledged),
+            StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("DDDD-5555"), day: Fixtures.day("2026-11-19"), position: Fixtures.nextPosition(), status: .closed),
+        ])
         try storeReport("EEEE-6666", day: "2026-11-19")  // ack. due 2026-11-26: due soon
 
         let table = try run(["list", "--today", "2026-11-20"])
@@ -174,7 +174,8 @@ import Testing
                                           team: team.publicKey, day: "2026-11-25", signedBy: staff)
         try store.insertSent(reply)
         try store.insert(items: [StoredItem(statusChange: .generate(), caseReference: Fixtures.ref("7KQM-3XWP"),
-                                            day: Fixtures.day("2026-11-26"), status: .inProgress)], cursor: nil)
+                                            day: Fixtures.day("2026-11-26"), position: Fixtures.nextPosition(),
+                                            status: .inProgress)])
         let result = try run(["show", "7KQM-3XWP"])
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
@@ -206,6 +207,6 @@ enum ReplyBuilder {
         try content.sign(with: staff)
         let envelope = try Envelope.seal(try content.encoded(), kind: .reply, to: [reporter, team])
         return StoredItem(id: .generate(), caseReference: Fixtures.ref(reference), kind: .reply, day: Fixtures.day(day),
-                          envelope: envelope)
+                          position: Fixtures.nextPosition(), envelope: envelope)
     }
 }

@@ -21,9 +21,9 @@ import Testing
         let content = ReportContent(type: .report, caseReference: try CaseReference(parsing: "7KQM-3XWP"),
                                     day: Day("2026-11-24")!, reporterKey: reporter.publicKey, text: "report")
         let item = StoredItem(id: .generate(), caseReference: Fixtures.ref("7KQM-3XWP"), kind: .report,
-                              day: Fixtures.day("2026-11-24"),
+                              day: Fixtures.day("2026-11-24"), position: 1,
                               envelope: try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey]))
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
 
         // The template goes to $XDG_RUNTIME_DIR (a tmpfs in a real session), before $TMPDIR.
         let runtime = try home.path("runtime").creatingDirectory()

@@ -2,6 +2,7 @@
 // cost (fast), sealed items, and running the real `sealbox` binary.
 import Foundation
 import SealboxCore
+import Synchronization
 import SealboxCrypto
 import SealboxWorkstation
 import Testing
@@ -69,8 +70,14 @@ enum Fixtures {
             attachments: attachments.map(\.manifest))
         let envelope = try Envelope.seal(try content.encoded(), kind: kind, to: [recipient])
         return StoredItem(id: .generate(), caseReference: ref(reference), kind: kind, day: Fixtures.day(day),
-                          envelope: envelope, attachments: attachments.map { StoredAttachment(id: $0.manifest.id, size: $0.blobSize) })
+                          position: nextPosition(), envelope: envelope, attachments: attachments.map { StoredAttachment(id: $0.manifest.id, size: $0.blobSize) })
     }
+
+    private static let positions = Atomic<Int>(0)
+
+    /// A position larger than every one handed out before: items made one after another
+    /// in a test keep that order inside their case (the server numbers them 1, 2, 3, …).
+    static func nextPosition() -> Int { positions.add(1, ordering: .relaxed).newValue }
 
     /// A case reference written in a test.
     static func ref(_ text: String) -> CaseReference { try! CaseReference(parsing: text) }

@@ -125,7 +125,7 @@ import Testing
                                     reporterKey: reporter.publicKey, text: "report")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey, reporter.publicKey])
         let item = StoredItem(id: .generate(), caseReference: reference, kind: .report, day: Day("2026-11-24")!,
-                              envelope: envelope)
+                              position: 1, envelope: envelope)
         #expect(try ReplyCommand.reporterKey(of: item, reference: reference, key: team) == reporter.publicKey)
     }
 
@@ -134,7 +134,7 @@ import Testing
                                     reporterKey: nil, text: "report")
         let envelope = try Envelope.seal(try content.encoded(), kind: .report, to: [team.publicKey])
         let item = StoredItem(id: .generate(), caseReference: reference, kind: .report, day: Day("2026-11-24")!,
-                              envelope: envelope)
+                              position: 1, envelope: envelope)
         #expect(throws: CLIError.self) { try ReplyCommand.reporterKey(of: item, reference: reference, key: team) }
     }
 
@@ -150,15 +150,5 @@ import Testing
         #expect(CaseReference(argument: " 7kqm3xwp ") == (try CaseReference(parsing: "7KQM-3XWP")))
         #expect(CaseReference(argument: "7KQM-3XW0") == nil)
     }
-
-    @Test func fallbackCursors_tryTheLatestItemOfEachCaseThenStepBackFurther() {
-        let items: [(id: String, caseReference: String)] = (0..<2000).map { (id: "id\($0)", caseReference: "case\($0 / 2)") }
-        #expect(Synchroniser.fallbackCursors(items) == [
-            "id0", "id2", "id4", "id6", "id8", "id10", "id12", "id14",
-            "id18", "id26", "id42", "id74", "id138", "id266", "id522", "id1034",
-        ])
-        #expect(Synchroniser.fallbackCursors([(id: "a", caseReference: "X"), (id: "b", caseReference: "X"),
-                                              (id: "c", caseReference: "Y")]) == ["a", "c"])
-        #expect(Synchroniser.fallbackCursors([(id: String, caseReference: String)]()) == [])
-    }
 }
+

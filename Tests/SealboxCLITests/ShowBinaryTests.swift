@@ -30,7 +30,7 @@ import Testing
 
     @Test func show_printsTheDecryptedReport() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, text: "They refused the flat.\nTwice.")
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try show("7KQM-3XWP")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("They refused the flat."))
@@ -41,7 +41,7 @@ import Testing
 
     @Test func showJSON_givesTheExactFieldsAndAcceptsALowerCaseReferenceWithoutDash() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, text: "Exact \u{1B} text")
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try show("7kqm3xwp", ["--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try json(result)
@@ -55,7 +55,7 @@ import Testing
 
     @Test func show_neverPrintsTerminalEscapesFromAReport() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, text: "evil \u{1B}]0;owned\u{07} text")
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try show("7KQM-3XWP")
         #expect(result.status == 0)
         #expect(!result.stdout.contains("\u{1B}"))
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aWrongPassphrase_saysSoAndExitsWith3() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let wrong = try Fixtures.passphraseFile(in: home, "not the passphrase")
         let result = try show("7KQM-3XWP", passphraseFile: wrong)
         #expect(result.status == 3)
@@ -74,7 +74,7 @@ import Testing
     @Test func aCaseSealedToAnotherTeamKey_namesThatKeyAndExitsWith3() throws {
         let other = BoxSecretKey.generate()
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: other.publicKey)
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try show("7KQM-3XWP")
         #expect(result.status == 3)
         #expect(result.stderr.contains(
@@ -86,9 +86,9 @@ import Testing
         var bad = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .followUp, text: "second")
         var envelope = bad.envelope
         envelope[envelope.count - 20] ^= 0x01
-        bad = StoredItem(id: bad.id, caseReference: bad.caseReference, itemKind: bad.kind, day: bad.day, envelope: envelope,
+        bad = StoredItem(id: bad.id, caseReference: bad.caseReference, itemKind: bad.kind, day: bad.day, position: bad.position, envelope: envelope,
                          attachments: [], status: nil)
-        try store.insert(items: [good, bad], cursor: bad.id)
+        try store.insert(items: [good, bad])
         let result = try show("7KQM-3XWP")
         #expect(result.status == 3)
         #expect(result.stdout.contains("first report"))
@@ -98,7 +98,7 @@ import Testing
 
     @Test func anItemFiledUnderTheWrongCase_isTreatedAsTampered() throws {
         let moved = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, claimedCase: "AAAA-2222")
-        try store.insert(items: [moved], cursor: moved.id)
+        try store.insert(items: [moved])
         let result = try show("7KQM-3XWP", ["--json"])
         #expect(result.status == 3)
         let items = try #require(try json(result)["items"] as? [[String: Any]])
@@ -108,7 +108,7 @@ import Testing
 
     @Test func anItemWhoseTypeDisagreesWithItsKind_isTreatedAsTampered() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, kind: .report, claimedType: .reply)
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try show("7KQM-3XWP")
         #expect(result.status == 3)
         #expect(result.stderr.contains("failed authentication"))
@@ -122,7 +122,7 @@ import Testing
         let blob2 = try AttachmentEncryptor.encrypt([1, 2, 3], attachmentID: second.id.text, recipients: [team.publicKey])
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey,
                                      attachments: [(first, blob1.count), (second, blob2.count)])
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         try store.storeBlob(id: first.id, data: blob1)
         try store.storeBlob(id: second.id, data: blob2)
 
@@ -139,7 +139,7 @@ import Testing
         var blob = try AttachmentEncryptor.encrypt([9, 9, 9, 9], attachmentID: manifest.id.text, recipients: [team.publicKey])
         blob[blob.count - 1] ^= 0x80
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, attachments: [(manifest, blob.count)])
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         try store.storeBlob(id: manifest.id, data: blob)
 
         let result = try show("7KQM-3XWP", ["--attachments", home.path("out").path])
@@ -163,7 +163,7 @@ import Testing
 
     @Test func showWithoutATeamKeySetting_namesTheFlagAndVariable() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try SealboxBinary.run(["show", "7KQM-3XWP"], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.contains("--team-key"))
@@ -172,7 +172,7 @@ import Testing
 
     @Test func showWithoutAPassphraseFileOrTerminal_failsSayingHowToGiveIt() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey)
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         let result = try SealboxBinary.run(["show", "7KQM-3XWP", "--team-key", teamFile.path], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.contains("SEALBOX_PASSPHRASE_FILE"))
@@ -180,7 +180,7 @@ import Testing
 
     @Test func theSettingsFile_suppliesTheTeamKeyAndPassphraseFile() throws {
         let item = try Fixtures.item(reference: "7KQM-3XWP", to: team.publicKey, text: "from settings")
-        try store.insert(items: [item], cursor: item.id)
+        try store.insert(items: [item])
         try home.write("config/sealbox/config.json",
                        #"{"team_key": "\#(teamFile.path)", "passphrase_file": "\#(passphrase.path)"}"#)
         let result = try SealboxBinary.run(["show", "7KQM-3XWP"], home: home)
@@ -192,7 +192,7 @@ import Testing
         let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
         let old = try Fixtures.item(reference: "AAAA-2222", to: team.publicKey, day: "2026-10-01", attachments: [(manifest, 90)])
         let new = try Fixtures.item(reference: "BBBB-3333", to: team.publicKey, day: "2026-11-02")
-        try store.insert(items: [old, new], cursor: new.id)
+        try store.insert(items: [old, new])
         let result = try SealboxBinary.run(["list", "--json"], home: home)
         #expect(result.status == 0, "\(result.stderr)")
         let cases = try #require(try json(result)["cases"] as? [[String: Any]])

@@ -37,16 +37,23 @@ import Testing
         await #expect(throws: UnknownCode()) { try await conversation.open(ReporterCode.generate()) }
     }
 
-    @Test func storedCosts_areListedMostRecentFirst_once() async throws {
+    @Test func storedCosts_areListedNewestDayFirst_once_andOnOneDayTheHigherCostFirst() async throws {
         let dir = try temporaryDirectory()
         defer { removeDirectory(dir) }
         let db = try MailboxDatabase(path: dir.appendingPathComponent("s.sqlite").path)
         #expect(try await db.codeCosts() == [])
-        for cost in [testCost, newerCost, testCost] {
+        func store(_ cost: KDFCost, on day: String) async throws {
             try await db.insert(NewCase(reference: .generate(), lookupHash: Random.bytes(32), cost: cost,
-                                        reporterKey: BoxSecretKey.generate().publicKey, day: Day("2026-11-24")!,
+                                        reporterKey: BoxSecretKey.generate().publicKey, day: Day(day)!,
                                         itemID: .generate(), envelope: Random.bytes(100), blobs: []))
         }
+        try await store(newerCost, on: "2026-11-20")
+        try await store(testCost, on: "2026-11-24")
+        try await store(newerCost, on: "2026-11-22")
         #expect(try await db.codeCosts() == [testCost, newerCost])
+        // Within one day nothing tells which case came last (gap 11 of issue 8): the higher
+        // cost, the one an office raises to, goes first.
+        try await store(newerCost, on: "2026-11-24")
+        #expect(try await db.codeCosts() == [newerCost, testCost])
     }
 }

@@ -20,19 +20,20 @@ import Testing
         #expect(try db.pragma("foreign_keys") == "1")
     }
 
-    @Test func insertedItems_areListedInOrderAfterACursor() async throws {
+    @Test func insertedItems_areListedByDayAndIDAfterACursor() async throws {
         let dir = try temporaryDirectory()
         defer { removeDirectory(dir) }
         let db = try MailboxDatabase(path: dir.appendingPathComponent("s.sqlite").path)
         let cases = (0..<5).map { _ in newCase() }
         for c in cases { try await db.insert(c) }
+        let sorted = cases.sorted { $0.itemID.text < $1.itemID.text }
         let all = try await db.items(after: nil, limit: 100)
-        #expect(all.map(\.id) == cases.map(\.itemID))
-        #expect(all[0].envelope == cases[0].envelope)
-        #expect(all[0].caseReference == cases[0].reference)
-        let rest = try await db.items(after: cases[1].itemID, limit: 2)
-        #expect(rest.map(\.id) == [cases[2].itemID, cases[3].itemID])
-        #expect(try await db.items(after: cases[4].itemID, limit: 10).isEmpty)
+        #expect(all.map(\.id) == sorted.map(\.itemID))
+        #expect(all[0].envelope == sorted[0].envelope)
+        #expect(all[0].caseReference == sorted[0].reference)
+        let rest = try await db.items(after: sorted[1].itemID, limit: 2)
+        #expect(rest.map(\.id) == [sorted[2].itemID, sorted[3].itemID])
+        #expect(try await db.items(after: sorted[4].itemID, limit: 10).isEmpty)
     }
 
     @Test func unknownCursor_isRefused() async throws {

@@ -119,8 +119,9 @@ import Testing
             #expect(try await send(cookie, token) == .forbidden)
             _ = reference
         }
-        let items = try await t.daemon.database.items(after: nil, limit: 10)
+        let items = try await t.daemon.database.items(after: nil, limit: 10).sorted { $0.position < $1.position }
         #expect(items.map(\.kind) == [.report, .followUp])
+        #expect(items.map(\.position) == [1, 2])
         let content = try ReportContent.decode(try Envelope.open(items[1].envelope, with: t.team).plaintext)
         #expect(content.text == "Noch etwas")
         #expect(content.type == .followUp)

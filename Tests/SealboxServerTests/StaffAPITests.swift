@@ -17,28 +17,49 @@ import Testing
         }
     }
 
-    @Test func signedRequest_listsSealedItemsAfterACursor() async throws {
+    @Test func signedRequest_listsSealedItemsByDayAndIDAfterACursor() async throws {
         let t = try TestDaemon()
         defer { t.remove() }
         for text in ["one", "two", "three"] { try await submit(t, text) }
         try await t.staffApp.test(.router) { client in
-            let path = "/api/v1/staff/items?limit=2"
-            let next = try await client.execute(uri: path, method: .get, headers: t.signedHeaders(method: "GET", path: path)) { response in
-                #expect(response.status == .ok)
-                let json = try response.json()
-                let items = try #require(json["items"] as? [[String: Any]])
-                #expect(items.count == 2)
-                let envelope = try #require(Base64URL.decode(items[0]["envelope"] as? String ?? ""))
-                let content = try ReportContent.decode(try Envelope.open(Array(envelope), with: t.team).plaintext)
-                #expect(content.text == "one")
-                #expect(items[0]["case"] as? String == content.case.text)
-                return try #require(json["next"] as? String)
+            func page(_ path: String) async throws -> (items: [[String: Any]], next: String?) {
+                try await client.execute(uri: path, method: .get, headers: t.signedHeaders(method: "GET", path: path)) { response in
+                    #expect(response.status == .ok)
+                    let json = try response.json()
+                    return (try #require(json["items"] as? [[String: Any]]), json["next"] as? String)
+                }
             }
-            let rest = "/api/v1/staff/items?after=\(next)"
-            try await client.execute(uri: rest, method: .get, headers: t.signedHeaders(method: "GET", path: rest)) { response in
-                #expect(response.status == .ok)
-                let json = try response.json()
-                #expect((json["items"] as? [[String: Any]])?.count == 1)
+            let first = try await page("/api/v1/staff/items?limit=2")
+            #expect(first.items.count == 2)
+            let rest = try await page("/api/v1/staff/items?after=\(try #require(first.next))")
+            #expect(rest.items.count == 1)
+            let items = first.items + rest.items
+            let ids = items.compactMap { $0["id"] as? String }
+            #expect(ids == ids.sorted())  // one day: by id, not by arrival
+            var texts: [String] = []
+            for item in items {
+                let envelope = try #require(Base64URL.decode(item["envelope"] as? String ?? ""))
+                let content = try ReportContent.decode(try Envelope.open(Array(envelope), with: t.team).plaintext)
+                #expect(item["case"] as? String == content.case.text)
+                #expect(item["position"] as? Int == 1)
+                texts.append(content.text)
+            }
+            #expect(texts.sorted() == ["one", "three", "two"])
+            let today = Day.today()
+            #expect(try await page("/api/v1/staff/items?from=\(today.text)").items.count == 3)
+            #expect(try await page("/api/v1/staff/items?from=\(today.adding(days: 1).text)").items.isEmpty)
+            #expect(try await page("/api/v1/staff/items?from=\(today.text)&after=\(ids[0])").items.count == 2)
+        }
+    }
+
+    @Test(arguments: ["from=2026-13-01", "from=yesterday", "from=2026-11-240", "from="])
+    func anItemsRequestWithAMalformedDay_is400(query: String) async throws {
+        let t = try TestDaemon()
+        defer { t.remove() }
+        try await t.staffApp.test(.router) { client in
+            let path = "/api/v1/staff/items?" + query
+            try await client.execute(uri: path, method: .get, headers: t.signedHeaders(method: "GET", path: path)) { response in
+                #expect(response.status == .badRequest)
             }
         }
     }

@@ -11,12 +11,14 @@ import Testing
 @Suite struct StaffCaseTests {
     /// Submits a report and returns its case reference and the reporter key sealed inside it.
     func submit(_ t: TestDaemon) async throws -> (CaseReference, BoxPublicKey) {
+        let before = Set(try await t.daemon.database.items(after: nil, limit: 100).map(\.id))
         try await t.publicApp.test(.router) { client in
             try await client.execute(uri: "/api/v1/reports", method: .post, headers: jsonHeaders(), body: ByteBuffer(string: #"{"text":"x"}"#)) {
                 #expect($0.status == .created)
             }
         }
-        let item = try await t.daemon.database.items(after: nil, limit: 100).last!
+        // The feed is by (day, id), not by arrival: the new item is the one not there before.
+        let item = try #require(try await t.daemon.database.items(after: nil, limit: 100).first { !before.contains($0.id) })
         let content = try ReportContent.decode(try Envelope.open(item.envelope, with: t.team).plaintext)
         return (item.caseReference, try #require(content.reporterPublicKey))
     }
@@ -96,9 +98,13 @@ import Testing
             try await client.execute(uri: items, method: .get, headers: t.signedHeaders(method: "GET", path: items)) { response in
                 let json = try response.json()
                 let list = try #require(json["items"] as? [[String: Any]])
-                #expect(list.last?["kind"] as? String == "status")
-                #expect(list.last?["status"] as? String == "in-progress")
-                #expect(list.last?["envelope"] is NSNull)
+                // One day: by id, not by arrival; the status change is the case's second item.
+                #expect(list.count == 2)
+                let change = try #require(list.first { $0["kind"] as? String == "status" })
+                #expect(change["position"] as? Int == 2)
+                #expect(change["status"] as? String == "in-progress")
+                #expect(change["envelope"] is NSNull)
+                #expect(list.first { $0["kind"] as? String == "report" }?["position"] as? Int == 1)
             }
         }
     }

@@ -3,6 +3,7 @@
 // need (pragmas, row counts, the raw case row, a store as schema version 1 left it).
 import Foundation
 import GRDB
+import Synchronization
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
@@ -31,10 +32,18 @@ extension Day: ExpressibleByStringLiteral {
 }
 
 enum Fixtures {
+    private static let positions = Atomic<Int>(0)
+
+    /// A position larger than every one handed out before: items made one after another
+    /// in a test keep that order inside their case (the server numbers them 1, 2, 3, …).
+    static func nextPosition() -> Int { positions.add(1, ordering: .relaxed).newValue }
+
     /// An item of `kind` for `reference` as the staff API lists it, with random bytes for an envelope.
     static func item(reference: CaseReference, kind: EnvelopeKind = .report, day: Day = "2026-11-24",
+                     position: Int = nextPosition(),
                      attachments: [(manifest: AttachmentManifest, blobSize: Int)] = []) -> StoredItem {
-        StoredItem(id: .generate(), caseReference: reference, kind: kind, day: day, envelope: Random.bytes(96),
+        StoredItem(id: .generate(), caseReference: reference, kind: kind, day: day, position: position,
+                   envelope: Random.bytes(96),
                    attachments: attachments.map { StoredAttachment(id: $0.manifest.id, size: $0.blobSize) })
     }
 }

@@ -17,13 +17,14 @@ import Testing
     }
 
     private func status(_ reference: CaseReference, _ status: CaseStatus, day: Day = "2026-11-26") -> StoredItem {
-        StoredItem(statusChange: .generate(), caseReference: reference, day: day, status: status)
+        StoredItem(statusChange: .generate(), caseReference: reference, day: day, position: Fixtures.nextPosition(),
+                   status: status)
     }
 
     @Test func statusChanges_areStoredWithoutAnEnvelopeAndKeptOutOfItems() throws {
         let report = Fixtures.item(reference: "7KQM-3XWP")
         let change = status("7KQM-3XWP", .inProgress)
-        try store.insert(items: [report, change], cursor: change.id)
+        try store.insert(items: [report, change])
         #expect(try store.items(case: "7KQM-3XWP").map(\.id) == [report.id])
         let thread = try store.thread(case: "7KQM-3XWP")
         #expect(thread.map(\.id) == [report.id, change.id])
@@ -42,7 +43,7 @@ import Testing
         let c = Fixtures.item(reference: "CCCC-4444")
         let closed = status("CCCC-4444", .closed)
         let reopened = status("CCCC-4444", .inProgress, day: "2026-11-27")
-        try store.insert(items: [a, reply, b, c, closed, reopened], cursor: reopened.id)
+        try store.insert(items: [a, reply, b, c, closed, reopened])
         let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
         #expect(byCase["AAAA-2222"]?.status == .acknowledged)
         #expect(byCase["AAAA-2222"]?.acknowledged == "2026-11-25")
@@ -53,7 +54,7 @@ import Testing
     @Test func theServersView_winsAndNamesCasesDeletedElsewhere() throws {
         let a = Fixtures.item(reference: "AAAA-2222", day: "2026-11-20")
         let b = Fixtures.item(reference: "BBBB-3333")
-        try store.insert(items: [a, b], cursor: b.id)
+        try store.insert(items: [a, b])
         try store.replaceServerCases([CaseSummary(case: "AAAA-2222", status: .closed, received: "2026-11-20",
                                                  acknowledged: "2026-11-21", updated: "2026-12-03")])
         let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
@@ -70,16 +71,18 @@ import Testing
     }
 
     @Test func aSentReply_isStoredOnceAndTakesItsServerPlaceWhenSynced() throws {
-        let report = Fixtures.item(reference: "7KQM-3XWP")
-        try store.insert(items: [report], cursor: report.id)
-        let reply = Fixtures.item(reference: "7KQM-3XWP", kind: .reply, day: "2026-11-25")
+        let report = Fixtures.item(reference: "7KQM-3XWP", position: 1)
+        try store.insert(items: [report])
+        // The server answered the reply with its position: 3, since the reporter's
+        // follow-up (not fetched yet) took 2.
+        let reply = Fixtures.item(reference: "7KQM-3XWP", kind: .reply, day: "2026-11-25", position: 3)
         #expect(try store.insertSent(reply))
-        #expect(try store.cursor == report.id)  // a sent reply never moves the cursor
+        #expect(try store.syncedDay == report.day)  // a sent reply never moves the day synced
         #expect(try store.thread(case: "7KQM-3XWP").map(\.id) == [report.id, reply.id])
 
         // Meanwhile the reporter wrote a follow-up, stored on the server before the reply.
-        let followUp = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-25")
-        let new = try store.insert(items: [followUp, reply], cursor: reply.id)
+        let followUp = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-25", position: 2)
+        let new = try store.insert(items: [followUp, reply])
         #expect(new.items == 1)
         #expect(try store.counts().items == 3)
         #expect(try store.thread(case: "7KQM-3XWP").map(\.id) == [report.id, followUp.id, reply.id])
@@ -91,7 +94,7 @@ import Testing
         let a = Fixtures.item(reference: "AAAA-2222", attachments: [(manifest, 120)])
         let change = status("AAAA-2222", .inProgress)
         let b = Fixtures.item(reference: "BBBB-3333")
-        try store.insert(items: [a, change, b], cursor: b.id)
+        try store.insert(items: [a, change, b])
         #expect(try store.storeBlob(id: manifest.id, data: [1, 2, 3]))
         try store.recordServerStatus(case: "AAAA-2222", status: .inProgress, day: "2026-11-26", received: nil)
 
@@ -102,49 +105,42 @@ import Testing
         #expect(try store.serverCase("AAAA-2222") == nil)
         #expect(try store.counts() == (items: 1, attachments: 0, blobs: 0))
         #expect(try store.cases().map(\.reference) == ["BBBB-3333"])
-        #expect(try store.cursor == b.id)  // not in the deleted case: unchanged
+        #expect(try store.syncedDay == "2026-11-26")  // never moved back
         #expect(try store.pragma("secure_delete") == "1")
         #expect(try store.deleteCase("AAAA-2222") == DeletedCase(items: 0, attachments: 0))
-    }
-
-    @Test func deletingTheCaseOfTheCursor_movesItBackToTheLastSyncedItemLeft() throws {
-        let a = Fixtures.item(reference: "AAAA-2222")
-        let b = Fixtures.item(reference: "BBBB-3333")
-        try store.insert(items: [a, b], cursor: b.id)
-        let sentToA = Fixtures.item(reference: "AAAA-2222", kind: .reply)
-        try store.insertSent(sentToA)  // stored later, but never a cursor
-        try store.deleteCase("BBBB-3333")
-        #expect(try store.cursor == a.id)
-        try store.deleteCase("AAAA-2222")
-        #expect(try store.cursor == nil)
     }
 
     @Test func deletedBytes_doNotLingerInTheStoreFile() throws {
         let marker = "MARKER-\(Random.identifier())"
         let item = StoredItem(id: .generate(), caseReference: "AAAA-2222", kind: .report, day: "2026-11-24",
-                              envelope: Array(String(repeating: marker, count: 50).utf8))
+                              position: 1, envelope: Array(String(repeating: marker, count: 50).utf8))
         let keep = Fixtures.item(reference: "BBBB-3333")
-        try store.insert(items: [item, keep], cursor: keep.id)
+        try store.insert(items: [item, keep])
         try store.deleteCase("AAAA-2222")
         let bytes = try Data(contentsOf: folder.path("store.sqlite"))
         #expect(bytes.range(of: Data(marker.utf8)) == nil)
     }
 
-    @Test func aVersion1Store_isMigratedKeepingItsItemsOrderAndCursor() throws {
+    @Test func aVersion1Store_isMigratedKeepingItsItemsTheirOrderInTheCaseAndItsDay() throws {
         let path = folder.path("old.sqlite").path
         let manifest = AttachmentManifest(id: .generate(), name: "a.txt", type: "text/plain", size: 1)
         let a = Fixtures.item(reference: "AAAA-2222", attachments: [(manifest, 50)])
-        let b = Fixtures.item(reference: "BBBB-3333")
-        try Version1Store.create(at: path, items: [a, b], cursor: b.id)
+        let b = Fixtures.item(reference: "BBBB-3333", day: "2026-11-25")
+        let a2 = Fixtures.item(reference: "AAAA-2222", kind: .followUp, day: "2026-11-25")
+        let a3 = Fixtures.item(reference: "AAAA-2222", kind: .followUp, day: "2026-11-25")
+        try Version1Store.create(at: path, items: [a, b, a2, a3], cursor: a2.id)
 
         let migrated = try WorkstationStore(path: path)
-        #expect(try migrated.cursor == b.id)
-        #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope])
+        #expect(try migrated.syncedDay == "2026-11-25")
+        #expect(try migrated.items(case: "AAAA-2222").map(\.envelope) == [a.envelope, a2.envelope, a3.envelope])
+        #expect(try migrated.thread(case: "AAAA-2222").map(\.position) == [1, 2, 3])
+        #expect(try migrated.items(case: "BBBB-3333").map(\.position) == [1])
         #expect(try migrated.missingAttachments().map(\.id) == [manifest.id])
         let c = Fixtures.item(reference: "CCCC-4444")
-        try migrated.insert(items: [c], cursor: c.id)
-        #expect(try migrated.cases().map(\.reference) == ["CCCC-4444", "BBBB-3333", "AAAA-2222"])
-        #expect(try migrated.syncedItems(before: c.id, limit: 10).map(\.id) == [b.id, a.id])
-        #expect(try migrated.deleteCase("AAAA-2222") == DeletedCase(items: 1, attachments: 1))
+        try migrated.insert(items: [c])
+        #expect(try migrated.cases().map(\.reference) == ["BBBB-3333", "AAAA-2222", "CCCC-4444"])
+        #expect(try migrated.syncedDay == "2026-11-25")
+        #expect(try migrated.deleteCase("AAAA-2222") == DeletedCase(items: 3, attachments: 1))
+        #expect(try migrated.counts().items == 2)
     }
 }

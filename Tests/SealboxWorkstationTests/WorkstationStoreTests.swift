@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
@@ -14,19 +15,21 @@ import Testing
         store = try WorkstationStore(directory: folder.url)
     }
 
-    @Test func aNewStore_hasNoCursorNoCasesAndSecureDeleteOn() throws {
-        #expect(try store.cursor == nil)
+    @Test func aNewStore_hasNoSyncedDayNoCasesAndSecureDeleteOn() throws {
+        #expect(try store.syncedDay == nil)
+        #expect(try store.resumeDay == nil)
         #expect(try store.cases().isEmpty)
         #expect(try store.pragma("secure_delete") == "1")
         #expect(FileManager.default.fileExists(atPath: folder.path("store.sqlite").path))
     }
 
-    @Test func insertingAPage_storesItsItemsAndTheCursorTogether() throws {
+    @Test func insertingAPage_storesItsItemsAndItsNewestDayTogether() throws {
         let a = Fixtures.item(reference: "7KQM-3XWP")
         let b = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-30")
-        let new = try store.insert(items: [a, b], cursor: b.id)
+        let new = try store.insert(items: [a, b])
         #expect(new.items == 2)
-        #expect(try store.cursor == b.id)
+        #expect(try store.syncedDay == "2026-11-30")
+        #expect(try store.resumeDay == "2026-11-29")
         let stored = try store.items(case: "7KQM-3XWP")
         #expect(stored.map(\.id) == [a.id, b.id])
         #expect(stored[0].envelope == a.envelope)
@@ -35,8 +38,8 @@ import Testing
 
     @Test func insertingTheSamePageTwice_storesItsItemsOnce() throws {
         let a = Fixtures.item(reference: "7KQM-3XWP")
-        try store.insert(items: [a], cursor: a.id)
-        let again = try store.insert(items: [a], cursor: a.id)
+        try store.insert(items: [a])
+        let again = try store.insert(items: [a])
         #expect(again.items == 0 && again.attachments == 0)
         #expect(try store.counts().items == 1)
     }
@@ -44,7 +47,7 @@ import Testing
     @Test func announcedAttachments_areMissingUntilTheirBlobIsStored() throws {
         let manifest = AttachmentManifest(id: .generate(), name: "letter.pdf", type: "application/pdf", size: 3)
         let a = Fixtures.item(reference: "7KQM-3XWP", attachments: [(manifest, 120)])
-        let new = try store.insert(items: [a], cursor: a.id)
+        let new = try store.insert(items: [a])
         #expect(new.attachments == 1)
         #expect(try store.missingAttachments() == [MissingAttachment(id: manifest.id, itemID: a.id, size: 120)])
         #expect(try store.blob(id: manifest.id) == nil)
@@ -65,7 +68,7 @@ import Testing
         let oldFollowUp = Fixtures.item(reference: "AAAA-2222", kind: .followUp, day: "2026-11-20",
                                             attachments: [(manifest, 100)])
         let newer = Fixtures.item(reference: "BBBB-3333", day: "2026-11-10")
-        try store.insert(items: [old, newer, oldFollowUp], cursor: oldFollowUp.id)
+        try store.insert(items: [old, newer, oldFollowUp])
 
         let cases = try store.cases()
         #expect(cases.map(\.reference) == ["BBBB-3333", "AAAA-2222"])
@@ -74,18 +77,53 @@ import Testing
         #expect(cases[0].items == 1 && cases[0].attachments == 0)
     }
 
-    @Test func casesReceivedOnTheSameDay_listTheOneStoredLaterFirst() throws {
-        let first = Fixtures.item(reference: "AAAA-2222")
-        let second = Fixtures.item(reference: "BBBB-3333")
-        try store.insert(items: [first, second], cursor: second.id)
-        #expect(try store.cases().map(\.reference) == ["BBBB-3333", "AAAA-2222"])
+    @Test func casesReceivedOnTheSameDay_areListedByReferenceNotByArrival() throws {
+        let first = Fixtures.item(reference: "BBBB-3333")
+        let second = Fixtures.item(reference: "AAAA-2222")
+        try store.insert(items: [first])
+        try store.insert(items: [second])
+        #expect(try store.cases().map(\.reference) == ["AAAA-2222", "BBBB-3333"])
     }
 
-    @Test func reopeningTheStore_keepsItsContentAndCursor() throws {
+    @Test func aThread_isOrderedByPositionWhateverOrderItArrivedIn() throws {
+        let reply = Fixtures.item(reference: "7KQM-3XWP", kind: .reply, day: "2026-11-25", position: 2)
+        let followUp = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-25", position: 3)
+        let report = Fixtures.item(reference: "7KQM-3XWP", position: 1)
+        try store.insert(items: [followUp, reply])
+        try store.insert(items: [report])
+        #expect(try store.items(case: "7KQM-3XWP").map(\.id) == [report.id, reply.id, followUp.id])
+        #expect(try store.thread(case: "7KQM-3XWP").map(\.position) == [1, 2, 3])
+    }
+
+    @Test func theSyncedDay_neverMovesBack() throws {
+        let late = Fixtures.item(reference: "AAAA-2222", day: "2026-11-30")
+        try store.insert(items: [late])
+        try store.insert(items: [Fixtures.item(reference: "BBBB-3333", day: "2026-11-02")])
+        try store.insert(items: [])
+        #expect(try store.syncedDay == "2026-11-30")
+        try store.deleteCase("AAAA-2222")
+        #expect(try store.syncedDay == "2026-11-30")
+    }
+
+    @Test func noTableOfTheStore_hasARowidThatNumbersArrivals() throws {
+        let names = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('items', 'attachments', 'cases')")
+        }
+        #expect(names.sorted() == ["attachments", "cases", "items"])
+        for name in names {
+            let sql = try store.queue.read { db in
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [name])
+            }
+            #expect(sql?.contains("WITHOUT ROWID") == true, "\(name)")
+            #expect(sql?.contains("seq") == false, "\(name)")
+        }
+    }
+
+    @Test func reopeningTheStore_keepsItsContentAndSyncedDay() throws {
         let a = Fixtures.item(reference: "7KQM-3XWP")
-        try store.insert(items: [a], cursor: a.id)
+        try store.insert(items: [a])
         let reopened = try WorkstationStore(directory: folder.url)
-        #expect(try reopened.cursor == a.id)
+        #expect(try reopened.syncedDay == a.day)
         #expect(try reopened.items(case: "7KQM-3XWP").count == 1)
     }
 

@@ -36,8 +36,9 @@ def insert_item(daemon: e2e.Daemon, case: str, kind: str, envelope: bytes) -> st
     item_id = os.urandom(16).hex()
     connection = daemon.db()
     with connection:
-        connection.execute("INSERT INTO items (id, case_ref, kind, day, envelope) VALUES (?, ?, ?, ?, ?)",
-                           (item_id, case, kind, ih.today().isoformat(), envelope))
+        connection.execute("INSERT INTO items (id, case_ref, position, kind, day, envelope) VALUES "
+                           "(?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM items WHERE case_ref = ?), ?, ?, ?)",
+                           (item_id, case, case, kind, ih.today().isoformat(), envelope))
     connection.close()
     return item_id
 
@@ -157,7 +158,7 @@ def test_the_server_refuses_a_reply_too_short_to_be_an_envelope(daemon, signer, 
 def test_pynacl_verifies_the_signatures_the_daemon_and_the_cli_made(daemon, forged_case, signer, keys):
     """An independent reader (PyNaCl, PROTOCOL §3.3 alone) checks the genuine follow-up against the
     reporter signing key inside the sealed report, and the genuine reply against the staff key."""
-    items = [i for i in signer.all_items(daemon) if i["case"] == forged_case["case"]]
+    items = sorted((i for i in signer.all_items(daemon) if i["case"] == forged_case["case"]), key=lambda i: i["position"])
     opened = [(i["id"], *so.open_envelope(e2e.unb64u(i["envelope"]), keys.team_secret)) for i in items]
     contents = {item_id: json.loads(plain) for item_id, _, plain in opened}
     report = contents[items[0]["id"]]

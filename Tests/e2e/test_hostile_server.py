@@ -23,7 +23,7 @@ CASE = "7KQM-3XWP"
 
 
 def item(item_id: str, attachments: list[dict] | None = None) -> dict:
-    return {"id": item_id, "case": CASE, "kind": "report", "day": "2026-11-24",
+    return {"id": item_id, "case": CASE, "kind": "report", "day": "2026-11-24", "position": 1,
             "envelope": "AAAA", "attachments": attachments or []}
 
 
@@ -283,3 +283,33 @@ def test_an_attachment_longer_than_announced_is_refused(keys, tmp_path):
         code, err, _ = run_sync(keys, tmp_path, server.url)
     assert code == 4, err
     assert "sent an answer longer than" in err
+
+
+def test_a_later_sync_reads_the_day_before_its_newest_day_again_and_keeps_an_item_that_sorts_first(keys, tmp_path):
+    """Gap 11: the feed is ordered by (day, id), not by arrival. A report stored on
+    2026-11-24 after the first sync gets an id that sorts before the one fetched then; the
+    second sync asks from 2026-11-23 without a cursor and stores it (and the first once)."""
+    late, early = "f" * 32, "0" * 32
+    paths: list[str] = []
+
+    def answer(handler, path):
+        if path.startswith("/api/v1/staff/cases"):
+            return cases_answer(handler)
+        paths.append(path)
+        ids = [late] if len([p for p in paths if "after=" not in p]) == 1 else [early, late]
+        if "after=" in path:
+            ids = []
+        items = [dict(item(i), case=c) for i, c in zip(ids, ["7KQM-3XWP", "AAAA-2222"] if len(ids) == 1 else
+                                                        ["AAAA-2222", "7KQM-3XWP"])]
+        send_json(handler, {"items": items, "next": ids[-1] if ids else None})
+
+    with HostileServer(answer) as server:
+        code, err, _ = run_sync(keys, tmp_path, server.url)
+        assert code == 0, err
+        assert "from=" not in paths[0]
+        code, err, _ = run_sync(keys, tmp_path, server.url)
+        assert code == 0, err
+    second = [p for p in paths if "after=" not in p][1]
+    assert "from=2026-11-23" in second, paths
+    assert sorted(c["case"] for c in listed(keys, tmp_path)) == ["7KQM-3XWP", "AAAA-2222"]
+    assert all(c["items"] == 1 for c in listed(keys, tmp_path))

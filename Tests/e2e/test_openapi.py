@@ -399,10 +399,18 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
               json.dumps({"status": "closed"}).encode())
     assert r.status_code == 404
 
-    # the items now include the reply and the status item (envelope null)
-    r = staff(api_daemon, signer, "GET", f"/api/v1/staff/items?after={last}&limit=10", "/api/v1/staff/items")
+    # the items now include the reply and the status item (envelope null), after the
+    # report in the case's own order; the feed from today lists them by (day, id)
+    r = staff(api_daemon, signer, "GET", f"/api/v1/staff/items?from={created['received']}&limit=500",
+              "/api/v1/staff/items")
     assert r.status_code == 200
-    assert [(i["kind"], i.get("status")) for i in r.json()["items"]] == [("reply", None), ("status", "in-progress")]
+    listed = r.json()["items"]
+    assert [(i["day"], i["id"]) for i in listed] == sorted((i["day"], i["id"]) for i in listed)
+    of_case = sorted((i for i in listed if i["case"] == case), key=lambda i: i["position"])
+    assert [(i["position"], i["kind"], i.get("status")) for i in of_case] == [
+        (1, "report", None), (2, "reply", None), (3, "status", "in-progress")]
+    r = staff(api_daemon, signer, "GET", "/api/v1/staff/items?from=2026-02-30", "/api/v1/staff/items")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_body"
 
     # the reporter sees it, as documented
     r = open_inbox(api_daemon, created["code"])

@@ -47,13 +47,13 @@ def test_signed_request_gets_the_items(daemon, signer, stored):
     r = send(daemon, ITEMS, signer.headers("GET", ITEMS))
     assert r.status_code == 200
     page = r.json()
-    assert [i["case"] for i in page["items"]][:1] == [stored["case"]]
+    assert stored["case"] in [i["case"] for i in page["items"]]
     assert page["next"] == page["items"][-1]["id"]
 
 
 def test_signed_request_gets_an_attachment_blob(daemon, signer, stored):
     items = signer.all_items(daemon)
-    [attachment] = items[0]["attachments"]
+    [attachment] = next(i for i in items if i["case"] == stored["case"])["attachments"]
     path = f"/api/v1/staff/attachments/{attachment['id']}"
     r = send(daemon, path, signer.headers("GET", path))
     assert r.status_code == 200

@@ -292,9 +292,11 @@ def test_show_attachments_never_overwrites_an_existing_file(workstation, keys, s
     assert open(saved, "rb").read() == PDF
 
 
-def test_staff_api_lists_items_in_submission_order(daemon, signer, submitted):
+def test_staff_api_lists_every_item_by_day_and_id_not_in_submission_order(daemon, signer, submitted):
     items = signer.all_items(daemon)
-    assert [i["case"] for i in items] == [v[0] for v in submitted.values()]
+    assert sorted(i["case"] for i in items) == sorted(v[0] for v in submitted.values())
+    assert [(i["day"], i["id"]) for i in items] == sorted((i["day"], i["id"]) for i in items)
+    assert all(i["position"] == 1 for i in items)
     for item in items:
         assert re.fullmatch(r"[0-9a-f]{32}", item["id"])
         assert item["kind"] == "report" and item["day"] == today()

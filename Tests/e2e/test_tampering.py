@@ -33,8 +33,9 @@ def tampered(module_daemons, keys, tmp_path_factory):
         blob[-100] ^= 0x01
         connection.execute("UPDATE attachments SET blob = ?", (bytes(blob),))
         # The server files one report under another case.
-        connection.execute("UPDATE items SET case_ref = ? WHERE case_ref = ?",
-                           (answers["target"]["case"], answers["moved"]["case"]))
+        connection.execute("UPDATE items SET case_ref = ?, position = (SELECT MAX(position) + 1 FROM items "
+                           "WHERE case_ref = ?) WHERE case_ref = ?",
+                           (answers["target"]["case"], answers["target"]["case"], answers["moved"]["case"]))
     connection.close()
     home = tmp_path_factory.mktemp("tamper-ws")
     store = home / "store"

@@ -45,7 +45,7 @@ def stored(module_daemons):
     connection.row_factory = sqlite3.Row
     rows = {
         "cases": [dict(r) for r in connection.execute("SELECT * FROM cases")],
-        "items": [dict(r) for r in connection.execute("SELECT * FROM items ORDER BY seq")],
+        "items": [dict(r) for r in connection.execute("SELECT * FROM items ORDER BY case_ref, position")],
         "attachments": [dict(r) for r in connection.execute("SELECT * FROM attachments")],
     }
     connection.close()

@@ -65,14 +65,15 @@ extension Row {
 }
 
 extension StoredItem {
-    /// Reads a row of `SELECT id, case_ref, kind, day, envelope, status FROM items` and its
-    /// attachments; both stores keep items in this shape (a workstation's envelope of a
-    /// status change is NULL, the daemon's empty).
+    /// Reads a row of `SELECT id, case_ref, position, kind, day, envelope, status FROM items`
+    /// and its attachments (in the order of their random ids: an item's plaintext lists
+    /// them in the reporter's order); both stores keep items in this shape (a
+    /// workstation's envelope of a status change is NULL, the daemon's empty).
     public init(_ db: Database, _ row: Row) throws {
         let key = row.key("id")
         let id: ItemID = try row.value("id", of: "items", key: key)
         let attachments = try Row.fetchAll(
-            db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY rowid", arguments: [id]
+            db, sql: "SELECT id, size FROM attachments WHERE item_id = ? ORDER BY id", arguments: [id]
         ).map { attachment throws(StorageError) in
             StoredAttachment(id: try attachment.value("id", of: "attachments", key: "of item \(id)"),
                              size: try attachment.value("size", of: "attachments", key: "of item \(id)"))
@@ -81,6 +82,7 @@ extension StoredItem {
         self.init(
             id: id, caseReference: try row.value("case_ref", of: "items", key: key),
             itemKind: try row.value("kind", of: "items", key: key), day: try row.value("day", of: "items", key: key),
+            position: try row.value("position", of: "items", key: key),
             envelope: envelope.map(Array.init) ?? [], attachments: attachments,
             status: try row.value("status", of: "items", key: key))
     }
