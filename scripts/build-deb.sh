@@ -8,7 +8,10 @@
 #
 # The version is the top-level VERSION file (the one definition; when the binaries
 # print a version with --version, it must be the same). Man pages come from
-# swift-argument-parser's generate-manual plugin, one page per command; completions
+# swift-argument-parser's generate-manual plugin, one page per command (it builds the
+# debug configuration, which `make test` has built already, and reads each command's
+# help from it; a release build without --static-swift-stdlib would recompile every
+# module and then again for the static binaries); completions
 # for bash, zsh and fish from --generate-completion-script. Writes DEB_OUT (default
 # .build/debs)/{sealbox,sealboxd}_VERSION_ARCH.deb.
 set -euo pipefail
@@ -37,14 +40,11 @@ done
 manuals=$repo/.build/plugins/GenerateManual/outputs
 rm -rf "$manuals"
 echo "build-deb: generating man pages"
-$SWIFT package --static-swift-stdlib plugin generate-manual --multi-page --date "$date" \
+$SWIFT package plugin generate-manual --configuration debug --multi-page --date "$date" \
     --authors "Sealbox maintainers<sealbox@example.org>" >/dev/null
 for tool in sealboxd sealbox; do
     [ -f "$manuals/$tool/$tool.1" ] || { echo "build-deb: no man page $manuals/$tool/$tool.1" >&2; exit 1; }
 done
-# The plugin builds every product in release mode; make sure the binaries packed below
-# are the static ones.
-scripts/check-binaries.sh "$bin" >/dev/null
 
 rm -rf "$stage"
 mkdir -p "$out"
