@@ -6,8 +6,8 @@
 #   scripts/build-deb.sh [BIN_DIR]      BIN_DIR: the static release build (default:
 #                                       swift build -c release --static-swift-stdlib)
 #
-# The version is the top-level VERSION file (the one definition; when the binaries
-# print a version with --version, it must be the same). Man pages come from
+# The version is the release of Sources/SealboxCore/Release.swift (the VERSION file
+# until that exists); when the binaries print a release with --version, it must be the same. Man pages come from
 # swift-argument-parser's generate-manual plugin, one page per command (it builds the
 # debug configuration, which `make test` has built already, and reads each command's
 # help from it; a release build without --static-swift-stdlib would recompile every
@@ -19,7 +19,13 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 SWIFT=${SWIFT:-swift}
 
-version=$(tr -d '[:space:]' < VERSION)
+# The one definition of the release: Sources/SealboxCore/Release.swift once it exists
+# (it is what --version prints), until then the VERSION file.
+if [ -f Sources/SealboxCore/Release.swift ]; then
+    version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' Sources/SealboxCore/Release.swift)
+else
+    version=$(tr -d '[:space:]' < VERSION)
+fi
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([~+][0-9A-Za-z.~+]+)?$ ]] || { echo "build-deb: VERSION '$version' is not a version" >&2; exit 1; }
 arch=$(dpkg --print-architecture)
 bin=${1:-$($SWIFT build -c release --static-swift-stdlib --show-bin-path)}

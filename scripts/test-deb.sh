@@ -16,7 +16,11 @@ repo=$PWD
 
 started=$(date +%s)
 debs=${DEB_OUT:-$repo/.build/debs}
-version=$(tr -d '[:space:]' < VERSION)
+if [ -f Sources/SealboxCore/Release.swift ]; then
+    version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' Sources/SealboxCore/Release.swift)
+else
+    version=$(tr -d '[:space:]' < VERSION)
+fi
 arch=$(dpkg --print-architecture)
 for package in sealbox sealboxd; do
     [ -f "$debs/${package}_${version}_${arch}.deb" ] || { echo "test-deb: $debs/${package}_${version}_${arch}.deb is missing (make deb)" >&2; exit 1; }
