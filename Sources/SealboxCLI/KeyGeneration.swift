@@ -49,6 +49,7 @@ enum KeyGeneration {
         } catch {
             throw CLIError("could not encrypt the new key (\(error))")
         }
+        try KeyFiles.createParentFolders(of: out)
         try KeyFiles.writeNew(bytes, to: out, force: options.force)
         return out
     }

@@ -18,12 +18,14 @@ public enum BackupError: Error, Equatable, Sendable, CustomStringConvertible {
     case noDatabase(String)
     case cannotCreate(String, String)
     case failed(String, String)
+    case cannotRotate(String, String)
 
     public var description: String {
         switch self {
         case .noDatabase(let path): "there is no database at \(path)"
         case .cannotCreate(let path, let reason): "cannot create the backup file \(path) (\(reason))"
         case .failed(let path, let reason): "the backup into \(path) failed and was removed (\(reason))"
+        case .cannotRotate(let path, let reason): "cannot remove expired backups in \(path) (\(reason))"
         }
     }
 }

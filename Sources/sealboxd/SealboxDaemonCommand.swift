@@ -1,8 +1,8 @@
 // sealboxd: `run` (the default) serves the mailbox until SIGTERM; `check-config` checks
 // everything the start checks and changes nothing; `print-texts TAG` prints a
 // shipped language's texts; `check-texts` lists translations whose German or English source
-// changed since they were translated; `benchmark-kdf` measures the bare Argon2id rate; `backup --to
-// FILE` copies the live database consistently into a new 0600 file. Everything
+// changed since they were translated; `benchmark-kdf` measures the bare Argon2id rate; `backup`
+// (BackupCommand.swift) copies the live database consistently into a new 0600 file. Everything
 // it does is a call into SealboxServer, so that tests reach the same code.
 import ArgumentParser
 import Foundation
@@ -141,30 +141,6 @@ extension SealboxDaemonCommand {
                 cost: configuration.kdfCost, workers: configuration.kdfWorkers, seconds: seconds)
             print("argon2id: \(result.count) derivations in \(String(format: "%.2f", result.elapsed)) s = "
                 + "\(String(format: "%.1f", result.rate))/s (\(configuration.kdfWorkers) workers, \(configuration.kdfCost))")
-        }
-    }
-
-    struct Backup: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Copy the database consistently into a new file (mode 0600) while the daemon runs.",
-            discussion: "The pepper file is not in the copy: back it up once, apart from the database (docs/OPERATIONS.md §7).")
-
-        @OptionGroup var options: ConfigOption
-
-        @Option(name: .long, help: "The backup file to create; an existing file is never overwritten.")
-        var to: String
-
-        func run() async throws {
-            umask(0o077)
-            do {
-                let configuration = try await options.load()
-                let source = URL(fileURLWithPath: configuration.storagePath).appendingPathComponent("sealbox.sqlite").path
-                let summary = try MailboxDatabase.backup(databaseAt: source, to: to)
-                print("sealboxd: backup of \(summary.cases) cases (\(summary.bytes) bytes) written to \(to)")
-            } catch {
-                FileHandle.standardError.write(Data("sealboxd: error: \(error)\n".utf8))
-                throw ExitCode(1)
-            }
         }
     }
 }

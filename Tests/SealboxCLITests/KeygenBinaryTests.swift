@@ -21,6 +21,29 @@ import Testing
         #expect(!result.stdout.contains(Fixtures.passphrase))
     }
 
+    @Test func keygenIntoMissingFolders_createsThemWithMode0700() throws {
+        let passphrase = try Fixtures.passphraseFile(in: home)
+        let out = home.path(".config/sealbox/team.key")
+        let result = try SealboxBinary.run(
+            ["keygen", "--out", out.path, "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try permissions(of: home.path(".config")) == 0o700)
+        #expect(try permissions(of: home.path(".config/sealbox")) == 0o700)
+        #expect(try permissions(of: out) == 0o600)
+        #expect(try KeyFile.publicKeyText(of: Array(Data(contentsOf: out))) == result.lastLine)
+    }
+
+    @Test func keygenBelowAFile_failsNamingTheFolderAndWritesNothing() throws {
+        let passphrase = try Fixtures.passphraseFile(in: home)
+        try home.write("plain", "not a folder")
+        let result = try SealboxBinary.run(
+            ["keygen", "--out", home.path("plain/sealbox/team.key").path, "--passphrase-file", passphrase.path,
+             "--kdf-cost", "interactive"], home: home)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("sealbox: error: cannot create"))
+        #expect(try String(contentsOf: home.path("plain"), encoding: .utf8) == "not a folder")
+    }
+
     @Test func keygen_refusesToOverwriteAnExistingFile() throws {
         let passphrase = try Fixtures.passphraseFile(in: home)
         try home.write("team.key", "precious")

@@ -138,6 +138,8 @@ class Daemon:
         self.staff_url = ""
         self.stdout_lines: list[str] = []
         self.runs = 0
+        # Run the daemon through this command (e.g. bwrap and strace, test_unit_sandbox.py).
+        self.wrapper: list[str] = []
         self._reader: threading.Thread | None = None
         log_audit.DAEMONS.append(self)
 
@@ -184,7 +186,7 @@ class Daemon:
         self.runs += 1
         self.public_url = self.staff_url = ""
         stderr = open(self.stderr_path, "wb")
-        self.process = subprocess.Popen([str(SEALBOXD)], env=self.env(), stdout=subprocess.PIPE, stderr=stderr,
+        self.process = subprocess.Popen([*self.wrapper, str(SEALBOXD)], env=self.env(), stdout=subprocess.PIPE, stderr=stderr,
                                         stdin=subprocess.DEVNULL, cwd=self.workdir)
         stderr.close()
         announced = threading.Event()
