@@ -2,8 +2,10 @@
 // goes on accepting reports (docs/OPERATIONS.md §7).
 //
 // Rules this file enforces:
-// - the copy is made with SQLite's online backup API inside one read transaction of the
-//   source: a snapshot of one moment, while writers go on in the WAL;
+// - the copy is made with `VACUUM INTO`, inside one read transaction of the source: a
+//   snapshot of one moment, while writers go on in the WAL; it writes every table anew in
+//   the order of its keys (random), so that the copy's pages do not lie in the order in
+//   which reports arrived, as the live file's may (docs/PROTOCOL.md §10.3);
 // - the backup file is new (never overwrites anything, never follows a link) and has
 //   mode 0600 (PrivateFile); a copy that fails is removed;
 // - the copy is a single self-contained file (rollback journal, not WAL), flushed to
@@ -47,8 +49,12 @@ extension MailboxDatabase {
         }
         do {
             let pool = try DatabasePool(path: source, configuration: SQLiteFile.configuration())
+            // VACUUM INTO reads in a transaction of its own and never takes the write lock;
+            // it writes into the empty 0600 file PrivateFile made.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [destination])
+            }
             let copy = try DatabaseQueue(path: destination, configuration: SQLiteFile.configuration())
-            try pool.backup(to: copy)
             let cases = try copy.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = DELETE")
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {

@@ -144,6 +144,14 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     } catch {
         throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
     }
+    // The file's pages no longer follow the order in which the reports of a day arrived
+    // (docs/PROTOCOL.md §10.3). A rebuild that fails (no room for its copy) is no reason
+    // not to serve: it is said, and tried again at the next start.
+    do {
+        try database.rebuild()
+    } catch {
+        logger.warning("the database could not be rebuilt at start (its pages may still show the order of recent reports): \(error)")
+    }
     // The database first: a pepper is created only for a database without cases, and one
     // that does not match the database's check value is refused (MailboxDatabase+Meta.swift).
     let pepper: Pepper
