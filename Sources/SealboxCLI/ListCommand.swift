@@ -130,7 +130,11 @@ struct ListCommand: ParsableCommand {
             if s.missingAttachments > 0 { attachments += " (\(s.missingAttachments) not fetched)" }
             var notes: [String] = []
             if row.otherKey { notes.append("sealed to another team key") }
-            if s.onServer == false { notes.append("deleted on the server") }
+            if s.lostOnServer {
+                notes.append("lost on the server (restored from an older backup?)")
+            } else if s.onServer == false {
+                notes.append("deleted on the server")
+            }
             lines.append([s.reference.text, s.status.rawValue, s.received.text, s.lastActivity.text, cell(row.deadlines.acknowledgement),
                           cell(row.deadlines.feedback), "\(s.items)", attachments, notes.joined(separator: "; ")])
         }
@@ -146,6 +150,7 @@ struct ListCommand: ParsableCommand {
             case attachmentsNotFetched = "attachments_not_fetched"
             case otherTeamKey = "other_team_key"
             case onServer = "on_server"
+            case lostOnServer = "lost_on_server"
             case acknowledgementDue = "acknowledgement_due"
             case acknowledgementOverdue = "acknowledgement_overdue"
             case acknowledgementDueSoon = "acknowledgement_due_soon"
@@ -169,6 +174,7 @@ struct ListCommand: ParsableCommand {
             try c.encode(s.missingAttachments, forKey: .attachmentsNotFetched)
             try c.encode(row.otherKey, forKey: .otherTeamKey)
             try c.encode(s.onServer, forKey: .onServer)
+            try c.encode(s.lostOnServer, forKey: .lostOnServer)
             try c.encode(d.acknowledgement?.due, forKey: .acknowledgementDue)
             try c.encode(d.acknowledgement?.state == .overdue, forKey: .acknowledgementOverdue)
             try c.encode(d.acknowledgement?.state == .dueSoon, forKey: .acknowledgementDueSoon)

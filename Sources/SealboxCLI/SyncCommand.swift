@@ -46,6 +46,15 @@ struct SyncCommand: AsyncParsableCommand {
         for id in totals.unavailable {
             Terminal.warning("attachment \(id) is no longer on the server; it cannot be shown")
         }
+        let lost = (try? local.cases().filter(\.lostOnServer).map(\.reference.text)) ?? []
+        if !lost.isEmpty {
+            Terminal.warning("""
+                \(Terminal.count(lost.count, "case")) on this workstation \(lost.count == 1 ? "is" : "are") no longer on \
+                the server, which has no record of deleting \(lost.count == 1 ? "it" : "them"): \(lost.joined(separator: ", ")). \
+                The server was probably restored from an older backup: \(lost.count == 1 ? "this report is" : "these reports are") \
+                lost there (the code no longer opens it) but kept here. Tell the administrator and your team.
+                """)
+        }
         print("\(Terminal.count(totals.items, "new item")), \(Terminal.count(totals.attachments, "new attachment")).")
     }
 }
@@ -113,6 +122,15 @@ struct Synchroniser {
         guard answer.status == 200 else { throw client.unexpected(answer.status) }
         let list = try client.decode(CaseList.self, from: answer.body, what: "a list of cases")
         try storeCall { try store.replaceServerCases(list.cases) }
+        // The audit log tells a case deleted on the server from one lost in a restore. It
+        // only labels cases, so a log that cannot be had leaves them unlabelled, not the
+        // sync failed.
+        var deleted: Set<CaseReference>?
+        if let audit = try? await client.send(method: "GET", pathAndQuery: StaffPath.audit), audit.status == 200,
+           let log = try? client.decode(AuditLog.self, from: audit.body, what: "the audit log") {
+            deleted = Set(log.entries.filter { $0.action == .delete }.map(\.case))
+        }
+        try storeCall { try store.replaceServerDeletions(deleted) }
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {

@@ -31,12 +31,17 @@ public struct LocalCase: Sendable, Equatable {
     /// The day it was acknowledged, when known.
     public let acknowledged: Day?
     /// Whether the server still has the case: nil when unknown (no case list fetched
-    /// yet), false when the last sync's case list did not name it (deleted elsewhere).
+    /// yet), false when the last sync's case list did not name it.
     public let onServer: Bool?
+    /// True when the server no longer has the case and its audit log records no deletion
+    /// of it: the server was restored from a backup older than the case, which is lost
+    /// there (its reporter's code no longer opens it). False otherwise, also while the
+    /// audit log has not been fetched.
+    public let lostOnServer: Bool
 
     public init(reference: CaseReference, received: Day, lastActivity: Day, items: Int, attachments: Int,
                 missingAttachments: Int, status: CaseStatus = .received, acknowledged: Day? = nil,
-                onServer: Bool? = nil) {
+                onServer: Bool? = nil, lostOnServer: Bool = false) {
         self.reference = reference
         self.received = received
         self.lastActivity = lastActivity
@@ -46,6 +51,7 @@ public struct LocalCase: Sendable, Equatable {
         self.status = status
         self.acknowledged = acknowledged
         self.onServer = onServer
+        self.lostOnServer = lostOnServer
     }
 }
 
@@ -68,6 +74,7 @@ extension WorkstationStore {
     public func cases() throws -> [LocalCase] {
         try queue.read { db in
             let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
+            let deletionsFetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'deletions_fetched'") != nil
             return try Row.fetchAll(db, sql: """
                 SELECT i.case_ref, MIN(i.day) AS first_day, MAX(i.day) AS last_day, COUNT(i.envelope) AS items,
                        (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
@@ -79,20 +86,24 @@ extension WorkstationStore {
                        (SELECT MIN(j.day) FROM items j WHERE j.case_ref = i.case_ref
                         AND (j.kind = 'reply' OR (j.kind = 'status' AND j.status <> 'received'))) AS first_answer,
                        c.status AS server_status, c.received AS server_received,
-                       c.acknowledged AS server_acknowledged, c.updated AS server_updated
+                       c.acknowledged AS server_acknowledged, c.updated AS server_updated,
+                       EXISTS (SELECT 1 FROM server_deletions d WHERE d.ref = i.case_ref) AS deleted_there
                 FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
                 GROUP BY i.case_ref
                 ORDER BY COALESCE(c.received, first_day) DESC, i.case_ref
-                """).map { row throws(StorageError) in try Self.localCase(row, casesFetched: fetched) }
+                """).map { row throws(StorageError) in
+                    try Self.localCase(row, casesFetched: fetched, deletionsFetched: deletionsFetched)
+                }
         }
     }
 
-    private static func localCase(_ row: Row, casesFetched: Bool) throws(StorageError) -> LocalCase {
+    private static func localCase(_ row: Row, casesFetched: Bool, deletionsFetched: Bool) throws(StorageError) -> LocalCase {
         let key = row.key("case_ref")
         func value<V: DatabaseValueConvertible>(_ column: String) throws(StorageError) -> V {
             try row.value(column, of: "items", key: "of case \(key)")
         }
         let firstDay: Day = try value("first_day")
+        let deletedThere: Bool = try value("deleted_there")
         var lastActivity: Day = try value("last_day")
         let status: CaseStatus
         let received: Day
@@ -115,7 +126,8 @@ extension WorkstationStore {
         return LocalCase(
             reference: try value("case_ref"), received: received, lastActivity: lastActivity,
             items: try value("items"), attachments: try value("attachments"), missingAttachments: try value("missing"),
-            status: status, acknowledged: acknowledged, onServer: casesFetched ? serverStatus != nil : nil)
+            status: status, acknowledged: acknowledged, onServer: casesFetched ? serverStatus != nil : nil,
+            lostOnServer: casesFetched && deletionsFetched && serverStatus == nil && !deletedThere)
     }
 
     /// The sealed items filed under `reference`, by position; status changes are left out.

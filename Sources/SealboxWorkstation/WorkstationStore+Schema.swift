@@ -120,6 +120,16 @@ extension WorkstationStore {
                 CREATE INDEX attachments_item ON attachments(item_id);
                 """)
         }
+        // Issue 9: the cases the server's audit log says were deleted, so that a case the
+        // server no longer has is told apart as deleted there or lost (the server was
+        // restored from a backup older than the case).
+        migrator.registerMigration("v4-server-deletions") { db in
+            try db.execute(sql: """
+                CREATE TABLE server_deletions (
+                    ref TEXT PRIMARY KEY NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

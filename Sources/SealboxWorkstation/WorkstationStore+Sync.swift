@@ -146,6 +146,22 @@ extension WorkstationStore {
         }
     }
 
+    /// Replaces the cases the server's audit log records as deleted (after a sync); nil
+    /// when the log could not be read. While unknown, no case counts as lost.
+    public func replaceServerDeletions(_ deleted: Set<CaseReference>?) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM server_deletions")
+            guard let deleted else {
+                try db.execute(sql: "DELETE FROM state WHERE key = 'deletions_fetched'")
+                return
+            }
+            for reference in deleted.sorted(by: { $0.text < $1.text }) {
+                try db.execute(sql: "INSERT INTO server_deletions (ref) VALUES (?)", arguments: [reference])
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO state (key, value) VALUES ('deletions_fetched', '1')")
+        }
+    }
+
     /// Records a change the server confirmed for one case (after `reply` or `status`).
     /// `received` is used only when the case has no row yet.
     public func recordServerStatus(case reference: CaseReference, status: CaseStatus, day: Day, received: Day?) throws {

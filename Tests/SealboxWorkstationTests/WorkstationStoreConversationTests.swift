@@ -70,6 +70,29 @@ import Testing
                                  acknowledged: "2026-11-25", updated: "2026-11-25"))
     }
 
+    @Test func aCaseMissingOnTheServer_isLostUnlessTheAuditLogRecordsItsDeletion() throws {
+        let a = Fixtures.item(reference: "AAAA-2222")
+        let b = Fixtures.item(reference: "BBBB-3333")
+        let c = Fixtures.item(reference: "CCCC-4444")
+        try store.insert(items: [a, b, c])
+        try store.replaceServerCases([CaseSummary(case: "AAAA-2222", status: .received, received: "2026-11-24",
+                                                 acknowledged: nil, updated: "2026-11-24")])
+        // Before the audit log is known, a missing case is not called lost.
+        #expect(try store.cases().filter(\.lostOnServer).isEmpty)
+        try store.replaceServerDeletions(["BBBB-3333"])
+        let byCase = Dictionary(uniqueKeysWithValues: try store.cases().map { ($0.reference, $0) })
+        #expect(byCase["AAAA-2222"]?.onServer == true && byCase["AAAA-2222"]?.lostOnServer == false)
+        #expect(byCase["BBBB-3333"]?.onServer == false && byCase["BBBB-3333"]?.lostOnServer == false)
+        #expect(byCase["CCCC-4444"]?.onServer == false && byCase["CCCC-4444"]?.lostOnServer == true)
+        // The next audit log replaces the last one.
+        try store.replaceServerDeletions(["BBBB-3333", "CCCC-4444"])
+        #expect(try store.cases().filter(\.lostOnServer).isEmpty)
+        // An audit log that could not be read: nothing is called lost.
+        try store.replaceServerDeletions(["BBBB-3333"])
+        try store.replaceServerDeletions(nil)
+        #expect(try store.cases().filter(\.lostOnServer).isEmpty)
+    }
+
     @Test func aSentReply_isStoredOnceAndTakesItsServerPlaceWhenSynced() throws {
         let report = Fixtures.item(reference: "7KQM-3XWP", position: 1)
         try store.insert(items: [report])

@@ -78,3 +78,58 @@ def test_backup_refuses_a_missing_database_and_creates_nothing(daemon_factory, t
     result = backup(daemon, target)
     assert result.returncode != 0 and b"no database" in result.stderr
     assert not target.exists() and not daemon.db_path.exists()
+
+
+def test_after_a_restore_a_workstation_names_later_reports_lost_and_earlier_deletions_deleted(
+        daemon_factory, workstation_factory, keys, signer, tmp_path):
+    """The restore drill seen from a counsellor's workstation: a report stored after the
+    backup is gone from the restored server without any deletion; `sealbox sync` names it
+    lost (kept on the workstation), while a case deleted before the backup stays
+    'deleted on the server'. Every code shown before the backup still opens its case."""
+    import requests
+
+    import inbox_helpers as ih
+
+    daemon = daemon_factory(**dh.FAST)
+    status, kept = dh.submit(daemon, "vor der Sicherung, bleibt", None)
+    assert status == 201
+    status, removed = dh.submit(daemon, "vor der Sicherung, gelöscht", None)
+    assert status == 201
+    ws = workstation_factory(daemon)
+    ws.ok("sync")
+    path = f"/api/v1/staff/cases/{removed.case}"
+    r = requests.delete(daemon.staff_url + path, headers=signer.headers("DELETE", path), timeout=30)
+    assert r.status_code == 204, r.text
+    target = tmp_path / "sealbox-backup.sqlite"
+    result = backup(daemon, target)
+    assert result.returncode == 0, result.stderr.decode()
+    status, later = dh.submit(daemon, "nach der Sicherung", None)
+    assert status == 201
+    ws.ok("sync")
+    daemon.stop()
+
+    fresh = tmp_path / "restored"
+    fresh.mkdir(mode=0o700)
+    shutil.copyfile(target, fresh / "sealbox.sqlite")
+    os.chmod(fresh / "sealbox.sqlite", 0o600)
+    shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
+    os.chmod(fresh / "pepper", 0o600)
+    restored = daemon_factory(storage=fresh, **dh.FAST)
+    assert not dh.shown_missing(restored, [kept])
+    assert dh.opens_completely(restored, later) is not None, "a report after the backup opened on the restored server"
+
+    again = ih.Workstation(ws.home, restored, keys)
+    synced = again.ok("sync")
+    warning = synced.stderr.decode()
+    assert later.case in warning and "restored from an older backup" in warning, warning
+    assert kept.case not in warning and removed.case not in warning, warning
+    listed = {c["case"]: c for c in again.json("list")["cases"]}
+    assert listed[later.case]["on_server"] is False and listed[later.case]["lost_on_server"] is True
+    assert listed[kept.case]["on_server"] is True and listed[kept.case]["lost_on_server"] is False
+    # The case deleted before the backup (kept on this workstation by the earlier sync).
+    assert listed[removed.case]["on_server"] is False and listed[removed.case]["lost_on_server"] is False
+    table = again.ok("list").stdout.decode()
+    line = next(l for l in table.splitlines() if l.startswith(later.case))
+    assert "lost on the server" in line, table
+    line = next(l for l in table.splitlines() if l.startswith(removed.case))
+    assert "deleted on the server" in line, table
