@@ -21,6 +21,17 @@ def backup(daemon, target) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=120, cwd=daemon.workdir)
 
 
+def restore(daemon_factory, copy, daemon, fresh):
+    """The drill of OPERATIONS.md §7: the copy and the pepper file into a fresh storage
+    directory, and a daemon on it."""
+    fresh.mkdir(mode=0o700)
+    shutil.copyfile(copy, fresh / "sealbox.sqlite")
+    os.chmod(fresh / "sealbox.sqlite", 0o600)
+    shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
+    os.chmod(fresh / "pepper", 0o600)
+    return daemon_factory(storage=fresh, **dh.FAST)
+
+
 def test_backup_while_submitting_then_restore_opens_every_earlier_code(daemon_factory, tmp_path):
     daemon = daemon_factory(**dh.FAST)
     before = []
@@ -54,13 +65,7 @@ def test_backup_while_submitting_then_restore_opens_every_earlier_code(daemon_fa
     assert target.read_bytes() == content
 
     # The drill: a fresh storage directory with the copy and the pepper file.
-    fresh = tmp_path / "restored"
-    fresh.mkdir(mode=0o700)
-    shutil.copyfile(target, fresh / "sealbox.sqlite")
-    os.chmod(fresh / "sealbox.sqlite", 0o600)
-    shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
-    os.chmod(fresh / "pepper", 0o600)
-    restored = daemon_factory(storage=fresh, **dh.FAST)
+    restored = restore(daemon_factory, target, daemon, tmp_path / "restored")
     assert dh.integrity(restored.db_path) == "ok"
     missing = dh.shown_missing(restored, before)
     assert not missing, missing
@@ -108,13 +113,7 @@ def test_after_a_restore_a_workstation_names_later_reports_lost_and_earlier_dele
     ws.ok("sync")
     daemon.stop()
 
-    fresh = tmp_path / "restored"
-    fresh.mkdir(mode=0o700)
-    shutil.copyfile(target, fresh / "sealbox.sqlite")
-    os.chmod(fresh / "sealbox.sqlite", 0o600)
-    shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
-    os.chmod(fresh / "pepper", 0o600)
-    restored = daemon_factory(storage=fresh, **dh.FAST)
+    restored = restore(daemon_factory, target, daemon, tmp_path / "restored")
     assert not dh.shown_missing(restored, [kept])
     assert dh.opens_completely(restored, later) is not None, "a report after the backup opened on the restored server"
 
