@@ -45,7 +45,7 @@ extension MailboxDatabase {
         do {
             try PrivateFile.create(at: destination, contents: [])
         } catch {
-            throw .cannotCreate(destination, (error as? PrivateFileError)?.reason ?? "\(error)")
+            throw .cannotCreate(destination, error.reason)
         }
         do {
             let pool = try DatabasePool(path: source, configuration: SQLiteFile.configuration())
