@@ -100,6 +100,9 @@ class Daemon:
             # The flood phase (bench_attack.py) runs with per-client budgets at their defaults.
             "SEALBOX_LIMITS_SUBMISSIONS": "1000000",
             "SEALBOX_LIMITS_SUBMISSIONS_GLOBAL": "1000000",
+            # The privacy notice needs them; without them the daemon refuses to start.
+            "SEALBOX_OFFICE_CONTROLLER": "Benchmark office, Musterweg 1, 30000 Musterstadt",
+            "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT": "datenschutz@example.org",
         })
         self.env.update(extra_env)
         self.process: subprocess.Popen | None = None
