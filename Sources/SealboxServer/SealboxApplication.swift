@@ -39,6 +39,9 @@ public struct SealboxApplication {
             onServerRunning: { channel in Self.announce("public", channel) },
             logger: logger)
         var services: [any Service] = [KDFPoolService(pool: intake.pool, codes: intake.codes), publicApp]
+        if configuration.notice.isEnabled {
+            services.append(DailyNoticeService(settings: configuration.notice, database: database, logger: logger))
+        }
         if let onionRouter, let onionListen = resilience.onionListen {
             rosters.append(ConnectionRoster(capacity: resilience.maxConnections))
             services.append(Application(

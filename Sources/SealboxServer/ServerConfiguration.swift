@@ -95,6 +95,8 @@ public struct ServerConfiguration: Sendable {
     public var resilience = ResilienceSettings()
     /// The privacy notice, the legal notice and the office's deadlines (`office.*`).
     public var notices = OfficeNotices()
+    /// The daily notice to the team (`notify.*`, DailyNotice.swift).
+    public var notice = NoticeSettings()
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -252,6 +254,7 @@ public struct ServerConfiguration: Sendable {
         number("limits.code_attempts", &config.codeAttempts)
         number("limits.code_attempts_global", &config.codeAttemptsGlobal)
         problems.check { config.notices = try OfficeNotices.from(reader) }
+        problems.check { config.notice = try NoticeSettings.from(reader) }
         problems.check { config.resilience = try ResilienceSettings.from(reader, codeAttemptsGlobal: config.codeAttemptsGlobal) }
         problems.check { try config.checkListeners() }
         return (config, problems)

@@ -2,7 +2,8 @@
 // everything the start checks and changes nothing; `print-texts TAG` prints a
 // shipped language's texts; `check-texts` lists translations whose German or English source
 // changed since they were translated; `benchmark-kdf` measures the bare Argon2id rate; `backup`
-// (BackupCommand.swift) copies the live database consistently into a new 0600 file. Everything
+// (BackupCommand.swift) copies the live database consistently into a new 0600 file; `notify`
+// sends the daily notice once, now, to check `notify.command`. Everything
 // it does is a call into SealboxServer, so that tests reach the same code.
 import ArgumentParser
 import Foundation
@@ -18,7 +19,7 @@ struct SealboxDaemonCommand: AsyncParsableCommand {
         abstract: "The Sealbox daemon: anonymous reports in, sealed to the counselling team.",
         discussion: "Every configuration key can also be set by an environment variable SEALBOX_<KEY>; see config/README.md.",
         version: SealboxRelease.version,
-        subcommands: [Run.self, CheckConfig.self, PrintTexts.self, CheckTexts.self, BenchmarkKDF.self, Backup.self],
+        subcommands: [Run.self, CheckConfig.self, PrintTexts.self, CheckTexts.self, BenchmarkKDF.self, Backup.self, Notify.self],
         defaultSubcommand: Run.self)
 }
 
@@ -141,6 +142,45 @@ extension SealboxDaemonCommand {
                 cost: configuration.kdfCost, workers: configuration.kdfWorkers, seconds: seconds)
             print("argon2id: \(result.count) derivations in \(String(format: "%.2f", result.elapsed)) s = "
                 + "\(String(format: "%.1f", result.rate))/s (\(configuration.kdfWorkers) workers, \(configuration.kdfCost))")
+        }
+    }
+
+    struct Notify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the daily notice once, now, to check notify.command.",
+            discussion: """
+                Runs notify.command with the notice's text on its standard input, as the daemon \
+                does every day at notify.time (whatever notify.only_when_new says), and reports \
+                how the command ended. Its output is not shown. Exits 0 when the command succeeded.
+                """)
+
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            let configuration: ServerConfiguration
+            do {
+                configuration = try await options.load()
+            } catch {
+                FileHandle.standardError.write(Data("sealboxd: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            guard configuration.notice.isEnabled else {
+                FileHandle.standardError.write(Data("sealboxd: error: notify.command is not set; there is no notice to send\n".utf8))
+                throw ExitCode(1)
+            }
+            switch await NoticeCommand.run(configuration.notice.command, input: configuration.notice.text) {
+            case .succeeded:
+                print("sealboxd: the notice was sent (\(configuration.notice.command[0]) exited 0)")
+            case .failed(let status):
+                FileHandle.standardError.write(Data("sealboxd: error: \(configuration.notice.command[0]) failed with exit status \(status)\n".utf8))
+                throw ExitCode(1)
+            case .timedOut:
+                FileHandle.standardError.write(Data("sealboxd: error: \(configuration.notice.command[0]) did not finish within \(Int(NoticeSettings.commandTimeout)) s and was stopped\n".utf8))
+                throw ExitCode(1)
+            case .cannotStart:
+                FileHandle.standardError.write(Data("sealboxd: error: \(configuration.notice.command[0]) could not be started\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }
