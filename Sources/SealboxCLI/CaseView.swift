@@ -275,7 +275,19 @@ enum CaseView {
             try c.encodeIfPresent(error, forKey: .error)
             try c.encodeIfPresent(text, forKey: .text)
             try c.encodeIfPresent(grounds, forKey: .grounds)
-            try c.encodeIfPresent(area, forKey: .area)
+            // An opened coding names every dimension, null when not coded.
+            let coding = current != nil && scheme != nil
+            if coding {
+                try c.encode(area, forKey: .area)
+                try c.encode(form, forKey: .form)
+                try c.encode(level, forKey: .level)
+                try c.encode(outcome, forKey: .outcome)
+            } else {
+                try c.encodeIfPresent(area, forKey: .area)
+                try c.encodeIfPresent(form, forKey: .form)
+                try c.encodeIfPresent(level, forKey: .level)
+                try c.encodeIfPresent(outcome, forKey: .outcome)
+            }
             try c.encodeIfPresent(when, forKey: .when)
             try c.encodeIfPresent(self.where, forKey: .where)
             try c.encodeIfPresent(contact, forKey: .contact)
@@ -283,10 +295,7 @@ enum CaseView {
             try c.encodeIfPresent(signer, forKey: .signer)
             try c.encodeIfPresent(attachments, forKey: .attachments)
             try c.encodeIfPresent(scheme, forKey: .scheme)
-            try c.encodeIfPresent(form, forKey: .form)
-            try c.encodeIfPresent(level, forKey: .level)
             try c.encodeIfPresent(interventions, forKey: .interventions)
-            try c.encodeIfPresent(outcome, forKey: .outcome)
             if let assigned { try c.encode(assigned, forKey: .assigned) }
             if let followUp { try c.encode(followUp, forKey: .followUp) }
             try c.encodeIfPresent(current, forKey: .current)
