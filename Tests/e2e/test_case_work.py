@@ -367,6 +367,8 @@ def test_a_tampered_note_is_marked_and_the_rest_of_the_case_stays_readable(daemo
     by_id = {i["id"]: i for i in items}
     assert by_id[tampered_id]["status"] == "tampered"
     assert by_id[forged_id]["status"] == "forged"
+    # PyNaCl's signature (PROTOCOL §3.4 alone) verified in Swift; only its signer is unknown.
+    assert "which this workstation does not know" in by_id[forged_id]["error"]
     rest = [(i["kind"], i["status"]) for i in items if i["id"] not in (tampered_id, forged_id)]
     assert rest == [("report", "ok"), ("note", "ok"), ("case-data", "ok")]
     assert "failed authentication" in result.stderr.decode()
