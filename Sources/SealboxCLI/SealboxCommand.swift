@@ -14,7 +14,9 @@ public struct SealboxCommand: AsyncParsableCommand {
         abstract: "Read and answer the reports of a Sealbox mailbox on your own computer.",
         discussion: """
             Reports stay sealed on the server and in the local store. Only `sealbox show` \
-            and `sealbox reply` open them, with the team key file and its passphrase.
+            and `sealbox reply` open them, with the team key file and its passphrase \
+            (`assign`, `follow-up` and `list --mine/--unassigned/--due` open only the \
+            team's sealed case data).
 
             Usual steps: `sealbox sync` fetches new reports and the status of every case, \
             `sealbox list` (or `list --due`) shows the cases and their deadlines, `sealbox \
