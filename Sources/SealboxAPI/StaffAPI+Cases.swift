@@ -1,4 +1,5 @@
-// The staff API's case bodies: the case list, the audit log, replies and status changes.
+// The staff API's case bodies: the case list, the audit log, replies, status changes and
+// the team's case work (notes, codings, case data).
 import SealboxCore
 import SealboxCrypto
 
@@ -106,6 +107,32 @@ public struct StatusChanged: Codable, Sendable, Equatable {
         self.id = id
         self.case = reference
         self.status = status
+        self.day = day
+        self.position = position
+    }
+}
+
+/// `POST /api/v1/staff/cases/{case}/items`: a note, coding or case data sealed on the
+/// workstation to the team only (PROTOCOL §3.4). The envelope's kind says which.
+public struct CaseWorkRequest: Codable, Sendable, Equatable {
+    public let envelope: Base64URLBytes
+
+    public init(envelope: Base64URLBytes) { self.envelope = envelope }
+}
+
+/// The answer to a stored item of case work (201): its id, kind, day and position in the
+/// case. The case's status does not change, so it is not part of the answer.
+public struct CaseWorkCreated: Codable, Sendable, Equatable {
+    public let id: ItemID
+    public let `case`: CaseReference
+    public let kind: ItemKind
+    public let day: Day
+    public let position: Int
+
+    public init(id: ItemID, case reference: CaseReference, kind: ItemKind, day: Day, position: Int) {
+        self.id = id
+        self.case = reference
+        self.kind = kind
         self.day = day
         self.position = position
     }

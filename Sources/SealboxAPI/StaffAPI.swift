@@ -26,6 +26,9 @@ public enum StaffPath {
     /// `POST` a status change.
     public static func status(_ reference: CaseReference) -> String { `case`(reference) + "/status" }
 
+    /// `POST`: a note, coding or case data of the team (PROTOCOL §3.4).
+    public static func caseItems(_ reference: CaseReference) -> String { `case`(reference) + "/items" }
+
     /// The largest page the server gives.
     public static let maximumPageSize = 500
     /// The page size when none is asked for.

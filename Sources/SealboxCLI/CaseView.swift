@@ -13,6 +13,16 @@ struct ShownAttachment {
     var problem: String?
 }
 
+/// What `show` knows about the team's case work beyond the items themselves.
+struct CaseWorkView {
+    /// The current coding and case data (the newest authentic ones).
+    var state = CaseWorkState()
+    /// The scheme whose labels are shown, when it is the one a coding names.
+    var scheme: CodingScheme?
+    /// The user's own staff key id, to mark "(you)".
+    var ownKeyID: KeyID?
+}
+
 /// One item as shown.
 struct ShownItem {
     let outcome: OpenedItem
@@ -24,14 +34,20 @@ struct ShownItem {
 enum CaseView {
     // MARK: Text
 
-    static func text(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem]) -> String {
-        let messages = items.filter { !$0.outcome.item.isStatusChange }.count
+    static func text(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem],
+                     work: CaseWorkView = CaseWorkView()) -> String {
+        let messages = items.filter { !$0.outcome.item.isStatusChange && !$0.outcome.item.kind.isCaseWork }.count
+        let notes = items.filter { $0.outcome.item.kind == .note }.count
         var out = "Case \(reference.text)"
         if let status { out += " · \(status.rawValue)" }
-        out += " · \(Terminal.count(messages, "message"))\n"
+        out += " · \(Terminal.count(messages, "message"))"
+        if notes > 0 { out += " · \(Terminal.count(notes, "team note"))" }
+        out += "\n" + summary(reference: reference, items: items, work: work)
         for shown in items {
             out += "\n"
             switch shown.outcome {
+            case .opened(let item, let content) where content.type.isCaseWork:
+                out += caseWorkBody(item, content, authorship: shown.authorship, work: work)
             case .opened(_, let content):
                 out += body(content, attachments: shown.attachments, authorship: shown.authorship)
             case .statusChange(let item):
@@ -70,6 +86,77 @@ enum CaseView {
         for (label, value) in fields {
             let padded = label.isEmpty ? "" : label + ":"
             out += "  " + padded.padding(toLength: 14, withPad: " ", startingAt: 0) + value + "\n"
+        }
+        return out
+    }
+
+    /// The lines under the case's heading: assignment, follow-up and coding, or the
+    /// reporter's own answers as a starting point for a coding.
+    static func summary(reference: CaseReference, items: [ShownItem], work: CaseWorkView) -> String {
+        var out = ""
+        if let data = work.state.caseData?.content {
+            out += "  Assigned to:  " + (data.assigned.map { MemberArgument.shown($0, own: work.ownKeyID) } ?? "nobody") + "\n"
+            out += "  Follow-up:    " + (data.followUp?.text ?? "none") + "\n"
+        } else if items.contains(where: { $0.outcome.item.kind == .report }) {
+            out += "  Assigned to:  nobody\n"
+        }
+        if work.state.coding == nil, let scheme = work.scheme {
+            let report = items.lazy.compactMap { shown -> ReportContent? in
+                if case .opened(_, let content) = shown.outcome, content.type == .report { return content }
+                return nil
+            }.first
+            if let report {
+                let suggestion = scheme.suggestion(reportGrounds: report.grounds ?? [], reportArea: report.area)
+                var flags = suggestion.grounds.map { "--ground \($0)" }
+                if let area = suggestion.area { flags.append("--area \(area)") }
+                out += "  Coding:       none yet"
+                out += flags.isEmpty ? "\n" : "; from the reporter's answers: sealbox code \(reference.text) "
+                    + flags.joined(separator: " ") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// A note, coding or case data: who wrote it, and for a coding or case data whether
+    /// it is the current one.
+    static func caseWorkBody(_ item: StoredItem, _ content: ReportContent, authorship: Authorship?,
+                             work: CaseWorkView) -> String {
+        var heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
+        if case .authentic(let signer) = authorship {
+            heading += " (signed by staff key \(MemberArgument.shown(signer, own: work.ownKeyID)))"
+        }
+        var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
+        if let warning = authorship.flatMap(authorshipWarning) { out += "  " + warning + "\n\n" }
+        switch content.type {
+        case .note:
+            for line in Terminal.displaySafe(content.text, multiline: true).split(separator: "\n", omittingEmptySubsequences: false) {
+                out += line.isEmpty ? "\n" : "  \(line)\n"
+            }
+        case .coding:
+            guard work.state.coding?.id == item.id else { return out + "  (replaced by a later coding)\n" }
+            let scheme = work.scheme?.id == content.scheme ? work.scheme : nil
+            func label(_ id: String, _ dimension: CodingScheme.Dimension) -> String {
+                let safe = Terminal.displaySafe(id)
+                guard let value = scheme?.value(id, of: dimension) else { return safe }
+                return "\(value.label("en")) (\(safe))"
+            }
+            let rows: [(String, CodingScheme.Dimension, [String])] = [
+                ("Grounds", .grounds, content.grounds ?? []), ("Area", .area, content.area.map { [$0] } ?? []),
+                ("Form", .form, content.form.map { [$0] } ?? []), ("Level", .level, content.level.map { [$0] } ?? []),
+                ("Interventions", .interventions, content.interventions ?? []),
+                ("Outcome", .outcome, content.outcome.map { [$0] } ?? []),
+            ]
+            out += "  Scheme:       \(Terminal.displaySafe(content.scheme ?? ""))\n"
+            for (name, dimension, ids) in rows where !ids.isEmpty {
+                out += "  " + (name + ":").padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + ids.map { label($0, dimension) }.joined(separator: ", ") + "\n"
+            }
+        case .caseData:
+            guard work.state.caseData?.id == item.id else { return out + "  (replaced by later case data)\n" }
+            out += "  Assigned to:  " + (content.assigned.map { MemberArgument.shown($0, own: work.ownKeyID) } ?? "nobody") + "\n"
+            out += "  Follow-up:    " + (content.followUp?.text ?? "none") + "\n"
+        default:
+            break
         }
         return out
     }
@@ -119,6 +206,9 @@ enum CaseView {
         case .followUp: "Follow-up from the reporter"
         case .reply: "Reply from the team"
         case .status: "Status change"
+        case .note: "Note of the team"
+        case .coding: "Coding"
+        case .caseData: "Case data"
         }
     }
 
@@ -156,11 +246,59 @@ enum CaseView {
         var reporterKey: String?
         var signer: String?
         var attachments: [JSONAttachment]?
+        var scheme: String?
+        var form: String?
+        var level: String?
+        var interventions: [String]?
+        var outcome: String?
+        var assigned: String??
+        var followUp: Day??
+        /// For a coding or case data: whether it is the case's current one.
+        var current: Bool?
 
         enum CodingKeys: String, CodingKey {
             case id, kind, day, status, author, error, text, grounds, area, when, `where`, contact, attachments, signer
+            case scheme, form, level, interventions, outcome, assigned, current
             case reporterKey = "reporter_key"
             case caseStatus = "case_status"
+            case followUp = "follow_up"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(day, forKey: .day)
+            try c.encode(status, forKey: .status)
+            try c.encodeIfPresent(author, forKey: .author)
+            try c.encodeIfPresent(caseStatus, forKey: .caseStatus)
+            try c.encodeIfPresent(error, forKey: .error)
+            try c.encodeIfPresent(text, forKey: .text)
+            try c.encodeIfPresent(grounds, forKey: .grounds)
+            // An opened coding names every dimension, null when not coded.
+            let coding = current != nil && scheme != nil
+            if coding {
+                try c.encode(area, forKey: .area)
+                try c.encode(form, forKey: .form)
+                try c.encode(level, forKey: .level)
+                try c.encode(outcome, forKey: .outcome)
+            } else {
+                try c.encodeIfPresent(area, forKey: .area)
+                try c.encodeIfPresent(form, forKey: .form)
+                try c.encodeIfPresent(level, forKey: .level)
+                try c.encodeIfPresent(outcome, forKey: .outcome)
+            }
+            try c.encodeIfPresent(when, forKey: .when)
+            try c.encodeIfPresent(self.where, forKey: .where)
+            try c.encodeIfPresent(contact, forKey: .contact)
+            try c.encodeIfPresent(reporterKey, forKey: .reporterKey)
+            try c.encodeIfPresent(signer, forKey: .signer)
+            try c.encodeIfPresent(attachments, forKey: .attachments)
+            try c.encodeIfPresent(scheme, forKey: .scheme)
+            try c.encodeIfPresent(interventions, forKey: .interventions)
+            if let assigned { try c.encode(assigned, forKey: .assigned) }
+            if let followUp { try c.encode(followUp, forKey: .followUp) }
+            try c.encodeIfPresent(current, forKey: .current)
         }
     }
 
@@ -182,21 +320,48 @@ enum CaseView {
     static func author(_ kind: ItemKind) -> String {
         switch kind {
         case .report, .followUp: "reporter"
-        case .reply, .status: "team"
+        case .reply, .status, .note, .coding, .caseData: "team"
         }
     }
 
-    static func json(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem]) -> String {
+    static func json(reference: CaseReference, status: CaseStatus? = nil, items: [ShownItem],
+                     work: CaseWorkView = CaseWorkView()) -> String {
         let value = JSONCase(case: reference, status: status,
-                             items: items.map { jsonItem($0, reference: reference) })
+                             items: items.map { jsonItem($0, reference: reference, work: work) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
     }
 
-    private static func jsonItem(_ shown: ShownItem, reference: CaseReference) -> JSONItem {
+    private static func jsonItem(_ shown: ShownItem, reference: CaseReference, work: CaseWorkView) -> JSONItem {
         var result = jsonItemWithoutAuthor(shown, reference: reference)
         result.author = author(result.kind)
+        if case .opened(let item, let content) = shown.outcome, content.type.isCaseWork {
+            result.reporterKey = nil
+            result.attachments = nil
+            result.when = nil
+            result.where = nil
+            result.contact = nil
+            switch content.type {
+            case .note:
+                result.grounds = nil
+            case .coding:
+                result.text = nil
+                result.scheme = content.scheme
+                result.form = content.form
+                result.level = content.level
+                result.interventions = content.interventions ?? []
+                result.outcome = content.outcome
+                result.current = work.state.coding?.id == item.id
+            case .caseData:
+                result.text = nil
+                result.grounds = nil
+                result.assigned = .some(content.assigned?.hex)
+                result.followUp = .some(content.followUp)
+                result.current = work.state.caseData?.id == item.id
+            default: break
+            }
+        }
         return result
     }
 

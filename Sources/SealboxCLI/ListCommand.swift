@@ -1,7 +1,9 @@
 // `sealbox list`: the cases in the local store, newest first, from stored metadata
 // only (nothing is decrypted, no passphrase is asked). When a team key file is
 // configured, cases sealed to another team key are marked, read from the envelopes'
-// key ids.
+// key ids. --mine, --unassigned and --due read the team's case data (assignment and
+// follow-up day, PROTOCOL §3.4), which needs the team key: it is opened only when the
+// store holds case data, and only the case data items are decrypted.
 import ArgumentParser
 import Foundation
 import SealboxCore
@@ -31,14 +33,31 @@ struct ListCommand: ParsableCommand {
             "received"; the feedback is due 3 months after the day received (the same day of \
             the month, or the month's last day), until the case is closed. A deadline is marked "due soon" from 7 days before its day and \
             "overdue" from the day after. --due shows only the cases with a deadline that is \
-            overdue or due soon, nearest deadline first.
+            overdue or due soon, nearest deadline first; a follow-up day set with `sealbox \
+            follow-up` counts as a deadline too.
+
+            --mine shows the cases assigned to you (your staff key), --unassigned the cases \
+            assigned to nobody (`sealbox assign`). These read the team's sealed case data, \
+            so they need the team key file and its passphrase once any case data exists.
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var teamKey: TeamKeyOptions
 
-    @Flag(name: .customLong("due"), help: "Only the cases with a deadline overdue or due within 7 days, nearest first.")
+    @OptionGroup var passphrase: PassphraseOptions
+
+    @Flag(name: .customLong("due"), help: "Only the cases with a deadline or follow-up day overdue or within 7 days, nearest first.")
     var due = false
+
+    @Flag(name: .customLong("mine"), help: "Only the cases assigned to you (your staff key).")
+    var mine = false
+
+    @Flag(name: .customLong("unassigned"), help: "Only the cases assigned to nobody.")
+    var unassigned = false
+
+    func validate() throws {
+        if mine && unassigned { throw ValidationError("give either --mine or --unassigned, not both") }
+    }
 
     @Option(name: .customLong("acknowledge-days"), help: ArgumentHelp(
         "Days after receipt the office promises an acknowledgement (default 7).", valueName: "DAYS"))
@@ -59,6 +78,15 @@ struct ListCommand: ParsableCommand {
         let summary: LocalCase
         let otherKey: Bool
         let deadlines: Deadlines
+        /// The case data, when it was read (--mine, --unassigned, --due).
+        var work: CaseWorkState?
+        var followUp: Deadline?
+
+        /// The nearest of the legal deadlines and the follow-up day that needs action.
+        var nextDue: Day? {
+            [deadlines.needsAction ? deadlines.next?.due : nil, followUp.flatMap { $0.state == .pending ? nil : $0.due }]
+                .compactMap { $0 }.min()
+        }
     }
 
     func run() throws {
@@ -83,11 +111,22 @@ struct ListCommand: ParsableCommand {
             }
         }
         let total = rows.count
+        if mine || unassigned || due, let local = try LocalStore.open(directory, create: false) {
+            rows = try readCaseWork(rows, store: local, settings: settings, today: day)
+        }
+        if mine {
+            let own = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox list --mine`")
+            let ownID = try KeyFiles.staffPublicKey(at: own).keyID
+            rows = rows.filter { $0.work?.assigned == ownID }
+        }
+        if unassigned { rows = rows.filter { $0.work?.assigned == nil } }
         if due { rows = Self.needingAction(rows) }
         if json {
             print(Self.json(rows))
         } else if rows.isEmpty {
-            if due && total > 0 {
+            if mine || unassigned {
+                print(mine ? "No case is assigned to you." : "No case is unassigned.")
+            } else if due && total > 0 {
                 print("No case needs action: no deadline is overdue or due within 7 days.")
             } else {
                 print("No cases in the local store yet.")
@@ -102,11 +141,35 @@ struct ListCommand: ParsableCommand {
         Deadlines(received: summary.received, status: summary.status, today: today, policy: policy)
     }
 
-    /// The rows with a deadline overdue or due soon, nearest deadline first.
+    /// Opens the case data of every case (only when the store holds any) with the team key.
+    func readCaseWork(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day) throws -> [Row] {
+        var threads: [CaseReference: [StoredItem]] = [:]
+        do {
+            for row in rows { threads[row.summary.reference] = try local.items(case: row.summary.reference) }
+        } catch {
+            throw CLIError("cannot read the local store")
+        }
+        guard threads.values.contains(where: { $0.contains { $0.kind == .caseData } }) else {
+            return rows.map { var row = $0; row.work = CaseWorkState(); return row }
+        }
+        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "reading the case data")
+        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+        let staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        return rows.map { row in
+            var row = row
+            let work = CaseWorkState.read(threads[row.summary.reference] ?? [], case: row.summary.reference, key: key,
+                                          staffKeys: staffKeys)
+            row.work = work
+            row.followUp = work.followUp.map { Deadline(kind: .followUp, due: $0, state: Deadlines.state(due: $0, today: today)) }
+            return row
+        }
+    }
+
+    /// The rows with a deadline or follow-up day overdue or due soon, nearest first.
     static func needingAction(_ rows: [Row]) -> [Row] {
-        rows.filter(\.deadlines.needsAction).sorted { a, b in
-            let x = a.deadlines.next?.due
-            let y = b.deadlines.next?.due
+        rows.filter { $0.nextDue != nil }.sorted { a, b in
+            let x = a.nextDue
+            let y = b.nextDue
             if x != y, let x, let y { return x < y }
             return x != y ? x != nil : a.summary.reference < b.summary.reference
         }
@@ -130,6 +193,10 @@ struct ListCommand: ParsableCommand {
             if s.missingAttachments > 0 { attachments += " (\(s.missingAttachments) not fetched)" }
             var notes: [String] = []
             if row.otherKey { notes.append("sealed to another team key") }
+            if let work = row.work {
+                notes.append(work.assigned.map { "assigned to \($0.hex)" } ?? "unassigned")
+                if let followUp = row.followUp { notes.append("follow-up \(cell(followUp))") }
+            }
             if s.lostOnServer {
                 notes.append("lost on the server (restored from an older backup?)")
             } else if s.onServer == false {
@@ -158,6 +225,9 @@ struct ListCommand: ParsableCommand {
             case feedbackOverdue = "feedback_overdue"
             case feedbackDueSoon = "feedback_due_soon"
             case needsAction = "needs_action"
+            case assigned
+            case followUp = "follow_up"
+            case followUpOverdue = "follow_up_overdue"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -182,6 +252,11 @@ struct ListCommand: ParsableCommand {
             try c.encode(d.feedback?.state == .overdue, forKey: .feedbackOverdue)
             try c.encode(d.feedback?.state == .dueSoon, forKey: .feedbackDueSoon)
             try c.encode(d.needsAction, forKey: .needsAction)
+            if let work = row.work {
+                try c.encode(work.assigned, forKey: .assigned)
+                try c.encode(work.followUp, forKey: .followUp)
+                try c.encode(row.followUp?.state == .overdue, forKey: .followUpOverdue)
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-// Where the text of a reply comes from: a file (--file F), stdin (-), or, like
+// Where the text of a reply (or a team note) comes from: a file (--file F), stdin (-), or, like
 // `git commit`, an editor opened on a template. The template file is created with
 // mode 0600 inside a private (0700) temporary folder, and overwritten with zeros and
 // removed (with anything the editor left beside it) as soon as the editor exits, so
@@ -20,8 +20,9 @@ enum MessageInput {
     static let maximumBytes = 256 * 1024
 
     /// Reads the message for case `reference` from `source`, cleaned; throws when it is empty.
-    static func read(_ source: MessageSource, reference: CaseReference,
+    static func read(_ source: MessageSource, reference: CaseReference, note: Bool = false,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> String {
+        let what = note ? "note" : "reply"
         let raw: String
         let stripComments: Bool
         switch source {
@@ -33,13 +34,14 @@ enum MessageInput {
             raw = try decode(try readAll(fd: STDIN_FILENO, what: "standard input"), what: "standard input")
             stripComments = false
         case .editor:
-            raw = try edit(ReplyTemplate.text(for: reference), reference: reference, environment: environment)
+            raw = try edit(note ? ReplyTemplate.noteText(for: reference) : ReplyTemplate.text(for: reference),
+                           reference: reference, environment: environment)
             stripComments = true
         }
         let text = ReplyTemplate.clean(raw, stripComments: stripComments)
         guard !text.isEmpty else {
-            throw CLIError("the reply is empty; nothing was sent",
-                           hint: source == .editor ? "write the reply above the lines starting with #, then save"
+            throw CLIError("the \(what) is empty; nothing was sent",
+                           hint: source == .editor ? "write the \(what) above the lines starting with #, then save"
                                : "write the reply into the file or standard input")
         }
         return text
@@ -207,6 +209,20 @@ enum ReplyTemplate {
         # While the editor is open, the text is in a file on this computer that only
         # you can read (as with `git commit`); sealbox overwrites and removes it
         # afterwards and sends the reply sealed to the reporter and the team.
+
+        """
+    }
+
+    static func noteText(for reference: CaseReference) -> String {
+        """
+
+        # Write your note on case \(reference.text) above these lines, save, and close
+        # the editor. Only the team reads it, never the reporter. Lines starting
+        # with '#' are removed; an empty note sends nothing.
+        #
+        # While the editor is open, the text is in a file on this computer that only
+        # you can read; sealbox overwrites and removes it afterwards and sends the
+        # note sealed to the team key.
 
         """
     }

@@ -14,12 +14,16 @@ public struct SealboxCommand: AsyncParsableCommand {
         abstract: "Read and answer the reports of a Sealbox mailbox on your own computer.",
         discussion: """
             Reports stay sealed on the server and in the local store. Only `sealbox show` \
-            and `sealbox reply` open them, with the team key file and its passphrase.
+            and `sealbox reply` open them, with the team key file and its passphrase \
+            (`assign`, `follow-up` and `list --mine/--unassigned/--due` open only the \
+            team's sealed case data).
 
             Usual steps: `sealbox sync` fetches new reports and the status of every case, \
             `sealbox list` (or `list --due`) shows the cases and their deadlines, `sealbox \
             show CASE` reads one, `sealbox reply CASE` answers the reporter, `sealbox status \
-            CASE in-progress` tells them where the case stands, `sealbox delete CASE` \
+            CASE in-progress` tells them where the case stands, `sealbox note`, `code`, \
+            `assign` and `follow-up` record the team's case work (never shown to the \
+            reporter; `list --mine`, `--unassigned`, `--due` read it), `sealbox delete CASE` \
             removes it for good, and `sealbox audit` shows what staff did.
 
             Every command can run without a terminal: give passphrases with \
@@ -39,7 +43,8 @@ public struct SealboxCommand: AsyncParsableCommand {
             (SEALBOX_SERVER_CA_FILE, the PEM certificate of the authority that issued the \
             office's certificate, trusted instead of the system's), server_certificate_sha256 \
             (SEALBOX_SERVER_CERTIFICATE_SHA256, the fingerprint of the office's certificate: \
-            only that certificate is accepted).
+            only that certificate is accepted), coding_scheme (SEALBOX_CODING_SCHEME, the \
+            office's additions to the coding scheme, `sealbox code --list`).
 
             EXIT CODES
               0  success
@@ -52,7 +57,8 @@ public struct SealboxCommand: AsyncParsableCommand {
         version: SealboxRelease.version,
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
-            DeleteCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
+            AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

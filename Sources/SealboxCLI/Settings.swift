@@ -26,6 +26,8 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The SHA-256 fingerprint of the server's certificate: with it, that certificate and
     /// no other is accepted, whoever issued it (docs/WORKSTATION.md).
     case serverCertificateSHA256 = "server_certificate_sha256"
+    /// The office's additions to the coding scheme (a JSON file, PROTOCOL §3.4).
+    case codingScheme = "coding_scheme"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -62,6 +64,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .feedbackDays: "days until the feedback is due"
         case .serverCAFile: "certificate authority file of the server"
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
+        case .codingScheme: "coding scheme override file"
         }
     }
 
@@ -254,4 +257,23 @@ public struct Settings: Sendable {
 func homeDirectory(_ environment: [String: String]) -> URL {
     if let home = environment["HOME"], home.hasPrefix("/") { return URL(fileURLWithPath: home) }
     return FileManager.default.homeDirectoryForCurrentUser
+}
+
+extension Settings {
+    /// The coding scheme: the built-in one, with the office's override file when one is set.
+    func codingScheme(flag: String?) throws(CLIError) -> CodingScheme {
+        var override: [UInt8]?
+        if let url = path(.codingScheme, flag: flag) {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw CLIError("cannot read the coding scheme override file \(url.path)",
+                               hint: "check coding_scheme (SEALBOX_CODING_SCHEME) or --coding-scheme")
+            }
+            override = Array(data)
+        }
+        do {
+            return try CodingScheme.load(override: override)
+        } catch {
+            throw CLIError(error.message, hint: "fix the coding scheme override file (coding_scheme, SEALBOX_CODING_SCHEME)")
+        }
+    }
 }

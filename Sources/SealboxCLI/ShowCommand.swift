@@ -16,12 +16,16 @@ struct ShowCommand: ParsableCommand {
         discussion: """
             CASE is a case reference such as 7KQM-3XWP (lower case and a missing dash are \
             fine). Prints the whole thread in the order stored: the report, the reporter's \
-            follow-ups, the team's replies and the status changes, each with its day. Needs \
+            follow-ups, the team's replies, the status changes and the team's own notes, \
+            codings and case data (never shown to the reporter), each with its day; above \
+            it the case's assignment and follow-up day, and for a case not coded yet the \
+            reporter's own answers as a starting point for `sealbox code`. Needs \
             the team key file and its passphrase. The text is printed here only; with \
             --attachments DIR the attachments are written into DIR under their original \
             names (an existing file is never replaced). --json prints the exact decrypted \
             values for programs: the case's "status" and "items", each with "kind" \
-            (report, follow-up, reply, status), "author" (reporter or team), "day", and \
+            (report, follow-up, reply, status, note, coding, case-data; a coding and case data \
+            with "current": true when they are the case's current ones), "author" (reporter or team), "day", and \
             "status": ok; unauthenticated (written before messages were signed); forged \
             (NOT AUTHENTIC: a signature that fails, an unknown signer, a copy); or why it \
             did not open (tampered, malformed, other-key, unsupported). A signed reply \
@@ -103,9 +107,16 @@ struct ShowCommand: ParsableCommand {
             shown.append(entry)
         }
 
+        var work = CaseWorkView()
+        work.state = CaseWorkState.from(shown.compactMap { entry in
+            guard case .opened(let item, let content) = entry.outcome, let authorship = entry.authorship else { return nil }
+            return (item, content, authorship)
+        })
+        work.scheme = try? settings.codingScheme(flag: nil)
+        work.ownKeyID = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.staffPublicKey(at: $0) }?.keyID
         let status = summary?.status
-        print(json ? CaseView.json(reference: reference, status: status, items: shown)
-                   : CaseView.text(reference: reference, status: status, items: shown),
+        print(json ? CaseView.json(reference: reference, status: status, items: shown, work: work)
+                   : CaseView.text(reference: reference, status: status, items: shown, work: work),
               terminator: "")
         var seen = Set<String>()
         for problem in problems where seen.insert(problem.message).inserted {

@@ -5,7 +5,8 @@
 //
 // Rules this file enforces: a later report, a repeated nonce, a bad or missing
 // signature where one is required, and a reply signed by an unknown key are forged;
-// unsigned items of a case reported before version 2 are "unauthenticated".
+// unsigned items of a case reported before version 2 are "unauthenticated". Notes,
+// codings and case data (PROTOCOL §3.4) are judged like replies, and are always signed.
 import SealboxCrypto
 
 /// Who wrote an item, as far as the signatures tell.
@@ -58,7 +59,8 @@ public struct AuthorshipJudge: Sendable {
             return .anchor
         }
         let signed = content.signature != nil || content.signer != nil || content.nonce != nil
-        let requiresSignature = report.map { $0.v >= 2 } ?? true
+        // Items of case work exist only since version 2: they are always signed.
+        let requiresSignature = content.type.isCaseWork || (report.map { $0.v >= 2 } ?? true)
         guard signed else { return requiresSignature ? .forged(.unsigned) : .unauthenticated }
         let verified: (signer: SigningPublicKey, nonce: [UInt8])
         do {
@@ -74,7 +76,7 @@ public struct AuthorshipJudge: Sendable {
                 return requiresSignature ? .forged(.badSignature) : .unauthenticated
             }
             return anchorKey == verified.signer ? .authentic(signer: verified.signer.keyID) : .forged(.badSignature)
-        case .reply:
+        case .reply, .note, .coding, .caseData:
             return staffKeys.contains(verified.signer)
                 ? .authentic(signer: verified.signer.keyID) : .forged(.unknownSigner(verified.signer.keyID))
         case .report:

@@ -102,9 +102,12 @@ public final class Conversation: Sendable {
                 statusChanged = true
                 continue
             }
+            // The team's notes, codings and case data are never the reporter's to see
+            // (PROTOCOL §3.4); they are not sealed to the reporter key either.
+            if item.kind.isCaseWork { continue }
             guard let opened = try? Envelope.open(item.envelope, with: secrets.reporterKey),
                   var content = try? ReportContent.decode(opened.plaintext),
-                  content.case == record.reference, content.type == opened.kind
+                  content.case == record.reference, content.type == opened.kind, !opened.kind.isCaseWork
             else { continue }
             if case .forged = judge.judge(content) { continue }
             messages.append(ThreadMessage(

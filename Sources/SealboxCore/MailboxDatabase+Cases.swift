@@ -1,5 +1,5 @@
-// Case-level operations: the reporter's lookup, follow-ups, the team's replies, status
-// changes, deletion, and the audit log of staff actions (never content).
+// Case-level operations: the reporter's lookup, follow-ups, the team's replies and case
+// work, status changes, deletion, and the audit log of staff actions (never content).
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -115,6 +115,24 @@ extension MailboxDatabase {
                 throw CaseError.unknownCase
             }
             return (try row.value("status", of: "cases", key: reference.text), position)
+        }
+    }
+
+    /// Stores an item of the team's case work (note, coding, case data: PROTOCOL §3.4),
+    /// unread, with its audit entry. The case's status, acknowledgement and last change
+    /// stay as they are: the reporter's view and deadlines do not move. Returns the
+    /// item's position in the case.
+    public func appendCaseWork(case reference: CaseReference, kind: EnvelopeKind, itemID: ItemID, envelope: [UInt8],
+                               day: Day, staffKeyID: KeyID) async throws -> Int {
+        precondition(kind.isCaseWork, "only notes, codings and case data are case work")
+        return try await writer.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM cases WHERE ref = ?", arguments: [reference]) != nil else {
+                throw CaseError.unknownCase
+            }
+            let position = try Self.insertItem(db, id: itemID, case: reference, kind: kind, day: day,
+                                               envelope: envelope, blobs: [])
+            try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .caseWork(kind), case: reference)
+            return position
         }
     }
 

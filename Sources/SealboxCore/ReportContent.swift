@@ -1,8 +1,9 @@
 import Foundation
 import SealboxCrypto
 
-/// The plaintext of a sealed item (docs/PROTOCOL.md §3.2). It exists only in memory:
-/// the daemon builds it and seals it at once; the CLI opens it on a workstation.
+/// The plaintext of a sealed item (docs/PROTOCOL.md §3.2, and §3.4 for the team's notes,
+/// codings and case data). It exists only in memory: the daemon builds it and seals it at
+/// once; the CLI opens it on a workstation.
 public struct ReportContent: Codable, Sendable, Equatable {
     /// The plaintext versions this build reads; it writes the last.
     public static let versions = 1...2
@@ -26,10 +27,22 @@ public struct ReportContent: Codable, Sendable, Equatable {
     public var signer: String?
     /// Version 2, follow-ups and replies: the Ed25519 signature, b64u.
     public var signature: String?
+    /// Coding (§3.4): the id of the coding scheme whose values it uses. `grounds` and
+    /// `area` are the coding's too (values of that scheme, not of the report form).
+    public var scheme: String?
+    public var form: String?
+    public var level: String?
+    public var interventions: [String]?
+    public var outcome: String?
+    /// Case data (§3.4): the member the case is assigned to (today the key id of a staff
+    /// key), and the day to look at it again; each null when not set.
+    public var assigned: KeyID?
+    public var followUp: Day?
 
     enum CodingKeys: String, CodingKey {
         case v, type, `case`, day, reporterKey = "reporter_key", text, grounds, area, when, `where`, contact, attachments
         case reporterSigningKey = "reporter_signing_key", nonce, signer, signature
+        case scheme, form, level, interventions, outcome, assigned, followUp = "follow_up"
     }
 
     public init(
@@ -59,7 +72,9 @@ public struct ReportContent: Codable, Sendable, Equatable {
         self.case = try c.decode(CaseReference.self, forKey: .case)
         day = try c.decode(Day.self, forKey: .day)
         reporterKey = try c.decodeIfPresent(String.self, forKey: .reporterKey)
-        text = try c.decode(String.self, forKey: .text)
+        // A coding and case data carry no text; every other kind must.
+        text = type == .coding || type == .caseData
+            ? try c.decodeIfPresent(String.self, forKey: .text) ?? "" : try c.decode(String.self, forKey: .text)
         grounds = try c.decodeIfPresent([String].self, forKey: .grounds)
         area = try c.decodeIfPresent(String.self, forKey: .area)
         when = try c.decodeIfPresent(String.self, forKey: .when)
@@ -70,6 +85,93 @@ public struct ReportContent: Codable, Sendable, Equatable {
         nonce = try c.decodeIfPresent(String.self, forKey: .nonce)
         signer = try c.decodeIfPresent(String.self, forKey: .signer)
         signature = try c.decodeIfPresent(String.self, forKey: .signature)
+        switch type {
+        case .coding:
+            scheme = try c.decode(String.self, forKey: .scheme)
+            grounds = try c.decodeIfPresent([String].self, forKey: .grounds) ?? []
+            form = try c.decodeIfPresent(String.self, forKey: .form)
+            level = try c.decodeIfPresent(String.self, forKey: .level)
+            interventions = try c.decodeIfPresent([String].self, forKey: .interventions) ?? []
+            outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
+        case .caseData:
+            // Both members are present, each a value or null.
+            guard c.contains(.assigned), c.contains(.followUp) else {
+                throw DecodingError.keyNotFound(CodingKeys.assigned, .init(codingPath: c.codingPath, debugDescription: "case data"))
+            }
+            assigned = try c.decodeIfPresent(KeyID.self, forKey: .assigned)
+            followUp = try c.decodeIfPresent(Day.self, forKey: .followUp)
+        default:
+            break
+        }
+    }
+
+    /// A note of the team (§3.4), unsigned until `sign(with:)`.
+    public static func note(case reference: CaseReference, day: Day, text: String) -> ReportContent {
+        ReportContent(type: .note, caseReference: reference, day: day, reporterKey: nil, text: text)
+    }
+
+    /// A coding (§3.4), unsigned until `sign(with:)`.
+    public static func coding(case reference: CaseReference, day: Day, scheme: String, grounds: [String], area: String?,
+                              form: String?, level: String?, interventions: [String], outcome: String?) -> ReportContent {
+        var content = ReportContent(type: .coding, caseReference: reference, day: day, reporterKey: nil, text: "")
+        content.scheme = scheme
+        content.grounds = grounds
+        content.area = area
+        content.form = form
+        content.level = level
+        content.interventions = interventions
+        content.outcome = outcome
+        return content
+    }
+
+    /// Case data (§3.4), unsigned until `sign(with:)`.
+    public static func caseData(case reference: CaseReference, day: Day, assigned: KeyID?, followUp: Day?) -> ReportContent {
+        var content = ReportContent(type: .caseData, caseReference: reference, day: day, reporterKey: nil, text: "")
+        content.assigned = assigned
+        content.followUp = followUp
+        return content
+    }
+
+    /// The members of each kind, and nothing else: a coding and case data write their
+    /// optional members as null; items of case work carry no attachments list.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(v, forKey: .v)
+        try c.encode(type, forKey: .type)
+        try c.encode(self.case, forKey: .case)
+        try c.encode(day, forKey: .day)
+        try c.encodeIfPresent(nonce, forKey: .nonce)
+        try c.encodeIfPresent(signer, forKey: .signer)
+        try c.encodeIfPresent(signature, forKey: .signature)
+        switch type {
+        case .coding:
+            try c.encode(scheme ?? "", forKey: .scheme)
+            try c.encode(grounds ?? [], forKey: .grounds)
+            try c.encode(area, forKey: .area)
+            try c.encode(form, forKey: .form)
+            try c.encode(level, forKey: .level)
+            try c.encode(interventions ?? [], forKey: .interventions)
+            try c.encode(outcome, forKey: .outcome)
+            return
+        case .caseData:
+            try c.encode(assigned, forKey: .assigned)
+            try c.encode(followUp, forKey: .followUp)
+            return
+        case .note:
+            try c.encode(text, forKey: .text)
+            return
+        case .report, .followUp, .reply:
+            break
+        }
+        try c.encodeIfPresent(reporterKey, forKey: .reporterKey)
+        try c.encode(text, forKey: .text)
+        try c.encodeIfPresent(grounds, forKey: .grounds)
+        try c.encodeIfPresent(area, forKey: .area)
+        try c.encodeIfPresent(when, forKey: .when)
+        try c.encodeIfPresent(self.where, forKey: .where)
+        try c.encodeIfPresent(contact, forKey: .contact)
+        try c.encode(attachments, forKey: .attachments)
+        try c.encodeIfPresent(reporterSigningKey, forKey: .reporterSigningKey)
     }
 
     /// The UTF-8 JSON bytes that get padded and sealed.
@@ -98,11 +200,28 @@ public struct ReportContent: Codable, Sendable, Equatable {
         return try? SigningPublicKey(bytes: bytes)
     }
 
-    /// What the signature of this follow-up or reply covers, signed by `signer` with `nonce`.
+    /// What the signature of this follow-up, reply or item of case work covers, signed by
+    /// `signer` with `nonce` (PROTOCOL §3.3, §3.4).
     func signedFields(signer: SigningPublicKey, nonce: [UInt8]) -> ItemSignature.Fields {
-        ItemSignature.Fields(
-            type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce, signer: signer, text: text,
-            attachments: attachments.map { .init(id: $0.id.text, name: $0.name, type: $0.type, size: $0.size) })
+        switch type {
+        case .coding:
+            let grounds = self.grounds ?? []
+            let interventions = self.interventions ?? []
+            let members = [scheme ?? "", String(grounds.count)] + grounds
+                + [area ?? "", form ?? "", level ?? "", String(interventions.count)] + interventions + [outcome ?? ""]
+            return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
+                                        signer: signer, members: members)
+        case .caseData:
+            return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
+                                        signer: signer, members: [assigned?.hex ?? "", followUp?.text ?? ""])
+        case .note:
+            return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
+                                        signer: signer, text: text, attachments: [])
+        case .report, .followUp, .reply:
+            return ItemSignature.Fields(
+                type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce, signer: signer, text: text,
+                attachments: attachments.map { .init(id: $0.id.text, name: $0.name, type: $0.type, size: $0.size) })
+        }
     }
 
     /// Adds a fresh nonce, `key`'s public key and its signature (PROTOCOL §3.3).

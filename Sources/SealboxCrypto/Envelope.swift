@@ -8,15 +8,25 @@ import CSodium
 /// What an envelope holds.
 public enum EnvelopeKind: UInt8, Sendable, CaseIterable, Codable {
     case report = 1, followUp = 2, reply = 3
+    /// The team's own items (PROTOCOL §3.4): sealed to the team only, never to the reporter.
+    case note = 4, coding = 5, caseData = 6
 
-    /// The name used in plaintexts and the API: `report`, `follow-up`, `reply`.
+    /// The name used in plaintexts and the API: `report`, `follow-up`, `reply`, `note`,
+    /// `coding`, `case-data`.
     public var name: String {
         switch self {
         case .report: "report"
         case .followUp: "follow-up"
         case .reply: "reply"
+        case .note: "note"
+        case .coding: "coding"
+        case .caseData: "case-data"
         }
     }
+
+    /// Whether this is an item of the team's case work (note, coding, case data), which
+    /// belongs to the team alone and never reaches the reporter.
+    public var isCaseWork: Bool { rawValue >= 4 }
 
     /// The kind with the given `name`, if any.
     public init?(name: String) {

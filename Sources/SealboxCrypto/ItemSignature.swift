@@ -1,6 +1,8 @@
-// The signature on a follow-up or a reply (PROTOCOL §3.3): Ed25519 over
-//   PAE("sealbox/v2/item-signature", type, case, day, nonce, signer, text,
-//       then id, name, type, size of each attachment)
+// The signature on a follow-up, a reply or an item of case work (PROTOCOL §3.3, §3.4):
+// Ed25519 over
+//   PAE("sealbox/v2/item-signature", type, case, day, nonce, signer, then the kind's
+//       members: text, then id, name, type, size of each attachment (follow-up, reply,
+//       note); or the coding's or the case data's members in their fixed order)
 // with PAE(p_1 … p_n) = u64le(n) || u64le(len(p_1)) || p_1 || … (PASETO's
 // pre-authentication encoding). Signing and checking go through the one signer
 // and the one verifier of Signing.swift.
@@ -34,29 +36,35 @@ public enum ItemSignature {
         public let day: String
         public let nonce: [UInt8]
         public let signer: SigningPublicKey
-        public let text: String
-        public let attachments: [Attachment]
+        /// The pieces after the signer: the text and each attachment's four members, or the
+        /// members of a coding or case data in their fixed order (PROTOCOL §3.4).
+        public let members: [String]
 
         public init(type: String, caseReference: String, day: String, nonce: [UInt8], signer: SigningPublicKey,
                     text: String, attachments: [Attachment]) {
+            var members = [text]
+            for attachment in attachments {
+                members += [attachment.id, attachment.name, attachment.type, String(attachment.size)]
+            }
+            self.init(type: type, caseReference: caseReference, day: day, nonce: nonce, signer: signer, members: members)
+        }
+
+        public init(type: String, caseReference: String, day: String, nonce: [UInt8], signer: SigningPublicKey,
+                    members: [String]) {
             self.type = type
             self.caseReference = caseReference
             self.day = day
             self.nonce = nonce
             self.signer = signer
-            self.text = text
-            self.attachments = attachments
+            self.members = members
         }
     }
 
     /// The bytes that are signed.
     public static func message(_ fields: Fields) -> [UInt8] {
-        var pieces: [[UInt8]] = [Array(label.utf8), Array(fields.type.utf8), Array(fields.caseReference.utf8),
-                                 Array(fields.day.utf8), fields.nonce, fields.signer.bytes, Array(fields.text.utf8)]
-        for attachment in fields.attachments {
-            pieces += [Array(attachment.id.utf8), Array(attachment.name.utf8), Array(attachment.type.utf8),
-                       Array(String(attachment.size).utf8)]
-        }
+        let pieces: [[UInt8]] = [Array(label.utf8), Array(fields.type.utf8), Array(fields.caseReference.utf8),
+                                 Array(fields.day.utf8), fields.nonce, fields.signer.bytes]
+            + fields.members.map { Array($0.utf8) }
         return preAuthenticationEncoding(pieces)
     }
 

@@ -16,6 +16,9 @@ extension StaffController {
         router.post("/api/v1/staff/cases/:case/replies") { request, context in
             try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
         }
+        router.post("/api/v1/staff/cases/:case/items") { request, context in
+            try await caseWork(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
+        }
         router.post("/api/v1/staff/cases/:case/status") { request, context in
             try await status(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
         }
@@ -66,6 +69,35 @@ extension StaffController {
 
     /// The largest sealed reply: 4 MiB.
     static let maximumEnvelope = 4 << 20
+
+    /// The largest sealed note: 1 MiB. A coding or case data is a few hundred bytes of
+    /// plaintext, so it must fit the smallest padding bucket (PROTOCOL §3.1, §3.4).
+    static let maximumNote = 1 << 20
+
+    /// Stores a note, coding or case data (PROTOCOL §3.4) unread, after the checks the
+    /// daemon can make without a key: an envelope of one of those kinds, sealed to the
+    /// team key alone (so never to the reporter key), of a plausible length.
+    func caseWork(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
+        guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
+        let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
+        guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
+              header.keyIDs == [teamKey.keyID],
+              envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count),
+              envelope.count <= (header.kind == .note
+                  ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))
+        else { throw PublicError(.unprocessableContent, "error.malformed_body") }
+        let id = ItemID.generate()
+        let day = Day.today()
+        let position: Int
+        do {
+            position = try await database.appendCaseWork(case: reference, kind: header.kind, itemID: id,
+                                                         envelope: envelope, day: day, staffKeyID: staffKeyID)
+        } catch CaseError.unknownCase {
+            throw PublicError.notFound
+        }
+        return pages.json(CaseWorkCreated(id: id, case: reference, kind: ItemKind(header.kind), day: day,
+                                          position: position), status: .created)
+    }
 
     func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
         let bytes = try await request.collectBody(limit: StaffAuthenticator.bodyLimit)

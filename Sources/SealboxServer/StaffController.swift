@@ -32,6 +32,7 @@ struct StaffController: Sendable {
                                    (StaffPath.audit, [.get]), ("/api/v1/staff/attachments/:id", [.get]),
                                    ("/api/v1/staff/cases/:case/replies", [.post]),
                                    ("/api/v1/staff/cases/:case/status", [.post]),
+                                   ("/api/v1/staff/cases/:case/items", [.post]),
                                    ("/api/v1/staff/cases/:case", [.delete])])
     }
 

@@ -18,7 +18,8 @@ public struct LocalCase: Sendable, Equatable {
     public let received: Day
     /// The day of its latest stored item (or the server's last change, if later).
     public let lastActivity: Day
-    /// How many sealed items are stored for it.
+    /// How many messages (report, follow-ups, replies) are stored for it; the team's
+    /// notes, codings and case data are not counted.
     public let items: Int
     /// How many attachments its items announce.
     public let attachments: Int
@@ -76,7 +77,8 @@ extension WorkstationStore {
             let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
             let deletionsFetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'deletions_fetched'") != nil
             return try Row.fetchAll(db, sql: """
-                SELECT i.case_ref, MIN(i.day) AS first_day, MAX(i.day) AS last_day, COUNT(i.envelope) AS items,
+                SELECT i.case_ref, MIN(i.day) AS first_day, MAX(i.day) AS last_day,
+                       COUNT(CASE WHEN i.kind IN ('report', 'follow-up', 'reply') THEN 1 END) AS items,
                        (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id
                         WHERE j.case_ref = i.case_ref) AS attachments,
                        (SELECT COUNT(*) FROM attachments a JOIN items j ON j.id = a.item_id

@@ -99,9 +99,11 @@ struct EnvelopeTests {
         #expect(throws: CryptoError.unsupportedVersion) { try Envelope.recipients(of: envelope) }
     }
 
-    @Test("kind names are report, follow-up and reply")
+    @Test("kind names are report, follow-up, reply, and the team's note, coding and case-data")
     func kindNames() {
-        #expect(EnvelopeKind.allCases.map(\.name) == ["report", "follow-up", "reply"])
+        #expect(EnvelopeKind.allCases.map(\.name) == ["report", "follow-up", "reply", "note", "coding", "case-data"])
+        #expect(EnvelopeKind.allCases.map(\.rawValue) == [1, 2, 3, 4, 5, 6])
+        #expect(EnvelopeKind.allCases.filter(\.isCaseWork) == [.note, .coding, .caseData])
         #expect(EnvelopeKind(name: "follow-up") == .followUp)
         #expect(EnvelopeKind(name: "Reply") == nil)
     }

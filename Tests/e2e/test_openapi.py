@@ -382,6 +382,24 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     r = staff(api_daemon, signer, "POST", "/api/v1/staff/cases/2222-2222/replies", replies, body)
     assert r.status_code == 404
 
+    # a note of the team (PROTOCOL §3.4), and what the daemon refuses there
+    items = "/api/v1/staff/cases/{case}/items"
+    note = {"v": 2, "type": "note", "case": case, "day": created["received"], "text": "Notiz"}
+    team = so.parse_key_text(keys.team_public_text, so.TEAM_PREFIX)
+    sealed_note = seal_envelope(json.dumps(so.sign_item(note, signer.seed)).encode(), 4, [team])
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/items", items,
+              json.dumps({"envelope": e2e.b64u(sealed_note)}).encode())
+    assert r.status_code == 201 and r.json()["kind"] == "note" and r.json()["position"] == 3
+    to_reporter = seal_envelope(json.dumps(note).encode(), 4, [team, reporter])
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/items", items,
+              json.dumps({"envelope": e2e.b64u(to_reporter)}).encode())
+    assert r.status_code == 422
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/items", items, b"{}")
+    assert r.status_code == 400
+    r = staff(api_daemon, signer, "POST", "/api/v1/staff/cases/2222-2222/items", items,
+              json.dumps({"envelope": e2e.b64u(sealed_note)}).encode())
+    assert r.status_code == 404
+
     # status changes
     status = "/api/v1/staff/cases/{case}/status"
     r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{case}/status", status,
@@ -408,7 +426,7 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     assert [(i["day"], i["id"]) for i in listed] == sorted((i["day"], i["id"]) for i in listed)
     of_case = sorted((i for i in listed if i["case"] == case), key=lambda i: i["position"])
     assert [(i["position"], i["kind"], i.get("status")) for i in of_case] == [
-        (1, "report", None), (2, "reply", None), (3, "status", "in-progress")]
+        (1, "report", None), (2, "reply", None), (3, "note", None), (4, "status", "in-progress")]
     r = staff(api_daemon, signer, "GET", "/api/v1/staff/items?from=2026-02-30", "/api/v1/staff/items")
     assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_body"
 
@@ -425,7 +443,7 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     # audit
     r = staff(api_daemon, signer, "GET", "/api/v1/staff/audit", "/api/v1/staff/audit")
     assert r.status_code == 200
-    assert [e["action"] for e in r.json()["entries"] if e["case"] == case] == ["reply", "status:in-progress"]
+    assert [e["action"] for e in r.json()["entries"] if e["case"] == case] == ["reply", "note", "status:in-progress"]
 
     # deletion
     delete = "/api/v1/staff/cases/{case}"
@@ -452,6 +470,7 @@ def test_staff_lists_of_an_empty_mailbox_answer_as_documented(daemon_factory, si
     ("GET", "/api/v1/staff/audit", "/api/v1/staff/audit"),
     ("POST", "/api/v1/staff/cases/2222-2222/replies", "/api/v1/staff/cases/{case}/replies"),
     ("POST", "/api/v1/staff/cases/2222-2222/status", "/api/v1/staff/cases/{case}/status"),
+    ("POST", "/api/v1/staff/cases/2222-2222/items", "/api/v1/staff/cases/{case}/items"),
     ("DELETE", "/api/v1/staff/cases/2222-2222", "/api/v1/staff/cases/{case}"),
 ])
 def test_unsigned_staff_request_gets_the_documented_401(api_daemon, method, path, template):

@@ -153,7 +153,7 @@ def open_key_file(data: bytes | str, passphrase: bytes, expecting: str) -> tuple
 
 # --- §3 envelopes, §4 blobs ----------------------------------------------------
 
-KINDS = {1: "report", 2: "follow-up", 3: "reply"}
+KINDS = {1: "report", 2: "follow-up", 3: "reply", 4: "note", 5: "coding", 6: "case-data"}
 
 
 def _check_magic(data: bytes, magic: bytes) -> None:
@@ -365,9 +365,19 @@ def pae(pieces: list[bytes]) -> bytes:
 
 
 def item_signature_message(content: dict, nonce: bytes, signer: bytes) -> bytes:
-    """The bytes a follow-up or reply signature covers, from its plaintext members."""
+    """The bytes a follow-up, reply, note, coding or case data signature covers, from its
+    plaintext members (PROTOCOL §3.3, §3.4: a null member is the empty string)."""
     pieces = [ITEM_SIGNATURE_LABEL, content["type"].encode(), content["case"].encode(), content["day"].encode(),
-              nonce, signer, content["text"].encode()]
+              nonce, signer]
+    if content["type"] == "coding":
+        grounds, interventions = content.get("grounds") or [], content.get("interventions") or []
+        members = [content["scheme"], str(len(grounds)), *grounds, content.get("area") or "",
+                   content.get("form") or "", content.get("level") or "", str(len(interventions)), *interventions,
+                   content.get("outcome") or ""]
+        return pae(pieces + [m.encode() for m in members])
+    if content["type"] == "case-data":
+        return pae(pieces + [(content.get("assigned") or "").encode(), (content.get("follow_up") or "").encode()])
+    pieces.append(content["text"].encode())
     for a in content.get("attachments", []):
         pieces += [a["id"].encode(), a["name"].encode(), a["type"].encode(), str(a["size"]).encode()]
     return pae(pieces)

@@ -5,12 +5,17 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
     case reply
     case status(CaseStatus)
     case delete
+    /// An item of case work was stored (PROTOCOL §3.4): `note`, `coding` or `case-data`.
+    case caseWork(EnvelopeKind)
 
-    /// Parses `reply`, `delete` or `status:<status>`.
+    /// Parses `reply`, `delete`, `status:<status>`, `note`, `coding` or `case-data`.
     public init(parsing text: String) throws(InvalidValue) {
         switch text {
         case "reply": self = .reply
         case "delete": self = .delete
+        case "note": self = .caseWork(.note)
+        case "coding": self = .caseWork(.coding)
+        case "case-data": self = .caseWork(.caseData)
         default:
             guard text.hasPrefix("status:"), let status = CaseStatus(rawValue: String(text.dropFirst(7))) else {
                 throw InvalidValue("audit action")
@@ -25,6 +30,7 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
         case .reply: "reply"
         case .delete: "delete"
         case .status(let status): "status:\(status.rawValue)"
+        case .caseWork(let kind): kind.name
         }
     }
 

@@ -1,11 +1,14 @@
 import SealboxCrypto
 
-/// What a stored item is: one of the three sealed kinds, or a status change (no envelope).
+/// What a stored item is: one of the sealed kinds, or a status change (no envelope).
 public enum ItemKind: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
     case report
     case followUp = "follow-up"
     case reply
     case status
+    case note
+    case coding
+    case caseData = "case-data"
 
     /// The kind of a sealed envelope.
     public init(_ kind: EnvelopeKind) {
@@ -13,6 +16,9 @@ public enum ItemKind: String, Sendable, CaseIterable, Codable, CustomStringConve
         case .report: self = .report
         case .followUp: self = .followUp
         case .reply: self = .reply
+        case .note: self = .note
+        case .coding: self = .coding
+        case .caseData: self = .caseData
         }
     }
 
@@ -22,9 +28,15 @@ public enum ItemKind: String, Sendable, CaseIterable, Codable, CustomStringConve
         case .report: .report
         case .followUp: .followUp
         case .reply: .reply
+        case .note: .note
+        case .coding: .coding
+        case .caseData: .caseData
         case .status: nil
         }
     }
+
+    /// Whether the item belongs to the team alone (note, coding, case data: PROTOCOL §3.4).
+    public var isCaseWork: Bool { envelopeKind?.isCaseWork ?? false }
 
     public var description: String { rawValue }
 }

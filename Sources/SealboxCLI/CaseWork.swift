@@ -1,0 +1,152 @@
+// The team's case work on the workstation (PROTOCOL §3.4): notes, codings and case data
+// are signed with the author's staff key, sealed to the team key alone (never to the
+// reporter key), sent to the daemon, and stored in the local store at once. Reading
+// them back: the newest authentic coding and case data of a case are its coding and its
+// assignment and follow-up; an item that does not open or is not authentic never counts.
+import Foundation
+import SealboxAPI
+import SealboxCore
+import SealboxCrypto
+import SealboxWorkstation
+
+/// What the newest authentic coding and case data of a case say.
+struct CaseWorkState {
+    var coding: (content: ReportContent, signer: KeyID, id: ItemID)?
+    var caseData: (content: ReportContent, signer: KeyID, id: ItemID)?
+
+    var assigned: KeyID? { caseData?.content.assigned }
+    var followUp: Day? { caseData?.content.followUp }
+
+    /// The state from opened and judged items, by position: the last authentic one of each kind wins.
+    static func from(_ items: [(item: StoredItem, content: ReportContent, authorship: Authorship)]) -> CaseWorkState {
+        var state = CaseWorkState()
+        for entry in items.sorted(by: { $0.item.position < $1.item.position }) {
+            guard case .authentic(let signer) = entry.authorship else { continue }
+            switch entry.content.type {
+            case .coding: state.coding = (entry.content, signer, entry.item.id)
+            case .caseData: state.caseData = (entry.content, signer, entry.item.id)
+            default: break
+            }
+        }
+        return state
+    }
+
+    /// Opens only the codings and case data of `items` and judges them (they are judged
+    /// like replies: signed by a known staff key, no repeated nonce).
+    static func read(_ items: [StoredItem], case reference: CaseReference, key: BoxSecretKey,
+                     staffKeys: Set<SigningPublicKey>) -> CaseWorkState {
+        var judge = AuthorshipJudge(staffKeys: staffKeys)
+        var judged: [(item: StoredItem, content: ReportContent, authorship: Authorship)] = []
+        for item in items where item.kind == .coding || item.kind == .caseData {
+            guard case .opened(_, let content) = CaseOpener.open(item, filedUnder: reference, with: key) else { continue }
+            judged.append((item, content, judge.judge(content)))
+        }
+        return from(judged)
+    }
+}
+
+/// Sending one item of case work for a case of the local store.
+struct CaseWorkSender {
+    let reference: CaseReference
+    let local: WorkstationStore
+    let teamPublic: BoxPublicKey
+    let keyFile: URL
+    let client: StaffClient
+
+    /// Checks that the case is in the local store and sealed to the configured team key,
+    /// then opens the staff key.
+    static func prepare(_ reference: CaseReference, settings: Settings, store: StoreOptions, teamKey: TeamKeyOptions,
+                        staff: StaffOptions, purpose: String) throws(CLIError) -> CaseWorkSender {
+        let directory = settings.storeDirectory(flag: store.store)
+        let report = try ReplyCommand.storedReport(reference, directory: directory)
+        guard let local = report.store else { throw ShowCommand.unknownCase(reference) }
+        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: purpose)
+        let teamPublic = try KeyFiles.teamPublicKey(at: keyFile)
+        if let foreign = CaseOpener.foreignKeyIDs(of: [report.item], key: teamPublic) {
+            throw CLIError(
+                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
+                hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
+        }
+        let client = try staff.client(settings: settings, purpose: purpose)
+        return CaseWorkSender(reference: reference, local: local, teamPublic: teamPublic, keyFile: keyFile, client: client)
+    }
+
+    /// The current coding and case data of the case, opened with the team key.
+    func currentState(settings: Settings, passphraseFlag: String?) throws(CLIError) -> CaseWorkState {
+        let items: [StoredItem]
+        do {
+            items = try local.items(case: reference)
+        } catch {
+            throw CLIError("cannot read the local store")
+        }
+        guard items.contains(where: { $0.kind == .coding || $0.kind == .caseData }) else { return CaseWorkState() }
+        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphraseFlag)
+        var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        staffKeys.insert(client.key.publicKey)
+        return CaseWorkState.read(items, case: reference, key: key, staffKeys: staffKeys)
+    }
+
+    /// Signs `content`, seals it to the team key alone, sends it and stores it locally.
+    func send(_ content: ReportContent, what: String) async throws(CLIError) -> CaseWorkCreated {
+        var content = content
+        let envelope: [UInt8]
+        do {
+            try content.sign(with: client.key)
+            var plaintext = try content.encoded()
+            defer { SecureMemory.wipe(&plaintext) }
+            envelope = try Envelope.seal(plaintext, kind: content.type, to: [teamPublic])
+        } catch {
+            throw CLIError("cannot seal the \(what) (\(error)); nothing was sent")
+        }
+        content.text = ""
+        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.caseItems(reference),
+                                           json: CaseWorkRequest(envelope: Base64URLBytes(envelope)))
+        switch answer.status {
+        case 200, 201: break
+        case 404: throw client.unknownCase(reference)
+        case 413:
+            throw CLIError("the server refused the \(what) as too long", hint: "shorten it and send it again", status: .server)
+        case 400, 422:
+            let reason = StaffClient.errorMessage(in: answer.body).map { " (\($0))" } ?? ""
+            throw CLIError(
+                "the server refused the \(what)\(reason)",
+                hint: "the team key file \(keyFile.path) (key id \(teamPublic.keyID.hex)) may not be the team key "
+                    + "the server is configured with, or the server is older than notes and coding; ask the administrator",
+                status: .server)
+        default:
+            throw client.unexpected(answer.status)
+        }
+        let sent = try client.decode(CaseWorkCreated.self, from: answer.body, what: "an answer")
+        guard sent.case == reference, let kind = sent.kind.envelopeKind, kind == content.type else {
+            throw CLIError("the server's answer names another case or kind", status: .server)
+        }
+        do {
+            try local.insertSent(StoredItem(id: sent.id, caseReference: reference, kind: kind, day: sent.day,
+                                            position: sent.position, envelope: envelope))
+        } catch {
+            Terminal.warning("the \(what) was sent, but could not be stored in the local store; `sealbox sync` will fetch it")
+        }
+        return sent
+    }
+}
+
+/// A member named on the command line: today the key id of a staff key (TEAM.md §2).
+enum MemberArgument {
+    /// `me` (the user's own staff key), a key id of 16 hex characters, or a staff public key.
+    static func parse(_ text: String, own: SigningPublicKey) throws(CLIError) -> KeyID {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.lowercased() == "me" { return own.keyID }
+        if let id = try? KeyID(hex: trimmed.lowercased()) { return id }
+        if let key = try? SigningPublicKey(text: trimmed) { return key.keyID }
+        throw CLIError(
+            "\"\(Terminal.displaySafe(String(trimmed.prefix(40))))\" names no member",
+            hint: "give `me`, a staff key id (16 hex characters, as `sealbox audit` and `sealbox show` print them) "
+                + "or a staff public key (sealbox-staff-v1:…); names of members come with the team roster",
+            status: .usage)
+    }
+
+    /// How a member is shown: the key id, and "(you)" for the user's own key.
+    static func shown(_ id: KeyID, own: KeyID?) -> String {
+        id == own ? "\(id.hex) (you)" : id.hex
+    }
+}
