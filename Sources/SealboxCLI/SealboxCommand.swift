@@ -39,7 +39,9 @@ public struct SealboxCommand: AsyncParsableCommand {
             (SEALBOX_SERVER_CA_FILE, the PEM certificate of the authority that issued the \
             office's certificate, trusted instead of the system's), server_certificate_sha256 \
             (SEALBOX_SERVER_CERTIFICATE_SHA256, the fingerprint of the office's certificate: \
-            only that certificate is accepted).
+            only that certificate is accepted), trusted_leads (SEALBOX_TRUSTED_LEADS, the \
+            member public keys of the team's first leads: the team roster is verified from \
+            them by `sealbox team` and `sealbox sync`).
 
             EXIT CODES
               0  success
@@ -52,7 +54,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         version: SealboxRelease.version,
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
-            DeleteCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            DeleteCommand.self, AuditCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

@@ -220,13 +220,15 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         ), pages: onionPages, onionOrigin: nil)
     }
 
+    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(leads: configuration.staffLeads, database: database)
     let staffRouter = Router(context: SealboxRequestContext.self)
     staffRouter.add(middleware: CountingMiddleware(counters: counters, route: .staff))
     staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))
     staffRouter.add(middleware: StaffAuthenticator(
-        keys: Set(configuration.staffKeys), nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
+        keys: Set(configuration.staffKeys), roster: roster, nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
         openPaths: Monitoring.isLoopback(configuration.staffListen.host) ? Monitoring.paths : []))
-    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
+    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey, roster: roster)
+        .addRoutes(to: staffRouter)
     Monitoring(counters: counters, database: database, pool: pool, codes: codes, space: space).addRoutes(to: staffRouter)
 
     return SealboxApplication(
