@@ -47,6 +47,12 @@ final class RosterBook: Sendable {
         state.withLockedValue { $0.activeMember(signingKey: key) }
     }
 
+    /// The signing key of every member ever in the roster (first leads and removed members
+    /// included): the replies the reporters' inbox shows as the team's.
+    var everySigningKey: Set<SigningPublicKey> {
+        state.withLockedValue { Set($0.members.map(\.key.signingKey)) }
+    }
+
     /// Verifies `entry` against the head and stores it; returns the new head.
     func append(_ entry: RosterEntry) async throws -> RosterHead {
         var next = current

@@ -175,6 +175,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     let pages = PageFactory(configuration)
     let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
 
+    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(leads: configuration.staffLeads, database: database)
     let space = StorageSpace(path: storage.path, reserve: configuration.resilience.storageReserve)
     let visits = VisitStore()
     let counters = AnswerCounters()
@@ -192,7 +193,8 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
             }
         ).addRoutes(to: router)
         InboxController(
-            conversation: Conversation(intake: intake, staffKeys: Set(configuration.staffKeys)), reader: reader, pages: pages, admission: admission,
+            conversation: Conversation(intake: intake, staffKeys: Set(configuration.staffKeys),
+                                       memberKeys: { roster?.everySigningKey ?? [] }), reader: reader, pages: pages, admission: admission,
             visits: visits, secureCookies: configuration.https
         ).addRoutes(to: router)
         return router
@@ -220,7 +222,6 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         ), pages: onionPages, onionOrigin: nil)
     }
 
-    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(leads: configuration.staffLeads, database: database)
     let staffRouter = Router(context: SealboxRequestContext.self)
     staffRouter.add(middleware: CountingMiddleware(counters: counters, route: .staff))
     staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))

@@ -64,7 +64,7 @@ def team(keys, tmp_path_factory, module_daemons):
 
 
 def cli(team, name: str, args: list[str], store: str | None = None, trusted: str | None = None,
-        server: str | None = None) -> tuple[int, str, str]:
+        server: str | None = None, extra: dict | None = None, input: bytes | None = None) -> tuple[int, str, str]:
     directory, members, daemon = team
     member = members[name]
     home = directory / f"home-{store or name}"
@@ -75,8 +75,8 @@ def cli(team, name: str, args: list[str], store: str | None = None, trusted: str
         "SEALBOX_STORE": str(directory / f"store-{store or name}"),
         "SEALBOX_TRUSTED_LEADS": trusted if trusted is not None else members["Lena"].text,
     }
-    env = {k: v for k, v in env.items() if v is not None}
-    result = e2e.run_cli([*args, "--passphrase-file", str(PASSPHRASE_FILE[0])], env=env, home=home)
+    env = {k: v for k, v in {**env, **(extra or {})}.items() if v is not None}
+    result = e2e.run_cli([*args, "--passphrase-file", str(PASSPHRASE_FILE[0])], env=env, home=home, input=input)
     return result.returncode, result.stdout.decode(), result.stderr.decode()
 
 
@@ -202,6 +202,25 @@ def test_roles_change_and_the_last_lead_stays(team):
     code, _, err = cli(team, "Lena", ["team", "role", "Ben", "lead"])
     assert code == 0, err
     assert [m["role"] for m in listing(team, "Anna")["members"]] == ["lead", "counsellor", "lead"]
+
+
+def test_a_members_reply_reaches_the_reporter_and_her_colleagues(team, keys):
+    """Ben is a member, not in staff.keys: his reply, signed with his member key, is shown
+    to the reporter and as authentic on Lena's workstation."""
+    _, members, daemon = team
+    answer = daemon.post("/api/v1/reports", json={"text": "Bericht über eine Benachteiligung " * 5})
+    assert answer.status_code == 201
+    case, code = answer.json()["case"], answer.json()["code"]
+    team_key = {"SEALBOX_TEAM_KEY": str(keys.team_key_file)}
+    assert cli(team, "Ben", ["sync"])[0] == 0
+    status, _, err = cli(team, "Ben", ["reply", case, "-"], extra=team_key, input="Wir melden uns bald.".encode())
+    assert status == 0, err
+    inbox = daemon.post("/api/v1/inbox", json={"code": code}).json()
+    assert [m["author"] for m in inbox["messages"]] == ["reporter", "team"]
+    assert cli(team, "Lena", ["sync"])[0] == 0
+    status, out, err = cli(team, "Lena", ["show", case], extra=team_key)
+    assert status == 0, err
+    assert "Wir melden uns bald." in out and f"signed by staff key {so.key_id(members['Ben'].sign_pk).hex()}" in out
 
 
 def test_a_removed_member_is_refused_401_from_that_moment(team):
