@@ -30,6 +30,20 @@ extension MailboxDatabase {
         }
     }
 
+    /// The stored entries of the database file at `path`, read without changing anything
+    /// (`sealboxd check-config`); empty when there is no file or no roster table yet.
+    public static func inspectRoster(path: String) throws -> [RosterEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let queue = try openForInspection(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists("roster") else { return [] }
+            return try Data.fetchAll(db, sql: "SELECT entry FROM roster ORDER BY seq").map {
+                try JSONDecoder().decode(RosterEntry.self, from: $0)
+            }
+        }
+    }
+
     /// Appends `entry` (already verified) with its `hash`, only as the successor of the newest row.
     public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8]) async throws {
         let encoder = JSONEncoder()

@@ -15,6 +15,7 @@ import json
 import shutil
 import signal
 import sqlite3
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -323,4 +324,9 @@ def test_the_daemon_refuses_to_start_on_a_stored_roster_that_does_not_verify(tea
                                SEALBOX_STORAGE_PATH=str(storage))
     assert result.returncode != 0
     assert b"does not verify from staff.leads at entry 1" in result.stderr + result.stdout
+    env = e2e.Daemon(keys, tmp_path, SEALBOX_STAFF_LEADS=f"Lena={members['Lena'].text}",
+                     SEALBOX_STORAGE_PATH=str(storage)).env()
+    check = subprocess.run([str(e2e.SEALBOXD), "check-config"], env=env, capture_output=True, timeout=30, cwd=tmp_path)
+    assert check.returncode == 1
+    assert b"does not verify from staff.leads at entry 1" in check.stdout + check.stderr
     daemon.start()
