@@ -26,12 +26,44 @@ enum KeyFiles {
         return key
     }
 
-    /// The public key of the staff key file at `url`, read without the passphrase.
+    /// The public signing key of the staff (or member) key file at `url`, read without the passphrase.
     static func staffPublicKey(at url: URL) throws(CLIError) -> SigningPublicKey {
         let bytes = try readFile(url, what: "staff key file")
         guard let text = try? KeyFile.publicKeyText(of: bytes) else { throw notAKeyFile(url) }
+        if let member = try? MemberPublicKey(text: text) { return member.signingKey }
         guard let key = try? SigningPublicKey(text: text) else { throw wrongType(url, expected: .staff) }
         return key
+    }
+
+    /// Opens the member key file at `url` (PROTOCOL §12.1), asking for or reading its passphrase.
+    static func openMemberKey(at url: URL, settings: Settings, passphraseFlag: String?,
+                              staffPassphraseFlag: String? = nil) throws(CLIError) -> MemberSecretKey {
+        let bytes = try readFile(url, what: "member key file")
+        try checkType(bytes, at: url, expected: .member)
+        let passphrase = try staffPassphrase(url, settings: settings, passphraseFlag: passphraseFlag,
+                                             staffPassphraseFlag: staffPassphraseFlag, what: "member key")
+        do {
+            return try KeyFile.openMemberKey(bytes, passphrase: passphrase)
+        } catch {
+            throw openingError(error, url: url)
+        }
+    }
+
+    /// The member public key in a `.pub` file (its first line) or given as text, and the
+    /// file's label line (`label: NAME`) when there is one.
+    static func memberPublicKey(_ argument: String) throws(CLIError) -> (key: MemberPublicKey, label: String?) {
+        if let key = try? MemberPublicKey(text: argument) { return (key, nil) }
+        let url = URL(fileURLWithPath: argument)
+        let bytes = try readFile(url, what: "member public key file")
+        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first, let key = try? MemberPublicKey(text: first) else {
+            throw CLIError("\(url.path) holds no member public key",
+                           hint: "name the NAME.key.pub file written by `sealbox keygen --member`, or give the sealbox-member-v1:… text")
+        }
+        let label = lines.dropFirst().first { $0.hasPrefix("label:") }
+            .map { String($0.dropFirst("label:".count)).trimmingCharacters(in: .whitespaces) }
+        return (key, label?.isEmpty == false ? label : nil)
     }
 
     /// The staff keys whose signed replies this workstation accepts (PROTOCOL §3.3): the
@@ -71,19 +103,27 @@ enum KeyFiles {
     static func openStaffKey(at url: URL, settings: Settings, passphraseFlag: String?,
                              staffPassphraseFlag: String? = nil) throws(CLIError) -> SigningSecretKey {
         let bytes = try readFile(url, what: "staff key file")
-        try checkType(bytes, at: url, expected: .staff)
-        let passphrase: SecureBytes
-        if let file = settings.path(.staffPassphraseFile, flag: staffPassphraseFlag) {
-            passphrase = try Passphrase.read(file: file)
-        } else {
-            passphrase = try Passphrase.obtain(settings: settings, flag: passphraseFlag,
-                                               prompt: "Passphrase for the staff key \(url.path): ")
+        // A member key file (PROTOCOL §12.1) signs requests with its Ed25519 key.
+        if (try? KeyFile.type(of: bytes)) == .member {
+            return try openMemberKey(at: url, settings: settings, passphraseFlag: passphraseFlag,
+                                     staffPassphraseFlag: staffPassphraseFlag).signingKey
         }
+        try checkType(bytes, at: url, expected: .staff)
+        let passphrase = try staffPassphrase(url, settings: settings, passphraseFlag: passphraseFlag,
+                                             staffPassphraseFlag: staffPassphraseFlag, what: "staff key")
         do {
             return try KeyFile.openStaffKey(bytes, passphrase: passphrase)
         } catch {
             throw openingError(error, url: url)
         }
+    }
+
+    private static func staffPassphrase(_ url: URL, settings: Settings, passphraseFlag: String?, staffPassphraseFlag: String?,
+                                        what: String) throws(CLIError) -> SecureBytes {
+        if let file = settings.path(.staffPassphraseFile, flag: staffPassphraseFlag) {
+            return try Passphrase.read(file: file)
+        }
+        return try Passphrase.obtain(settings: settings, flag: passphraseFlag, prompt: "Passphrase for the \(what) \(url.path): ")
     }
 
     /// Refuses, before any passphrase is asked, a file that is not a key file of the expected type.
@@ -92,6 +132,7 @@ enum KeyFiles {
         let matches = switch expected {
         case .team: text.hasPrefix(BoxPublicKey.textPrefix)
         case .staff: text.hasPrefix(SigningPublicKey.textPrefix)
+        case .member: text.hasPrefix(MemberPublicKey.textPrefix)
         }
         guard matches else { throw wrongType(url, expected: expected) }
     }
@@ -113,7 +154,7 @@ enum KeyFiles {
     }
 
     private static func notAKeyFile(_ url: URL) -> CLIError {
-        CLIError("\(url.path) is not a Sealbox key file", hint: "key files are made by `sealbox keygen` and `sealbox staff-keygen`")
+        CLIError("\(url.path) is not a Sealbox key file", hint: "key files are made by `sealbox keygen` (--member) and `sealbox staff-keygen`")
     }
 
     private static func wrongType(_ url: URL, expected: KeyFileType) -> CLIError {
@@ -124,6 +165,9 @@ enum KeyFiles {
         case .staff:
             CLIError("\(url.path) holds the team key, not a staff signing key",
                      hint: "name your staff key file (made by `sealbox staff-keygen`) with --staff-key or SEALBOX_STAFF_KEY")
+        case .member:
+            CLIError("\(url.path) is not a member key file",
+                     hint: "name your member key file (made by `sealbox keygen --member`) with --staff-key or SEALBOX_STAFF_KEY")
         }
     }
 

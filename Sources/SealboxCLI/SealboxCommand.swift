@@ -44,7 +44,9 @@ public struct SealboxCommand: AsyncParsableCommand {
             office's certificate, trusted instead of the system's), server_certificate_sha256 \
             (SEALBOX_SERVER_CERTIFICATE_SHA256, the fingerprint of the office's certificate: \
             only that certificate is accepted), coding_scheme (SEALBOX_CODING_SCHEME, the \
-            office's additions to the coding scheme, `sealbox code --list`).
+            office's additions to the coding scheme, `sealbox code --list`), trusted_leads \
+            (SEALBOX_TRUSTED_LEADS, the member public keys of the team's first leads: the team \
+            roster is verified from them by `sealbox team` and `sealbox sync`).
 
             EXIT CODES
               0  success
@@ -58,7 +60,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
-            AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            AuditCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

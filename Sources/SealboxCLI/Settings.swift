@@ -28,6 +28,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case serverCertificateSHA256 = "server_certificate_sha256"
     /// The office's additions to the coding scheme (a JSON file, PROTOCOL §3.4).
     case codingScheme = "coding_scheme"
+    /// The first leads of the team roster (member public keys, separated by commas or
+    /// spaces): every roster is verified from them (docs/PROTOCOL.md §12.4).
+    case trustedLeads = "trusted_leads"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -43,7 +46,7 @@ public enum Setting: String, CaseIterable, Sendable {
         switch self {
         case .server: "URL"
         case .store: "DIR"
-        case .staffPublicKeys: "KEYS"
+        case .staffPublicKeys, .trustedLeads: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
         case .serverCertificateSHA256: "SHA256"
         default: "FILE"
@@ -65,12 +68,13 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCAFile: "certificate authority file of the server"
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
         case .codingScheme: "coding scheme override file"
+        case .trustedLeads: "trusted first leads of the team"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256].contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads].contains(self)
     }
 }
 

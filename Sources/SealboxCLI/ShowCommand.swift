@@ -76,7 +76,13 @@ struct ShowCommand: ParsableCommand {
         let saver = try attachments.map { dir throws(CLIError) in
             try AttachmentSaver(directory: URL(fileURLWithPath: dir).standardizedFileURL)
         }
-        let staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        // Colleagues' replies: staff_public_keys, and with trusted_leads the signing key of
+        // every member of the roster this workstation has verified (PROTOCOL §12.4).
+        var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        if let trusted = try RosterClient.trustedLeads(settings: settings) {
+            staffKeys.formUnion(trusted.map(\.signingKey))
+            staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
+        }
         let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
 
         var problems: [(message: String, status: ExitStatus)] = []

@@ -85,8 +85,9 @@ struct StaffClient {
         case 401:
             throw CLIError(
                 "the server at \(serverText) did not accept your staff key \(keyFileName)",
-                hint: "ask the administrator to add your staff public key (\(key.publicKey.text)) to staff.keys; "
-                    + "if it is there, check that this computer's clock is right (it may be off by at most 5 minutes)",
+                hint: "ask the administrator to add your staff public key (\(key.publicKey.text)) to staff.keys, "
+                    + "or, with a member key, ask a lead whether you are on the team (`sealbox team list`); "
+                    + "if you are, check that this computer's clock is right (it may be off by at most 5 minutes)",
                 status: .server)
         case 503:
             throw CLIError("the server at \(serverText) is busy (HTTP 503)", hint: "try again in a minute", status: .server)

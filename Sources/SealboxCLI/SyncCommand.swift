@@ -40,6 +40,11 @@ struct SyncCommand: AsyncParsableCommand {
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
         let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
+        // With trusted leads set, the team roster is verified first: a forked, rolled-back or
+        // foreign roster stops the sync before anything is fetched (PROTOCOL §12.4).
+        if let trusted = try RosterClient.trustedLeads(settings: settings) {
+            _ = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+        }
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
         let totals = try await sync.run()
         sync.progress.finish()

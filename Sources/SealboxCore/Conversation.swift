@@ -49,10 +49,15 @@ public final class Conversation: Sendable {
     public let intake: Intake
     /// The staff keys whose signed replies the reporter is shown (`staff.keys`).
     public let staffKeys: Set<SigningPublicKey>
+    /// The signing keys of the team roster's members, asked at each opening (PROTOCOL §12):
+    /// every member ever added, so that a reply stays shown after its author left.
+    let memberKeys: @Sendable () -> Set<SigningPublicKey>
 
-    public init(intake: Intake, staffKeys: Set<SigningPublicKey> = []) {
+    public init(intake: Intake, staffKeys: Set<SigningPublicKey> = [],
+                memberKeys: @escaping @Sendable () -> Set<SigningPublicKey> = { [] }) {
         self.intake = intake
         self.staffKeys = staffKeys
+        self.memberKeys = memberKeys
     }
 
     /// Derives the code's secrets on the pool and finds its case. A code is derived with
@@ -95,7 +100,7 @@ public final class Conversation: Sendable {
         let (record, secrets) = try await locate(code)
         let items = try await intake.database.items(ofCase: record.reference)
         var messages: [ThreadMessage] = []
-        var judge = AuthorshipJudge(staffKeys: staffKeys)
+        var judge = AuthorshipJudge(staffKeys: staffKeys.union(memberKeys()))
         var statusChanged = false
         for item in items {
             if item.status != nil {

@@ -134,6 +134,18 @@ public final class MailboxDatabase: Sendable {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-roster") { db in
+            // The team roster (docs/PROTOCOL.md §12.2): one row per signed entry, keyed by
+            // its seq in the chain; the entry's JSON as received and its hash. Appended
+            // only, by MailboxDatabase+Roster.swift.
+            try db.execute(sql: """
+                CREATE TABLE roster (
+                    seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    entry BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

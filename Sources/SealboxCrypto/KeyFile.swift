@@ -1,4 +1,4 @@
-// Secret key files (PROTOCOL §2): the 32-byte secret is encrypted with
+// Secret key files (PROTOCOL §2, §12.1): the 32-byte (member: 64-byte) secret is encrypted with
 // XChaCha20-Poly1305 under an Argon2id key derived from the passphrase, with
 // ad = "sealbox/v1/secret-key/" || type || "/" || public_key. Unknown format,
 // version, type or algorithm is refused; a wrong passphrase and a damaged file
@@ -12,6 +12,8 @@ public enum KeyFileType: String, Sendable, CaseIterable {
     case team
     /// A staff Ed25519 seed.
     case staff
+    /// A team member's X25519 secret key and Ed25519 seed (64 bytes, PROTOCOL §12.1).
+    case member
 }
 
 /// Reading and writing passphrase-protected secret key files.
@@ -20,7 +22,7 @@ public enum KeyFile {
     static let kdfAlgorithm = "argon2id13"
     static let aeadAlgorithm = "xchacha20poly1305-ietf"
 
-    /// The JSON bytes of a key file holding `secret` (32 bytes) for `publicKeyText`.
+    /// The JSON bytes of a key file holding `secret` (32 bytes; 64 for a member key) for `publicKeyText`.
     /// Throws `invalidKey` when the secret does not yield that public key.
     public static func write(secret: SecureBytes, type: KeyFileType, publicKeyText: String, passphrase: SecureBytes,
                              cost: KDFCost = .moderate) throws(CryptoError) -> [UInt8] {
@@ -75,6 +77,17 @@ public enum KeyFile {
         try SigningSecretKey(seed: open(json, passphrase: passphrase, expecting: .staff).secret)
     }
 
+    /// Opens a member key file.
+    public static func openMemberKey(_ json: [UInt8], passphrase: SecureBytes) throws(CryptoError) -> MemberSecretKey {
+        try MemberSecretKey(secretBytes: open(json, passphrase: passphrase, expecting: .member).secret)
+    }
+
+    /// The type named by a key file, read without the passphrase.
+    public static func type(of json: [UInt8]) throws(CryptoError) -> KeyFileType {
+        guard let type = KeyFileType(rawValue: try parse(json).type) else { throw CryptoError.malformed("key file type") }
+        return type
+    }
+
     /// The passphrase held in a passphrase file: its bytes with a single trailing
     /// newline removed (PROTOCOL §2).
     public static func passphrase(fromFileContents contents: [UInt8]) -> SecureBytes {
@@ -91,10 +104,13 @@ public enum KeyFile {
         label("sealbox/v1/secret-key/") + Array(type.rawValue.utf8) + [UInt8(ascii: "/")] + Array(publicKeyText.utf8)
     }
 
-    /// Throws `invalidKey` unless `secret` is 32 bytes yielding the key in `publicKeyText`.
+    /// Throws `invalidKey` unless `secret` is 32 bytes (64 for a member) yielding the key in `publicKeyText`.
     private static func checkPair(secret: SecureBytes, type: KeyFileType, publicKeyText: String) throws(CryptoError) {
-        guard secret.count == 32 else { throw CryptoError.invalidKey }
+        guard secret.count == (type == .member ? 64 : 32) else { throw CryptoError.invalidKey }
         switch type {
+        case .member:
+            let expected = try MemberPublicKey(text: publicKeyText)
+            guard try MemberSecretKey(secretBytes: secret).publicKey == expected else { throw CryptoError.invalidKey }
         case .team:
             let expected = try BoxPublicKey(teamText: publicKeyText)
             guard try BoxSecretKey(secretBytes: secret).publicKey == expected else { throw CryptoError.invalidKey }

@@ -178,6 +178,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     let pages = PageFactory(configuration)
     let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
 
+    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(leads: configuration.staffLeads, database: database)
     let space = StorageSpace(path: storage.path, reserve: configuration.resilience.storageReserve)
     let visits = VisitStore()
     let counters = AnswerCounters()
@@ -195,7 +196,8 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
             }
         ).addRoutes(to: router)
         InboxController(
-            conversation: Conversation(intake: intake, staffKeys: Set(configuration.staffKeys)), reader: reader, pages: pages, admission: admission,
+            conversation: Conversation(intake: intake, staffKeys: Set(configuration.staffKeys),
+                                       memberKeys: { roster?.everySigningKey ?? [] }), reader: reader, pages: pages, admission: admission,
             visits: visits, secureCookies: configuration.https
         ).addRoutes(to: router)
         return router
@@ -227,9 +229,10 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     staffRouter.add(middleware: CountingMiddleware(counters: counters, route: .staff))
     staffRouter.add(middleware: ErrorMappingMiddleware(pages: pages, logger: logger))
     staffRouter.add(middleware: StaffAuthenticator(
-        keys: Set(configuration.staffKeys), nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
+        keys: Set(configuration.staffKeys), roster: roster, nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
         openPaths: Monitoring.isLoopback(configuration.staffListen.host) ? Monitoring.paths : []))
-    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey).addRoutes(to: staffRouter)
+    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey, roster: roster)
+        .addRoutes(to: staffRouter)
     Monitoring(counters: counters, database: database, pool: pool, codes: codes, space: space).addRoutes(to: staffRouter)
 
     return SealboxApplication(

@@ -10,6 +10,8 @@ public struct SealboxRequestContext: RequestContext {
     public let clientAddress: String?
     /// The key id of the staff key that signed this request (staff listener only).
     public var staffKeyID: KeyID?
+    /// The staff key that signed this request (staff listener only).
+    public var staffKey: SigningPublicKey?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -4,6 +4,7 @@
 import Configuration
 import Foundation
 import Logging
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import SystemPackage
@@ -54,6 +55,9 @@ public struct ServerConfiguration: Sendable {
     public var publicListen = ListenAddress(host: "127.0.0.1", port: 8080)
     public var staffListen = ListenAddress(host: "127.0.0.1", port: 8081)
     public var staffKeys: [SigningPublicKey] = []
+    /// The first leads of the team roster (`staff.leads`, entries `LABEL=sealbox-member-v1:…`):
+    /// entry 0 of the roster (docs/PROTOCOL.md §12.2). Empty: no roster.
+    public var staffLeads: [RosterLead] = []
     public var storagePath = "./sealbox-data"
     public var teamPublicKey: BoxPublicKey
     public var pepperFile: String?
@@ -194,6 +198,23 @@ public struct ServerConfiguration: Sendable {
                     throw ConfigurationError.invalid("staff.keys holds an entry that is not a staff public key (sealbox-staff-v1:…)")
                 }
                 return key
+            }
+        }
+        problems.check {
+            config.staffLeads = try (reader.stringArray(forKey: "staff.leads") ?? []).map { text in
+                let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, RosterLabel.isValid(parts[0]), let key = try? MemberPublicKey(text: parts[1]) else {
+                    throw ConfigurationError.invalid(
+                        "staff.leads holds an entry that is not LABEL=sealbox-member-v1:… (a label of 1 to 64 characters without , or =)")
+                }
+                return RosterLead(label: parts[0], key: key)
+            }
+            if !config.staffLeads.isEmpty {
+                do {
+                    _ = try RosterVerifier(leads: config.staffLeads.map { ($0.label, $0.key) })
+                } catch {
+                    throw ConfigurationError.invalid("staff.leads: \(error)")
+                }
             }
         }
         config.storagePath = reader.string(forKey: "storage.path") ?? config.storagePath

@@ -37,6 +37,9 @@ final class NonceCache: Sendable {
 struct StaffAuthenticator: RouterMiddleware {
     typealias Context = SealboxRequestContext
     let keys: Set<SigningPublicKey>
+    /// The team roster: the signing key of every active member is accepted too, and a
+    /// removed member's from the moment of her removal no more (PROTOCOL §12.3).
+    let roster: RosterBook?
     let nonces: NonceCache
     /// The largest staff request body: a sealed reply of 4 MiB in base64url is about 5.6 MB.
     static let bodyLimit = 6 << 20
@@ -46,8 +49,10 @@ struct StaffAuthenticator: RouterMiddleware {
     /// is bound to loopback (Monitoring.swift); empty otherwise.
     var openPaths: Set<String> = []
 
-    init(keys: Set<SigningPublicKey>, nonces: NonceCache, logger: Logger, openPaths: Set<String> = []) {
+    init(keys: Set<SigningPublicKey>, roster: RosterBook? = nil, nonces: NonceCache, logger: Logger,
+         openPaths: Set<String> = []) {
         self.keys = keys
+        self.roster = roster
         self.nonces = nonces
         self.logger = logger
         self.openPaths = openPaths
@@ -56,7 +61,7 @@ struct StaffAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path == "/healthz" || openPaths.contains(request.uri.path) { return try await next(request, context) }
         let now = clock()
-        guard let headers = signedHeaders(request), keys.contains(headers.key),
+        guard let headers = signedHeaders(request), isKnown(headers.key),
               RequestSignature.isFresh(headers.timestamp, now: now)
         else { throw refused() }
         var request = request
@@ -68,7 +73,13 @@ struct StaffAuthenticator: RouterMiddleware {
         request.body = RequestBody(buffer: ByteBuffer(bytes: body))
         var context = context
         context.staffKeyID = headers.key.keyID
+        context.staffKey = headers.key
         return try await next(request, context)
+    }
+
+    /// A key of `staff.keys` or an active member's signing key.
+    func isKnown(_ key: SigningPublicKey) -> Bool {
+        keys.contains(key) || roster?.activeMember(signingKey: key) != nil
     }
 
     func signedHeaders(_ request: Request) -> RequestSignature.SignedHeaders? {

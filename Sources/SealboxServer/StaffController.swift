@@ -14,11 +14,14 @@ struct StaffController: Sendable {
     let database: MailboxDatabase
     let pages: PageFactory
     let teamKey: BoxPublicKey
+    /// The team roster; nil without `staff.leads`.
+    var roster: RosterBook? = nil
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/healthz") { _, _ in PublicController.plain("ok\n") }
         router.get(RouterPath(StaffPath.items)) { request, _ in try await items(request) }
         addCaseRoutes(to: router)
+        addRosterRoutes(to: router)
         router.get("/api/v1/staff/attachments/:id") { _, context in
             guard let id = try? AttachmentID(parsing: context.parameters.get("id") ?? ""),
                   let blob = try await database.blob(id: id)
@@ -33,7 +36,7 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case/replies", [.post]),
                                    ("/api/v1/staff/cases/:case/status", [.post]),
                                    ("/api/v1/staff/cases/:case/items", [.post]),
-                                   ("/api/v1/staff/cases/:case", [.delete])])
+                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post])])
     }
 
     func items(_ request: Request) async throws -> Response {

@@ -13,6 +13,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import SealboxL10n
@@ -85,6 +86,25 @@ public enum StartupCheck {
                 }
             } catch {
                 problems.append(error.description)
+            }
+        }
+        if storageUsable, state != nil, !configuration.staffLeads.isEmpty {
+            // The same verification as at start (RosterBook): the stored chain from staff.leads.
+            do {
+                var roster = try RosterVerifier(leads: configuration.staffLeads.map { ($0.label, $0.key) })
+                for entry in try MailboxDatabase.inspectRoster(path: database) {
+                    do {
+                        try roster.apply(entry)
+                    } catch {
+                        throw StartupError(description:
+                            "the roster in the database does not verify from staff.leads at entry \(entry.seq): \(error)")
+                    }
+                }
+                facts.append("roster: \(roster.activeMembers.count) active members, verified up to entry \(roster.head.seq)")
+            } catch let error as StartupError {
+                problems.append(error.description)
+            } catch {
+                problems.append("the roster in the database cannot be read (\(error))")
             }
         }
         let pepperFile = configuration.resolvedPepperFile

@@ -130,6 +130,18 @@ extension WorkstationStore {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        // Issue 10, slice 1: the roster entries this workstation has verified from its
+        // trusted leads, keyed by seq; the newest row is the pin (its seq and hash) that
+        // every later roster must extend (docs/PROTOCOL.md §12.4).
+        migrator.registerMigration("v5-roster-pin") { db in
+            try db.execute(sql: """
+                CREATE TABLE roster (
+                    seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    entry BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

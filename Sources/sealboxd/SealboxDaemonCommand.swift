@@ -79,7 +79,7 @@ extension SealboxDaemonCommand {
             print("sealboxd: configuration ok (\(SealboxRelease.version))")
             print("  listeners: public \(configuration.publicListen), staff \(configuration.staffListen)"
                 + (configuration.resilience.onionListen.map { ", onion \($0)" } ?? ""))
-            print("  staff keys: \(configuration.staffKeys.count); storage: \(configuration.storagePath)")
+            print("  staff keys: \(configuration.staffKeys.count); first leads of the roster: \(configuration.staffLeads.count); storage: \(configuration.storagePath)")
             for fact in check.facts { print("  \(fact)") }
         }
     }

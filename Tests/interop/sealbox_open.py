@@ -85,6 +85,11 @@ def staff_key_text(public_key: bytes) -> str:
     return STAFF_PREFIX + b64u(public_key)
 
 
+def member_key_text(x25519_public: bytes, ed25519_public: bytes) -> str:
+    """PROTOCOL §12.1: sealbox-member-v1: + b64u(x25519_pk || ed25519_pk)."""
+    return "sealbox-member-v1:" + b64u(x25519_public + ed25519_public)
+
+
 def parse_key_text(text: str, prefix: str) -> bytes:
     if not text.startswith(prefix):
         raise InvalidKey(prefix)
@@ -125,7 +130,7 @@ def open_key_file(data: bytes | str, passphrase: bytes, expecting: str) -> tuple
         salt, nonce, ciphertext = unb64u(kdf["salt"]), unb64u(aead["nonce"]), unb64u(doc["ciphertext"])
     except (KeyError, TypeError, ValueError) as exc:
         raise Malformed("fields") from exc
-    if key_type not in ("team", "staff") or key_type != expecting:
+    if key_type not in ("team", "staff", "member") or key_type != expecting:
         raise Malformed("type")
     if algorithms != ("argon2id13", "xchacha20poly1305-ietf"):
         raise Malformed("algorithm")
@@ -140,9 +145,11 @@ def open_key_file(data: bytes | str, passphrase: bytes, expecting: str) -> tuple
             ciphertext, key_file_ad(key_type, public_key_text), nonce, wrap_key)
     except nacl.exceptions.CryptoError as exc:
         raise AuthenticationFailed() from exc
-    if len(secret) != 32:
+    if len(secret) != (64 if key_type == "member" else 32):
         raise InvalidKey("secret length")
-    if key_type == "team":
+    if key_type == "member":
+        derived = member_key_text(box_public_key(secret[:32]), b.crypto_sign_seed_keypair(secret[32:])[0])
+    elif key_type == "team":
         derived = team_key_text(box_public_key(secret))
     else:
         derived = staff_key_text(b.crypto_sign_seed_keypair(secret)[0])

@@ -1,0 +1,230 @@
+// `sealbox team`: the team roster (docs/PROTOCOL.md §12). Every subcommand first fetches
+// the roster and verifies it from trusted_leads against this workstation's pin; changes
+// are entries signed with the lead's member key file (--staff-key / staff_key).
+// Slice 1 of issue 10: adding, removing, changing roles and listing. Epochs, grants and
+// key rotation (slice 2) are not built: removing a member stops her requests (401), but
+// what is sealed to the team key stays readable with that key.
+import ArgumentParser
+import Foundation
+import SealboxAPI
+import SealboxCore
+import SealboxCrypto
+import SealboxWorkstation
+
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team",
+        abstract: "Show and change the members of the counselling team.",
+        discussion: """
+            The roster lives on the server and changes only by an entry signed by a lead. \
+            This workstation believes a roster only when it verifies from the leads named \
+            in trusted_leads (SEALBOX_TRUSTED_LEADS, member public keys) and extends the \
+            roster it verified before; otherwise every team command and `sealbox sync` \
+            stop and say why. Sign with your member key file (made by `sealbox keygen \
+            --member`) given as --staff-key or staff_key.
+
+            Not yet built: key epochs and rotation. `team remove` stops the member's \
+            requests at once (HTTP 401), but reports stay sealed to the team key.
+            """,
+        subcommands: [TeamInitCommand.self, TeamAddCommand.self, TeamRemoveCommand.self, TeamRoleCommand.self,
+                      TeamListCommand.self])
+}
+
+/// The options and the set-up every team subcommand shares.
+struct TeamOptions: ParsableArguments {
+    @OptionGroup var staff: StaffOptions
+    @OptionGroup var store: StoreOptions
+
+    /// Opens the member key, the store and the roster client, and refreshes the roster.
+    func open(purpose: String, signing: Bool) async throws(CLIError) -> (RosterClient, RosterVerifier, MemberSecretKey?) {
+        let settings = try Settings.current()
+        guard let trusted = try RosterClient.trustedLeads(settings: settings) else {
+            throw CLIError("no trusted leads are set, so no roster can be verified",
+                           hint: "set trusted_leads (or SEALBOX_TRUSTED_LEADS) to the member public keys of the first leads",
+                           status: .usage)
+        }
+        let serverURL = try settings.server(flag: staff.server.server)
+        let keyFile = try settings.requiredPath(.staffKey, flag: staff.server.staffKey, for: purpose)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: staff.server.serverCAFile,
+                                             pinFlag: staff.server.serverCertificateSHA256)
+        let signingKey: SigningSecretKey
+        var member: MemberSecretKey?
+        if signing {
+            member = try KeyFiles.openMemberKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile,
+                                                staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
+            signingKey = member!.signingKey
+        } else {
+            signingKey = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile,
+                                                   staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
+        }
+        guard let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: true) else {
+            throw CLIError("cannot open the local store")
+        }
+        let client = RosterClient(client: StaffClient(server: serverURL, key: signingKey, keyFileName: keyFile.path, trust: trust),
+                                  store: local, trustedLeads: trusted)
+        return (client, try await client.refresh(), member)
+    }
+}
+
+struct TeamInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Start the roster: add the first members (run by a first lead).",
+        discussion: """
+            Adds each member named by a public key file (NAME.key.pub, written by `sealbox \
+            keygen --member`, whose label line gives the label), one signed entry each. The \
+            first leads themselves are named in the server's staff.leads. Refused when the \
+            roster has entries already: use `sealbox team add`.
+            """)
+
+    @Option(name: .customLong("counsellor"), help: ArgumentHelp("A counsellor's public key file.", valueName: "file.pub"))
+    var counsellors: [String] = []
+
+    @Option(name: .customLong("lead"), help: ArgumentHelp("A further lead's public key file.", valueName: "file.pub"))
+    var leads: [String] = []
+
+    @OptionGroup var team: TeamOptions
+
+    func run() async throws {
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team init`", signing: true)
+        guard roster.head.seq == 0 else {
+            throw CLIError("the roster has \(Terminal.count(Int(roster.head.seq), "entry", "entries")) already",
+                           hint: "add members one by one with `sealbox team add`")
+        }
+        var members: [RosterMemberField] = []
+        for (file, role) in counsellors.map({ ($0, RosterRole.counsellor) }) + leads.map({ ($0, RosterRole.lead) }) {
+            let (key, label) = try KeyFiles.memberPublicKey(file)
+            guard let label else {
+                throw CLIError("\(file) has no label line", hint: "add this member with `sealbox team add LABEL --key \(file)`")
+            }
+            members.append(RosterMemberField(label: label, key: key, role: role))
+        }
+        guard !members.isEmpty else { throw CLIError("name at least one member with --counsellor or --lead", status: .usage) }
+        var current = roster
+        for member in members {
+            current = try await client.append(current, signer: signer!, action: .add, member: member)
+            print("Added \(Terminal.displaySafe(member.label)) as \(member.role!.rawValue) (entry \(current.head.seq)).")
+        }
+    }
+}
+
+struct TeamAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a member to the team (leads only).")
+
+    @Argument(help: ArgumentHelp("The member's label, as the team will see it.", valueName: "label"))
+    var label: String
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("The member's public key file (NAME.key.pub) or key text.", valueName: "file.pub"))
+    var key: String
+
+    @Option(name: .customLong("role"), help: "counsellor or lead.")
+    var role: RosterRole = .counsellor
+
+    @OptionGroup var team: TeamOptions
+
+    func run() async throws {
+        guard RosterLabel.isValid(label) else {
+            throw CLIError("\"\(Terminal.displaySafe(String(label.prefix(70))))\" cannot be a label",
+                           hint: "a label has 1 to 64 characters, without , or = and without spaces at either end", status: .usage)
+        }
+        let (memberKey, _) = try KeyFiles.memberPublicKey(key)
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team add`", signing: true)
+        let after = try await client.append(roster, signer: signer!, action: .add,
+                                            member: RosterMemberField(label: label, key: memberKey, role: role))
+        print("Added \(Terminal.displaySafe(label)) as \(role.rawValue) (entry \(after.head.seq)).")
+    }
+}
+
+struct TeamRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a member from the team (leads only).",
+        discussion: """
+            From the moment the server stores the entry, it refuses the member's requests \
+            (HTTP 401). Not yet built (issue 10, slice 2): a new key epoch. Until then \
+            whatever is sealed to the team key stays readable by whoever holds that key.
+            """)
+
+    @Argument(help: ArgumentHelp("The member's label.", valueName: "label"))
+    var label: String
+
+    @OptionGroup var team: TeamOptions
+
+    func run() async throws {
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team remove`", signing: true)
+        guard let member = roster.activeMember(label: label) else { throw noMember(label) }
+        let after = try await client.append(roster, signer: signer!, action: .remove,
+                                            member: RosterMemberField(label: member.label, key: member.key, role: nil))
+        print("Removed \(Terminal.displaySafe(label)) (entry \(after.head.seq)). The server refuses her requests from now on.")
+    }
+}
+
+struct TeamRoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "role", abstract: "Make a member a lead or a counsellor (leads only).")
+
+    @Argument(help: ArgumentHelp("The member's label.", valueName: "label"))
+    var label: String
+
+    @Argument(help: "lead or counsellor.")
+    var role: RosterRole
+
+    @OptionGroup var team: TeamOptions
+
+    func run() async throws {
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team role`", signing: true)
+        guard let member = roster.activeMember(label: label) else { throw noMember(label) }
+        let after = try await client.append(roster, signer: signer!, action: .role,
+                                            member: RosterMemberField(label: member.label, key: member.key, role: role))
+        print("\(Terminal.displaySafe(label)) is now \(role.rawValue) (entry \(after.head.seq)).")
+    }
+}
+
+struct TeamListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Show the team's members, as verified from the trusted leads.")
+
+    @Flag(name: .customLong("json"), help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var team: TeamOptions
+
+    struct Listed: Encodable {
+        let label: String
+        let role: String
+        let member_id: String
+        let key: String
+        let active: Bool
+        let since: UInt64
+    }
+
+    struct Listing: Encodable {
+        let head: RosterHeadBody
+        let members: [Listed]
+    }
+
+    func run() async throws {
+        let (_, roster, _) = try await team.open(purpose: "`sealbox team list`", signing: false)
+        let members = roster.members.map {
+            Listed(label: $0.label, role: $0.role.rawValue, member_id: $0.id.hex, key: $0.key.text, active: $0.active,
+                   since: $0.since)
+        }
+        if json {
+            print(Terminal.prettyJSON(Listing(head: RosterHeadBody(roster.head), members: members)))
+            return
+        }
+        let rows = [["LABEL", "ROLE", "MEMBER ID", "STATUS", "SINCE"]] + members.map {
+            [Terminal.displaySafe($0.label), $0.role, $0.member_id, $0.active ? "active" : "removed",
+             $0.since == 0 ? "first lead" : "entry \($0.since)"]
+        }
+        print(TextTable.render(rows), terminator: "")
+        print("Roster verified up to entry \(roster.head.seq).")
+    }
+}
+
+extension RosterRole: ExpressibleByArgument {}
+
+private func noMember(_ label: String) -> CLIError {
+    CLIError("the team has no active member labelled \"\(Terminal.displaySafe(String(label.prefix(70))))\"",
+             hint: "see the labels with `sealbox team list`")
+}

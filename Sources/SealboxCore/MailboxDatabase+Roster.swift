@@ -1,0 +1,59 @@
+// The daemon's copy of the team roster (table `roster`, migration v7-roster). Entries are
+// stored as the JSON of their wire form, keyed by seq; a row is only ever appended, and
+// only as the successor of the newest row (checked in the same transaction), so the table
+// is always one unbroken chain from seq 1. Verifying an entry is RosterVerifier's work,
+// done by the caller before it appends.
+import Foundation
+internal import GRDB
+import SealboxCrypto
+
+/// Why the roster could not be stored or read.
+public enum RosterStorageError: Error, Equatable, Sendable {
+    /// The entry's seq is not the newest row's plus one (another append came first).
+    case notNext
+    /// A stored row cannot be read as an entry.
+    case unreadable(seq: Int64)
+}
+
+extension MailboxDatabase {
+    /// Every stored entry in the order of the chain.
+    public func rosterEntries() throws -> [RosterEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, entry FROM roster ORDER BY seq").map { row throws(RosterStorageError) in
+                let seq: Int64 = row["seq"]
+                let bytes: Data = row["entry"]
+                guard let entry = try? JSONDecoder().decode(RosterEntry.self, from: bytes), entry.seq == UInt64(seq) else {
+                    throw RosterStorageError.unreadable(seq: seq)
+                }
+                return entry
+            }
+        }
+    }
+
+    /// The stored entries of the database file at `path`, read without changing anything
+    /// (`sealboxd check-config`); empty when there is no file or no roster table yet.
+    public static func inspectRoster(path: String) throws -> [RosterEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let queue = try openForInspection(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists("roster") else { return [] }
+            return try Data.fetchAll(db, sql: "SELECT entry FROM roster ORDER BY seq").map {
+                try JSONDecoder().decode(RosterEntry.self, from: $0)
+            }
+        }
+    }
+
+    /// Appends `entry` (already verified) with its `hash`, only as the successor of the newest row.
+    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = try encoder.encode(entry)
+        try await writer.write { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM roster") ?? 0
+            guard newest + 1 == Int64(entry.seq) else { throw RosterStorageError.notNext }
+            try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
+                           arguments: [Int64(entry.seq), Data(hash), bytes])
+        }
+    }
+}

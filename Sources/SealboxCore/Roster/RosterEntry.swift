@@ -1,0 +1,197 @@
+// One entry of the team roster (docs/PROTOCOL.md §12.2): the signed, hash-chained record
+// of one change of the team. The JSON form is parsed once here, strictly: an unknown
+// format or version, a bad key, day, id or base64url field refuses the whole entry.
+// The signed message and the hash are computed by RosterVerifier, the one verifier.
+import Foundation
+import SealboxCrypto
+
+/// A member's role.
+public enum RosterRole: String, Codable, Sendable, CaseIterable {
+    case lead
+    case counsellor
+}
+
+/// What an entry does. Slice 1 of issue 10 verifies `add`, `remove`, `role` and `rotate`;
+/// `restrict` and `unrestrict` are named by the format and refused as not yet supported.
+public enum RosterAction: String, Codable, Sendable, CaseIterable {
+    case add, remove, role, rotate, restrict, unrestrict
+}
+
+/// A member as an entry names her.
+public struct RosterMemberField: Codable, Sendable, Equatable {
+    public let label: String
+    public let key: MemberPublicKey
+    /// The role she gets (`add`, `role`); absent for `remove`.
+    public let role: RosterRole?
+
+    public init(label: String, key: MemberPublicKey, role: RosterRole?) {
+        self.label = label
+        self.key = key
+        self.role = role
+    }
+
+    enum CodingKeys: String, CodingKey { case label, key, role }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        label = try c.decode(String.self, forKey: .label)
+        guard RosterLabel.isValid(label) else {
+            throw DecodingError.dataCorruptedError(forKey: .label, in: c, debugDescription: "label")
+        }
+        guard let key = try? MemberPublicKey(text: try c.decode(String.self, forKey: .key)) else {
+            throw DecodingError.dataCorruptedError(forKey: .key, in: c, debugDescription: "member key")
+        }
+        self.key = key
+        role = try c.decodeIfPresent(RosterRole.self, forKey: .role)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(label, forKey: .label)
+        try c.encode(key.text, forKey: .key)
+        try c.encodeIfPresent(role, forKey: .role)
+    }
+}
+
+/// A new epoch key announced by an entry (issue 10, slice 2 grants it to members).
+public struct RosterEpochField: Codable, Sendable, Equatable {
+    public let number: UInt32
+    public let key: BoxPublicKey
+
+    public init(number: UInt32, key: BoxPublicKey) {
+        self.number = number
+        self.key = key
+    }
+
+    enum CodingKeys: String, CodingKey { case number, key }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        number = try c.decode(UInt32.self, forKey: .number)
+        guard let key = try? BoxPublicKey(teamText: try c.decode(String.self, forKey: .key)) else {
+            throw DecodingError.dataCorruptedError(forKey: .key, in: c, debugDescription: "epoch key")
+        }
+        self.key = key
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(key.teamText, forKey: .key)
+    }
+}
+
+/// Labels: 1 to 64 characters, no control characters, no `,` or `=` (they separate the
+/// entries of `staff.leads`), no space at either end.
+public enum RosterLabel {
+    public static func isValid(_ label: String) -> Bool {
+        guard (1...64).contains(label.count), label.trimmingCharacters(in: .whitespaces) == label else { return false }
+        return label.unicodeScalars.allSatisfy { scalar in
+            !(scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+              || scalar == "," || scalar == "=" || scalar.properties.generalCategory == .lineSeparator
+              || scalar.properties.generalCategory == .paragraphSeparator)
+        }
+    }
+}
+
+/// One roster entry (PROTOCOL §12.2).
+public struct RosterEntry: Codable, Sendable, Equatable {
+    public static let format = "sealbox-roster-entry"
+    /// The largest sequence number accepted.
+    public static let maximumSeq: UInt64 = 1 << 31
+
+    public let seq: UInt64
+    /// The previous entry's hash (32 zero bytes for seq 1).
+    public let prev: [UInt8]
+    public let day: Day
+    public let action: RosterAction
+    public let member: RosterMemberField?
+    public let epoch: RosterEpochField?
+    /// The member id of the signing lead.
+    public let signer: KeyID
+    /// The Ed25519 signature (64 bytes) over `RosterVerifier.message(of:)`.
+    public let signature: [UInt8]
+
+    public init(seq: UInt64, prev: [UInt8], day: Day, action: RosterAction, member: RosterMemberField?,
+                epoch: RosterEpochField?, signer: KeyID, signature: [UInt8]) {
+        self.seq = seq
+        self.prev = prev
+        self.day = day
+        self.action = action
+        self.member = member
+        self.epoch = epoch
+        self.signer = signer
+        self.signature = signature
+    }
+
+    /// This entry with `signature` in place of its own.
+    public func signed(_ signature: [UInt8]) -> RosterEntry {
+        RosterEntry(seq: seq, prev: prev, day: day, action: action, member: member, epoch: epoch, signer: signer,
+                    signature: signature)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, seq, prev, day, action, member, epoch, `case`, signer, signature
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard try c.decode(String.self, forKey: .format) == Self.format else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "format")
+        }
+        guard try c.decode(Int.self, forKey: .version) == 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: c, debugDescription: "version")
+        }
+        seq = try c.decode(UInt64.self, forKey: .seq)
+        guard (1...Self.maximumSeq).contains(seq) else {
+            throw DecodingError.dataCorruptedError(forKey: .seq, in: c, debugDescription: "seq out of range")
+        }
+        guard let prev = Base64URL.decode(try c.decode(String.self, forKey: .prev)), prev.count == 32 else {
+            throw DecodingError.dataCorruptedError(forKey: .prev, in: c, debugDescription: "prev")
+        }
+        self.prev = prev
+        day = try c.decode(Day.self, forKey: .day)
+        action = try c.decode(RosterAction.self, forKey: .action)
+        member = try c.decodeIfPresent(RosterMemberField.self, forKey: .member)
+        epoch = try c.decodeIfPresent(RosterEpochField.self, forKey: .epoch)
+        // A case restriction is part of the format (slice 5); no entry of this version carries one.
+        let carriesCase = try c.contains(.case) && !c.decodeNil(forKey: .case)
+        guard !carriesCase else {
+            throw DecodingError.dataCorruptedError(forKey: .case, in: c, debugDescription: "case not supported")
+        }
+        signer = try c.decode(KeyID.self, forKey: .signer)
+        guard let signature = Base64URL.decode(try c.decode(String.self, forKey: .signature)), signature.count == 64 else {
+            throw DecodingError.dataCorruptedError(forKey: .signature, in: c, debugDescription: "signature")
+        }
+        self.signature = signature
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.format, forKey: .format)
+        try c.encode(1, forKey: .version)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(Base64URL.encode(prev), forKey: .prev)
+        try c.encode(day, forKey: .day)
+        try c.encode(action, forKey: .action)
+        try c.encodeIfPresent(member, forKey: .member)
+        try c.encodeIfPresent(epoch, forKey: .epoch)
+        try c.encode(signer, forKey: .signer)
+        try c.encode(Base64URL.encode(signature), forKey: .signature)
+    }
+}
+
+extension MemberPublicKey: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let key = try? MemberPublicKey(text: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "member key")
+        }
+        self = key
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}

@@ -1,0 +1,121 @@
+// The workstation's pin on the team roster (docs/PROTOCOL.md §12.4, table `roster`,
+// migration v5-roster-pin).
+//
+// Rules this file enforces:
+// - the roster is believed only as verified by RosterVerifier from the leads this
+//   workstation was told to trust (`trusted_leads`); the server must name exactly those;
+// - the pin is the newest verified entry (seq, hash); a roster whose head is older than
+//   the pin (a rollback) or that does not extend it (a fork) is refused, and nothing of
+//   it is stored;
+// - verified entries are appended in one transaction, never changed.
+import Foundation
+import SealboxAPI
+import SealboxCore
+import SealboxCrypto
+internal import GRDB
+
+/// Why a roster the server sent is not believed. Each names the problem for people.
+public enum RosterPinError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The server's first leads are not the trusted leads (key ids of the ones it added and left out).
+    case untrustedLeads(unknown: [KeyID], missing: [KeyID])
+    /// The server's roster is older than the pin.
+    case rollback(serverSeq: UInt64, pinnedSeq: UInt64)
+    /// The server's roster differs from the pinned one at or before the pin.
+    case fork(seq: UInt64)
+    /// An entry breaks a rule of the roster.
+    case invalidEntry(seq: UInt64, RosterError)
+    /// The entries do not lead to the head the server announced.
+    case headMismatch
+    /// The roster stored here no longer verifies from the trusted leads.
+    case storedRosterInvalid(RosterError)
+
+    public var description: String {
+        switch self {
+        case .untrustedLeads(let unknown, let missing):
+            "the server names first leads this workstation was not told to trust"
+                + (unknown.isEmpty ? "" : " (unknown: \(unknown.map(\.hex).joined(separator: ", ")))")
+                + (missing.isEmpty ? "" : " (missing: \(missing.map(\.hex).joined(separator: ", ")))")
+        case .rollback(let server, let pinned):
+            "the server's roster ends at entry \(server), but this workstation has verified entries up to \(pinned): "
+                + "the server's roster was rolled back (restored from an older backup, or replaced)"
+        case .fork(let seq):
+            "the server's roster does not extend the one this workstation has verified (it differs at entry \(seq)): "
+                + "the roster was forked or replaced on the server"
+        case .invalidEntry(let seq, let error):
+            switch error {
+            case .unknownSigner: "roster entry \(seq) is signed by a key this workstation was not told about"
+            default: "roster entry \(seq) is not valid: \(error)"
+            }
+        case .headMismatch:
+            "the server's roster entries do not lead to the head it announced"
+        case .storedRosterInvalid(let error):
+            "the roster stored on this workstation does not verify from trusted_leads (\(error)); were trusted_leads changed?"
+        }
+    }
+}
+
+extension WorkstationStore {
+    /// The verified entries stored here, in seq order.
+    public func rosterEntries() throws -> [RosterEntry] {
+        try queue.read { db in
+            try Data.fetchAll(db, sql: "SELECT entry FROM roster ORDER BY seq").map {
+                try JSONDecoder().decode(RosterEntry.self, from: $0)
+            }
+        }
+    }
+
+    /// The pin: the newest verified entry's seq and hash (seq 0 before any).
+    public func rosterPin() throws -> RosterHead {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM roster ORDER BY seq DESC LIMIT 1") else {
+                return RosterHead.start
+            }
+            let seq: Int64 = row["seq"]
+            let hash: Data = row["hash"]
+            return RosterHead(seq: UInt64(seq), hash: Array(hash))
+        }
+    }
+
+    /// Verifies `page` (the server's answer to `GET …/roster?after=<pin seq>`) against the
+    /// trusted leads and the pin, stores the new entries and moves the pin; returns the roster.
+    public func acceptRoster(_ page: RosterPage, trustedLeads: Set<MemberPublicKey>) throws -> RosterVerifier {
+        let named = Set(page.leads.map(\.key))
+        guard named == trustedLeads else {
+            throw RosterPinError.untrustedLeads(unknown: named.subtracting(trustedLeads).map(\.memberID).sorted { $0.hex < $1.hex },
+                                                missing: trustedLeads.subtracting(named).map(\.memberID).sorted { $0.hex < $1.hex })
+        }
+        var verifier: RosterVerifier
+        do {
+            verifier = try RosterVerifier(leads: page.leads.map { ($0.label, $0.key) })
+            for entry in try rosterEntries() { try verifier.apply(entry) }
+        } catch let error as RosterError {
+            throw RosterPinError.storedRosterInvalid(error)
+        }
+        let pin = verifier.head
+        let head = page.head.head
+        if head.seq < pin.seq { throw RosterPinError.rollback(serverSeq: head.seq, pinnedSeq: pin.seq) }
+        if head.seq == pin.seq, head.hash != pin.hash { throw RosterPinError.fork(seq: pin.seq) }
+        var accepted: [(RosterEntry, [UInt8])] = []
+        for entry in page.entries {
+            do {
+                try verifier.apply(entry)
+            } catch .doesNotExtendHead {
+                // The first entry after the pin names another previous entry than the pinned one.
+                throw entry.seq == pin.seq + 1 && verifier.head == pin ? RosterPinError.fork(seq: pin.seq) : RosterPinError.headMismatch
+            } catch {
+                throw RosterPinError.invalidEntry(seq: entry.seq, error)
+            }
+            accepted.append((entry, verifier.head.hash))
+        }
+        guard verifier.head == head else { throw RosterPinError.headMismatch }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try queue.write { db in
+            for (entry, hash) in accepted {
+                try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
+                               arguments: [Int64(entry.seq), Data(hash), try encoder.encode(entry)])
+            }
+        }
+        return verifier
+    }
+}
