@@ -4,6 +4,7 @@
 // key ids.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import SealboxWorkstation
@@ -39,6 +40,9 @@ struct ListCommand: ParsableCommand {
 
     @Flag(name: .customLong("due"), help: "Only the cases with a deadline overdue or due within 7 days, nearest first.")
     var due = false
+
+    @Flag(name: .customLong("expiring"), help: "Only the cases the server deletes within 30 days (retention), soonest first.")
+    var expiring = false
 
     @Option(name: .customLong("acknowledge-days"), help: ArgumentHelp(
         "Days after receipt the office promises an acknowledgement (default 7).", valueName: "DAYS"))
@@ -84,17 +88,20 @@ struct ListCommand: ParsableCommand {
         }
         let total = rows.count
         if due { rows = Self.needingAction(rows) }
+        if expiring { rows = Self.expiring(rows, today: day) }
         if json {
             print(Self.json(rows))
         } else if rows.isEmpty {
-            if due && total > 0 {
+            if expiring && total > 0 {
+                print("No case is due for deletion within \(Self.expiringWindow) days.")
+            } else if due && total > 0 {
                 print("No case needs action: no deadline is overdue or due within 7 days.")
             } else {
                 print("No cases in the local store yet.")
                 Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
             }
         } else {
-            print(Self.table(rows), terminator: "")
+            print(Self.table(rows, today: day), terminator: "")
         }
     }
 
@@ -112,6 +119,21 @@ struct ListCommand: ParsableCommand {
         }
     }
 
+    /// How far ahead `--expiring` looks, in days.
+    static let expiringWindow = 30
+
+    /// The rows whose retention expiry (as of the last sync) is within the window, soonest first.
+    static func expiring(_ rows: [Row], today: Day) -> [Row] {
+        let limit = today.adding(days: expiringWindow)
+        return rows.filter { $0.summary.expires.map { $0 <= limit } ?? false }
+            .sorted { ($0.summary.expires!, $0.summary.reference.text) < ($1.summary.expires!, $1.summary.reference.text) }
+    }
+
+    /// "deletion requested by <key id> on <day>", the note of a pending four-eyes deletion.
+    static func deletionNote(_ deletion: PendingDeletion) -> String {
+        "deletion requested by \(deletion.requestedBy.hex) on \(deletion.day.text)"
+    }
+
     static func cell(_ deadline: Deadline?) -> String {
         guard let deadline else { return "-" }
         switch deadline.state {
@@ -121,7 +143,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    static func table(_ rows: [Row]) -> String {
+    static func table(_ rows: [Row], today: Day = Day.today()) -> String {
         var lines = [["CASE", "STATUS", "RECEIVED", "LAST ACTIVITY", "ACKNOWLEDGE BY", "FEEDBACK BY", "ITEMS",
                       "ATTACHMENTS", ""]]
         for row in rows {
@@ -130,6 +152,10 @@ struct ListCommand: ParsableCommand {
             if s.missingAttachments > 0 { attachments += " (\(s.missingAttachments) not fetched)" }
             var notes: [String] = []
             if row.otherKey { notes.append("sealed to another team key") }
+            if let deletion = s.deletion { notes.append(deletionNote(deletion)) }
+            if let expires = s.expires, today.days(until: expires) <= Self.expiringWindow {
+                notes.append("deleted by retention after \(expires.text)")
+            }
             if s.lostOnServer {
                 notes.append("lost on the server (restored from an older backup?)")
             } else if s.onServer == false {
@@ -158,6 +184,10 @@ struct ListCommand: ParsableCommand {
             case feedbackOverdue = "feedback_overdue"
             case feedbackDueSoon = "feedback_due_soon"
             case needsAction = "needs_action"
+            case expires
+            case retainedUntil = "retained_until"
+            case deletionRequestedBy = "deletion_requested_by"
+            case deletionRequested = "deletion_requested"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -182,6 +212,10 @@ struct ListCommand: ParsableCommand {
             try c.encode(d.feedback?.state == .overdue, forKey: .feedbackOverdue)
             try c.encode(d.feedback?.state == .dueSoon, forKey: .feedbackDueSoon)
             try c.encode(d.needsAction, forKey: .needsAction)
+            try c.encode(s.expires, forKey: .expires)
+            try c.encode(s.retainedUntil, forKey: .retainedUntil)
+            try c.encode(s.deletion?.requestedBy.hex, forKey: .deletionRequestedBy)
+            try c.encode(s.deletion?.day, forKey: .deletionRequested)
         }
     }
 

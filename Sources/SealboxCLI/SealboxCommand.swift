@@ -20,7 +20,9 @@ public struct SealboxCommand: AsyncParsableCommand {
             `sealbox list` (or `list --due`) shows the cases and their deadlines, `sealbox \
             show CASE` reads one, `sealbox reply CASE` answers the reporter, `sealbox status \
             CASE in-progress` tells them where the case stands, `sealbox delete CASE` \
-            removes it for good, and `sealbox audit` shows what staff did.
+            asks to remove it for good (a second member confirms with `--confirm`), \
+            `sealbox retain CASE --until DAY` keeps it past its retention period, and \
+            `sealbox audit` shows what staff did (`--verify` checks its hash chain).
 
             Every command can run without a terminal: give passphrases with \
             --passphrase-file, replies with --file FILE or - (standard input), confirm a \
@@ -52,7 +54,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         version: SealboxRelease.version,
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
-            DeleteCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            DeleteCommand.self, RetainCommand.self, AuditCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

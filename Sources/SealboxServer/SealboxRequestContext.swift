@@ -10,6 +10,8 @@ public struct SealboxRequestContext: RequestContext {
     public let clientAddress: String?
     /// The key id of the staff key that signed this request (staff listener only).
     public var staffKeyID: KeyID?
+    /// `H(32)` of this request's signed message (PROTOCOL §7), for the audit chain.
+    public var staffRequestDigest: [UInt8] = []
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
