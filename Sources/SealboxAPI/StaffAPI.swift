@@ -25,6 +25,12 @@ public enum StaffPath {
     public static func replies(_ reference: CaseReference) -> String { `case`(reference) + "/replies" }
     /// `POST` a status change.
     public static func status(_ reference: CaseReference) -> String { `case`(reference) + "/status" }
+    /// `POST` a deletion request (the first of two members, PROTOCOL §9.5).
+    public static func deletionRequest(_ reference: CaseReference) -> String { `case`(reference) + "/deletion-request" }
+    /// `POST` the confirmation of a deletion request (the second member).
+    public static func deletionConfirm(_ reference: CaseReference) -> String { `case`(reference) + "/deletion-confirm" }
+    /// `POST` a retention extension.
+    public static func retention(_ reference: CaseReference) -> String { `case`(reference) + "/retention" }
 
     /// `POST`: a note, coding or case data of the team (PROTOCOL §3.4).
     public static func caseItems(_ reference: CaseReference) -> String { `case`(reference) + "/items" }

@@ -1,8 +1,12 @@
-// `sealbox delete CASE [--yes]`: deletes a case on the server and in the local store,
-// after the case reference is typed again on the terminal (or with --yes, for
-// scripts). Without a terminal and without --yes it refuses. The server is asked
-// first; when it cannot be reached nothing is deleted here either. A case the server
-// no longer has (404) is still deleted here, and the message says so.
+// `sealbox delete CASE [--confirm] [--yes]`: deleting a case takes two members
+// (docs/PROTOCOL.md §9.5). The first asks (`sealbox delete CASE`: the server records the
+// request, nothing is deleted); a second, different member confirms within
+// deletion.confirm_days (`sealbox delete CASE --confirm`): then the case is deleted on the
+// server and in this local store, and every other workstation purges it at its next
+// sync. In an office with a single staff key the server deletes in one step. Either way
+// the case reference is typed again on the terminal (or --yes, for scripts); without a
+// terminal and without --yes it refuses. A case the server no longer has (404) is still
+// deleted here, and the message says so.
 import ArgumentParser
 import Foundation
 import SealboxAPI
@@ -13,16 +17,26 @@ import SealboxWorkstation
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
-        abstract: "Delete a case on the server and in the local store, for good.",
+        abstract: "Ask to delete a case, or confirm another member's request to delete it.",
         discussion: """
-            Removes every message, attachment and status change of the case, on the server \
-            and in the local store; afterwards the reporter's code opens nothing. Asks you to \
-            type the case reference again; --yes skips that (needed when not on a terminal). \
-            Needs your staff key file and its passphrase.
+            Deleting a case needs two members. `sealbox delete CASE` records your request on \
+            the server; nothing is deleted yet, and `sealbox list` and `show` say "deletion \
+            requested by <key id> on <day>". A second, different member confirms with \
+            `sealbox delete CASE --confirm` within the office's deletion.confirm_days \
+            (default 14; an older request is dropped). Then every message, attachment and \
+            status change of the case is removed, on the server and in the local store, and \
+            every other workstation removes it at its next `sealbox sync`; afterwards the \
+            reporter's code opens nothing. You cannot confirm your own request. Where the \
+            server knows a single staff key (a one-person office), `sealbox delete CASE` \
+            deletes at once. Asks you to type the case reference again; --yes skips that \
+            (needed when not on a terminal). Needs your staff key file and its passphrase.
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
     var reference: CaseReference
+
+    @Flag(name: .customLong("confirm"), help: "Confirm another member's request to delete the case: delete it now.")
+    var confirmRequest = false
 
     @Flag(name: .customLong("yes"), help: "Do not ask for confirmation.")
     var yes = false
@@ -32,16 +46,63 @@ struct DeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.current()
-        if !yes { try Self.confirm(reference) }
+        if !yes { try Self.confirm(reference, request: !confirmRequest) }
         let client = try staff.client(settings: settings, purpose: "`sealbox delete`")
-        let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
         let onServer: Bool
-        switch answer.status {
-        case 200, 204: onServer = true
-        case 404: onServer = false
-        default: throw client.unexpected(answer.status)
+        if confirmRequest {
+            let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionConfirm(reference))
+            switch answer.status {
+            case 204: onServer = true
+            case 404: onServer = false
+            case 409: throw refusal(answer.body)
+            default: throw client.unexpected(answer.status)
+            }
+        } else {
+            // One step where the server allows it (a single staff key), else a request.
+            let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
+            switch answer.status {
+            case 204: onServer = true
+            case 404: onServer = false
+            case 409:
+                let request = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionRequest(reference))
+                switch request.status {
+                case 201:
+                    let pending = try client.decode(PendingDeletion.self, from: request.body, what: "a deletion request")
+                    print("""
+                        Asked to delete case \(reference.text) (request by \(pending.requestedBy.hex) on \(pending.day.text)). \
+                        Nothing is deleted yet: a second member confirms with `sealbox delete \(reference.text) --confirm` \
+                        by \(pending.expires.text).
+                        """)
+                    return
+                case 404: throw client.unknownCase(reference)
+                case 409: throw refusal(request.body)
+                default: throw client.unexpected(request.status)
+                }
+            default: throw client.unexpected(answer.status)
+            }
         }
+        try deleteHere(settings: settings, onServer: onServer)
+    }
 
+    /// The message for a refusal of the four-eyes rule (409), by its machine code.
+    func refusal(_ body: Data) -> CLIError {
+        let code = (try? APICoding.decode(APIErrorBody.self, from: body))?.error.code
+        switch code {
+        case "own_deletion_request":
+            return CLIError("you asked to delete case \(reference.text) yourself, and the same member cannot confirm it",
+                            hint: "a second, different member confirms with `sealbox delete \(reference.text) --confirm`; nothing was deleted")
+        case "no_deletion_request":
+            return CLIError("no deletion of case \(reference.text) is waiting for confirmation (none was asked for, or the request expired)",
+                            hint: "ask for it with `sealbox delete \(reference.text)`; a second member then confirms")
+        case "deletion_pending":
+            return CLIError("a deletion of case \(reference.text) is already asked for",
+                            hint: "`sealbox list` shows who asked; a second, different member confirms with `sealbox delete \(reference.text) --confirm`")
+        default:
+            return CLIError("the server refused to delete case \(reference.text) (HTTP 409)", status: .server)
+        }
+    }
+
+    func deleteHere(settings: Settings, onServer: Bool) throws {
         let directory = settings.storeDirectory(flag: store.store)
         var removed = DeletedCase(items: 0, attachments: 0)
         if let local = try LocalStore.open(directory, create: false) {
@@ -49,7 +110,7 @@ struct DeleteCommand: AsyncParsableCommand {
                 removed = try local.deleteCase(reference)
             } catch {
                 throw CLIError("the case was deleted on the server, but not in the local store \(directory.path)",
-                               hint: "check the permissions of the store folder and run `sealbox delete \(reference.text) --yes` again")
+                               hint: "check the permissions of the store folder and run `sealbox sync`")
             }
         }
         let here = removed.items > 0
@@ -69,13 +130,15 @@ struct DeleteCommand: AsyncParsableCommand {
     }
 
     /// Asks for the case reference on the terminal; refuses without one.
-    static func confirm(_ reference: CaseReference) throws(CLIError) {
+    static func confirm(_ reference: CaseReference, request: Bool = false) throws(CLIError) {
         guard Terminal.stdinIsTerminal else {
             throw CLIError("deleting a case needs a confirmation, and sealbox asks for it only on a terminal",
                            hint: "add --yes to delete without asking (for scripts); nothing was deleted")
         }
-        Terminal.errorRaw("Delete case \(reference.text) and everything in it, on the server and here? "
-                          + "This cannot be undone. Type the case reference to confirm: ")
+        Terminal.errorRaw(request
+            ? "Ask to delete case \(reference.text) and everything in it (a second member must confirm)? Type the case reference to confirm: "
+            : "Delete case \(reference.text) and everything in it, on the server and here? "
+                + "This cannot be undone. Type the case reference to confirm: ")
         let typed = readLine(strippingNewline: true) ?? ""
         guard let given = try? CaseReference(parsing: typed.trimmingCharacters(in: .whitespaces)), given == reference else {
             throw CLIError("the reference typed was not \(reference.text); nothing was deleted")

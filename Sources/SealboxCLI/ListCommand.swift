@@ -6,6 +6,7 @@
 // store holds case data, and only the case data items are decrypted.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import SealboxWorkstation
@@ -48,6 +49,9 @@ struct ListCommand: ParsableCommand {
 
     @Flag(name: .customLong("due"), help: "Only the cases with a deadline or follow-up day overdue or within 7 days, nearest first.")
     var due = false
+
+    @Flag(name: .customLong("expiring"), help: "Only the cases the server deletes within 30 days (retention), soonest first.")
+    var expiring = false
 
     @Flag(name: .customLong("mine"), help: "Only the cases assigned to you (your staff key).")
     var mine = false
@@ -121,11 +125,14 @@ struct ListCommand: ParsableCommand {
         }
         if unassigned { rows = rows.filter { $0.work?.assigned == nil } }
         if due { rows = Self.needingAction(rows) }
+        if expiring { rows = Self.expiring(rows, today: day) }
         if json {
             print(Self.json(rows))
         } else if rows.isEmpty {
             if mine || unassigned {
                 print(mine ? "No case is assigned to you." : "No case is unassigned.")
+            } else if expiring && total > 0 {
+                print("No case is due for deletion within \(Self.expiringWindow) days.")
             } else if due && total > 0 {
                 print("No case needs action: no deadline is overdue or due within 7 days.")
             } else {
@@ -133,7 +140,7 @@ struct ListCommand: ParsableCommand {
                 Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
             }
         } else {
-            print(Self.table(rows), terminator: "")
+            print(Self.table(rows, today: day), terminator: "")
         }
     }
 
@@ -175,6 +182,21 @@ struct ListCommand: ParsableCommand {
         }
     }
 
+    /// How far ahead `--expiring` looks, in days.
+    static let expiringWindow = 30
+
+    /// The rows whose retention expiry (as of the last sync) is within the window, soonest first.
+    static func expiring(_ rows: [Row], today: Day) -> [Row] {
+        let limit = today.adding(days: expiringWindow)
+        return rows.filter { $0.summary.expires.map { $0 <= limit } ?? false }
+            .sorted { ($0.summary.expires!, $0.summary.reference.text) < ($1.summary.expires!, $1.summary.reference.text) }
+    }
+
+    /// "deletion requested by <key id> on <day>", the note of a pending four-eyes deletion.
+    static func deletionNote(_ deletion: PendingDeletion) -> String {
+        "deletion requested by \(deletion.requestedBy.hex) on \(deletion.day.text)"
+    }
+
     static func cell(_ deadline: Deadline?) -> String {
         guard let deadline else { return "-" }
         switch deadline.state {
@@ -184,7 +206,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    static func table(_ rows: [Row]) -> String {
+    static func table(_ rows: [Row], today: Day = Day.today()) -> String {
         var lines = [["CASE", "STATUS", "RECEIVED", "LAST ACTIVITY", "ACKNOWLEDGE BY", "FEEDBACK BY", "ITEMS",
                       "ATTACHMENTS", ""]]
         for row in rows {
@@ -196,6 +218,10 @@ struct ListCommand: ParsableCommand {
             if let work = row.work {
                 notes.append(work.assigned.map { "assigned to \($0.hex)" } ?? "unassigned")
                 if let followUp = row.followUp { notes.append("follow-up \(cell(followUp))") }
+            }
+            if let deletion = s.deletion { notes.append(deletionNote(deletion)) }
+            if let expires = s.expires, today.days(until: expires) <= Self.expiringWindow {
+                notes.append("deleted by retention after \(expires.text)")
             }
             if s.lostOnServer {
                 notes.append("lost on the server (restored from an older backup?)")
@@ -228,6 +254,10 @@ struct ListCommand: ParsableCommand {
             case assigned
             case followUp = "follow_up"
             case followUpOverdue = "follow_up_overdue"
+            case expires
+            case retainedUntil = "retained_until"
+            case deletionRequestedBy = "deletion_requested_by"
+            case deletionRequested = "deletion_requested"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -257,6 +287,10 @@ struct ListCommand: ParsableCommand {
                 try c.encode(work.followUp, forKey: .followUp)
                 try c.encode(row.followUp?.state == .overdue, forKey: .followUpOverdue)
             }
+            try c.encode(s.expires, forKey: .expires)
+            try c.encode(s.retainedUntil, forKey: .retainedUntil)
+            try c.encode(s.deletion?.requestedBy.hex, forKey: .deletionRequestedBy)
+            try c.encode(s.deletion?.day, forKey: .deletionRequested)
         }
     }
 

@@ -24,7 +24,9 @@ public struct SealboxCommand: AsyncParsableCommand {
             CASE in-progress` tells them where the case stands, `sealbox note`, `code`, \
             `assign` and `follow-up` record the team's case work (never shown to the \
             reporter; `list --mine`, `--unassigned`, `--due` read it), `sealbox delete CASE` \
-            removes it for good, and `sealbox audit` shows what staff did.
+            asks to remove it for good (a second member confirms with `--confirm`), \
+            `sealbox retain CASE --until DAY` keeps it past its retention period, and \
+            `sealbox audit` shows what staff did (`--verify` checks its hash chain).
 
             Every command can run without a terminal: give passphrases with \
             --passphrase-file, replies with --file FILE or - (standard input), confirm a \
@@ -60,7 +62,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
-            AuditCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            RetainCommand.self, AuditCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}

@@ -5,6 +5,7 @@
 // file's public key, so a wrong key file is named at once.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 import SealboxWorkstation
@@ -124,6 +125,10 @@ struct ShowCommand: ParsableCommand {
         print(json ? CaseView.json(reference: reference, status: status, items: shown, work: work)
                    : CaseView.text(reference: reference, status: status, items: shown, work: work),
               terminator: "")
+        if !json, let deletion = summary?.deletion {
+            print("\n" + ListCommand.deletionNote(deletion).prefix(1).uppercased() + ListCommand.deletionNote(deletion).dropFirst()
+                  + "; a second member confirms with `sealbox delete \(reference.text) --confirm` by \(deletion.expires.text).")
+        }
         var seen = Set<String>()
         for problem in problems where seen.insert(problem.message).inserted {
             Terminal.error("sealbox: error: \(problem.message)")

@@ -60,6 +60,10 @@ struct SyncCommand: AsyncParsableCommand {
                 lost there (the code no longer opens it) but kept here. Tell the administrator and your team.
                 """)
         }
+        if !totals.purged.isEmpty {
+            print("Removed \(Terminal.count(totals.purged.count, "case")) deleted on the server from the local store: "
+                  + totals.purged.map(\.text).joined(separator: ", ") + ".")
+        }
         print("\(Terminal.count(totals.items, "new item")), \(Terminal.count(totals.attachments, "new attachment")).")
     }
 }
@@ -70,6 +74,8 @@ struct Synchroniser {
         var items = 0
         var attachments = 0
         var unavailable: [AttachmentID] = []
+        /// Cases the server deleted, purged from the local store by this sync.
+        var purged: [CaseReference] = []
     }
 
     let client: StaffClient
@@ -133,9 +139,12 @@ struct Synchroniser {
         var deleted: Set<CaseReference>?
         if let audit = try? await client.send(method: "GET", pathAndQuery: StaffPath.audit), audit.status == 200,
            let log = try? client.decode(AuditLog.self, from: audit.body, what: "the audit log") {
-            deleted = Set(log.entries.filter { $0.action == .delete }.map(\.case))
+            deleted = Set(log.entries.filter { $0.action.deletesCase }.compactMap(\.case))
         }
         try storeCall { try store.replaceServerDeletions(deleted) }
+        // Deletion reaches every workstation (issue 10): a case the audit log records as
+        // deleted on the server is purged here too.
+        if let deleted { totals.purged = try storeCall { try store.purgeDeleted(deleted) } }
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {

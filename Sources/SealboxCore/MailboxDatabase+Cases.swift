@@ -99,7 +99,7 @@ extension MailboxDatabase {
     /// Adds the team's reply; the first reply acknowledges a received case. Returns the
     /// new status and the reply's position in the case.
     public func appendReply(case reference: CaseReference, itemID: ItemID, envelope: [UInt8], day: Day,
-                            staffKeyID: KeyID) async throws -> (status: CaseStatus, position: Int) {
+                            staffKeyID: KeyID, request: [UInt8] = []) async throws -> (status: CaseStatus, position: Int) {
         try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
             let position = try Self.insertItem(db, id: itemID, case: reference, kind: .reply, day: day,
@@ -110,7 +110,7 @@ extension MailboxDatabase {
             try db.execute(
                 sql: "UPDATE cases SET acknowledged_day = ? WHERE ref = ? AND acknowledged_day IS NULL",
                 arguments: [day, reference])
-            try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .reply, case: reference)
+            try Self.audit(db, day: day, member: staffKeyID, action: .reply, case: reference, request: request)
             guard let row = try Row.fetchOne(db, sql: "SELECT status FROM cases WHERE ref = ?", arguments: [reference]) else {
                 throw CaseError.unknownCase
             }
@@ -123,7 +123,7 @@ extension MailboxDatabase {
     /// stay as they are: the reporter's view and deadlines do not move. Returns the
     /// item's position in the case.
     public func appendCaseWork(case reference: CaseReference, kind: EnvelopeKind, itemID: ItemID, envelope: [UInt8],
-                               day: Day, staffKeyID: KeyID) async throws -> Int {
+                               day: Day, staffKeyID: KeyID, request: [UInt8] = []) async throws -> Int {
         precondition(kind.isCaseWork, "only notes, codings and case data are case work")
         return try await writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM cases WHERE ref = ?", arguments: [reference]) != nil else {
@@ -131,7 +131,7 @@ extension MailboxDatabase {
             }
             let position = try Self.insertItem(db, id: itemID, case: reference, kind: kind, day: day,
                                                envelope: envelope, blobs: [])
-            try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .caseWork(kind), case: reference)
+            try Self.audit(db, day: day, member: staffKeyID, action: .caseWork(kind), case: reference, request: request)
             return position
         }
     }
@@ -140,7 +140,7 @@ extension MailboxDatabase {
     /// Returns the id of that item and its position in the case.
     @discardableResult
     public func setStatus(case reference: CaseReference, to status: CaseStatus, day: Day,
-                          staffKeyID: KeyID) async throws -> (id: ItemID, position: Int) {
+                          staffKeyID: KeyID, request: [UInt8] = []) async throws -> (id: ItemID, position: Int) {
         let itemID = ItemID.generate()
         return try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
@@ -154,54 +154,41 @@ extension MailboxDatabase {
             try db.execute(
                 sql: "INSERT INTO items (id, case_ref, position, kind, day, envelope, status) VALUES (?, ?, ?, ?, ?, X'', ?)",
                 arguments: [itemID, reference, position, ItemKind.status, day, status])
-            try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .status(status), case: reference)
+            try Self.audit(db, day: day, member: staffKeyID, action: .status(status), case: reference, request: request)
             return (itemID, position)
         }
     }
 
-    /// Deletes a case with every item and blob, records it as a pending purge in the same
-    /// transaction, then checkpoints and truncates the WAL (MailboxDatabase+Purge.swift).
-    /// Once the deletion is committed this does not fail: a checkpoint that readers keep
-    /// from completing within `purgePatience` stays pending and is finished later.
-    public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, purgePatience: Duration = .seconds(5)) async throws {
+    /// Deletes a case with every item and blob in one step (audited `delete`), records it
+    /// as a pending purge in the same transaction, then checkpoints and truncates the WAL
+    /// (MailboxDatabase+Purge.swift). Used where no second member is needed: an office with
+    /// a single staff key (docs/PROTOCOL.md §9.5). Once the deletion is committed this does
+    /// not fail: a checkpoint that readers keep from completing within `purgePatience`
+    /// stays pending and is finished later.
+    public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, request: [UInt8] = [],
+                           purgePatience: Duration = .seconds(5)) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO cursor_tombstones (id, day) SELECT id, day FROM items WHERE case_ref = ?",
-                arguments: [reference])
-            try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [reference])
-            guard db.changesCount > 0 else { throw CaseError.unknownCase }
-            try Self.audit(db, day: day, staffKeyID: staffKeyID, action: .delete, case: reference)
-            try db.execute(sql: "INSERT OR IGNORE INTO pending_purges (case_ref) VALUES (?)", arguments: [reference])
+            try Self.deleteCaseRows(db, reference, day: day, member: staffKeyID, action: .delete, request: request)
         }
         await purgeDeleted(patience: purgePatience)
     }
 
-    /// The audit log, oldest day first; within a day by case, and within a case in the
-    /// order of its actions (nothing orders the actions on different cases of one day).
-    public func auditEntries() async throws -> [AuditEntry] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT day, staff_key, action, case_ref, position FROM audit ORDER BY day, case_ref, position").map { row throws(StorageError) in
-                let key = row.key("case_ref") + "/" + row.key("position")
-                return AuditEntry(day: try row.value("day", of: "audit", key: key),
-                                  staffKeyID: try row.value("staff_key", of: "audit", key: key),
-                                  action: try row.value("action", of: "audit", key: key),
-                                  caseReference: try row.value("case_ref", of: "audit", key: key))
-            }
-        }
+    /// The rows of a deletion (PROTOCOL §10.1, step 1): cursor tombstones kept, the case
+    /// and everything in it deleted, the audit entry written, the purge recorded.
+    static func deleteCaseRows(_ db: Database, _ reference: CaseReference, day: Day, member: KeyID?, action: AuditAction,
+                               request: [UInt8]) throws {
+        try db.execute(
+            sql: "INSERT INTO cursor_tombstones (id, day) SELECT id, day FROM items WHERE case_ref = ?",
+            arguments: [reference])
+        try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [reference])
+        guard db.changesCount > 0 else { throw CaseError.unknownCase }
+        try Self.audit(db, day: day, member: member, action: action, case: reference, request: request)
+        try db.execute(sql: "INSERT OR IGNORE INTO pending_purges (case_ref) VALUES (?)", arguments: [reference])
     }
 
     /// Marks a case as active today; false when there is no such case.
     static func touch(_ db: Database, _ reference: CaseReference, day: Day) throws -> Bool {
         try db.execute(sql: "UPDATE cases SET updated_day = ? WHERE ref = ?", arguments: [day, reference])
         return db.changesCount > 0
-    }
-
-    static func audit(_ db: Database, day: Day, staffKeyID: KeyID, action: AuditAction, case reference: CaseReference) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO audit (case_ref, position, day, staff_key, action)
-                VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM audit WHERE case_ref = ?), ?, ?, ?)
-                """,
-            arguments: [reference, reference, day, staffKeyID, action])
     }
 }

@@ -146,6 +146,26 @@ public final class MailboxDatabase: Sendable {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-audit-chain") { db in
+            // The audit log as a hash chain (MailboxDatabase+Audit.swift).
+            try MailboxDatabase.migrateToAuditChain(db)
+        }
+        migrator.registerMigration("v9-deletion-requests") { db in
+            // Four eyes (docs/PROTOCOL.md §9.5): a deletion asked for by one member, waiting
+            // for a second; gone with the case.
+            try db.execute(sql: """
+                CREATE TABLE deletion_requests (
+                    case_ref TEXT PRIMARY KEY NOT NULL REFERENCES cases(ref) ON DELETE CASCADE,
+                    member TEXT NOT NULL,
+                    day TEXT NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v10-retention") { db in
+            // Retention (docs/PROTOCOL.md §9.6): the day until which a member asked to keep a
+            // case (`sealbox retain`), NULL for none.
+            try db.execute(sql: "ALTER TABLE cases ADD COLUMN retain_until TEXT;")
+        }
         return migrator
     }
 }

@@ -28,6 +28,8 @@ public struct SealboxApplication {
     public let onionRouter: Router<SealboxRequestContext>?
     let configuration: ServerConfiguration
     let logger: Logger
+    /// The day of staff actions and retention (DaemonClock.swift).
+    let clock: DaemonClock
 
     /// Runs both listeners and the pool until a graceful shutdown, then checkpoints the database.
     public func run() async throws {
@@ -38,7 +40,10 @@ public struct SealboxApplication {
             configuration: resilience.reportersConfiguration(configuration.publicListen, logger: logger),
             onServerRunning: { channel in Self.announce("public", channel) },
             logger: logger)
-        var services: [any Service] = [KDFPoolService(pool: intake.pool, codes: intake.codes), publicApp]
+        var services: [any Service] = [KDFPoolService(pool: intake.pool, codes: intake.codes), publicApp,
+                                       RetentionService(database: database, policy: configuration.retention,
+                                                        confirmDays: configuration.deletionConfirmDays, clock: clock,
+                                                        logger: logger)]
         if configuration.notice.isEnabled {
             services.append(DailyNoticeService(settings: configuration.notice, database: database, logger: logger))
         }
@@ -231,11 +236,19 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     staffRouter.add(middleware: StaffAuthenticator(
         keys: Set(configuration.staffKeys), roster: roster, nonces: NonceCache(window: RequestSignature.maximumClockSkew), logger: logger,
         openPaths: Monitoring.isLoopback(configuration.staffListen.host) ? Monitoring.paths : []))
-    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey, roster: roster)
+    let clock = DaemonClock.fromEnvironment()
+    if clock.offsetDays != 0 {
+        logger.warning("test build: the day of staff actions and retention is moved by \(clock.offsetDays) day(s) (\(DaemonClock.testOffsetVariable))")
+    }
+    // With a team roster, deleting a case always takes two members (four eyes); with staff
+    // keys alone, an office with a single key may still delete in one step.
+    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey, roster: roster, clock: clock,
+                    memberCount: roster == nil ? Set(configuration.staffKeys).count : max(2, Set(configuration.staffKeys).count),
+                    confirmDays: configuration.deletionConfirmDays, retention: configuration.retention)
         .addRoutes(to: staffRouter)
     Monitoring(counters: counters, database: database, pool: pool, codes: codes, space: space).addRoutes(to: staffRouter)
 
     return SealboxApplication(
         database: database, intake: intake, publicRouter: publicRouter, staffRouter: staffRouter, onionRouter: onionRouter,
-        configuration: configuration, logger: logger)
+        configuration: configuration, logger: logger, clock: clock)
 }

@@ -12,6 +12,8 @@ public struct SealboxRequestContext: RequestContext {
     public var staffKeyID: KeyID?
     /// The staff key that signed this request (staff listener only).
     public var staffKey: SigningPublicKey?
+    /// `H(32)` of this request's signed message (PROTOCOL §7), for the audit chain.
+    public var staffRequestDigest: [UInt8] = []
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

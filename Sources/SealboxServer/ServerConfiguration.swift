@@ -101,6 +101,10 @@ public struct ServerConfiguration: Sendable {
     public var notices = OfficeNotices()
     /// The daily notice to the team (`notify.*`, DailyNotice.swift).
     public var notice = NoticeSettings()
+    /// Days a second member has to confirm a deletion request (`deletion.confirm_days`).
+    public var deletionConfirmDays = FourEyes.defaultConfirmDays
+    /// How long cases are kept (`retention.closed_days`, `retention.inactive_days`).
+    public var retention = RetentionPolicy.standard
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -273,6 +277,14 @@ public struct ServerConfiguration: Sendable {
         }
         problems.check { config.onionAddress = try onionAddress(reader) }
         number("limits.code_attempts", &config.codeAttempts)
+        number("deletion.confirm_days", &config.deletionConfirmDays)
+        number("retention.closed_days", &config.retention.closedDays)
+        number("retention.inactive_days", &config.retention.inactiveDays)
+        for (key, value) in [("deletion.confirm_days", config.deletionConfirmDays),
+                             ("retention.closed_days", config.retention.closedDays),
+                             ("retention.inactive_days", config.retention.inactiveDays)] where value > 36_500 {
+            problems.add("\(key) must be at most 36500 (100 years)")
+        }
         number("limits.code_attempts_global", &config.codeAttemptsGlobal)
         problems.check { config.notices = try OfficeNotices.from(reader) }
         problems.check { config.notice = try NoticeSettings.from(reader) }

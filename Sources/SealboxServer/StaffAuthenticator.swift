@@ -66,14 +66,15 @@ struct StaffAuthenticator: RouterMiddleware {
         else { throw refused() }
         var request = request
         let body = try await request.collectBody(limit: Self.bodyLimit)
-        guard headers.verify(method: request.method.rawValue, pathAndQuery: request.head.path ?? "/",
-                             bodySHA256Hex: Hex.encode(Hash.sha256(body))),
+        guard let message = headers.verifiedMessage(method: request.method.rawValue, pathAndQuery: request.head.path ?? "/",
+                                                    bodySHA256Hex: Hex.encode(Hash.sha256(body))),
               nonces.insert(headers.nonce, now: now)
         else { throw refused() }
         request.body = RequestBody(buffer: ByteBuffer(bytes: body))
         var context = context
         context.staffKeyID = headers.key.keyID
         context.staffKey = headers.key
+        context.staffRequestDigest = AuditChain.requestDigest(message)
         return try await next(request, context)
     }
 

@@ -14,22 +14,92 @@ extension StaffController {
         router.get(RouterPath(StaffPath.cases)) { _, _ in try await cases() }
         router.get(RouterPath(StaffPath.audit)) { _, _ in try await audit() }
         router.post("/api/v1/staff/cases/:case/replies") { request, context in
-            try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
+            try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+                            digest: context.staffRequestDigest)
         }
         router.post("/api/v1/staff/cases/:case/items") { request, context in
-            try await caseWork(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
+            try await caseWork(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+                               digest: context.staffRequestDigest)
         }
         router.post("/api/v1/staff/cases/:case/status") { request, context in
-            try await status(request, reference: try reference(context), staffKeyID: try staffKeyID(context))
+            try await status(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+                             digest: context.staffRequestDigest)
         }
         router.delete("/api/v1/staff/cases/:case") { _, context in
+            let reference = try reference(context)
+            // One step only where no second member exists (docs/PROTOCOL.md §9.5).
+            guard FourEyes.allowsOneStep(memberCount: memberCount) else {
+                guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
+                throw Self.refusal(.secondMemberRequired)
+            }
             do {
-                try await database.deleteCase(try reference(context), day: .today(), staffKeyID: try staffKeyID(context))
+                try await database.deleteCase(reference, day: clock.today(), staffKeyID: try staffKeyID(context),
+                                              request: context.staffRequestDigest)
             } catch CaseError.unknownCase {
                 throw PublicError.notFound
             }
             return Response(status: .noContent)
         }
+        router.post("/api/v1/staff/cases/:case/deletion-request") { _, context in
+            try await requestDeletion(try reference(context), context)
+        }
+        router.post("/api/v1/staff/cases/:case/deletion-confirm") { _, context in
+            do {
+                try await database.confirmDeletion(of: try reference(context), day: clock.today(), member: try staffKeyID(context),
+                                                   request: context.staffRequestDigest, confirmDays: confirmDays)
+            } catch CaseError.unknownCase {
+                throw PublicError.notFound
+            } catch let error as DeletionError {
+                throw Self.refusal(error)
+            }
+            return Response(status: .noContent)
+        }
+        router.post("/api/v1/staff/cases/:case/retention") { request, context in
+            try await retain(request, reference: try reference(context), context)
+        }
+    }
+
+    func requestDeletion(_ reference: CaseReference, _ context: SealboxRequestContext) async throws -> Response {
+        do {
+            let pending = try await database.requestDeletion(
+                of: reference, day: clock.today(), member: try staffKeyID(context), request: context.staffRequestDigest,
+                confirmDays: confirmDays)
+            return pages.json(pendingDeletion(pending), status: .created)
+        } catch CaseError.unknownCase {
+            throw PublicError.notFound
+        } catch let error as DeletionError {
+            throw Self.refusal(error)
+        }
+    }
+
+    func pendingDeletion(_ request: DeletionRequest) -> PendingDeletion {
+        PendingDeletion(case: request.caseReference, requestedBy: request.member, day: request.day,
+                        expires: request.lastDay(confirmDays: confirmDays))
+    }
+
+    /// 409 with a machine code for each refusal of the four-eyes rule.
+    static func refusal(_ error: DeletionError) -> PublicError {
+        switch error {
+        case .alreadyRequested: PublicError(.conflict, "error.invalid_choice", code: "deletion_pending")
+        case .noRequest: PublicError(.conflict, "error.invalid_choice", code: "no_deletion_request")
+        case .ownRequest: PublicError(.conflict, "error.invalid_choice", code: "own_deletion_request")
+        case .secondMemberRequired: PublicError(.conflict, "error.invalid_choice", code: "second_member_required")
+        }
+    }
+
+    func retain(_ request: Request, reference: CaseReference, _ context: SealboxRequestContext) async throws -> Response {
+        let body = try await jsonBody(request, as: RetainRequest.self)
+        let today = clock.today()
+        guard body.until > today else { throw PublicError(.unprocessableContent, "error.invalid_choice", code: "day_not_in_future") }
+        do {
+            try await database.retain(reference, until: body.until, day: today, member: try staffKeyID(context),
+                                      request: context.staffRequestDigest)
+        } catch CaseError.unknownCase {
+            throw PublicError.notFound
+        }
+        let state = try await database.retentionStates(policy: retention).first { $0.caseReference == reference }
+        guard let state else { throw PublicError.notFound }
+        return pages.json(RetentionChanged(case: reference, retainedUntil: body.until, expires: state.expires), status: .ok)
     }
 
     func reference(_ context: SealboxRequestContext) throws -> CaseReference {
@@ -51,7 +121,7 @@ extension StaffController {
         return value
     }
 
-    func reply(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
+    func reply(_ request: Request, reference: CaseReference, staffKeyID: KeyID, digest: [UInt8]) async throws -> Response {
         guard let record = try await database.caseRecord(reference: reference) else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: ReplyRequest.self).envelope.bytes
         guard envelope.count <= Self.maximumEnvelope else { throw PublicError.malformedBody }
@@ -60,9 +130,9 @@ extension StaffController {
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
-        let day = Day.today()
+        let day = clock.today()
         let stored = try await database.appendReply(case: reference, itemID: id, envelope: envelope, day: day,
-                                                    staffKeyID: staffKeyID)
+                                                    staffKeyID: staffKeyID, request: digest)
         return pages.json(ReplyCreated(id: id, case: reference, day: day, status: stored.status,
                                        position: stored.position), status: .created)
     }
@@ -77,7 +147,7 @@ extension StaffController {
     /// Stores a note, coding or case data (PROTOCOL §3.4) unread, after the checks the
     /// daemon can make without a key: an envelope of one of those kinds, sealed to the
     /// team key alone (so never to the reporter key), of a plausible length.
-    func caseWork(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
+    func caseWork(_ request: Request, reference: CaseReference, staffKeyID: KeyID, digest: [UInt8]) async throws -> Response {
         guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
         guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
@@ -87,11 +157,12 @@ extension StaffController {
                   ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
-        let day = Day.today()
+        let day = clock.today()
         let position: Int
         do {
             position = try await database.appendCaseWork(case: reference, kind: header.kind, itemID: id,
-                                                         envelope: envelope, day: day, staffKeyID: staffKeyID)
+                                                         envelope: envelope, day: day, staffKeyID: staffKeyID,
+                                                         request: digest)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
         }
@@ -99,16 +170,17 @@ extension StaffController {
                                           position: position), status: .created)
     }
 
-    func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID) async throws -> Response {
+    func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID, digest: [UInt8]) async throws -> Response {
         let bytes = try await request.collectBody(limit: StaffAuthenticator.bodyLimit)
         guard let body = try? APICoding.decode(StatusRequest.self, from: bytes) else {
             throw Self.isWellFormedObject(bytes)
                 ? PublicError(.unprocessableContent, "error.invalid_choice") : PublicError.malformedBody
         }
-        let day = Day.today()
+        let day = clock.today()
         let stored: (id: ItemID, position: Int)
         do {
-            stored = try await database.setStatus(case: reference, to: body.status, day: day, staffKeyID: staffKeyID)
+            stored = try await database.setStatus(case: reference, to: body.status, day: day, staffKeyID: staffKeyID,
+                                                  request: digest)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
         }
@@ -122,17 +194,21 @@ extension StaffController {
     }
 
     func cases() async throws -> Response {
+        try await database.dropExpiredDeletionRequests(today: clock.today(), confirmDays: confirmDays)
+        let deletions = try await database.deletionRequests()
+        var retention: [CaseReference: RetentionState] = [:]
+        for state in try await database.retentionStates(policy: self.retention) { retention[state.caseReference] = state }
         let list = CaseList(cases: try await database.caseRecords().map {
             CaseSummary(case: $0.reference, status: $0.status, received: $0.received,
-                        acknowledged: $0.acknowledged, updated: $0.updated)
+                        acknowledged: $0.acknowledged, updated: $0.updated, expires: retention[$0.reference]?.expires,
+                        retainedUntil: retention[$0.reference]?.retainedUntil,
+                        deletion: deletions[$0.reference].map(pendingDeletion))
         })
         return pages.json(list, status: .ok)
     }
 
     func audit() async throws -> Response {
-        let log = AuditLog(entries: try await database.auditEntries().map {
-            AuditLogEntry(day: $0.day, action: $0.action, case: $0.caseReference, staffKeyID: $0.staffKeyID)
-        })
+        let log = AuditLog(entries: try await database.auditEntries().map(AuditLogEntry.init))
         return pages.json(log, status: .ok)
     }
 }

@@ -16,16 +16,26 @@ struct StaffController: Sendable {
     let teamKey: BoxPublicKey
     /// The team roster; nil without `staff.leads`.
     var roster: RosterBook? = nil
+    var clock: DaemonClock = .system
+    /// The number of staff keys: one allows one-step deletion (FourEyes.allowsOneStep).
+    var memberCount = 1
+    var confirmDays = FourEyes.defaultConfirmDays
+    var retention = RetentionPolicy.standard
 
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/healthz") { _, _ in PublicController.plain("ok\n") }
-        router.get(RouterPath(StaffPath.items)) { request, _ in try await items(request) }
+        router.get(RouterPath(StaffPath.items)) { request, context in
+            let page = try await items(request)
+            try await auditOncePerDay(.sync, context)
+            return page
+        }
         addCaseRoutes(to: router)
         addRosterRoutes(to: router)
         router.get("/api/v1/staff/attachments/:id") { _, context in
             guard let id = try? AttachmentID(parsing: context.parameters.get("id") ?? ""),
                   let blob = try await database.blob(id: id)
             else { throw PublicError.notFound }
+            try await auditOncePerDay(.read, context)
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: blob)))
@@ -36,7 +46,16 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case/replies", [.post]),
                                    ("/api/v1/staff/cases/:case/status", [.post]),
                                    ("/api/v1/staff/cases/:case/items", [.post]),
-                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post])])
+                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]),
+                                   ("/api/v1/staff/cases/:case/deletion-request", [.post]),
+                                   ("/api/v1/staff/cases/:case/deletion-confirm", [.post]),
+                                   ("/api/v1/staff/cases/:case/retention", [.post])])
+    }
+
+    /// Records a member's `sync` or `read` of the day, once (docs/PROTOCOL.md §11).
+    func auditOncePerDay(_ action: AuditAction, _ context: SealboxRequestContext) async throws {
+        guard let member = context.staffKeyID else { return }
+        try await database.auditOncePerDay(action, day: clock.today(), member: member, request: context.staffRequestDigest)
     }
 
     func items(_ request: Request) async throws -> Response {

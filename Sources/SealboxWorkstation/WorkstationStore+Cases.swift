@@ -7,7 +7,9 @@
 //   two days synced);
 // - nothing is ordered by when it was stored: threads by position, cases by day.
 import Foundation
+import SealboxAPI
 import SealboxCore
+import SealboxCrypto
 internal import GRDB
 
 /// One case as `sealbox list` shows it, derived from stored metadata only.
@@ -39,10 +41,20 @@ public struct LocalCase: Sendable, Equatable {
     /// there (its reporter's code no longer opens it). False otherwise, also while the
     /// audit log has not been fetched.
     public let lostOnServer: Bool
+    /// The last day the server keeps the case (retention), when known.
+    public let expires: Day?
+    /// The day a member asked to keep it until, if any.
+    public let retainedUntil: Day?
+    /// A deletion asked for by one member and not yet confirmed, as of the last sync.
+    public let deletion: PendingDeletion?
 
     public init(reference: CaseReference, received: Day, lastActivity: Day, items: Int, attachments: Int,
                 missingAttachments: Int, status: CaseStatus = .received, acknowledged: Day? = nil,
-                onServer: Bool? = nil, lostOnServer: Bool = false) {
+                onServer: Bool? = nil, lostOnServer: Bool = false, expires: Day? = nil, retainedUntil: Day? = nil,
+                deletion: PendingDeletion? = nil) {
+        self.expires = expires
+        self.retainedUntil = retainedUntil
+        self.deletion = deletion
         self.reference = reference
         self.received = received
         self.lastActivity = lastActivity
@@ -89,6 +101,8 @@ extension WorkstationStore {
                         AND (j.kind = 'reply' OR (j.kind = 'status' AND j.status <> 'received'))) AS first_answer,
                        c.status AS server_status, c.received AS server_received,
                        c.acknowledged AS server_acknowledged, c.updated AS server_updated,
+                       c.expires AS server_expires, c.retained_until AS server_retained_until,
+                       c.deletion_by, c.deletion_day, c.deletion_expires,
                        EXISTS (SELECT 1 FROM server_deletions d WHERE d.ref = i.case_ref) AS deleted_there
                 FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
                 GROUP BY i.case_ref
@@ -125,11 +139,17 @@ extension WorkstationStore {
             received = firstDay
             acknowledged = answered
         }
+        var deletion: PendingDeletion?
+        if let by: KeyID = try value("deletion_by"), let day: Day = try value("deletion_day"),
+           let expires: Day = try value("deletion_expires") {
+            deletion = PendingDeletion(case: try value("case_ref"), requestedBy: by, day: day, expires: expires)
+        }
         return LocalCase(
             reference: try value("case_ref"), received: received, lastActivity: lastActivity,
             items: try value("items"), attachments: try value("attachments"), missingAttachments: try value("missing"),
             status: status, acknowledged: acknowledged, onServer: casesFetched ? serverStatus != nil : nil,
-            lostOnServer: casesFetched && deletionsFetched && serverStatus == nil && !deletedThere)
+            lostOnServer: casesFetched && deletionsFetched && serverStatus == nil && !deletedThere,
+            expires: try value("server_expires"), retainedUntil: try value("server_retained_until"), deletion: deletion)
     }
 
     /// The sealed items filed under `reference`, by position; status changes are left out.
@@ -174,5 +194,19 @@ extension WorkstationStore {
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [caseReference])
             return DeletedCase(items: items, attachments: attachments)
         }
+    }
+
+    /// Purges from the store every case in `deleted` (the cases the server's audit log
+    /// records as deleted: issue 10, deletion reaches every workstation), with
+    /// `secure_delete`, then checkpoints the WAL. Returns the cases purged.
+    @discardableResult
+    public func purgeDeleted(_ deleted: Set<CaseReference>) throws -> [CaseReference] {
+        let here = Set(try cases().map(\.reference))
+        let purged = deleted.intersection(here).sorted { $0.text < $1.text }
+        for reference in purged { try deleteCase(reference) }
+        if !purged.isEmpty {
+            try queue.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        return purged
     }
 }

@@ -142,6 +142,17 @@ extension WorkstationStore {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        // Issue 10: what the server says of each case's retention and of a deletion asked
+        // for and not yet confirmed (four eyes), for `sealbox list` and `show`.
+        migrator.registerMigration("v6-retention-deletion-requests") { db in
+            try db.execute(sql: """
+                ALTER TABLE cases ADD COLUMN expires TEXT;
+                ALTER TABLE cases ADD COLUMN retained_until TEXT;
+                ALTER TABLE cases ADD COLUMN deletion_by TEXT;
+                ALTER TABLE cases ADD COLUMN deletion_day TEXT;
+                ALTER TABLE cases ADD COLUMN deletion_expires TEXT;
+                """)
+        }
         return migrator
     }
 }

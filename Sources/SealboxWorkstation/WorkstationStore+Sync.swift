@@ -181,9 +181,24 @@ extension WorkstationStore {
         }
     }
 
+    /// Stores the server's view of a case; retention and a pending deletion are kept when
+    /// `record` does not carry them (after `reply` or `status`).
     private static func upsert(_ db: Database, _ record: CaseSummary) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO cases (ref, status, received, acknowledged, updated) VALUES (?, ?, ?, ?, ?)",
-            arguments: [record.case, record.status, record.received, record.acknowledged, record.updated])
+            sql: """
+                INSERT INTO cases (ref, status, received, acknowledged, updated, expires, retained_until,
+                                   deletion_by, deletion_day, deletion_expires)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (ref) DO UPDATE SET status = excluded.status, received = excluded.received,
+                    acknowledged = excluded.acknowledged, updated = excluded.updated,
+                    expires = COALESCE(excluded.expires, cases.expires),
+                    retained_until = COALESCE(excluded.retained_until, cases.retained_until),
+                    deletion_by = COALESCE(excluded.deletion_by, cases.deletion_by),
+                    deletion_day = COALESCE(excluded.deletion_day, cases.deletion_day),
+                    deletion_expires = COALESCE(excluded.deletion_expires, cases.deletion_expires)
+                """,
+            arguments: [record.case, record.status, record.received, record.acknowledged, record.updated,
+                        record.expires, record.retainedUntil, record.deletion?.requestedBy, record.deletion?.day,
+                        record.deletion?.expires])
     }
 }

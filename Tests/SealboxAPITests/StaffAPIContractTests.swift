@@ -87,16 +87,25 @@ import Testing
     @Test func theCaseList_alwaysCarriesAcknowledged() throws {
         let list = CaseList(cases: [CaseSummary(case: try CaseReference(parsing: "7KQM-3XWP"), status: .received,
                                                 received: Day("2026-11-24")!, acknowledged: nil, updated: Day("2026-11-24")!)])
-        #expect(try encode(list) == #"{"cases":[{"acknowledged":null,"case":"7KQM-3XWP","received":"2026-11-24","status":"received","updated":"2026-11-24"}]}"#)
+        #expect(try encode(list) == #"{"cases":[{"acknowledged":null,"case":"7KQM-3XWP","deletion":null,"expires":null,"received":"2026-11-24","retained_until":null,"status":"received","updated":"2026-11-24"}]}"#)
+        // A server before retention sends none of the new fields: still read.
+        let old = #"{"cases":[{"acknowledged":null,"case":"7KQM-3XWP","received":"2026-11-24","status":"received","updated":"2026-11-24"}]}"#
+        #expect(try decode(CaseList.self, old) == list)
         #expect(try decode(CaseList.self, try encode(list)) == list)
     }
 
-    @Test func anAuditEntry_namesTheStaffKeyUnderStaffKey() throws {
-        let json = #"{"entries":[{"action":"status:closed","case":"7KQM-3XWP","day":"2026-11-25","staff_key":"0123456789abcdef"}]}"#
+    @Test func anAuditEntry_carriesItsMemberRequestAndLinks_andTheDaemonsOwnHasNulls() throws {
+        let h = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE", z = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        let json = #"{"entries":[{"action":"status:closed","case":"7KQM-3XWP","day":"2026-11-25","hash":"\#(h)","id":"0123456789abcdef0123456789abcdef","member":"0123456789abcdef","prev":"\#(z)","request":"\#(h)"},"#
+            + #"{"action":"retention-delete","case":"7KQM-3XWP","day":"2026-11-26","hash":"\#(h)","id":"00000000000000000000000000000000","member":null,"prev":"\#(h)","request":""},"#
+            + #"{"action":"sync","case":null,"day":"2026-11-26","hash":"\#(h)","id":"10000000000000000000000000000000","member":"0123456789abcdef","prev":"\#(h)","request":"\#(h)"}]}"#
         let log = try decode(AuditLog.self, json)
-        #expect(log.entries.first?.action == .status(.closed))
+        #expect(log.entries.map(\.action) == [.status(.closed), .retentionDelete, .sync])
+        #expect(log.entries[1].member == nil && log.entries[2].case == nil && log.entries[1].request.bytes.isEmpty)
         #expect(try encode(log) == json)
+        #expect(log.entries[0].entry.request == [UInt8](repeating: 1, count: 32))
         #expect(throws: (any Error).self) { try decode(AuditLog.self, json.replacingOccurrences(of: "closed", with: "gone")) }
+        #expect(throws: (any Error).self) { try decode(AuditLog.self, json.replacingOccurrences(of: "retention-delete", with: "retain:2026-02-30")) }
     }
 
     @Test func anErrorBody_carriesAMachineCode() throws {

@@ -29,8 +29,9 @@ import Testing
         #expect(items.map(\.kind) == [.report, .note, .coding, .caseData])
         #expect(items[1].envelope == envelope && items[1].status == nil)
         let audit = try await db.auditEntries()
-        #expect(audit.map(\.action.text) == ["note", "coding", "case-data"])
-        #expect(audit.allSatisfy { $0.staffKeyID == staff && $0.caseReference == new.reference })
+        // The chain orders a day's entries by random id, never by time (PROTOCOL §11).
+        #expect(audit.map(\.action.text).sorted() == ["case-data", "coding", "note"])
+        #expect(audit.allSatisfy { $0.member == staff && $0.caseReference == new.reference })
     }
 
     @Test func caseWorkForAnUnknownCaseIsRefusedAndStoresNothing() async throws {

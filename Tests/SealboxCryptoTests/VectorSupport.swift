@@ -15,11 +15,12 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
 
     /// A JSON value, reduced to what the vectors use.
     enum Field: Sendable {
-        case string(String), number(Int64), bool(Bool), list([Field]), other
+        case string(String), number(Int64), bool(Bool), list([Field]), object([String: Field]), other
         var string: String? { if case .string(let s) = self { s } else { nil } }
         var number: Int64? { if case .number(let n) = self { n } else { nil } }
         var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
         var list: [Field]? { if case .list(let l) = self { l } else { nil } }
+        var object: [String: Field]? { if case .object(let o) = self { o } else { nil } }
 
         init(_ any: Any) {
             switch any {
@@ -27,6 +28,7 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
             case let n as NSNumber where String(cString: n.objCType) == "c": self = .bool(n.boolValue)
             case let n as NSNumber: self = .number(n.int64Value)
             case let l as [Any]: self = .list(l.map(Field.init))
+            case let o as [String: Any]: self = .object(o.mapValues(Field.init))
             default: self = .other
             }
         }
@@ -46,7 +48,7 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
     }
     var expectedError: String? { fields["error"]?.string }
 
-    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature", "authorship"]
+    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature", "authorship", "audit"]
 
     /// Every case of every file, in file order.
     static let all: [VectorCase] = files.flatMap { file -> [VectorCase] in

@@ -18,7 +18,29 @@ struct VectorTests {
         case "padding": try padding(v)
         case "signature": try signature(v)
         case "authorship": try authorship(v)
+        case "audit": try audit(v)
         default: Issue.record("no runner for \(v.testDescription)")
+        }
+    }
+
+    /// PROTOCOL §11: the digest of a signed request, and every hash of an intact chain
+    /// (which entry a broken chain breaks at is SealboxCoreTests' AuditChainTests).
+    private func audit(_ v: VectorCase) throws {
+        if v.fields["request_message"] != nil {
+            #expect(AuditChain.requestDigest(try v.b64u("request_message")) == (try v.hex("request")))
+            return
+        }
+        guard v.fields["first_break"]?.number == nil else { return }
+        var prev = AuditChain.start
+        for field in try #require(v.fields["entries"]?.list) {
+            let e = try #require(field.object)
+            func text(_ key: String) throws -> String { try #require(e[key]?.string, "\(key) in \(v.testDescription)") }
+            let request = try #require(Hex.decode(try text("request")))
+            let hash = AuditChain.hash(day: try text("day"), member: try text("member"), action: try text("action"),
+                                       case: try text("case"), request: request, prev: prev)
+            #expect(Hex.decode(try text("prev")) == prev, "\(v.testDescription)")
+            #expect(Hex.encode(hash) == (try text("hash")), "\(v.testDescription)")
+            prev = hash
         }
     }
 

@@ -53,7 +53,9 @@ import Testing
                 #expect(entries.count == 1)
                 #expect(entries[0]["action"] as? String == "reply")
                 #expect(entries[0]["case"] as? String == reference.text)
-                #expect(entries[0]["staff_key"] as? String == t.staff.publicKey.keyID.hex)
+                #expect(entries[0]["member"] as? String == t.staff.publicKey.keyID.hex)
+                // The digest of the signed request (PROTOCOL §11): 32 bytes, base64url.
+                #expect(Base64URL.decode(entries[0]["request"] as? String ?? "")?.count == 32)
             }
         }
         let record = try #require(try await t.daemon.database.caseRecord(reference: reference))

@@ -89,8 +89,9 @@ def test_after_a_restore_a_workstation_names_later_reports_lost_and_earlier_dele
         daemon_factory, workstation_factory, keys, signer, tmp_path):
     """The restore drill seen from a counsellor's workstation: a report stored after the
     backup is gone from the restored server without any deletion; `sealbox sync` names it
-    lost (kept on the workstation), while a case deleted before the backup stays
-    'deleted on the server'. Every code shown before the backup still opens its case."""
+    lost (kept on the workstation), while a case deleted before the backup was purged from
+    the workstation at the sync after its deletion (issue 10: deletion reaches every
+    store) and is not named lost. Every code shown before the backup still opens its case."""
     import requests
 
     import inbox_helpers as ih
@@ -110,7 +111,8 @@ def test_after_a_restore_a_workstation_names_later_reports_lost_and_earlier_dele
     assert result.returncode == 0, result.stderr.decode()
     status, later = dh.submit(daemon, "nach der Sicherung", None)
     assert status == 201
-    ws.ok("sync")
+    purged = ws.ok("sync").stdout.decode()
+    assert f"Removed 1 case deleted on the server from the local store: {removed.case}." in purged, purged
     daemon.stop()
 
     restored = restore(daemon_factory, target, daemon, tmp_path / "restored")
@@ -125,10 +127,9 @@ def test_after_a_restore_a_workstation_names_later_reports_lost_and_earlier_dele
     listed = {c["case"]: c for c in again.json("list")["cases"]}
     assert listed[later.case]["on_server"] is False and listed[later.case]["lost_on_server"] is True
     assert listed[kept.case]["on_server"] is True and listed[kept.case]["lost_on_server"] is False
-    # The case deleted before the backup (kept on this workstation by the earlier sync).
-    assert listed[removed.case]["on_server"] is False and listed[removed.case]["lost_on_server"] is False
+    # The case deleted before the backup was purged here, and stays so.
+    assert removed.case not in listed
     table = again.ok("list").stdout.decode()
     line = next(l for l in table.splitlines() if l.startswith(later.case))
     assert "lost on the server" in line, table
-    line = next(l for l in table.splitlines() if l.startswith(removed.case))
-    assert "deleted on the server" in line, table
+    assert removed.case not in table, table

@@ -307,6 +307,17 @@ def staff(daemon, signer, method: str, path: str, template: str, body: bytes = b
     return r
 
 
+def e2e_case(daemon) -> str:
+    r = daemon.post("/api/v1/reports", json={"text": "Noch ein Fall"})
+    assert r.status_code == 201, r.text
+    return r.json()["case"]
+
+
+def ih_key_id(signer) -> str:
+    import nacl.signing
+    return so.key_id(bytes(nacl.signing.SigningKey(signer.seed).verify_key)).hex()
+
+
 def reporter_key(keys, signer, daemon, case: str) -> bytes:
     """The reporter key from inside the sealed report (PROTOCOL §9.1), never from the server."""
     for item in signer.all_items(daemon):
@@ -443,7 +454,7 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     # audit
     r = staff(api_daemon, signer, "GET", "/api/v1/staff/audit", "/api/v1/staff/audit")
     assert r.status_code == 200
-    assert [e["action"] for e in r.json()["entries"] if e["case"] == case] == ["reply", "note", "status:in-progress"]
+    assert sorted(e["action"] for e in r.json()["entries"] if e["case"] == case) == ["note", "reply", "status:in-progress"]
 
     # deletion
     delete = "/api/v1/staff/cases/{case}"
@@ -453,7 +464,21 @@ def test_staff_api_answers_as_documented(api_daemon, signer, keys):
     assert r.status_code == 404
     assert open_inbox(api_daemon, created["code"]).status_code == 404
     r = staff(api_daemon, signer, "GET", "/api/v1/staff/audit", "/api/v1/staff/audit")
-    assert [e["action"] for e in r.json()["entries"] if e["case"] == case][-1] == "delete"
+    assert "delete" in [e["action"] for e in r.json()["entries"] if e["case"] == case]
+
+    # retention and the four-eyes steps (a single staff key: nothing to confirm)
+    other = e2e_case(api_daemon)
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{other}/retention", "/api/v1/staff/cases/{case}/retention",
+              json.dumps({"until": "2999-01-01"}).encode())
+    assert r.status_code == 200 and r.json()["expires"] == "2999-01-01"
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{other}/deletion-request",
+              "/api/v1/staff/cases/{case}/deletion-request")
+    assert r.status_code == 201 and r.json()["case"] == other
+    r = staff(api_daemon, signer, "POST", f"/api/v1/staff/cases/{other}/deletion-confirm",
+              "/api/v1/staff/cases/{case}/deletion-confirm")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "own_deletion_request"
+    r = staff(api_daemon, signer, "GET", "/api/v1/staff/cases", "/api/v1/staff/cases")
+    assert [c["deletion"]["requested_by"] for c in r.json()["cases"] if c["case"] == other] == [ih_key_id(signer)]
 
 
 def test_staff_lists_of_an_empty_mailbox_answer_as_documented(daemon_factory, signer):
@@ -472,6 +497,9 @@ def test_staff_lists_of_an_empty_mailbox_answer_as_documented(daemon_factory, si
     ("POST", "/api/v1/staff/cases/2222-2222/status", "/api/v1/staff/cases/{case}/status"),
     ("POST", "/api/v1/staff/cases/2222-2222/items", "/api/v1/staff/cases/{case}/items"),
     ("DELETE", "/api/v1/staff/cases/2222-2222", "/api/v1/staff/cases/{case}"),
+    ("POST", "/api/v1/staff/cases/2222-2222/deletion-request", "/api/v1/staff/cases/{case}/deletion-request"),
+    ("POST", "/api/v1/staff/cases/2222-2222/deletion-confirm", "/api/v1/staff/cases/{case}/deletion-confirm"),
+    ("POST", "/api/v1/staff/cases/2222-2222/retention", "/api/v1/staff/cases/{case}/retention"),
 ])
 def test_unsigned_staff_request_gets_the_documented_401(api_daemon, method, path, template):
     r = requests.request(method, api_daemon.staff_url + path, timeout=30)

@@ -461,6 +461,54 @@ def authorship_cases() -> list[dict]:
     return cases
 
 
+def audit_cases() -> list[dict]:
+    """§11: the request digest of a signed staff request, and chains with their first broken entry."""
+    from sealbox_open import audit_hash, audit_request_digest
+    seed = H(32, b"sealbox test vector staff seed")
+    nonce = b64u(H(16, b"audit request nonce"))
+    path = "/api/v1/staff/cases/7KQM-3XWP/status"
+    body = b'{"status":"closed"}'
+    headers = sign_request(seed, "POST", path, body, 1795996800, nonce)
+    message = request_message("POST", path, 1795996800, nonce, body, headers["Sealbox-Key"])
+    member = key_id(b.crypto_sign_seed_keypair(seed)[0]).hex()
+    request = audit_request_digest(message)
+    rows = [("2026-11-25", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", member, "status:closed", "7KQM-3XWP", request),
+            ("2026-11-25", "a0b1c2d3e4f5061728394a5b6c7d8e9f", member, "sync", "", H(32, b"another request")),
+            ("2026-12-10", "00000000000000000000000000000001", "", "delete-expired", "7KQM-3XWP", b""),
+            ("2029-01-01", "ffffffffffffffffffffffffffffffff", "", "retention-delete", "9ABC-DEFG", b"")]
+    entries, prev = [], bytes(32)
+    for day, eid, who, action, case, req in rows:
+        h = audit_hash(day, who, action, case, req, prev)
+        entries.append({"id": eid, "day": day, "member": who, "action": action, "case": case,
+                        "request": req.hex(), "prev": prev.hex(), "hash": h.hex()})
+        prev = h
+    cases = [{"name": "a signed request's digest", "request_message": b64u(message), "request": request.hex()},
+             {"name": "an intact chain holds", "entries": entries, "first_break": None}]
+
+    def broken(name, index, **change):
+        changed = [dict(e) for e in entries]
+        changed[index].update(change)
+        cases.append({"name": name, "entries": changed, "first_break": change.pop("_at", index)})
+
+    broken("a changed action breaks its own entry", 1, action="read")
+    broken("a changed case breaks its own entry", 0, case="7KQM-3XWQ")
+    broken("a changed day breaks its own entry", 2, day="2026-12-11")
+    broken("a changed request digest breaks its own entry", 0, request=H(32, b"x").hex())
+    broken("a member removed breaks its own entry", 0, member="")
+    rehashed = [dict(e) for e in entries]
+    rehashed[1]["action"] = "read"
+    rehashed[1]["hash"] = audit_hash(rehashed[1]["day"], rehashed[1]["member"], "read", "",
+                                     bytes.fromhex(rehashed[1]["request"]), bytes.fromhex(rehashed[1]["prev"])).hex()
+    cases.append({"name": "a changed entry with its hash recomputed breaks the next entry", "entries": rehashed,
+                  "first_break": 2})
+    cases.append({"name": "a removed entry breaks the entry after it", "entries": entries[:1] + entries[2:],
+                  "first_break": 1})
+    cases.append({"name": "entries out of order (day, id) break", "entries": [entries[1], entries[0]] + entries[2:],
+                  "first_break": 0})
+    cases.append({"name": "empty pieces are pieces: the first entry's hash", "entries": entries[:1], "first_break": None})
+    return cases
+
+
 def main(only: list[str]) -> None:
     """Writes every vector file, or only the files named on the command line (sealing is
     randomised, so regenerating a file changes all of its sealed bytes)."""
@@ -475,6 +523,8 @@ def main(only: list[str]) -> None:
         "signature.json": ("PROTOCOL §7: message bytes and Ed25519 signature from seed", signature_cases()),
         "authorship.json": ("PROTOCOL §3.3, §6.1: reporter signing key; item signature message and validity",
                             authorship_cases()),
+        "audit.json": ("PROTOCOL §11: audit request digest and chain hashes; index of the first broken entry",
+                       audit_cases()),
     }
     unknown = set(only) - set(files)
     if unknown:

@@ -440,3 +440,34 @@ def sign_request(seed: bytes, method: str, path_and_query: str, body: bytes, tim
     message = request_message(method, path_and_query, timestamp, nonce, body, key_text)
     return {"Sealbox-Key": key_text, "Sealbox-Timestamp": str(timestamp), "Sealbox-Nonce": nonce,
             "Sealbox-Signature": b64u(key.sign(message).signature)}
+
+
+# --- §11 the audit chain ----------------------------------------------------------------
+
+AUDIT_LABEL = b"sealbox/v2/audit"
+
+
+def audit_request_digest(signed_message: bytes) -> bytes:
+    """H(32) of a staff request's signed message (§7)."""
+    return H(32, signed_message)
+
+
+def audit_hash(day: str, member: str, action: str, case: str, request: bytes, prev: bytes) -> bytes:
+    """H(32, "sealbox/v2/audit" || PAE(day, member, action, case, request, prev))."""
+    return H(32, AUDIT_LABEL + pae([day.encode(), member.encode(), action.encode(), case.encode(), request, prev]))
+
+
+def audit_first_break(entries: list[dict]) -> int | None:
+    """The index of the first entry of a GET /api/v1/staff/audit chain that does not fit, or None."""
+    prev, last = bytes(32), None
+    for index, e in enumerate(entries):
+        if last is not None and (last["day"], last["id"]) >= (e["day"], e["id"]):
+            return index
+        if unb64u(e["prev"]) != prev:
+            return index
+        expected = audit_hash(e["day"], e["member"] or "", e["action"], e["case"] or "", unb64u(e["request"]), prev)
+        if unb64u(e["hash"]) != expected:
+            return index
+        prev, last = expected, e
+    return None
+
