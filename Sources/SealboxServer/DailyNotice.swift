@@ -186,8 +186,11 @@ public enum NoticeCommand {
     }
 }
 
-/// Sends the daily notice at `notify.time` until the daemon shuts down.
-struct DailyNoticeService: Service {
+/// Sends the daily notice at `notify.time` until the daemon shuts down. Its description
+/// is its name alone: the service lifecycle logs every service at start (debug), and a
+/// time of day has no place in a log line (docs/SECURITY.md, the log audit).
+struct DailyNoticeService: Service, CustomStringConvertible {
+    var description: String { "DailyNoticeService" }
     let settings: NoticeSettings
     let database: MailboxDatabase
     let logger: Logger

@@ -7,7 +7,9 @@ import Logging
 import SealboxCore
 import ServiceLifecycle
 
-struct RetentionService: Service {
+struct RetentionService: Service, CustomStringConvertible {
+    /// Its name alone (the service lifecycle logs every service at start).
+    var description: String { "RetentionService" }
     let database: MailboxDatabase
     let policy: RetentionPolicy
     let confirmDays: Int

@@ -128,7 +128,7 @@ def test_a_note_is_sealed_to_the_team_key_alone_and_changes_nothing_on_the_case(
     summary = server_case(signer, daemon, case)
     assert summary["status"] == "received" and summary["acknowledged"] is None
     audit = ih.staff_send(signer, daemon, "GET", "/api/v1/staff/audit").json()["entries"]
-    assert [(e["action"], e["staff_key"]) for e in audit if e["case"] == case] == [
+    assert [(e["action"], e["member"]) for e in audit if e["case"] == case] == [
         ("note", key_id(keys.staff_public_text))]
 
 
