@@ -27,8 +27,15 @@ def rss_kib(pid: int) -> int:
 
 
 def open_connections(daemon) -> int:
-    return len([fd for fd in os.listdir(f"/proc/{daemon.process.pid}/fd")
-                if os.readlink(f"/proc/{daemon.process.pid}/fd/{fd}").startswith("socket:")])
+    """The daemon's open sockets. A descriptor may close between the listing and its
+    readlink (the daemon is dropping connections meanwhile): it no longer counts."""
+    count = 0
+    for fd in os.listdir(f"/proc/{daemon.process.pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{daemon.process.pid}/fd/{fd}").startswith("socket:")
+        except FileNotFoundError:
+            pass
+    return count
 
 
 class Trickler:
