@@ -125,6 +125,8 @@ def api_json():
              "next": "1123456789abcdef0123456789abcdef"}),
         (13, {"envelope": "U0JYMQEBxgVP1ureEbCB44Dx_lGnZ9BdA6zj0l2jGcujLQ8NnUnoh1A8oOPhT_AgDN_PM8"}),
         (15, {"status": "closed"}),
+        (17, {"envelope": "U0JYMQEBxgVP1ureEbCB44Dx_lGnZ9BdA6zj0l2jGcujLQ8NnUnoh1A8oOPhT_AgDN_PM8"}),
+        (20, {"until": "2030-01-01"}),
     ]
     return [bytes([index]) + json.dumps(body, ensure_ascii=False).encode() for index, body in bodies]
 

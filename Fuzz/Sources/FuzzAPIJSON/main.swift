@@ -35,6 +35,17 @@ enum Fixture {
     { check(ReplyCreated.self, $0) },
     { check(StatusRequest.self, $0) },
     { check(StatusChanged.self, $0) },
+    // Issue 10: case work, four-eyes deletion and retention, the team roster.
+    { check(CaseWorkRequest.self, $0) },
+    { check(CaseWorkCreated.self, $0) },
+    { check(PendingDeletion.self, $0) },
+    { check(RetainRequest.self, $0) },
+    { check(RetentionChanged.self, $0) },
+    { check(RosterLead.self, $0) },
+    { check(RosterHeadBody.self, $0) },
+    { check(RosterPage.self, $0) },
+    { check(RosterAppendRequest.self, $0) },
+    { check(RosterAppended.self, $0) },
   ]
 }
 
