@@ -43,7 +43,11 @@ struct SyncCommand: AsyncParsableCommand {
         // With trusted leads set, the team roster is verified first: a forked, rolled-back or
         // foreign roster stops the sync before anything is fetched (PROTOCOL §12.4).
         if let trusted = try RosterClient.trustedLeads(settings: settings) {
-            _ = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+            let roster = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+            // With key epochs, the member's grants (PROTOCOL §12.5) are fetched and kept sealed.
+            if roster.epoch > 0 {
+                try await RosterClient(client: client, store: local, trustedLeads: trusted).fetchGrants()
+            }
         }
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
         let totals = try await sync.run()

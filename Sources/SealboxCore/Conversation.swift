@@ -148,7 +148,7 @@ public final class Conversation: Sendable {
         try content.sign(with: signingKey)
         var plaintext = try content.encoded()
         content.text = ""
-        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, record.reporterKey])
+        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: intake.settings.team.current + [record.reporterKey])
         SecureMemory.wipe(&plaintext)
         do {
             try await intake.database.appendFollowUp(

@@ -126,7 +126,7 @@ extension StaffController {
         let envelope = try await jsonBody(request, as: ReplyRequest.self).envelope.bytes
         guard envelope.count <= Self.maximumEnvelope else { throw PublicError.malformedBody }
         guard let header = try? Envelope.recipients(of: envelope), header.kind == .reply,
-              header.keyIDs == [record.reporterKey.keyID, teamKey.keyID],
+              header.keyIDs == [record.reporterKey.keyID] + team.current.map(\.keyID),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
@@ -151,7 +151,7 @@ extension StaffController {
         guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
         guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
-              header.keyIDs == [teamKey.keyID],
+              header.keyIDs == team.current.map(\.keyID),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count),
               envelope.count <= (header.kind == .note
                   ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))

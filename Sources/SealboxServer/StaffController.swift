@@ -13,7 +13,8 @@ import SealboxCrypto
 struct StaffController: Sendable {
     let database: MailboxDatabase
     let pages: PageFactory
-    let teamKey: BoxPublicKey
+    /// The keys the team's copies are sealed to (team key, or newest epoch and recovery key).
+    let team: TeamRecipients
     /// The team roster; nil without `staff.leads`.
     var roster: RosterBook? = nil
     var clock: DaemonClock = .system
@@ -46,7 +47,7 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case/replies", [.post]),
                                    ("/api/v1/staff/cases/:case/status", [.post]),
                                    ("/api/v1/staff/cases/:case/items", [.post]),
-                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]),
+                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]), (StaffPath.grants, [.get]),
                                    ("/api/v1/staff/cases/:case/deletion-request", [.post]),
                                    ("/api/v1/staff/cases/:case/deletion-confirm", [.post]),
                                    ("/api/v1/staff/cases/:case/retention", [.post])])

@@ -119,3 +119,38 @@ extension WorkstationStore {
         return verifier
     }
 }
+
+// MARK: - Grants (table `grants`, migration v7-grants, docs/PROTOCOL.md §12.5)
+
+extension WorkstationStore {
+    /// The epochs announced by the verified roster stored here, by number.
+    public func announcedEpochs() throws -> [UInt32: RosterEpochField] {
+        var epochs: [UInt32: RosterEpochField] = [:]
+        for entry in try rosterEntries() {
+            if let epoch = entry.epoch { epochs[epoch.number] = epoch }
+        }
+        return epochs
+    }
+
+    /// Replaces the stored grants with `grants` (the server's list for this member), still sealed.
+    public func replaceGrants(_ grants: [(scope: GrantScope, sealed: [UInt8])]) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM grants")
+            for grant in grants {
+                try db.execute(sql: "INSERT OR REPLACE INTO grants (scope, sealed) VALUES (?, ?)",
+                               arguments: [grant.scope.text, Data(grant.sealed)])
+            }
+        }
+    }
+
+    /// The stored grants, sealed, by scope.
+    public func grants() throws -> [(scope: GrantScope, sealed: [UInt8])] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT scope, sealed FROM grants").compactMap { row in
+                let text: String = row["scope"]
+                let sealed: Data = row["sealed"]
+                return GrantScope(text: text).map { ($0, Array(sealed)) }
+            }.sorted { $0.0 < $1.0 }
+        }
+    }
+}

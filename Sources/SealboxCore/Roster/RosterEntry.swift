@@ -11,10 +11,11 @@ public enum RosterRole: String, Codable, Sendable, CaseIterable {
     case counsellor
 }
 
-/// What an entry does. Slice 1 of issue 10 verifies `add`, `remove`, `role` and `rotate`;
-/// `restrict` and `unrestrict` are named by the format and refused as not yet supported.
+/// What an entry does. `add`, `remove`, `role`, `rotate` and `rekey` (a member's new key,
+/// PROTOCOL §12.6) are verified; `restrict` and `unrestrict` are named by the format and
+/// refused as not yet supported.
 public enum RosterAction: String, Codable, Sendable, CaseIterable {
-    case add, remove, role, rotate, restrict, unrestrict
+    case add, remove, role, rotate, rekey, restrict, unrestrict
 }
 
 /// A member as an entry names her.
@@ -53,17 +54,21 @@ public struct RosterMemberField: Codable, Sendable, Equatable {
     }
 }
 
-/// A new epoch key announced by an entry (issue 10, slice 2 grants it to members).
+/// A new epoch key announced by an entry, with the recovery key it is granted to
+/// (PROTOCOL §12.5): new items are sealed to the newest epoch key and its recovery key.
 public struct RosterEpochField: Codable, Sendable, Equatable {
     public let number: UInt32
     public let key: BoxPublicKey
+    /// The office's recovery key; every epoch names one (an epoch without it is refused by the verifier).
+    public let recovery: BoxPublicKey?
 
-    public init(number: UInt32, key: BoxPublicKey) {
+    public init(number: UInt32, key: BoxPublicKey, recovery: BoxPublicKey?) {
         self.number = number
         self.key = key
+        self.recovery = recovery
     }
 
-    enum CodingKeys: String, CodingKey { case number, key }
+    enum CodingKeys: String, CodingKey { case number, key, recovery }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,12 +77,21 @@ public struct RosterEpochField: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .key, in: c, debugDescription: "epoch key")
         }
         self.key = key
+        if let text = try c.decodeIfPresent(String.self, forKey: .recovery) {
+            guard let recovery = try? BoxPublicKey(recoveryText: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .recovery, in: c, debugDescription: "recovery key")
+            }
+            self.recovery = recovery
+        } else {
+            recovery = nil
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(number, forKey: .number)
         try c.encode(key.teamText, forKey: .key)
+        try c.encodeIfPresent(recovery?.recoveryText, forKey: .recovery)
     }
 }
 

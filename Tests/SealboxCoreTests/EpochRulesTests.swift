@@ -1,0 +1,120 @@
+// The rules of key epochs (docs/PROTOCOL.md §12.5) beyond the vectors: which grants an
+// entry must bring (GrantRules), that a grant's label and announced key are checked, and
+// that a rekey leaves the old key removed for good.
+import SealboxCore
+import SealboxCrypto
+import Testing
+
+@Suite("Epochs and grants")
+struct EpochRulesTests {
+    let lena = MemberSecretKey.generate()
+    let anna = MemberSecretKey.generate()
+    let recovery = BoxSecretKey.generate()
+
+    func entry(_ roster: RosterVerifier, _ action: RosterAction, member: RosterMemberField? = nil,
+               epoch: RosterEpochField? = nil) -> RosterEntry {
+        RosterVerifier.sign(RosterEntry(seq: roster.head.seq + 1, prev: roster.head.hash, day: Day("2026-12-03")!,
+                                        action: action, member: member, epoch: epoch, signer: lena.publicKey.memberID,
+                                        signature: []), with: lena)
+    }
+
+    /// Lena (first lead) and Anna, with epoch 1.
+    func roster(epoch1: BoxSecretKey) throws -> RosterVerifier {
+        var roster = try RosterVerifier(leads: [("Lena", lena.publicKey)])
+        try roster.apply(entry(roster, .add, member: RosterMemberField(label: "Anna", key: anna.publicKey, role: .counsellor)))
+        try roster.apply(entry(roster, .rotate, epoch: RosterEpochField(number: 1, key: epoch1.publicKey, recovery: recovery.publicKey)))
+        return roster
+    }
+
+    @Test("a rotation needs the new epoch for every active member and the recovery key, nothing else")
+    func rotationGrants() throws {
+        let before = try roster(epoch1: .generate())
+        let e2 = BoxSecretKey.generate()
+        let rotate = entry(before, .rotate, epoch: RosterEpochField(number: 2, key: e2.publicKey, recovery: recovery.publicKey))
+        var after = before
+        try after.apply(rotate)
+        let slots = GrantRules.required(rotate, before: before, after: after)
+        #expect(Set(slots.map(\.member)) == [lena.publicKey.memberID, anna.publicKey.memberID, recovery.publicKey.keyID])
+        #expect(Set(slots.map(\.scope)) == [.epoch(2)])
+        let grants = slots.map { GrantRecord(member: $0.member, scope: $0.scope, sealed: $0.scope.seal(e2, to: $0.recipient)) }
+        #expect(GrantRules.fit(grants, slots))
+        #expect(!GrantRules.fit(Array(grants.dropLast()), slots), "a missing grant does not fit")
+        let wrongScope = grants.map { GrantRecord(member: $0.member, scope: .epoch(1), sealed: $0.sealed) }
+        #expect(!GrantRules.fit(wrongScope, slots), "grants of another epoch do not fit")
+        #expect(!GrantRules.fit(grants + [grants[0]], slots), "a grant twice does not fit")
+    }
+
+    @Test("removing a member grants the new epoch to the others only and revokes hers")
+    func removalGrants() throws {
+        let before = try roster(epoch1: .generate())
+        let remove = entry(before, .remove, member: RosterMemberField(label: "Anna", key: anna.publicKey, role: nil),
+                           epoch: RosterEpochField(number: 2, key: BoxSecretKey.generate().publicKey, recovery: recovery.publicKey))
+        var after = before
+        try after.apply(remove)
+        let slots = GrantRules.required(remove, before: before, after: after)
+        #expect(Set(slots.map(\.member)) == [lena.publicKey.memberID, recovery.publicKey.keyID])
+        #expect(GrantRules.revoked(remove, before: before) == [anna.publicKey.memberID])
+    }
+
+    @Test("a new member needs every epoch so far; a rekeyed one every epoch and the new one, and her old key is revoked")
+    func joinAndRekeyGrants() throws {
+        let before = try roster(epoch1: .generate())
+        let mira = MemberSecretKey.generate()
+        let add = entry(before, .add, member: RosterMemberField(label: "Mira", key: mira.publicKey, role: .counsellor))
+        var afterAdd = before
+        try afterAdd.apply(add)
+        #expect(GrantRules.required(add, before: before, after: afterAdd).map(\.scope) == [.epoch(1)])
+
+        let newAnna = MemberSecretKey.generate()
+        let rekey = entry(before, .rekey, member: RosterMemberField(label: "Anna", key: newAnna.publicKey, role: nil),
+                          epoch: RosterEpochField(number: 2, key: BoxSecretKey.generate().publicKey, recovery: recovery.publicKey))
+        var after = before
+        try after.apply(rekey)
+        let slots = GrantRules.required(rekey, before: before, after: after)
+        #expect(Set(slots.filter { $0.member == newAnna.publicKey.memberID }.map(\.scope)) == [.epoch(1), .epoch(2)])
+        #expect(!slots.contains { $0.member == anna.publicKey.memberID })
+        #expect(GrantRules.revoked(rekey, before: before) == [anna.publicKey.memberID])
+        #expect(after.activeMember(label: "Anna")?.key == newAnna.publicKey)
+        #expect(after.activeMember(signingKey: anna.publicKey.signingKey) == nil, "her old key signs no more")
+        #expect(after.activeMember(label: "Anna")?.role == .counsellor, "she keeps her role")
+    }
+
+    @Test("a grant opens only as its own epoch and only to the key the roster announced")
+    func grantChecks() throws {
+        let e1 = BoxSecretKey.generate()
+        let roster = try roster(epoch1: e1)
+        let sealed = GrantScope.epoch(1).seal(e1, to: anna.publicKey.boxKey)
+        #expect(try GrantScope.epoch(1).open(sealed, with: anna.boxKey, roster: roster.epochs).publicKey == e1.publicKey)
+        #expect(throws: GrantError.doesNotOpen(.epoch(2))) { try GrantScope.epoch(2).open(sealed, with: anna.boxKey, roster: roster.epochs) }
+        #expect(throws: GrantError.doesNotOpen(.epoch(1))) { try GrantScope.epoch(1).open(sealed, with: lena.boxKey, roster: roster.epochs) }
+        let other = GrantScope.epoch(1).seal(.generate(), to: anna.publicKey.boxKey)
+        #expect(throws: GrantError.notTheAnnouncedKey(.epoch(1))) { try GrantScope.epoch(1).open(other, with: anna.boxKey, roster: roster.epochs) }
+        let unannounced = GrantScope.epoch(5).seal(e1, to: anna.publicKey.boxKey)
+        #expect(throws: GrantError.notAnnounced(.epoch(5))) { try GrantScope.epoch(5).open(unannounced, with: anna.boxKey, roster: roster.epochs) }
+        var truncated = sealed
+        truncated.removeLast()
+        #expect(throws: GrantError.doesNotOpen(.epoch(1))) { try GrantScope.epoch(1).open(truncated, with: anna.boxKey, roster: roster.epochs) }
+    }
+
+    @Test("scopes parse only in their one text form")
+    func scopeText() {
+        #expect(GrantScope(text: "epoch:12") == .epoch(12))
+        for bad in ["epoch:0", "epoch:01", "epoch:", "epoch:-1", "epoch: 1", "case:1", "epoch:99999999999"] {
+            #expect(GrantScope(text: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("the recovery key splits into two paper parts that join again; a wrong part makes another key")
+    func paperRoundTrip() throws {
+        let (a, b) = RecoveryPaper.split(recovery)
+        let lineA = RecoveryPaper.paperLine(a, letter: "A")
+        let lineB = RecoveryPaper.paperLine(b, letter: "B")
+        let joined = try RecoveryPaper.join(try RecoveryPaper.read(lineA, letter: "A"), try RecoveryPaper.read(lineB, letter: "B"))
+        #expect(joined.publicKey == recovery.publicKey)
+        #expect(throws: RecoveryPartError.check) { try RecoveryPaper.read(lineA, letter: "B") }
+        let (otherA, _) = RecoveryPaper.split(recovery)
+        #expect(try RecoveryPaper.join(otherA, b).publicKey != recovery.publicKey, "parts of two splits do not join")
+        #expect(try BoxPublicKey(recoveryText: recovery.publicKey.recoveryText) == recovery.publicKey)
+        #expect(throws: CryptoError.invalidKey) { try BoxPublicKey(recoveryText: recovery.publicKey.teamText) }
+    }
+}
