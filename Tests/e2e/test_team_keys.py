@@ -250,6 +250,23 @@ def test_rotate_starts_epoch_2_and_old_items_stay_readable(office):
     assert "Epoche zwei" in reads(office, "Anna", case)[0]["text"]
 
 
+def test_an_attachment_is_sealed_to_the_epoch_and_the_recovery_key_and_a_member_saves_it(office, tmp_path):
+    body, ctype = e2e.multipart([("text", "Ein Bericht mit einem Brief als Anlage. " * 3)],
+                                [("attachment", "brief.txt", "text/plain", "Sehr geehrte Frau …".encode())])
+    answer = office.daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
+    assert answer.status_code == 201, answer.text
+    case = answer.json()["case"]
+    lena = office.members["Lena"].signer()
+    blob_id = next(i for i in lena.all_items(office.daemon) if i["case"] == case)["attachments"][0]["id"]
+    blob = lena.get(office.daemon, f"/api/v1/staff/attachments/{blob_id}").content
+    ids = [k.hex() for k, _ in so._parse_recipients(blob, 4)[0]]
+    assert ids == [epoch_key_id(office, 2), recovery_id(office)]
+    assert so.decrypt_blob(blob, blob_id, office.recovery["secret"]) == "Sehr geehrte Frau …".encode()
+    ok(office, "Anna", ["sync"])
+    ok(office, "Anna", ["show", case, "--attachments", str(tmp_path / "saved")])
+    assert (tmp_path / "saved" / "brief.txt").read_text() == "Sehr geehrte Frau …"
+
+
 def test_a_reply_sealed_to_an_old_epoch_is_refused_until_the_workstation_syncs(office):
     case = office.cases["second"][0]
     code, _, err = cli(office, "Ben", ["reply", case, "-"], input=b"Noch eine Antwort.")
