@@ -107,7 +107,7 @@ struct CaseWorkSender {
             try content.sign(with: client.key)
             var plaintext = try content.encoded()
             defer { SecureMemory.wipe(&plaintext) }
-            envelope = try Envelope.seal(plaintext, kind: content.type, to: keySource.recipients)
+            envelope = try Envelope.seal(plaintext, kind: content.type, to: keySource.recipients(for: reference))
         } catch {
             throw CLIError("cannot seal the \(what) (\(error)); nothing was sent")
         }

@@ -8,28 +8,28 @@ import SealboxCore
 import SealboxCrypto
 
 enum EpochGrants {
-    /// The epoch secrets the signer holds, by number, from her grants on the server.
+    /// The epoch (and case) secrets the signer holds, by scope, from her grants on the server.
     static func held(by member: MemberSecretKey, roster: RosterVerifier, client: RosterClient) async throws(CLIError)
-        -> [UInt32: BoxSecretKey] {
+        -> [GrantScope: BoxSecretKey] {
         guard roster.epoch > 0 else { return [:] }
         let records = try await client.fetchGrants()
         return try open(records, with: member.boxKey, roster: roster, whose: "your member key")
     }
 
-    /// Opens `records` with `key`; each must be a grant of an epoch `roster` announced.
+    /// Opens `records` with `key`; each must be a grant of a key `roster` announced, and every epoch must be there.
     static func open(_ records: [GrantRecord], with key: BoxSecretKey, roster: RosterVerifier,
-                     whose: String) throws(CLIError) -> [UInt32: BoxSecretKey] {
-        var secrets: [UInt32: BoxSecretKey] = [:]
+                     whose: String) throws(CLIError) -> [GrantScope: BoxSecretKey] {
+        var secrets: [GrantScope: BoxSecretKey] = [:]
+        let announced = roster.announcedKeys
         for record in records {
             do {
-                let secret = try record.scope.open(record.sealed, with: key, roster: roster.epochs)
-                if case .epoch(let n) = record.scope { secrets[n] = secret }
+                secrets[record.scope] = try record.scope.open(record.sealed, with: key, announced: announced)
             } catch {
                 throw CLIError("refusing a grant the server holds for \(whose): \(error)",
                                hint: "nothing was changed; tell your team's leads and the administrator", status: .authentication)
             }
         }
-        let missing = (1...max(roster.epoch, 1)).filter { roster.epoch > 0 && secrets[$0] == nil }
+        let missing = (1...max(roster.epoch, 1)).filter { roster.epoch > 0 && secrets[.epoch($0)] == nil }
         guard missing.isEmpty else {
             throw CLIError("the server holds no grant of epoch \(missing.map(String.init).joined(separator: ", ")) for \(whose)",
                            hint: "a lead who holds every epoch (or `sealbox recover`) can make this change", status: .failure)
@@ -39,10 +39,10 @@ enum EpochGrants {
 
     /// The grants `entry` needs, sealed from `secrets` (which must hold every epoch required).
     static func make(_ entry: RosterEntry, before: RosterVerifier, after: RosterVerifier,
-                     secrets: [UInt32: BoxSecretKey]) throws(CLIError) -> [GrantRecord] {
+                     secrets: [GrantScope: BoxSecretKey]) throws(CLIError) -> [GrantRecord] {
         var grants: [GrantRecord] = []
         for slot in GrantRules.required(entry, before: before, after: after) {
-            guard case .epoch(let n) = slot.scope, let secret = secrets[n] else {
+            guard let secret = secrets[slot.scope] else {
                 throw CLIError("the secret of \(slot.scope) is not at hand, so its grants cannot be made; nothing was changed")
             }
             grants.append(GrantRecord(member: slot.member, scope: slot.scope, sealed: slot.scope.seal(secret, to: slot.recipient)))

@@ -75,7 +75,7 @@ struct RecoverCommand: AsyncParsableCommand {
         var secrets = try EpochGrants.open(records, with: recovery, roster: roster, whose: "the recovery key")
         let fresh = BoxSecretKey.generate()
         let epoch = RosterEpochField(number: newest.number + 1, key: fresh.publicKey, recovery: recoveryPublic)
-        secrets[epoch.number] = fresh
+        secrets[.epoch(epoch.number)] = fresh
         let after = try await client.append(roster, signer: signer!, action: .rekey,
                                             member: RosterMemberField(label: member.label, key: newKey, role: nil),
                                             epoch: epoch) { entry, next throws(CLIError) in

@@ -81,7 +81,7 @@ struct ReplyCommand: AsyncParsableCommand {
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.member?.signingKey)
         let text = try MessageInput.read(source, reference: reference)
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
-                                            reporterKey: reporterKey, team: keySource.recipients, signedBy: client.key)
+                                            reporterKey: reporterKey, team: keySource.recipients(for: reference), signedBy: client.key)
 
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.replies(reference),
                                            json: ReplyRequest(envelope: Base64URLBytes(envelope)))

@@ -86,12 +86,12 @@ struct RosterClient {
     /// Signs and sends the entry made by `change` on the current roster, with the grants it
     /// needs (made by `grants` from the verified roster before and after it); refreshes the pin after.
     func append(_ roster: RosterVerifier, signer: MemberSecretKey, action: RosterAction,
-                member: RosterMemberField?, epoch: RosterEpochField? = nil,
+                member: RosterMemberField?, epoch: RosterEpochField? = nil, restriction: RosterCaseField? = nil,
                 grants: (RosterEntry, RosterVerifier) throws(CLIError) -> [GrantRecord] = { _, _ in [] })
         async throws(CLIError) -> RosterVerifier {
         let unsigned = RosterEntry(seq: roster.head.seq + 1, prev: roster.head.hash, day: .today(), action: action,
                                    member: member, epoch: epoch, signer: signer.publicKey.memberID,
-                                   signature: [UInt8](repeating: 0, count: 64))
+                                   signature: [UInt8](repeating: 0, count: 64), restriction: restriction)
         let entry = RosterVerifier.sign(unsigned, with: signer)
         // The rules about the team are checked here first, to say precisely what is wrong;
         // who may sign is the server's to refuse (403), so that it is seen to refuse.

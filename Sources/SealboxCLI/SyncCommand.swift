@@ -48,6 +48,14 @@ struct SyncCommand: AsyncParsableCommand {
             if roster.epoch > 0 {
                 try await RosterClient(client: client, store: local, trustedLeads: trusted).fetchGrants()
             }
+            // Cases restricted to others are purged here, as deleted ones are (PROTOCOL §12.7).
+            if let me = roster.activeMember(signingKey: key.publicKey) {
+                let purged = (try? local.purgeRestricted(notNaming: me.id)) ?? []
+                if !purged.isEmpty {
+                    print("Removed \(Terminal.count(purged.count, "case")) restricted to other members from the local store: "
+                          + purged.map(\.text).joined(separator: ", ") + ".")
+                }
+            }
         }
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
         let totals = try await sync.run()

@@ -199,7 +199,7 @@ struct TeamRemoveCommand: AsyncParsableCommand {
         let epoch = RosterEpochField(number: newest.number + 1, key: fresh.publicKey, recovery: recovery)
         let after = try await client.append(roster, signer: signer!, action: .remove, member: field, epoch: epoch) {
             entry, next throws(CLIError) in
-            try EpochGrants.make(entry, before: roster, after: next, secrets: [epoch.number: fresh])
+            try EpochGrants.make(entry, before: roster, after: next, secrets: [.epoch(epoch.number): fresh])
         }
         print("Removed \(Terminal.displaySafe(label)) and started key epoch \(epoch.number) (entry \(after.head.seq)). "
               + "The server refuses her requests from now on, and nothing new is sealed to a key she holds.")
@@ -279,7 +279,7 @@ struct TeamRotateCommand: AsyncParsableCommand {
         let epoch = RosterEpochField(number: roster.epoch + 1, key: fresh.publicKey, recovery: recovery)
         return try await client.append(roster, signer: signer, action: .rotate, member: nil, epoch: epoch) {
             entry, next throws(CLIError) in
-            try EpochGrants.make(entry, before: roster, after: next, secrets: [epoch.number: fresh])
+            try EpochGrants.make(entry, before: roster, after: next, secrets: [.epoch(epoch.number): fresh])
         }
     }
 }

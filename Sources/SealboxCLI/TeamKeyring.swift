@@ -26,16 +26,17 @@ struct TeamKeyring {
 
 enum TeamKeySource {
     case teamKeyFile(URL, BoxPublicKey)
-    case grants(memberKeyFile: URL, epochs: [UInt32: RosterEpochField])
+    case grants(memberKeyFile: URL, epochs: [UInt32: RosterEpochField], announced: [GrantScope: BoxPublicKey],
+                restrictions: [CaseReference: RosterCaseField])
 
     /// The source for this workstation: grants when trusted_leads is set and the local
     /// store's verified roster announces an epoch, else the team key file.
     static func resolve(settings: Settings, store: WorkstationStore?, teamKeyFlag: String?, staffKeyFlag: String? = nil,
                         purpose: String) throws(CLIError) -> TeamKeySource {
         if let store, (try? RosterClient.trustedLeads(settings: settings)) != nil,
-           let epochs = try? store.announcedEpochs(), !epochs.isEmpty {
+           let epochs = try? store.announcedEpochs(), !epochs.isEmpty, let announced = try? store.announcedKeys() {
             let keyFile = try settings.requiredPath(.staffKey, flag: staffKeyFlag, for: purpose)
-            return .grants(memberKeyFile: keyFile, epochs: epochs)
+            return .grants(memberKeyFile: keyFile, epochs: epochs, announced: announced.keys, restrictions: announced.restrictions)
         }
         let keyFile = try settings.requiredPath(.teamKey, flag: teamKeyFlag, for: purpose)
         return .teamKeyFile(keyFile, try KeyFiles.teamPublicKey(at: keyFile))
@@ -45,17 +46,24 @@ enum TeamKeySource {
     var recipients: [BoxPublicKey] {
         switch self {
         case .teamKeyFile(_, let key): return [key]
-        case .grants(_, let epochs):
+        case .grants(_, let epochs, _, _):
             let newest = epochs[epochs.keys.max()!]!
             return [newest.key] + (newest.recovery.map { [$0] } ?? [])
         }
+    }
+
+    /// Where new items of case `reference` are sealed: a restricted case's key and the recovery key (§12.7).
+    func recipients(for reference: CaseReference) -> [BoxPublicKey] {
+        guard case .grants(_, let epochs, _, let restrictions) = self, let restriction = restrictions[reference],
+              let recovery = epochs[epochs.keys.max()!]?.recovery else { return recipients }
+        return [restriction.key, recovery]
     }
 
     /// The key ids this source can open (for naming a case sealed to other keys before any passphrase).
     var openableKeyIDs: Set<KeyID> {
         switch self {
         case .teamKeyFile(_, let key): [key.keyID]
-        case .grants(_, let epochs): Set(epochs.values.map(\.key.keyID))
+        case .grants(_, _, let announced, _): Set(announced.values.map(\.keyID))
         }
     }
 
@@ -81,7 +89,7 @@ enum TeamKeySource {
         case .teamKeyFile(let file, _):
             return TeamKeyring(keys: [try KeyFiles.openTeamKey(at: file, settings: settings, passphraseFlag: passphraseFlag)],
                                member: nil)
-        case .grants(let file, let epochs):
+        case .grants(let file, _, let announced, _):
             let member = try KeyFiles.openMemberKey(at: file, settings: settings, passphraseFlag: passphraseFlag,
                                                     staffPassphraseFlag: staffPassphraseFlag)
             let stored: [(scope: GrantScope, sealed: [UInt8])]
@@ -98,7 +106,7 @@ enum TeamKeySource {
             var keys: [BoxSecretKey] = []
             for grant in stored {
                 do {
-                    keys.append(try grant.scope.open(grant.sealed, with: member.boxKey, roster: epochs))
+                    keys.append(try grant.scope.open(grant.sealed, with: member.boxKey, announced: announced))
                 } catch {
                     throw CLIError("refusing a grant stored on this workstation: \(error)",
                                    hint: "run `sealbox sync` again; if it persists, tell your team's leads", status: .authentication)

@@ -13,20 +13,36 @@ import SealboxCrypto
 /// newest epoch key and the recovery key (docs/PROTOCOL.md §12.5). It changes when the
 /// roster rotates, so it is read at each sealing.
 public final class TeamRecipients: Sendable {
-    private let keys: Mutex<[BoxPublicKey]>
+    private struct State {
+        var keys: [BoxPublicKey]
+        /// A restricted case's keys (its case key and the recovery key, PROTOCOL §12.7).
+        var restricted: [CaseReference: [BoxPublicKey]] = [:]
+    }
+
+    private let state: Mutex<State>
 
     public init(_ keys: [BoxPublicKey]) {
         precondition(!keys.isEmpty)
-        self.keys = Mutex(keys)
+        state = Mutex(State(keys: keys))
     }
 
-    /// The keys new items are sealed to, in envelope order.
-    public var current: [BoxPublicKey] { keys.withLock { $0 } }
+    /// The keys new items are sealed to, in envelope order (a new case is never restricted).
+    public var current: [BoxPublicKey] { state.withLock { $0.keys } }
 
-    /// Replaces the keys (after a roster entry that starts an epoch).
-    public func replace(with keys: [BoxPublicKey]) {
+    /// The keys new items of case `reference` are sealed to.
+    public func current(for reference: CaseReference) -> [BoxPublicKey] {
+        state.withLock { $0.restricted[reference] ?? $0.keys }
+    }
+
+    /// Whether case `reference` is restricted.
+    public func isRestricted(_ reference: CaseReference) -> Bool {
+        state.withLock { $0.restricted[reference] != nil }
+    }
+
+    /// Replaces the keys (after a roster entry that starts an epoch or restricts a case).
+    public func replace(with keys: [BoxPublicKey], restricted: [CaseReference: [BoxPublicKey]] = [:]) {
         precondition(!keys.isEmpty)
-        self.keys.withLock { $0 = keys }
+        state.withLock { $0 = State(keys: keys, restricted: restricted) }
     }
 }
 

@@ -75,6 +75,10 @@ extension MailboxDatabase {
             for member in revoked {
                 try db.execute(sql: "DELETE FROM grants WHERE member_id = ?", arguments: [member.hex])
             }
+            // A case restricted again: the grants of its earlier key go (PROTOCOL §12.7).
+            for scope in Set(grants.map(\.scope)) {
+                if case .case = scope { try db.execute(sql: "DELETE FROM grants WHERE scope = ?", arguments: [scope.text]) }
+            }
             for grant in grants {
                 try db.execute(sql: "INSERT OR REPLACE INTO grants (member_id, scope, sealed) VALUES (?, ?, ?)",
                                arguments: [grant.member.hex, grant.scope.text, Data(grant.sealed)])

@@ -44,6 +44,22 @@ extension BoxPublicKey {
     public var recoveryText: String { Self.recoveryTextPrefix + Base64URL.encode(bytes) }
 }
 
+extension BoxPublicKey {
+    /// The text prefix of a restricted case's public key (PROTOCOL §12.7).
+    public static let caseTextPrefix = "sealbox-case-v1:"
+
+    /// A case public key from `sealbox-case-v1:<b64u>`.
+    public init(caseText text: String) throws(CryptoError) {
+        guard text.hasPrefix(Self.caseTextPrefix), text.utf8.count == Self.caseTextPrefix.utf8.count + 43,
+              let raw = Base64URL.decode(String(text.dropFirst(Self.caseTextPrefix.count)))
+        else { throw CryptoError.invalidKey }
+        try self.init(bytes: raw)
+    }
+
+    /// `sealbox-case-v1:` + b64u(bytes).
+    public var caseText: String { Self.caseTextPrefix + Base64URL.encode(bytes) }
+}
+
 /// The paper form of the recovery key: splitting, writing, reading and joining its parts.
 public enum RecoveryPaper {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)

@@ -55,7 +55,26 @@ final class RosterBook: Sendable {
         }
         if let problem = Self.recoveryProblem(verifier, configured: recovery) { throw StartupError(description: problem) }
         state = NIOLockedValueBox(verifier)
-        recipients.replace(with: Self.sealingKeys(verifier, teamKey: teamKey))
+        Self.updateRecipients(recipients, from: verifier, teamKey: teamKey)
+    }
+
+    /// Points the sealing keys at the roster: newest epoch and recovery key, and each
+    /// restricted case's key with the recovery key (PROTOCOL §12.7).
+    static func updateRecipients(_ recipients: TeamRecipients, from roster: RosterVerifier, teamKey: BoxPublicKey) {
+        var restricted: [CaseReference: [BoxPublicKey]] = [:]
+        if let recovery = roster.newestEpoch?.recovery {
+            for (ref, restriction) in roster.restrictions { restricted[ref] = [restriction.key, recovery] }
+        }
+        recipients.replace(with: sealingKeys(roster, teamKey: teamKey), restricted: restricted)
+    }
+
+    /// Whether the signer with `key` may see case `reference` (every signer for an
+    /// unrestricted case; for a restricted one only the named active members).
+    func maySee(_ reference: CaseReference, signingKey key: SigningPublicKey?) -> Bool {
+        state.withLockedValue { roster in
+            guard roster.restrictions[reference] != nil else { return true }
+            return roster.mayRead(reference, member: key.flatMap { roster.activeMember(signingKey: $0)?.id })
+        }
     }
 
     /// Why the roster's newest epoch and `crypto.recovery_public_key` disagree, or nil.
@@ -108,7 +127,7 @@ final class RosterBook: Sendable {
         state.withLockedValue { verifier in
             if verifier.head.seq + 1 == head.seq {
                 verifier = next
-                recipients.replace(with: Self.sealingKeys(next, teamKey: teamKey))
+                Self.updateRecipients(recipients, from: next, teamKey: teamKey)
             }
         }
         return head

@@ -132,6 +132,29 @@ extension WorkstationStore {
         return epochs
     }
 
+    /// The keys the verified roster stored here announces for each grant scope (every
+    /// epoch, and each restricted case's newest key), and the restrictions by case.
+    public func announcedKeys() throws -> (keys: [GrantScope: BoxPublicKey], restrictions: [CaseReference: RosterCaseField]) {
+        var keys: [GrantScope: BoxPublicKey] = [:]
+        var restrictions: [CaseReference: RosterCaseField] = [:]
+        for entry in try rosterEntries() {
+            if let epoch = entry.epoch { keys[.epoch(epoch.number)] = epoch.key }
+            if let restriction = entry.restriction {
+                keys[.case(restriction.ref)] = restriction.key
+                restrictions[restriction.ref] = restriction
+            }
+        }
+        return (keys, restrictions)
+    }
+
+    /// Purges every case of the store that the verified roster restricts to others than
+    /// `member` (PROTOCOL §12.7), like a deleted case; returns the cases purged.
+    @discardableResult
+    public func purgeRestricted(notNaming member: KeyID) throws -> [CaseReference] {
+        let hidden = Set(try announcedKeys().restrictions.values.filter { !$0.members.contains(member) }.map(\.ref))
+        return try purgeDeleted(hidden)
+    }
+
     /// Replaces the stored grants with `grants` (the server's list for this member), still sealed.
     public func replaceGrants(_ grants: [(scope: GrantScope, sealed: [UInt8])]) throws {
         try queue.write { db in

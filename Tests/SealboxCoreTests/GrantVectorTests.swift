@@ -45,14 +45,14 @@ struct GrantVectorTests {
         let roster = try Self.roster()
         switch vector["expect"] as! String {
         case "ok":
-            let opened = try scope.open(sealed, with: key, roster: roster.epochs)
+            let opened = try scope.open(sealed, with: key, announced: roster.announcedKeys)
             #expect(Hex.encode(opened.secret.unsafeCopyBytes) == vector["secret"] as? String)
         case "doesNotOpen":
-            #expect(throws: GrantError.doesNotOpen(scope)) { try scope.open(sealed, with: key, roster: roster.epochs) }
+            #expect(throws: GrantError.doesNotOpen(scope)) { try scope.open(sealed, with: key, announced: roster.announcedKeys) }
         case "notAnnounced":
-            #expect(throws: GrantError.notAnnounced(scope)) { try scope.open(sealed, with: key, roster: roster.epochs) }
+            #expect(throws: GrantError.notAnnounced(scope)) { try scope.open(sealed, with: key, announced: roster.announcedKeys) }
         case "notTheAnnouncedKey":
-            #expect(throws: GrantError.notTheAnnouncedKey(scope)) { try scope.open(sealed, with: key, roster: roster.epochs) }
+            #expect(throws: GrantError.notTheAnnouncedKey(scope)) { try scope.open(sealed, with: key, announced: roster.announcedKeys) }
         default:
             Issue.record("unknown expectation")
         }

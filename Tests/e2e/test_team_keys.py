@@ -24,6 +24,7 @@ import nacl.bindings as b
 import pytest
 import requests
 
+import inbox_helpers as ih
 import make_roster_vectors as mrv
 import sealbox_e2e as e2e
 
@@ -413,6 +414,78 @@ def test_a_workstation_refuses_a_grant_that_holds_another_key_than_the_announced
     assert code == 3 and "holds a key other than the one the roster announced" in err
     ok(office, "Mira", ["sync"])
     reads(office, "Mira", office.cases["old"][0])
+
+
+# --- restricted cases (PROTOCOL §12.7) ---------------------------------------------------------------------------
+
+def test_a_lead_restricts_a_case_to_named_members_and_its_key_is_granted_to_them_and_the_recovery_key_only(office):
+    case = office.cases["third"][0]
+    m = office.members
+    code, _, err = cli(office, "Mira", ["restrict", case, "--to", "Mira"])
+    assert code == 4 and "403" in err, "a counsellor cannot restrict"
+    out = ok(office, "Lena", ["restrict", case, "--to", "Lena, Mira"])
+    assert f"Case {case} is restricted to Lena, Mira" in out
+    entry = roster_page(office)["entries"][-1]
+    assert entry["action"] == "restrict" and entry["case"]["ref"] == case
+    assert entry["case"]["members"] == [m["Lena"].id, m["Mira"].id]
+    scoped = {member for member, scope in grants_in_db(office) if scope == f"case:{case}"}
+    assert scoped == {m["Lena"].id, m["Mira"].id, recovery_id(office)}
+
+
+def test_a_restricted_cases_new_items_are_sealed_to_its_key_and_the_named_members_read_them(office, tmp_path):
+    case, code = office.cases["third"]
+    answer = ih.follow_up_multipart(office.daemon, code, "Ein Nachtrag zum eingeschränkten Fall. " * 3,
+                                    files=[("beleg.txt", "text/plain", b"Beleg zum Nachtrag")])
+    assert answer.status_code == 201, answer.text
+    entry = roster_page(office)["entries"][-1]
+    case_id = so.key_id(so.parse_key_text(entry["case"]["key"], "sealbox-case-v1:")).hex()
+    follow_up = envelopes(office, case)[-1][1]
+    assert recipients(follow_up)[:2] == [case_id, recovery_id(office)]
+    lena = office.members["Lena"].signer()
+    item = [i for i in lena.all_items(office.daemon) if i["case"] == case and i["attachments"]][-1]
+    blob_id = item["attachments"][0]["id"]
+    blob = lena.get(office.daemon, f"/api/v1/staff/attachments/{blob_id}").content
+    assert [k.hex() for k, _ in so._parse_recipients(blob, 4)[0]] == [case_id, recovery_id(office)]
+    ok(office, "Mira", ["sync"])
+    items = reads(office, "Mira", case)
+    assert "eingeschränkten Fall" in items[-1]["text"]
+    ok(office, "Mira", ["show", case, "--attachments", str(tmp_path / "saved")])
+    assert (tmp_path / "saved" / "beleg.txt").read_bytes() == b"Beleg zum Nachtrag"
+    ok(office, "Mira", ["reply", case, "-"], input="Wir haben Ihren Nachtrag gelesen.".encode())
+    reply = envelopes(office, case)[-1][1]
+    assert recipients(reply)[1:] == [case_id, recovery_id(office)]
+    inbox = office.daemon.post("/api/v1/inbox", json={"code": code}).json()
+    assert inbox["messages"][-1]["text"] == "Wir haben Ihren Nachtrag gelesen."
+    # The recovery key alone opens the restricted case's new items.
+    _, plaintext = so.open_envelope(follow_up, office.recovery["secret"])
+    assert "eingeschränkten Fall" in json.loads(plaintext)["text"]
+
+
+def test_an_excluded_member_is_served_nothing_of_the_case_and_her_store_purges_it(office):
+    case = office.cases["third"][0]
+    anna = office.members["AnnaNew"]
+    signer = anna.signer()
+    assert case not in [c["case"] for c in signer.get(office.daemon, "/api/v1/staff/cases").json()["cases"]]
+    assert not [i for i in signer.all_items(office.daemon) if i["case"] == case]
+    lena = office.members["Lena"].signer()
+    blob_id = [i for i in lena.all_items(office.daemon) if i["case"] == case and i["attachments"]][-1]["attachments"][0]["id"]
+    assert signer.get(office.daemon, f"/api/v1/staff/attachments/{blob_id}").status_code == 404
+    answer = ih.staff_send(signer, office.daemon, "POST", f"/api/v1/staff/cases/{case}/status", {"status": "closed"})
+    assert answer.status_code == 404
+    assert not any(scope == f"case:{case}" for scope in
+                   (g["scope"] for g in signer.get(office.daemon, "/api/v2/staff/grants").json()["grants"]))
+    store = office.directory / "store-Anna-new" / "store.sqlite"
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM items WHERE case_ref = ?", (case,)).fetchone()[0] > 0
+    out = ok(office, "Anna", ["sync"], store="Anna-new", key_file=anna.key_file)
+    assert f"Removed 1 case restricted to other members from the local store: {case}." in out
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM items WHERE case_ref = ?", (case,)).fetchone()[0] == 0
+        assert conn.execute("SELECT COUNT(*) FROM cases WHERE ref = ?", (case,)).fetchone()[0] == 0
+    code, _, err = cli(office, "Anna", ["show", case], store="Anna-new", key_file=anna.key_file)
+    assert code == 1 and "no case" in err
+    # The other cases stay hers to read.
+    reads(office, "Anna", office.cases["fourth"][0], store="Anna-new", key_file=anna.key_file)
 
 
 def test_the_daemon_does_not_start_with_a_recovery_key_other_than_the_rosters(office, tmp_path):

@@ -42,12 +42,13 @@ class Member:
 
 
 def pieces(e: dict) -> list[bytes]:
-    m, ep = e.get("member") or {}, e.get("epoch")
+    m, ep, c = e.get("member") or {}, e.get("epoch"), e.get("case") or {}
     return [b"sealbox/v2/roster-entry", e["seq"].to_bytes(8, "little"), bytes.fromhex(e["_prev"]),
             e["day"].encode(), e["action"].encode(),
             m.get("label", "").encode(), m.get("key", "").encode(), m.get("role", "").encode(),
             ep["number"].to_bytes(4, "little") if ep else b"", ep["key"].encode() if ep else b"",
-            b"", b"", b"", e["signer"].encode()] + ([ep.get("recovery", "").encode()] if ep else [])
+            c.get("ref", "").encode(), c.get("key", "").encode(), ",".join(c.get("members", [])).encode(),
+            e["signer"].encode()] + ([ep.get("recovery", "").encode()] if ep else [])
 
 
 def entry_hash(e: dict, signature: bytes) -> bytes:
@@ -55,13 +56,16 @@ def entry_hash(e: dict, signature: bytes) -> bytes:
 
 
 def make(seq: int, prev: bytes, action: str, signer: Member, member: dict | None = None,
-         epoch: dict | None = None, tamper: bool = False, signer_id: str | None = None) -> tuple[dict, bytes]:
+         epoch: dict | None = None, tamper: bool = False, signer_id: str | None = None,
+         case: dict | None = None) -> tuple[dict, bytes]:
     e = {"format": "sealbox-roster-entry", "version": 1, "seq": seq, "_prev": prev.hex(), "day": DAY,
          "action": action, "signer": signer_id or signer.id}
     if member:
         e["member"] = member
     if epoch:
         e["epoch"] = epoch
+    if case:
+        e["case"] = case
     message = pae(pieces(e))
     signature = b.crypto_sign(message, signer.sign_sk)[:64]
     digest = entry_hash(e, signature)
@@ -121,6 +125,14 @@ def paper_line(part: bytes, letter: str) -> str:
     return "-".join(data[i:i + 4] for i in range(0, len(data), 4)) + "  check " + check
 
 
+def case_key_text(public_key: bytes) -> str:
+    return "sealbox-case-v1:" + b64u(public_key)
+
+
+def grant_label_case(ref: str) -> bytes:
+    return b"sealbox/v2/grant/case/" + ref.encode()
+
+
 def epoch_pair(n: int) -> tuple[bytes, bytes]:
     sk = H(32, b"sealbox roster vector epoch secret %d" % n)
     return sk, b.crypto_scalarmult_base(sk)
@@ -137,16 +149,21 @@ def main() -> None:
     epoch2 = {"number": 2, "key": team_key_text(e2_pk), "recovery": recovery}
     epoch3 = {"number": 3, "key": team_key_text(e3_pk), "recovery": recovery}
 
+    case_sk = H(32, b"sealbox roster vector case secret")
+    case_pk = b.crypto_scalarmult_base(case_sk)
+    restriction = {"ref": "7KQM-3XWP", "key": case_key_text(case_pk), "members": [lena.id]}
+
     chain, h = [], ZERO
-    for seq, action, signer, member, epoch in [
-        (1, "add", lena, member_field(anna, "Anna", "counsellor"), None),
-        (2, "add", lena, member_field(ben, "Ben", "lead"), None),
-        (3, "role", ben, member_field(anna, "Anna", "lead"), None),
-        (4, "remove", lena, member_field(anna, "Anna", None), None),
-        (5, "rotate", ben, None, epoch1),
-        (6, "rekey", lena, member_field(ben2, "Ben", None), epoch2),
+    for seq, action, signer, member, epoch, case in [
+        (1, "add", lena, member_field(anna, "Anna", "counsellor"), None, None),
+        (2, "add", lena, member_field(ben, "Ben", "lead"), None, None),
+        (3, "role", ben, member_field(anna, "Anna", "lead"), None, None),
+        (4, "remove", lena, member_field(anna, "Anna", None), None, None),
+        (5, "rotate", ben, None, epoch1, None),
+        (6, "rekey", lena, member_field(ben2, "Ben", None), epoch2, None),
+        (7, "restrict", lena, None, None, restriction),
     ]:
-        e, h = make(seq, h, action, signer, member, epoch)
+        e, h = make(seq, h, action, signer, member, epoch, case=case)
         chain.append(e)
     hashes = [ZERO] + [bytes.fromhex(e["_hash"]) for e in chain]
 
@@ -156,7 +173,7 @@ def main() -> None:
 
     cases = [
         {"name": "valid chain", "entries": [wire(e) for e in chain], "error": None,
-         "head": {"seq": 6, "hash": chain[-1]["_hash"]}, "epoch": 2,
+         "head": {"seq": 7, "hash": chain[-1]["_hash"]}, "epoch": 2,
          "members": [{"label": "Lena", "role": "lead", "active": True}, {"label": "Anna", "role": "lead", "active": False},
                      {"label": "Ben", "role": "lead", "active": False}, {"label": "Ben", "role": "lead", "active": True}]},
         bad("seq skips one", 1, "doesNotExtendHead", 3, hashes[1], "add", lena, member_field(mira, "Mira", "counsellor")),
@@ -177,7 +194,17 @@ def main() -> None:
         bad("epoch again", 5, "epochOutOfOrder", 6, hashes[5], "rotate", lena, None, epoch1),
         bad("role unchanged", 1, "sameRole", 2, hashes[1], "role", lena, member_field(anna, "Anna", "counsellor")),
         bad("add without role", 0, "fieldsDoNotFitAction", 1, hashes[0], "add", lena, member_field(mira, "Mira", None)),
-        bad("restrict not supported", 0, "unsupportedAction", 1, hashes[0], "restrict", lena),
+        bad("unrestrict not supported", 0, "unsupportedAction", 1, hashes[0], "unrestrict", lena),
+        bad("restrict before epochs", 0, "fieldsDoNotFitAction", 1, hashes[0], "restrict", lena, case=restriction),
+        bad("restrict without a case", 6, "fieldsDoNotFitAction", 7, hashes[6], "restrict", lena),
+        bad("restrict to a removed member", 6, "unknownMember", 7, hashes[6], "restrict", lena,
+            case=dict(restriction, members=[anna.id])),
+        bad("restrict to the same member twice", 6, "unknownMember", 7, hashes[6], "restrict", lena,
+            case=dict(restriction, members=[lena.id, lena.id])),
+        bad("restrict with an epoch's key", 6, "epochKeyInvalid", 7, hashes[6], "restrict", lena,
+            case=dict(restriction, key=case_key_text(e1_pk))),
+        bad("a case on another action", 5, "fieldsDoNotFitAction", 6, hashes[5], "rotate", lena, None, epoch2,
+            case=restriction),
         bad("epoch without a recovery key", 0, "epochKeyInvalid", 1, hashes[0], "rotate", lena, None,
             {"number": 1, "key": epoch1["key"]}),
         bad("epoch key announced before", 5, "epochKeyInvalid", 6, hashes[5], "rotate", lena, None,
@@ -199,7 +226,14 @@ def main() -> None:
         return {"name": name, "holder": holder, "scope": f"epoch:{checked_as}", "sealed": sealed.hex(), "expect": expect,
                 "secret": secret.hex() if expect == "ok" else None}
 
+    def case_grant(name: str, to_pk: bytes, holder: str, ref: str, checked_as: str, expect: str) -> dict:
+        sealed = seal_deterministic(grant_label_case(ref) + case_sk, to_pk, next(seeds))
+        return {"name": name, "holder": holder, "scope": f"case:{checked_as}", "sealed": sealed.hex(), "expect": expect,
+                "secret": case_sk.hex() if expect == "ok" else None}
+
     grants = [
+        case_grant("a named member's grant of a restricted case", lena.box_pk, "lena", "7KQM-3XWP", "7KQM-3XWP", "ok"),
+        case_grant("a case grant offered as another case", lena.box_pk, "lena", "7KQM-3XWP", "7KQM-3XWQ", "doesNotOpen"),
         grant("a member's grant of epoch 1", ben2.box_pk, "ben2", 1, e1_sk, 1, "ok"),
         grant("the recovery key's grant of epoch 2", recovery_pk, "recovery", 2, e2_sk, 2, "ok"),
         grant("a grant of epoch 2 offered as epoch 1", ben2.box_pk, "ben2", 2, e2_sk, 1, "doesNotOpen"),

@@ -9,18 +9,27 @@ import SealboxCrypto
 /// What a grant gives: the secret key of one epoch (or, later, of one restricted case).
 public enum GrantScope: Hashable, Sendable, Comparable, CustomStringConvertible {
     case epoch(UInt32)
+    /// A restricted case's key (PROTOCOL §12.7).
+    case `case`(CaseReference)
 
-    /// `epoch:<n>`, the form in the API and the tables.
+    /// `epoch:<n>` or `case:<ref>`, the form in the API and the tables.
     public var text: String {
         switch self {
         case .epoch(let n): "epoch:\(n)"
+        case .case(let ref): "case:\(ref.text)"
         }
     }
 
     public var description: String { text }
 
-    /// Parses `epoch:<n>` (n from 1, decimal without leading zero).
+    /// Parses `epoch:<n>` (n from 1, decimal without leading zero) or `case:<ref>` (canonical form).
     public init?(text: String) {
+        if text.hasPrefix("case:") {
+            let ref = String(text.dropFirst("case:".count))
+            guard let reference = try? CaseReference(parsing: ref), reference.text == ref else { return nil }
+            self = .case(reference)
+            return
+        }
         guard text.hasPrefix("epoch:") else { return nil }
         let digits = text.dropFirst("epoch:".count)
         guard (1...10).contains(digits.utf8.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
@@ -33,6 +42,8 @@ public enum GrantScope: Hashable, Sendable, Comparable, CustomStringConvertible 
         switch self {
         case .epoch(let n):
             Array("sealbox/v2/grant/epoch/".utf8) + (0..<4).reversed().map { UInt8(truncatingIfNeeded: n >> (8 * $0)) }
+        case .case(let ref):
+            Array("sealbox/v2/grant/case/".utf8) + Array(ref.text.utf8)
         }
     }
 
@@ -42,6 +53,9 @@ public enum GrantScope: Hashable, Sendable, Comparable, CustomStringConvertible 
     public static func < (a: GrantScope, b: GrantScope) -> Bool {
         switch (a, b) {
         case (.epoch(let x), .epoch(let y)): x < y
+        case (.epoch, .case): true
+        case (.case, .epoch): false
+        case (.case(let x), .case(let y)): x < y
         }
     }
 
@@ -52,17 +66,21 @@ public enum GrantScope: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Opens `sealed` with `key` and checks that it is this scope's key as `roster` announced it.
     public func open(_ sealed: [UInt8], with key: BoxSecretKey, roster: [UInt32: RosterEpochField]) throws(GrantError) -> BoxSecretKey {
+        var announced: [GrantScope: BoxPublicKey] = [:]
+        for (n, epoch) in roster { announced[.epoch(n)] = epoch.key }
+        return try open(sealed, with: key, announced: announced)
+    }
+
+    /// Opens `sealed` with `key` and checks that it is the key `announced` names for this scope.
+    public func open(_ sealed: [UInt8], with key: BoxSecretKey, announced: [GrantScope: BoxPublicKey]) throws(GrantError) -> BoxSecretKey {
         let opened: BoxSecretKey
         do {
             opened = try Grant.open(sealed, label: label, with: key)
         } catch {
             throw .doesNotOpen(self)
         }
-        switch self {
-        case .epoch(let n):
-            guard let announced = roster[n] else { throw .notAnnounced(self) }
-            guard announced.key == opened.publicKey else { throw .notTheAnnouncedKey(self) }
-        }
+        guard let expected = announced[self] else { throw .notAnnounced(self) }
+        guard expected == opened.publicKey else { throw .notTheAnnouncedKey(self) }
         return opened
     }
 }
@@ -140,7 +158,14 @@ public enum GrantRules {
                     slots.insert(Slot(member: member.key.memberID, scope: .epoch(n), recipient: member.key.boxKey))
                 }
             }
-        case .role, .restrict, .unrestrict:
+        case .restrict:
+            guard let restriction = entry.restriction, let recovery = before.newestEpoch?.recovery else { return [] }
+            for id in restriction.members {
+                guard let member = before.activeMember(id: id) else { continue }
+                slots.insert(Slot(member: id, scope: .case(restriction.ref), recipient: member.key.boxKey))
+            }
+            slots.insert(Slot(member: recovery.keyID, scope: .case(restriction.ref), recipient: recovery))
+        case .role, .unrestrict:
             break
         }
         return slots

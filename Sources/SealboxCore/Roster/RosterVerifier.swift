@@ -93,8 +93,26 @@ public struct RosterVerifier: Sendable {
     public private(set) var head: RosterHead = .start
     /// The newest epoch number announced (0: none yet).
     public private(set) var epoch: UInt32 = 0
+    /// Every case key ever announced (a key never returns).
+    private var usedCaseKeys: Set<BoxPublicKey> = []
     /// Every epoch announced, by number (PROTOCOL §12.5).
     public private(set) var epochs: [UInt32: RosterEpochField] = [:]
+    /// The restricted cases, by reference: the newest restriction of each (PROTOCOL §12.7).
+    public private(set) var restrictions: [CaseReference: RosterCaseField] = [:]
+
+    /// The key each grant scope must open to: every epoch's, and each restricted case's newest.
+    public var announcedKeys: [GrantScope: BoxPublicKey] {
+        var keys: [GrantScope: BoxPublicKey] = [:]
+        for (n, epoch) in epochs { keys[.epoch(n)] = epoch.key }
+        for (ref, restriction) in restrictions { keys[.case(ref)] = restriction.key }
+        return keys
+    }
+
+    /// Whether member `id` may see case `ref`: every member for an unrestricted case, the named ones otherwise.
+    public func mayRead(_ ref: CaseReference, member id: KeyID?) -> Bool {
+        guard let restriction = restrictions[ref] else { return true }
+        return id.map(restriction.members.contains) ?? false
+    }
 
     /// The newest epoch, when one was announced.
     public var newestEpoch: RosterEpochField? { epochs[epoch] }
@@ -148,6 +166,7 @@ public struct RosterVerifier: Sendable {
     }
 
     private mutating func change(by entry: RosterEntry) throws(RosterError) {
+        if entry.restriction != nil, entry.action != .restrict { throw .fieldsDoNotFitAction }
         if let epoch = entry.epoch {
             guard epoch.number == self.epoch + 1 else { throw .epochOutOfOrder(expected: self.epoch + 1) }
             guard epoch.recovery != nil, epoch.recovery != epoch.key,
@@ -185,7 +204,19 @@ public struct RosterVerifier: Sendable {
             members[index].active = false
             members.append(RosterMember(label: member.label, key: member.key, role: members[index].role, active: true,
                                         since: entry.seq))
-        case .restrict, .unrestrict:
+        case .restrict:
+            // A case key pair granted to the named members and the recovery key; only
+            // once epochs began (the recovery key comes from the newest epoch).
+            guard let restriction = entry.restriction, entry.member == nil, entry.epoch == nil, self.epoch > 0 else {
+                throw .fieldsDoNotFitAction
+            }
+            guard Set(restriction.members).count == restriction.members.count,
+                  restriction.members.allSatisfy({ activeMember(id: $0) != nil }) else { throw .unknownMember }
+            guard !epochs.values.contains(where: { $0.key == restriction.key || $0.recovery == restriction.key }),
+                  !usedCaseKeys.contains(restriction.key) else { throw .epochKeyInvalid }
+            restrictions[restriction.ref] = restriction
+            usedCaseKeys.insert(restriction.key)
+        case .unrestrict:
             throw .unsupportedAction(entry.action)
         }
     }
@@ -217,7 +248,9 @@ public struct RosterVerifier: Sendable {
         let epochNumber = entry.epoch.map { e in (0..<4).map { UInt8(truncatingIfNeeded: e.number >> (8 * $0)) } } ?? []
         let pieces = [utf8(entry.entryLabel), seq, entry.prev, utf8(entry.day.text), utf8(entry.action.rawValue),
                       utf8(entry.member?.label), utf8(entry.member?.key.text), utf8(entry.member?.role?.rawValue),
-                      epochNumber, utf8(entry.epoch?.key.teamText), [], [], [], utf8(entry.signer.hex)]
+                      epochNumber, utf8(entry.epoch?.key.teamText), utf8(entry.restriction?.ref.text),
+                      utf8(entry.restriction?.key.caseText),
+                      utf8(entry.restriction.map { $0.members.map(\.hex).joined(separator: ",") }), utf8(entry.signer.hex)]
         // An entry with an epoch signs its recovery key as a 15th piece (PROTOCOL §12.5).
         guard let epoch = entry.epoch else { return pieces }
         return pieces + [utf8(epoch.recovery?.recoveryText)]
