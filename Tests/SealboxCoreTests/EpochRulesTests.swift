@@ -1,6 +1,7 @@
 // The rules of key epochs (docs/PROTOCOL.md §12.5) beyond the vectors: which grants an
 // entry must bring (GrantRules), that a grant's label and announced key are checked, and
 // that a rekey leaves the old key removed for good.
+import Foundation
 import SealboxCore
 import SealboxCrypto
 import Testing
@@ -116,5 +117,43 @@ struct EpochRulesTests {
         #expect(try RecoveryPaper.join(otherA, b).publicKey != recovery.publicKey, "parts of two splits do not join")
         #expect(try BoxPublicKey(recoveryText: recovery.publicKey.recoveryText) == recovery.publicKey)
         #expect(throws: CryptoError.invalidKey) { try BoxPublicKey(recoveryText: recovery.publicKey.teamText) }
+    }
+}
+
+@Suite("Restricted cases: sealing again in place")
+struct ResealTests {
+    @Test("a staged attachment sealed again opens with the new keys only, byte for byte")
+    func resealedBlobOpensWithTheNewKeysOnly() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reseal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let staging = try UploadStaging(directory: directory)
+        let epoch = BoxSecretKey.generate(), recovery = BoxSecretKey.generate(), caseKey = BoxSecretKey.generate()
+        let upload = try staging.begin(recipients: [epoch.publicKey, recovery.publicKey])
+        let plaintext = Array("Beleg zum Nachtrag".utf8)
+        try plaintext.withUnsafeBytes { try upload.append($0) }
+        let blob = try upload.finish()
+        try blob.reseal(to: [caseKey.publicKey, recovery.publicKey])
+        let bytes = Array(try Data(contentsOf: blob.file))
+        #expect(bytes.count == blob.size, "the recipient block keeps its length")
+        #expect(try AttachmentDecryptor.decrypt(blob: bytes, attachmentID: blob.id.text, key: caseKey) == plaintext)
+        #expect(try AttachmentDecryptor.decrypt(blob: bytes, attachmentID: blob.id.text, key: recovery) == plaintext)
+        #expect(throws: CryptoError.notSealedToThisKey) {
+            try AttachmentDecryptor.decrypt(blob: bytes, attachmentID: blob.id.text, key: epoch)
+        }
+        try blob.reseal(to: [caseKey.publicKey])  // another count: left as it is
+        #expect(Array(try Data(contentsOf: blob.file)) == bytes)
+    }
+
+    @Test("a restricted case's items go to its keys, every other case's to the team's")
+    func recipientsPerCase() {
+        let team = BoxSecretKey.generate().publicKey, caseKey = BoxSecretKey.generate().publicKey
+        let recovery = BoxSecretKey.generate().publicKey
+        let restricted = CaseReference.generate(), other = CaseReference.generate()
+        let recipients = TeamRecipients([team])
+        recipients.replace(with: [team, recovery], restricted: [restricted: [caseKey, recovery]])
+        #expect(recipients.current(for: restricted) == [caseKey, recovery])
+        #expect(recipients.current(for: other) == [team, recovery])
+        #expect(recipients.current == [team, recovery])
+        #expect(recipients.isRestricted(restricted) && !recipients.isRestricted(other))
     }
 }
