@@ -21,8 +21,8 @@ struct TeamCommand: AsyncParsableCommand {
             This workstation believes a roster only when it verifies from the leads named \
             in trusted_leads (SEALBOX_TRUSTED_LEADS, member public keys) and extends the \
             roster it verified before; otherwise every team command and `sealbox sync` \
-            stop and say why. Sign with your member key file (made by `sealbox keygen \
-            --member`) given as --staff-key or staff_key.
+            stop and say why. Sign with your member key file (made by `sealbox \
+            keygen`) given as --staff-key or staff_key.
 
             Key epochs start with `team init --recovery-key …` or `team rotate \
             --recovery-key …`: from then on new items are sealed to the newest epoch key \
