@@ -50,7 +50,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             // Cases restricted to others are purged here, as deleted ones are (PROTOCOL §12.7).
             if let me = roster.activeMember(signingKey: key.publicKey) {
-                let purged = (try? local.purgeRestricted(notNaming: me.id)) ?? []
+                let purged = (try? local.purgeRestricted(roster, notNaming: me.id)) ?? []
                 if !purged.isEmpty {
                     print("Removed \(Terminal.count(purged.count, "case")) restricted to other members from the local store: "
                           + purged.map(\.text).joined(separator: ", ") + ".")

@@ -147,11 +147,11 @@ extension WorkstationStore {
         return (keys, restrictions)
     }
 
-    /// Purges every case of the store that the verified roster restricts to others than
+    /// Purges every case of the store that `roster` (verified) restricts to others than
     /// `member` (PROTOCOL §12.7), like a deleted case; returns the cases purged.
     @discardableResult
-    public func purgeRestricted(notNaming member: KeyID) throws -> [CaseReference] {
-        let hidden = Set(try announcedKeys().restrictions.values.filter { !$0.members.contains(member) }.map(\.ref))
+    public func purgeRestricted(_ roster: RosterVerifier, notNaming member: KeyID) throws -> [CaseReference] {
+        let hidden = Set(roster.restrictions.values.filter { !$0.members.contains(member) }.map(\.ref))
         return try purgeDeleted(hidden)
     }
 

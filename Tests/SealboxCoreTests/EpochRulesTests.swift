@@ -97,10 +97,37 @@ struct EpochRulesTests {
         #expect(throws: GrantError.doesNotOpen(.epoch(1))) { try GrantScope.epoch(1).open(truncated, with: anna.boxKey, roster: roster.epochs) }
     }
 
+    @Test("a restricted case follows a rekeyed member to her new key, and the rekey brings its grant")
+    func restrictionFollowsRekey() throws {
+        var roster = try roster(epoch1: .generate())
+        let reference = CaseReference.generate()
+        let restriction = RosterCaseField(ref: reference, key: BoxSecretKey.generate().publicKey, members: [anna.publicKey.memberID])
+        let restrict = entry(roster, .restrict, member: nil)
+        let restricted = RosterVerifier.sign(RosterEntry(seq: restrict.seq, prev: restrict.prev, day: restrict.day, action: .restrict,
+                                                         member: nil, epoch: nil, signer: lena.publicKey.memberID, signature: [],
+                                                         restriction: restriction), with: lena)
+        let before = roster
+        try roster.apply(restricted)
+        #expect(Set(GrantRules.required(restricted, before: before, after: roster).map(\.member))
+                == [anna.publicKey.memberID, recovery.publicKey.keyID])
+        #expect(!roster.mayRead(reference, member: lena.publicKey.memberID))
+        let newAnna = MemberSecretKey.generate()
+        let rekey = entry(roster, .rekey, member: RosterMemberField(label: "Anna", key: newAnna.publicKey, role: nil),
+                          epoch: RosterEpochField(number: 2, key: BoxSecretKey.generate().publicKey, recovery: recovery.publicKey))
+        let beforeRekey = roster
+        try roster.apply(rekey)
+        #expect(roster.mayRead(reference, member: newAnna.publicKey.memberID))
+        #expect(!roster.mayRead(reference, member: anna.publicKey.memberID))
+        #expect(GrantRules.required(rekey, before: beforeRekey, after: roster)
+                    .contains { $0.member == newAnna.publicKey.memberID && $0.scope == .case(reference) })
+    }
+
     @Test("scopes parse only in their one text form")
     func scopeText() {
         #expect(GrantScope(text: "epoch:12") == .epoch(12))
-        for bad in ["epoch:0", "epoch:01", "epoch:", "epoch:-1", "epoch: 1", "case:1", "epoch:99999999999"] {
+        #expect(GrantScope(text: "case:7KQM-3XWP") == .case(try! CaseReference(parsing: "7KQM-3XWP")))
+        for bad in ["epoch:0", "epoch:01", "epoch:", "epoch:-1", "epoch: 1", "case:1", "epoch:99999999999", "case:7kqm-3xwp",
+                    "case:7KQM3XWP"] {
             #expect(GrantScope(text: bad) == nil, "\(bad)")
         }
     }

@@ -488,6 +488,22 @@ def test_an_excluded_member_is_served_nothing_of_the_case_and_her_store_purges_i
     reads(office, "Anna", office.cases["fourth"][0], store="Anna-new", key_file=anna.key_file)
 
 
+def test_a_recovered_member_keeps_the_restricted_cases_she_was_named_for(office):
+    case = office.cases["fourth"][0]
+    ok(office, "Lena", ["restrict", case, "--to", "Lena,Anna"])
+    anna = office.members["AnnaNew"]
+    third = Member(office.directory, "Anna", office.keys.passphrase_file, office.directory / "home", file_name="anna-3")
+    ok(office, "Lena", ["recover", "--member", "Anna", "--key", str(third.pub_file)],
+       input=f"{office.recovery['a']}\n{office.recovery['b']}\n".encode())
+    assert (third.id, f"case:{case}") in grants_in_db(office)
+    assert not any(member == anna.id for member, _ in grants_in_db(office))
+    ok(office, "Anna", ["sync"], store="Anna-3", key_file=third.key_file)
+    assert "vierter Bericht" in reads(office, "Anna", case, store="Anna-3", key_file=third.key_file)[0]["text"]
+    # Mira is not named: the case leaves her store at her next sync.
+    out = ok(office, "Mira", ["sync"])
+    assert f"restricted to other members from the local store: {case}" in out
+
+
 def test_the_daemon_does_not_start_with_a_recovery_key_other_than_the_rosters(office, tmp_path):
     office.daemon.stop()
     other = "sealbox-recovery-v1:" + e2e.b64u(b.crypto_scalarmult_base(bytes(range(2, 34))))

@@ -135,7 +135,8 @@ public enum GrantRules {
     /// The grants `entry` needs, given the roster `before` it and `after` it.
     ///  - add (after epochs began): every epoch, to the new member;
     ///  - rotate, remove: the new epoch, to every active member and the recovery key;
-    ///  - rekey: the new epoch likewise, and every earlier epoch to the member's new key;
+    ///  - rekey: the new epoch likewise, and every earlier epoch and the key of every
+    ///    restricted case she is named for to the member's new key;
     ///  - role: none.
     public static func required(_ entry: RosterEntry, before: RosterVerifier, after: RosterVerifier) -> Set<Slot> {
         var slots = Set<Slot>()
@@ -156,6 +157,10 @@ public enum GrantRules {
             if entry.action == .rekey, let member = entry.member {
                 for n in (0..<before.epoch).map({ $0 + 1 }) {
                     slots.insert(Slot(member: member.key.memberID, scope: .epoch(n), recipient: member.key.boxKey))
+                }
+                // And the keys of the restricted cases she is named for.
+                for (ref, restriction) in after.restrictions where restriction.members.contains(member.key.memberID) {
+                    slots.insert(Slot(member: member.key.memberID, scope: .case(ref), recipient: member.key.boxKey))
                 }
             }
         case .restrict:

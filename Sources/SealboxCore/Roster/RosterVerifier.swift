@@ -204,6 +204,12 @@ public struct RosterVerifier: Sendable {
             members[index].active = false
             members.append(RosterMember(label: member.label, key: member.key, role: members[index].role, active: true,
                                         since: entry.seq))
+            // The restricted cases she was named for follow her to the new key (§12.7).
+            let oldID = members[index].id
+            for (ref, restriction) in restrictions where restriction.members.contains(oldID) {
+                restrictions[ref] = RosterCaseField(ref: ref, key: restriction.key,
+                                                    members: restriction.members.map { $0 == oldID ? member.key.memberID : $0 })
+            }
         case .restrict:
             // A case key pair granted to the named members and the recovery key; only
             // once epochs began (the recovery key comes from the newest epoch).
