@@ -45,7 +45,7 @@ done
 step "keys on a fresh account (sealbox keygen creates ~/.config/sealbox, mode 0700)"
 printf 'korrekt Pferd Batterie Heftklammer\n' > /root/passphrase
 chmod 0600 /root/passphrase
-team=$(sealbox keygen --out ~/.config/sealbox/team.key --passphrase-file /root/passphrase --kdf-cost interactive | tail -n 1)
+team=$(sealbox keygen --team --out ~/.config/sealbox/team.key --passphrase-file /root/passphrase --kdf-cost interactive | tail -n 1)
 staff=$(sealbox staff-keygen --out ~/.config/sealbox/staff.key --passphrase-file /root/passphrase --kdf-cost interactive | tail -n 1)
 [ "$(stat -c %a ~/.config/sealbox)" = 700 ] && [ "$(stat -c %a ~/.config/sealbox/team.key)" = 600 ] || fail "key folder modes"
 

@@ -74,11 +74,48 @@ public struct RosterPage: Codable, Sendable, Equatable {
     public static let maximumAnswer = 16 << 20
 }
 
-/// `POST /api/v2/staff/roster`: one new entry, which must extend the head.
+/// `POST /api/v2/staff/roster`: one new entry, which must extend the head, with the grants
+/// it needs (PROTOCOL §12.5; absent or empty when it needs none).
 public struct RosterAppendRequest: Codable, Sendable, Equatable {
     public let entry: RosterEntry
+    public let grants: [GrantBody]?
 
-    public init(entry: RosterEntry) { self.entry = entry }
+    public init(entry: RosterEntry, grants: [GrantBody]? = nil) {
+        self.entry = entry
+        self.grants = grants
+    }
+}
+
+extension StaffPath {
+    /// `GET` the grants sealed to the signer (or, `?for=recovery`, to the recovery key: leads only).
+    public static let grants = "/api/v2/staff/grants"
+    public static let recoveryGrants = grants + "?for=recovery"
+}
+
+/// One grant on the wire: `{"member": "<16 hex>", "scope": "epoch:<n>", "sealed": "<b64u>"}`.
+public struct GrantBody: Codable, Sendable, Equatable {
+    public let member: KeyID
+    public let scope: String
+    public let sealed: Base64URLBytes
+
+    public init(_ record: GrantRecord) {
+        member = record.member
+        scope = record.scope.text
+        sealed = Base64URLBytes(record.sealed)
+    }
+
+    /// The record, when the scope parses and the length fits it; else nil.
+    public var record: GrantRecord? {
+        guard let scope = GrantScope(text: scope), sealed.bytes.count == scope.sealedLength else { return nil }
+        return GrantRecord(member: member, scope: scope, sealed: sealed.bytes)
+    }
+}
+
+/// `GET /api/v2/staff/grants`: the grants sealed to one recipient.
+public struct GrantList: Codable, Sendable, Equatable {
+    public let grants: [GrantBody]
+
+    public init(grants: [GrantRecord]) { self.grants = grants.map(GrantBody.init) }
 }
 
 /// The answer to an accepted entry: the new head.

@@ -51,7 +51,16 @@ enum OpenedItem {
 enum CaseOpener {
     /// Opens `item`, filed under `reference`, with `key`.
     static func open(_ item: StoredItem, filedUnder reference: CaseReference, with key: BoxSecretKey) -> OpenedItem {
+        open(item, filedUnder: reference, with: TeamKeyring(keys: [key], member: nil))
+    }
+
+    /// Opens `item`, filed under `reference`, with the key of `keyring` it is sealed to.
+    static func open(_ item: StoredItem, filedUnder reference: CaseReference, with keyring: TeamKeyring) -> OpenedItem {
         if item.isStatusChange { return .statusChange(item) }
+        let ids = (try? Envelope.recipients(of: item.envelope).keyIDs) ?? []
+        guard let key = keyring.key(for: ids) ?? (ids.isEmpty ? keyring.keys.first : nil) else {
+            return .otherKey(item, ids)
+        }
         let opened: (kind: EnvelopeKind, plaintext: [UInt8])
         do throws(CryptoError) {
             opened = try Envelope.open(item.envelope, with: key)
@@ -78,10 +87,15 @@ enum CaseOpener {
     /// The key ids the items are sealed to, read without opening anything; nil
     /// when some item is sealed to `key` (or cannot be parsed).
     static func foreignKeyIDs(of items: [StoredItem], key: BoxPublicKey) -> [KeyID]? {
+        foreignKeyIDs(of: items, keyIDs: [key.keyID])
+    }
+
+    /// As `foreignKeyIDs(of:key:)`, for any of `keyIDs`.
+    static func foreignKeyIDs(of items: [StoredItem], keyIDs: Set<KeyID>) -> [KeyID]? {
         var ids: [KeyID] = []
         for item in items where !item.isStatusChange {
             guard let recipients = try? Envelope.recipients(of: item.envelope).keyIDs else { return nil }
-            if recipients.contains(key.keyID) { return nil }
+            if recipients.contains(where: keyIDs.contains) { return nil }
             for id in recipients where !ids.contains(id) { ids.append(id) }
         }
         return ids

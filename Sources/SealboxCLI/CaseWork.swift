@@ -35,6 +35,11 @@ struct CaseWorkState {
     /// like replies: signed by a known staff key, no repeated nonce).
     static func read(_ items: [StoredItem], case reference: CaseReference, key: BoxSecretKey,
                      staffKeys: Set<SigningPublicKey>) -> CaseWorkState {
+        read(items, case: reference, keyring: TeamKeyring(keys: [key], member: nil), staffKeys: staffKeys)
+    }
+
+    static func read(_ items: [StoredItem], case reference: CaseReference, keyring key: TeamKeyring,
+                     staffKeys: Set<SigningPublicKey>) -> CaseWorkState {
         var judge = AuthorshipJudge(staffKeys: staffKeys)
         var judged: [(item: StoredItem, content: ReportContent, authorship: Authorship)] = []
         for item in items where item.kind == .coding || item.kind == .caseData {
@@ -49,29 +54,31 @@ struct CaseWorkState {
 struct CaseWorkSender {
     let reference: CaseReference
     let local: WorkstationStore
-    let teamPublic: BoxPublicKey
-    let keyFile: URL
+    let keySource: TeamKeySource
+    /// The opened keys, when the member key was opened already (grants); else opened when needed.
+    let keyring: TeamKeyring?
     let client: StaffClient
 
-    /// Checks that the case is in the local store and sealed to the configured team key,
-    /// then opens the staff key.
+    /// Checks that the case is in the local store and sealed to keys this workstation holds
+    /// (the team key, or the epochs of its grants), then opens the staff (or member) key.
     static func prepare(_ reference: CaseReference, settings: Settings, store: StoreOptions, teamKey: TeamKeyOptions,
                         staff: StaffOptions, purpose: String) throws(CLIError) -> CaseWorkSender {
         let directory = settings.storeDirectory(flag: store.store)
         let report = try ReplyCommand.storedReport(reference, directory: directory)
         guard let local = report.store else { throw ShowCommand.unknownCase(reference) }
-        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: purpose)
-        let teamPublic = try KeyFiles.teamPublicKey(at: keyFile)
-        if let foreign = CaseOpener.foreignKeyIDs(of: [report.item], key: teamPublic) {
-            throw CLIError(
-                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
-                hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
+        let keySource = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                                  staffKeyFlag: staff.server.staffKey, purpose: purpose)
+        if let foreign = keySource.foreignKeyIDs(of: [report.item]) { throw keySource.foreignError(foreign) }
+        var keyring: TeamKeyring?
+        if case .grants = keySource {
+            keyring = try keySource.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile,
+                                         staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         }
-        let client = try staff.client(settings: settings, purpose: purpose)
-        return CaseWorkSender(reference: reference, local: local, teamPublic: teamPublic, keyFile: keyFile, client: client)
+        let client = try staff.client(settings: settings, purpose: purpose, signingKey: keyring?.member?.signingKey)
+        return CaseWorkSender(reference: reference, local: local, keySource: keySource, keyring: keyring, client: client)
     }
 
-    /// The current coding and case data of the case, opened with the team key.
+    /// The current coding and case data of the case, opened with the team's keys.
     func currentState(settings: Settings, passphraseFlag: String?) throws(CLIError) -> CaseWorkState {
         let items: [StoredItem]
         do {
@@ -80,10 +87,16 @@ struct CaseWorkSender {
             throw CLIError("cannot read the local store")
         }
         guard items.contains(where: { $0.kind == .coding || $0.kind == .caseData }) else { return CaseWorkState() }
-        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphraseFlag)
+        let keys: TeamKeyring
+        if let keyring {
+            keys = keyring
+        } else {
+            keys = try keySource.open(settings: settings, store: local, passphraseFlag: passphraseFlag)
+        }
         var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
         staffKeys.insert(client.key.publicKey)
-        return CaseWorkState.read(items, case: reference, key: key, staffKeys: staffKeys)
+        staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
+        return CaseWorkState.read(items, case: reference, keyring: keys, staffKeys: staffKeys)
     }
 
     /// Signs `content`, seals it to the team key alone, sends it and stores it locally.
@@ -94,7 +107,7 @@ struct CaseWorkSender {
             try content.sign(with: client.key)
             var plaintext = try content.encoded()
             defer { SecureMemory.wipe(&plaintext) }
-            envelope = try Envelope.seal(plaintext, kind: content.type, to: [teamPublic])
+            envelope = try Envelope.seal(plaintext, kind: content.type, to: keySource.recipients(for: reference))
         } catch {
             throw CLIError("cannot seal the \(what) (\(error)); nothing was sent")
         }
@@ -110,8 +123,9 @@ struct CaseWorkSender {
             let reason = StaffClient.errorMessage(in: answer.body).map { " (\($0))" } ?? ""
             throw CLIError(
                 "the server refused the \(what)\(reason)",
-                hint: "the team key file \(keyFile.path) (key id \(teamPublic.keyID.hex)) may not be the team key "
-                    + "the server is configured with, or the server is older than notes and coding; ask the administrator",
+                hint: "the keys it was sealed to (key ids \(keySource.recipients.map(\.keyID.hex).joined(separator: ", "))) may not be "
+                    + "the ones the server seals to (run `sealbox sync`: the team may have a new key epoch), "
+                    + "or the server is older than notes and coding; ask the administrator",
                 status: .server)
         default:
             throw client.unexpected(answer.status)

@@ -154,20 +154,20 @@ enum KeyFiles {
     }
 
     private static func notAKeyFile(_ url: URL) -> CLIError {
-        CLIError("\(url.path) is not a Sealbox key file", hint: "key files are made by `sealbox keygen` (--member) and `sealbox staff-keygen`")
+        CLIError("\(url.path) is not a Sealbox key file", hint: "key files are made by `sealbox keygen` (--team for the team key) and `sealbox staff-keygen`")
     }
 
     private static func wrongType(_ url: URL, expected: KeyFileType) -> CLIError {
         switch expected {
         case .team:
             CLIError("\(url.path) holds a staff signing key, not the team key",
-                     hint: "name the team key file (made by `sealbox keygen`) with --team-key or SEALBOX_TEAM_KEY")
+                     hint: "name the team key file (made by `sealbox keygen --team`) with --team-key or SEALBOX_TEAM_KEY")
         case .staff:
             CLIError("\(url.path) holds the team key, not a staff signing key",
                      hint: "name your staff key file (made by `sealbox staff-keygen`) with --staff-key or SEALBOX_STAFF_KEY")
         case .member:
             CLIError("\(url.path) is not a member key file",
-                     hint: "name your member key file (made by `sealbox keygen --member`) with --staff-key or SEALBOX_STAFF_KEY")
+                     hint: "name your member key file (made by `sealbox keygen`) with --staff-key or SEALBOX_STAFF_KEY")
         }
     }
 

@@ -1,7 +1,8 @@
-// `sealbox keygen`: the team's X25519 key pair, or with --member a team member's own key
-// (X25519 + Ed25519 under one passphrase, docs/PROTOCOL.md §12.1). The secret key goes
-// into a passphrase-protected file; the public key, printed last, goes into sealboxd's
-// crypto.team_public_key (team key) or to a lead (member key, also written to FILE.pub).
+// `sealbox keygen`: a team member's own key (X25519 + Ed25519 under one passphrase,
+// docs/PROTOCOL.md §12.1), or with --team the office's legacy shared team key (X25519).
+// The secret key goes into a passphrase-protected file; the public key, printed last,
+// goes to a lead (member key, also written to FILE.pub) or into sealboxd's
+// crypto.team_public_key (team key).
 import Foundation
 import ArgumentParser
 import SealboxCore
@@ -10,36 +11,42 @@ import SealboxCrypto
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Create the team key that reports are sealed to, or (--member) your own member key.",
+        abstract: "Create your own member key, or (--team) the office's shared team key.",
         discussion: """
-            Writes the team secret key to FILE, protected by a passphrase, and prints the \
-            team public key as the last line. The public key goes into the server's \
-            configuration (crypto.team_public_key). Whoever has FILE and its passphrase can \
-            read every report: keep both safe, and keep a backup copy of FILE.
+            Writes your own member key (an encryption key and a signing key under one \
+            passphrase) to FILE and its public key, with your label, to FILE.pub. Give \
+            FILE.pub to a lead, who adds you with `sealbox team add`; a first lead's public \
+            key goes into the server's staff.leads. The member key file is also your staff \
+            key (--staff-key) for every request to the server. (--member, the default, is \
+            still accepted.)
 
-            With --member, writes your own member key (an encryption key and a signing key \
-            under one passphrase) to FILE and its public key, with your label, to FILE.pub. \
-            Give FILE.pub to a lead, who adds you with `sealbox team add`; a first lead's \
-            public key goes into the server's staff.leads. The member key file is also your \
-            staff key (--staff-key) for every request to the server.
+            With --team, writes the office's shared team secret key to FILE instead, \
+            protected by a passphrase, and prints the team public key as the last line: it \
+            goes into the server's configuration (crypto.team_public_key), and `sealbox team \
+            init --team-key FILE` makes it key epoch 1. Whoever has FILE and its passphrase \
+            can read every report sealed to it: keep both safe.
             """)
 
     @OptionGroup var options: KeyGenerationOptions
 
-    @Flag(name: .customLong("member"), help: "Create a member key (with FILE.pub) instead of the team key.")
+    @Flag(name: .customLong("member"), help: "Create a member key with FILE.pub (the default).")
     var member = false
 
+    @Flag(name: .customLong("team"), help: "Create the office's shared team key instead (crypto.team_public_key).")
+    var team = false
+
     @Option(name: .customLong("label"), help: ArgumentHelp(
-        "The name under which the team will know you (with --member; default: the file name without .key).",
+        "The name under which the team will know you (default: the file name without .key).",
         valueName: "name"))
     var label: String?
 
     func validate() throws {
-        if label != nil && !member { throw ValidationError("--label needs --member") }
+        if team && member { throw ValidationError("give either --team or --member, not both") }
+        if label != nil && team { throw ValidationError("--label names a member key; a team key has no label") }
     }
 
     func run() throws {
-        guard member else {
+        if team {
             let key = BoxSecretKey.generate()
             let text = key.publicKey.teamText
             let out = try KeyGeneration.write(secret: key.secret, type: .team, publicKeyText: text, options: options)

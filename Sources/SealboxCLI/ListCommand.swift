@@ -100,13 +100,14 @@ struct ListCommand: ParsableCommand {
         let policy = try settings.deadlinePolicy(acknowledgeFlag: acknowledgeDays, feedbackFlag: feedbackDays)
         var rows: [Row] = []
         if let local = try LocalStore.open(directory, create: false) {
-            let key = settings.path(.teamKey, flag: teamKey.teamKey).flatMap { try? KeyFiles.teamPublicKey(at: $0) }
+            let source = try? TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                                    purpose: "`sealbox list`")
             do {
                 rows = try local.cases().map { summary in
                     var otherKey = false
-                    if let key {
+                    if let source {
                         let items = try local.items(case: summary.reference)
-                        otherKey = CaseOpener.foreignKeyIDs(of: items, key: key) != nil
+                        otherKey = source.foreignKeyIDs(of: items) != nil
                     }
                     return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day, policy: policy))
                 }
@@ -159,12 +160,14 @@ struct ListCommand: ParsableCommand {
         guard threads.values.contains(where: { $0.contains { $0.kind == .caseData } }) else {
             return rows.map { var row = $0; row.work = CaseWorkState(); return row }
         }
-        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "reading the case data")
-        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
-        let staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                               purpose: "reading the case data")
+        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
+        var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         return rows.map { row in
             var row = row
-            let work = CaseWorkState.read(threads[row.summary.reference] ?? [], case: row.summary.reference, key: key,
+            let work = CaseWorkState.read(threads[row.summary.reference] ?? [], case: row.summary.reference, keyring: key,
                                           staffKeys: staffKeys)
             row.work = work
             row.followUp = work.followUp.map { Deadline(kind: .followUp, due: $0, state: Deadlines.state(due: $0, today: today)) }

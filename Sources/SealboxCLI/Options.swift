@@ -2,6 +2,8 @@
 // setting the same way. Each defaults to its environment variable, then to the
 // settings file (see Settings.swift).
 import ArgumentParser
+import Foundation
+import SealboxCrypto
 
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("store"), help: ArgumentHelp(
@@ -63,5 +65,14 @@ struct StaffOptions: ParsableArguments {
     func client(settings: Settings, purpose: String) throws(CLIError) -> StaffClient {
         try StaffClient.configured(settings: settings, server: server, passphrase: passphrase,
                                    staffPassphrase: staffPassphrase, purpose: purpose)
+    }
+
+    /// As `client(settings:purpose:)`, signing with `signingKey` when the member key was opened already.
+    func client(settings: Settings, purpose: String, signingKey: SigningSecretKey?) throws(CLIError) -> StaffClient {
+        guard let signingKey else { return try client(settings: settings, purpose: purpose) }
+        let serverURL = try settings.server(flag: server.server)
+        let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)
+        let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
+        return StaffClient(server: serverURL, key: signingKey, keyFileName: keyFile.path, trust: trust)
     }
 }

@@ -71,20 +71,17 @@ struct ReplyCommand: AsyncParsableCommand {
         // The report, from the local store: it holds the reporter's key.
         let directory = settings.storeDirectory(flag: store.store)
         let report = try Self.storedReport(reference, directory: directory)
-        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox reply`")
-        let teamPublic = try KeyFiles.teamPublicKey(at: keyFile)
-        if let foreign = CaseOpener.foreignKeyIDs(of: [report.item], key: teamPublic) {
-            throw CLIError(
-                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
-                hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
-        }
-        let teamSecret = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
-        let reporterKey = try Self.reporterKey(of: report.item, reference: reference, key: teamSecret)
+        let keySource = try TeamKeySource.resolve(settings: settings, store: report.store, teamKeyFlag: teamKey.teamKey,
+                                                  staffKeyFlag: staff.server.staffKey, purpose: "`sealbox reply`")
+        if let foreign = keySource.foreignKeyIDs(of: [report.item]) { throw keySource.foreignError(foreign) }
+        let keyring = try keySource.open(settings: settings, store: report.store, passphraseFlag: staff.passphrase.passphraseFile,
+                                         staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
+        let reporterKey = try Self.reporterKey(of: report.item, reference: reference, keyring: keyring)
 
-        let client = try staff.client(settings: settings, purpose: "`sealbox reply`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.member?.signingKey)
         let text = try MessageInput.read(source, reference: reference)
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
-                                            reporterKey: reporterKey, teamKey: teamPublic, signedBy: client.key)
+                                            reporterKey: reporterKey, team: keySource.recipients(for: reference), signedBy: client.key)
 
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.replies(reference),
                                            json: ReplyRequest(envelope: Base64URLBytes(envelope)))
@@ -97,8 +94,8 @@ struct ReplyCommand: AsyncParsableCommand {
             let reason = StaffClient.errorMessage(in: answer.body).map { " (\($0))" } ?? ""
             throw CLIError(
                 "the server refused the reply\(reason)",
-                hint: "the team key file \(keyFile.path) (key id \(teamPublic.keyID.hex)) may not be the team key "
-                    + "the server is configured with; ask the administrator",
+                hint: "the keys it was sealed to (key ids \(keySource.recipients.map(\.keyID.hex).joined(separator: ", "))) may not be "
+                    + "the ones the server seals to: run `sealbox sync` (the team may have a new key epoch) or ask the administrator",
                 status: .server)
         default:
             throw client.unexpected(answer.status)
@@ -146,7 +143,12 @@ struct ReplyCommand: AsyncParsableCommand {
     /// The reporter's public key from inside the sealed report.
     static func reporterKey(of report: StoredItem, reference: CaseReference,
                             key: BoxSecretKey) throws(CLIError) -> BoxPublicKey {
-        let opened = CaseOpener.open(report, filedUnder: reference, with: key)
+        try reporterKey(of: report, reference: reference, keyring: TeamKeyring(keys: [key], member: nil))
+    }
+
+    static func reporterKey(of report: StoredItem, reference: CaseReference,
+                            keyring: TeamKeyring) throws(CLIError) -> BoxPublicKey {
+        let opened = CaseOpener.open(report, filedUnder: reference, with: keyring)
         guard case .opened(_, let content) = opened else {
             let status: ExitStatus = if case .unsupported = opened { .failure } else { .authentication }
             throw CLIError((opened.problem(case: reference) ?? "the report did not open") + "; no reply was sent",
@@ -163,7 +165,8 @@ struct ReplyCommand: AsyncParsableCommand {
 /// Building and sealing a reply (PROTOCOL §9.1, §3.3): plaintext
 /// `{"v":2,"type":"reply","case","day","text","attachments":[],"nonce","signer","signature"}`
 /// signed with the author's staff key, envelope kind `reply`, recipients
-/// [reporter key, team key] in this order.
+/// [reporter key, team key] in this order (with epochs: [reporter key, newest epoch key,
+/// recovery key], PROTOCOL §12.5).
 enum ReplySealer {
     static func content(text: String, reference: CaseReference, day: Day,
                         signedBy staffKey: SigningSecretKey) throws -> ReportContent {
@@ -175,10 +178,15 @@ enum ReplySealer {
 
     static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
                      teamKey: BoxPublicKey, signedBy staffKey: SigningSecretKey) throws(CLIError) -> [UInt8] {
+        try seal(text: text, reference: reference, day: day, reporterKey: reporterKey, team: [teamKey], signedBy: staffKey)
+    }
+
+    static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
+                     team: [BoxPublicKey], signedBy staffKey: SigningSecretKey) throws(CLIError) -> [UInt8] {
         do {
             var plaintext = try content(text: text, reference: reference, day: day, signedBy: staffKey).encoded()
             defer { SecureMemory.wipe(&plaintext) }
-            return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey, teamKey])
+            return try Envelope.seal(plaintext, kind: .reply, to: [reporterKey] + team)
         } catch {
             throw CLIError("cannot seal the reply (\(error)); nothing was sent")
         }

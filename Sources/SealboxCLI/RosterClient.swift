@@ -55,12 +55,43 @@ struct RosterClient {
         }
     }
 
-    /// Signs and sends the entry made by `change` on the current roster; refreshes the pin after.
+    /// Fetches the grants sealed to the signer (or to the recovery key) and, for the
+    /// signer's own, replaces those in the local store; returns them, still sealed.
+    @discardableResult
+    func fetchGrants(recovery: Bool = false) async throws(CLIError) -> [GrantRecord] {
+        let answer = try await client.send(method: "GET", pathAndQuery: recovery ? StaffPath.recoveryGrants : StaffPath.grants)
+        if answer.status == 403 {
+            throw CLIError("the server refused to hand out the recovery key's grants: only an active lead may (HTTP 403)",
+                           hint: "a lead of your team runs `sealbox recover`", status: .server)
+        }
+        guard answer.status == 200 else { throw client.unexpected(answer.status) }
+        let list = try client.decode(GrantList.self, from: answer.body, what: "a list of grants")
+        var records: [GrantRecord] = []
+        for body in list.grants {
+            guard let record = body.record else {
+                throw CLIError("the server sent a grant that sealbox cannot read", status: .server)
+            }
+            records.append(record)
+        }
+        if !recovery {
+            do {
+                try store.replaceGrants(records.map { ($0.scope, $0.sealed) })
+            } catch {
+                throw CLIError("cannot write the grants to the local store (\(error))")
+            }
+        }
+        return records
+    }
+
+    /// Signs and sends the entry made by `change` on the current roster, with the grants it
+    /// needs (made by `grants` from the verified roster before and after it); refreshes the pin after.
     func append(_ roster: RosterVerifier, signer: MemberSecretKey, action: RosterAction,
-                member: RosterMemberField?) async throws(CLIError) -> RosterVerifier {
+                member: RosterMemberField?, epoch: RosterEpochField? = nil, restriction: RosterCaseField? = nil,
+                grants: (RosterEntry, RosterVerifier) throws(CLIError) -> [GrantRecord] = { _, _ in [] })
+        async throws(CLIError) -> RosterVerifier {
         let unsigned = RosterEntry(seq: roster.head.seq + 1, prev: roster.head.hash, day: .today(), action: action,
-                                   member: member, epoch: nil, signer: signer.publicKey.memberID,
-                                   signature: [UInt8](repeating: 0, count: 64))
+                                   member: member, epoch: epoch, signer: signer.publicKey.memberID,
+                                   signature: [UInt8](repeating: 0, count: 64), restriction: restriction)
         let entry = RosterVerifier.sign(unsigned, with: signer)
         // The rules about the team are checked here first, to say precisely what is wrong;
         // who may sign is the server's to refuse (403), so that it is seen to refuse.
@@ -72,7 +103,9 @@ struct RosterClient {
         } catch {
             throw CLIError("this change is not possible: \(error)", status: .failure)
         }
-        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.roster, json: RosterAppendRequest(entry: entry))
+        let made = try grants(entry, check)
+        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.roster,
+                                           json: RosterAppendRequest(entry: entry, grants: made.isEmpty ? nil : made.map(GrantBody.init)))
         switch answer.status {
         case 201:
             break

@@ -65,15 +65,9 @@ struct ShowCommand: ParsableCommand {
         }
         guard !items.isEmpty else { throw Self.unknownCase(reference) }
 
-        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox show`")
-        let publicKey = try KeyFiles.teamPublicKey(at: keyFile)
-        if let foreign = CaseOpener.foreignKeyIDs(of: items, key: publicKey) {
-            throw CLIError(
-                "this case was sealed to a different team key (key id \(foreign.map(\.hex).joined(separator: ", "))); use that key file",
-                hint: "\(keyFile.path) holds the team key with id \(publicKey.keyID.hex); "
-                    + "name the right file with --team-key or SEALBOX_TEAM_KEY",
-                status: .authentication)
-        }
+        let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                               purpose: "`sealbox show`")
+        if let foreign = source.foreignKeyIDs(of: items) { throw source.foreignError(foreign) }
         let saver = try attachments.map { dir throws(CLIError) in
             try AttachmentSaver(directory: URL(fileURLWithPath: dir).standardizedFileURL)
         }
@@ -84,7 +78,7 @@ struct ShowCommand: ParsableCommand {
             staffKeys.formUnion(trusted.map(\.signingKey))
             staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         }
-        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile)
+        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
 
         var problems: [(message: String, status: ExitStatus)] = []
         var shown: [ShownItem] = []
@@ -140,15 +134,24 @@ struct ShowCommand: ParsableCommand {
 
     /// Decrypts one attachment and writes it; the file written or the problem.
     static func save(_ manifest: AttachmentManifest, reference: CaseReference, store: WorkstationStore,
-                     key: BoxSecretKey, saver: AttachmentSaver) -> (savedAs: URL?, problem: (message: String, status: ExitStatus)?) {
+                     key keyring: TeamKeyring, saver: AttachmentSaver) -> (savedAs: URL?, problem: (message: String, status: ExitStatus)?) {
         let name = Terminal.displaySafe(manifest.name)
         guard let blob = try? store.blob(id: manifest.id) else {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
                           + "run `sealbox sync`, then try again", .failure))
         }
-        let plaintext: [UInt8]
+        var plaintext: [UInt8] = []
         do throws(CryptoError) {
-            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
+            var outcome: CryptoError? = .notSealedToThisKey
+            for key in keyring.keys where outcome == .notSealedToThisKey {
+                do throws(CryptoError) {
+                    plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
+                    outcome = nil
+                } catch {
+                    outcome = error
+                }
+            }
+            if let outcome { throw outcome }
         } catch .notSealedToThisKey {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
                           + "use that key file", .authentication))

@@ -43,7 +43,19 @@ struct SyncCommand: AsyncParsableCommand {
         // With trusted leads set, the team roster is verified first: a forked, rolled-back or
         // foreign roster stops the sync before anything is fetched (PROTOCOL §12.4).
         if let trusted = try RosterClient.trustedLeads(settings: settings) {
-            _ = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+            let roster = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+            // With key epochs, the member's grants (PROTOCOL §12.5) are fetched and kept sealed.
+            if roster.epoch > 0 {
+                try await RosterClient(client: client, store: local, trustedLeads: trusted).fetchGrants()
+            }
+            // Cases restricted to others are purged here, as deleted ones are (PROTOCOL §12.7).
+            if let me = roster.activeMember(signingKey: key.publicKey) {
+                let purged = (try? local.purgeRestricted(roster, notNaming: me.id)) ?? []
+                if !purged.isEmpty {
+                    print("Removed \(Terminal.count(purged.count, "case")) restricted to other members from the local store: "
+                          + purged.map(\.text).joined(separator: ", ") + ".")
+                }
+            }
         }
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
         let totals = try await sync.run()

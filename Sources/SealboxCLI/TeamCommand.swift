@@ -1,9 +1,10 @@
 // `sealbox team`: the team roster (docs/PROTOCOL.md §12). Every subcommand first fetches
 // the roster and verifies it from trusted_leads against this workstation's pin; changes
 // are entries signed with the lead's member key file (--staff-key / staff_key).
-// Slice 1 of issue 10: adding, removing, changing roles and listing. Epochs, grants and
-// key rotation (slice 2) are not built: removing a member stops her requests (401), but
-// what is sealed to the team key stays readable with that key.
+// Adding, removing, changing roles, listing, and key epochs (§12.5): once the roster
+// announces an epoch, `add` grants every epoch to the new member, `rotate` starts a new
+// epoch granted to every active member and the recovery key, and `remove` rotates in the
+// same signed entry, so that nothing new is sealed to a key the removed member can open.
 import ArgumentParser
 import Foundation
 import SealboxAPI
@@ -20,14 +21,16 @@ struct TeamCommand: AsyncParsableCommand {
             This workstation believes a roster only when it verifies from the leads named \
             in trusted_leads (SEALBOX_TRUSTED_LEADS, member public keys) and extends the \
             roster it verified before; otherwise every team command and `sealbox sync` \
-            stop and say why. Sign with your member key file (made by `sealbox keygen \
-            --member`) given as --staff-key or staff_key.
+            stop and say why. Sign with your member key file (made by `sealbox \
+            keygen`) given as --staff-key or staff_key.
 
-            Not yet built: key epochs and rotation. `team remove` stops the member's \
-            requests at once (HTTP 401), but reports stay sealed to the team key.
+            Key epochs start with `team init --recovery-key …` or `team rotate \
+            --recovery-key …`: from then on new items are sealed to the newest epoch key \
+            and the office's recovery key, members open them through their grants \
+            (fetched by `sealbox sync`), and `team remove` starts a new epoch.
             """,
         subcommands: [TeamInitCommand.self, TeamAddCommand.self, TeamRemoveCommand.self, TeamRoleCommand.self,
-                      TeamListCommand.self])
+                      TeamRotateCommand.self, TeamListCommand.self])
 }
 
 /// The options and the set-up every team subcommand shares.
@@ -75,6 +78,12 @@ struct TeamInitCommand: AsyncParsableCommand {
             keygen --member`, whose label line gives the label), one signed entry each. The \
             first leads themselves are named in the server's staff.leads. Refused when the \
             roster has entries already: use `sealbox team add`.
+
+            With --recovery-key (the public line of `sealbox recovery-keygen`, also in the \
+            server's crypto.recovery_public_key), a last entry starts key epoch 1, granted to \
+            every member and the recovery key: with --team-key FILE the office's existing team \
+            key becomes epoch 1 (nothing stored is re-encrypted, every existing case stays \
+            readable), without it a new key pair is made.
             """)
 
     @Option(name: .customLong("counsellor"), help: ArgumentHelp("A counsellor's public key file.", valueName: "file.pub"))
@@ -83,9 +92,24 @@ struct TeamInitCommand: AsyncParsableCommand {
     @Option(name: .customLong("lead"), help: ArgumentHelp("A further lead's public key file.", valueName: "file.pub"))
     var leads: [String] = []
 
+    @Option(name: .customLong("recovery-key"), help: ArgumentHelp(
+        "Start key epoch 1, granted to this recovery public key (text or file).", valueName: "key"))
+    var recoveryKey: String?
+
+    @Option(name: .customLong("team-key"), help: ArgumentHelp(
+        "With --recovery-key: make this team key file epoch 1.", valueName: "file"))
+    var teamKeyFile: String?
+
+    func validate() throws {
+        if teamKeyFile != nil, recoveryKey == nil {
+            throw ValidationError("--team-key needs --recovery-key: key epochs are always granted to the recovery key too")
+        }
+    }
+
     @OptionGroup var team: TeamOptions
 
     func run() async throws {
+        let recovery = try recoveryKey.map { key throws(CLIError) in try EpochGrants.recoveryKey(key) }
         let (client, roster, signer) = try await team.open(purpose: "`sealbox team init`", signing: true)
         guard roster.head.seq == 0 else {
             throw CLIError("the roster has \(Terminal.count(Int(roster.head.seq), "entry", "entries")) already",
@@ -100,10 +124,16 @@ struct TeamInitCommand: AsyncParsableCommand {
             members.append(RosterMemberField(label: label, key: key, role: role))
         }
         guard !members.isEmpty else { throw CLIError("name at least one member with --counsellor or --lead", status: .usage) }
+        let first = try TeamRotateCommand.firstEpochKey(teamKeyFile: teamKeyFile, passphraseFlag: team.staff.passphrase.passphraseFile)
         var current = roster
         for member in members {
             current = try await client.append(current, signer: signer!, action: .add, member: member)
             print("Added \(Terminal.displaySafe(member.label)) as \(member.role!.rawValue) (entry \(current.head.seq)).")
+        }
+        if let recovery {
+            current = try await TeamRotateCommand.rotate(current, client: client, signer: signer!, recovery: recovery,
+                                                         newKey: first)
+            print("Started key epoch 1 (entry \(current.head.seq)), granted to every member and the recovery key.")
         }
     }
 }
@@ -130,9 +160,14 @@ struct TeamAddCommand: AsyncParsableCommand {
         }
         let (memberKey, _) = try KeyFiles.memberPublicKey(key)
         let (client, roster, signer) = try await team.open(purpose: "`sealbox team add`", signing: true)
+        // Every epoch so far is granted to the new member: she reads every existing case.
+        let secrets = try await EpochGrants.held(by: signer!, roster: roster, client: client)
         let after = try await client.append(roster, signer: signer!, action: .add,
-                                            member: RosterMemberField(label: label, key: memberKey, role: role))
-        print("Added \(Terminal.displaySafe(label)) as \(role.rawValue) (entry \(after.head.seq)).")
+                                            member: RosterMemberField(label: label, key: memberKey, role: role)) {
+            entry, next throws(CLIError) in try EpochGrants.make(entry, before: roster, after: next, secrets: secrets)
+        }
+        print("Added \(Terminal.displaySafe(label)) as \(role.rawValue) (entry \(after.head.seq))"
+              + (roster.epoch > 0 ? ", with grants of \(Terminal.count(Int(roster.epoch), "key epoch"))." : "."))
     }
 }
 
@@ -141,8 +176,9 @@ struct TeamRemoveCommand: AsyncParsableCommand {
         commandName: "remove", abstract: "Remove a member from the team (leads only).",
         discussion: """
             From the moment the server stores the entry, it refuses the member's requests \
-            (HTTP 401). Not yet built (issue 10, slice 2): a new key epoch. Until then \
-            whatever is sealed to the team key stays readable by whoever holds that key.
+            (HTTP 401) and deletes her grants. With key epochs the same entry starts a new \
+            epoch, granted to the remaining members and the recovery key: nothing sealed \
+            afterwards opens with her key. What she copied before stays readable to her.
             """)
 
     @Argument(help: ArgumentHelp("The member's label.", valueName: "label"))
@@ -153,9 +189,20 @@ struct TeamRemoveCommand: AsyncParsableCommand {
     func run() async throws {
         let (client, roster, signer) = try await team.open(purpose: "`sealbox team remove`", signing: true)
         guard let member = roster.activeMember(label: label) else { throw noMember(label) }
-        let after = try await client.append(roster, signer: signer!, action: .remove,
-                                            member: RosterMemberField(label: member.label, key: member.key, role: nil))
-        print("Removed \(Terminal.displaySafe(label)) (entry \(after.head.seq)). The server refuses her requests from now on.")
+        let field = RosterMemberField(label: member.label, key: member.key, role: nil)
+        guard let newest = roster.newestEpoch, let recovery = newest.recovery else {
+            let after = try await client.append(roster, signer: signer!, action: .remove, member: field)
+            print("Removed \(Terminal.displaySafe(label)) (entry \(after.head.seq)). The server refuses her requests from now on.")
+            return
+        }
+        let fresh = BoxSecretKey.generate()
+        let epoch = RosterEpochField(number: newest.number + 1, key: fresh.publicKey, recovery: recovery)
+        let after = try await client.append(roster, signer: signer!, action: .remove, member: field, epoch: epoch) {
+            entry, next throws(CLIError) in
+            try EpochGrants.make(entry, before: roster, after: next, secrets: [.epoch(epoch.number): fresh])
+        }
+        print("Removed \(Terminal.displaySafe(label)) and started key epoch \(epoch.number) (entry \(after.head.seq)). "
+              + "The server refuses her requests from now on, and nothing new is sealed to a key she holds.")
     }
 }
 
@@ -177,6 +224,63 @@ struct TeamRoleCommand: AsyncParsableCommand {
         let after = try await client.append(roster, signer: signer!, action: .role,
                                             member: RosterMemberField(label: member.label, key: member.key, role: role))
         print("\(Terminal.displaySafe(label)) is now \(role.rawValue) (entry \(after.head.seq)).")
+    }
+}
+
+struct TeamRotateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate", abstract: "Start a new key epoch for new items (leads only).",
+        discussion: """
+            Makes a new epoch key pair on this workstation, grants it to every active member \
+            and the recovery key, and announces it in the roster. New items are sealed to it \
+            from then on; older items stay readable through the older grants. The first \
+            rotation starts key epochs and needs --recovery-key (and --team-key FILE to make \
+            the office's existing team key epoch 1); --recovery-key later changes the \
+            recovery key (it must be the server's crypto.recovery_public_key).
+            """)
+
+    @Option(name: .customLong("recovery-key"), help: ArgumentHelp(
+        "The recovery public key (text or file); default: the one the newest epoch names.", valueName: "key"))
+    var recoveryKey: String?
+
+    @Option(name: .customLong("team-key"), help: ArgumentHelp(
+        "For the first epoch: make this team key file epoch 1.", valueName: "file"))
+    var teamKeyFile: String?
+
+    @OptionGroup var team: TeamOptions
+
+    func run() async throws {
+        let given = try recoveryKey.map { key throws(CLIError) in try EpochGrants.recoveryKey(key) }
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team rotate`", signing: true)
+        guard let recovery = given ?? roster.newestEpoch?.recovery else {
+            throw CLIError("the team has no key epoch yet, so the first one needs the recovery key",
+                           hint: "give --recovery-key with the public line of `sealbox recovery-keygen`", status: .usage)
+        }
+        if teamKeyFile != nil, roster.epoch > 0 {
+            throw CLIError("--team-key makes the team key epoch 1, but the team has epoch \(roster.epoch) already", status: .usage)
+        }
+        let first = try Self.firstEpochKey(teamKeyFile: teamKeyFile, passphraseFlag: team.staff.passphrase.passphraseFile)
+        let after = try await Self.rotate(roster, client: client, signer: signer!, recovery: recovery, newKey: first)
+        print("Started key epoch \(after.epoch) (entry \(after.head.seq)), granted to "
+              + "\(Terminal.count(after.activeMembers.count, "active member")) and the recovery key.")
+    }
+
+    /// The team key of `--team-key` (asks its passphrase), or nil for a fresh key pair.
+    static func firstEpochKey(teamKeyFile: String?, passphraseFlag: String?) throws(CLIError) -> BoxSecretKey? {
+        guard let teamKeyFile else { return nil }
+        let settings = try Settings.current()
+        return try KeyFiles.openTeamKey(at: URL(fileURLWithPath: teamKeyFile), settings: settings, passphraseFlag: passphraseFlag)
+    }
+
+    /// Appends a `rotate` entry with a new epoch (`newKey`, or a fresh key pair) and its grants.
+    static func rotate(_ roster: RosterVerifier, client: RosterClient, signer: MemberSecretKey, recovery: BoxPublicKey,
+                       newKey: BoxSecretKey?) async throws(CLIError) -> RosterVerifier {
+        let fresh = newKey ?? BoxSecretKey.generate()
+        let epoch = RosterEpochField(number: roster.epoch + 1, key: fresh.publicKey, recovery: recovery)
+        return try await client.append(roster, signer: signer, action: .rotate, member: nil, epoch: epoch) {
+            entry, next throws(CLIError) in
+            try EpochGrants.make(entry, before: roster, after: next, secrets: [.epoch(epoch.number): fresh])
+        }
     }
 }
 

@@ -148,7 +148,11 @@ public final class Conversation: Sendable {
         try content.sign(with: signingKey)
         var plaintext = try content.encoded()
         content.text = ""
-        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: [intake.settings.teamKey, record.reporterKey])
+        let team = intake.settings.team.current(for: record.reference)
+        // The attachments were sealed while they streamed in, before the case was known:
+        // sealed again to the keys of this case (a restricted case's key, PROTOCOL §12.7).
+        for attachment in attachments { try attachment.blob.reseal(to: team) }
+        let envelope = try Envelope.seal(plaintext, kind: .followUp, to: team + [record.reporterKey])
         SecureMemory.wipe(&plaintext)
         do {
             try await intake.database.appendFollowUp(

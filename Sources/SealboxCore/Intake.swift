@@ -5,20 +5,66 @@
 // wait for Argon2id; else the code is derived now. The code is returned only after that commit. The case records the Argon2id cost its
 // code was derived with, so that the cost can be raised later (docs/PROTOCOL.md §6.2).
 import Foundation
+import Synchronization
 import SealboxCrypto
+
+/// The keys the daemon seals the team's copy of a report, follow-up or attachment to:
+/// the team key (`crypto.team_public_key`), or, once the roster announces epochs, the
+/// newest epoch key and the recovery key (docs/PROTOCOL.md §12.5). It changes when the
+/// roster rotates, so it is read at each sealing.
+public final class TeamRecipients: Sendable {
+    private struct State {
+        var keys: [BoxPublicKey]
+        /// A restricted case's keys (its case key and the recovery key, PROTOCOL §12.7).
+        var restricted: [CaseReference: [BoxPublicKey]] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ keys: [BoxPublicKey]) {
+        precondition(!keys.isEmpty)
+        state = Mutex(State(keys: keys))
+    }
+
+    /// The keys new items are sealed to, in envelope order (a new case is never restricted).
+    public var current: [BoxPublicKey] { state.withLock { $0.keys } }
+
+    /// The keys new items of case `reference` are sealed to.
+    public func current(for reference: CaseReference) -> [BoxPublicKey] {
+        state.withLock { $0.restricted[reference] ?? $0.keys }
+    }
+
+    /// Whether case `reference` is restricted.
+    public func isRestricted(_ reference: CaseReference) -> Bool {
+        state.withLock { $0.restricted[reference] != nil }
+    }
+
+    /// Replaces the keys (after a roster entry that starts an epoch or restricts a case).
+    public func replace(with keys: [BoxPublicKey], restricted: [CaseReference: [BoxPublicKey]] = [:]) {
+        precondition(!keys.isEmpty)
+        state.withLock { $0 = State(keys: keys, restricted: restricted) }
+    }
+}
 
 /// What the daemon needs to accept reports.
 public struct IntakeSettings: Sendable {
-    public var teamKey: BoxPublicKey
+    public let team: TeamRecipients
     public var pepper: Pepper
     public var cost: KDFCost
     public var limits: SubmissionLimits
 
-    public init(teamKey: BoxPublicKey, pepper: Pepper, cost: KDFCost, limits: SubmissionLimits) {
-        self.teamKey = teamKey
+    /// The first key of the team's recipients (the team key, or the newest epoch key).
+    public var teamKey: BoxPublicKey { team.current[0] }
+
+    public init(team: TeamRecipients, pepper: Pepper, cost: KDFCost, limits: SubmissionLimits) {
+        self.team = team
         self.pepper = pepper
         self.cost = cost
         self.limits = limits
+    }
+
+    public init(teamKey: BoxPublicKey, pepper: Pepper, cost: KDFCost, limits: SubmissionLimits) {
+        self.init(team: TeamRecipients([teamKey]), pepper: pepper, cost: cost, limits: limits)
     }
 }
 
@@ -84,7 +130,7 @@ public final class Intake: Sendable {
                 reporterSigningKey: secrets.reporterSigningKey.publicKey
             ).encoded()
             let envelope = try Envelope.seal(
-                plaintext, kind: .report, to: [settings.teamKey, secrets.reporterKey.publicKey])
+                plaintext, kind: .report, to: settings.team.current + [secrets.reporterKey.publicKey])
             SecureMemory.wipe(&plaintext)
             let new = NewCase(
                 reference: reference, lookupHash: secrets.lookupHash, cost: cost, reporterKey: secrets.reporterKey.publicKey,

@@ -11,11 +11,35 @@ public struct StagedBlob: Sendable {
     public let id: AttachmentID
     public let file: URL
     public let size: Int
+    /// The file key while the blob is staged (nil for a blob from elsewhere): lets the
+    /// daemon seal its recipients again once it knows the case (`reseal(to:)`).
+    let fileKey: SecureBytes?
+    /// How many recipients the staged blob is sealed to.
+    let recipientCount: Int
 
     public init(id: AttachmentID, file: URL, size: Int) {
+        self.init(id: id, file: file, size: size, fileKey: nil, recipientCount: 0)
+    }
+
+    init(id: AttachmentID, file: URL, size: Int, fileKey: SecureBytes?, recipientCount: Int) {
         self.id = id
         self.file = file
         self.size = size
+        self.fileKey = fileKey
+        self.recipientCount = recipientCount
+    }
+
+    /// Seals the staged blob's file key to `recipients` instead, in place (the block keeps
+    /// its length, so only the same number of recipients is possible; PROTOCOL §12.7: the
+    /// attachments of a restricted case's follow-up). Without a file key nothing changes.
+    public func reseal(to recipients: [BoxPublicKey]) throws {
+        guard let fileKey, recipients.count == recipientCount else { return }
+        let block = try attachmentRecipientBlock(fileKey: fileKey, to: recipients)
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.seek(toOffset: 4)
+        try handle.write(contentsOf: block)
+        try handle.synchronize()
     }
 }
 
@@ -204,6 +228,14 @@ extension MailboxDatabase {
     public func blob(id: AttachmentID) async throws -> [UInt8]? {
         try await writer.read { db in
             try Data.fetchOne(db, sql: "SELECT blob FROM attachments WHERE id = ?", arguments: [id]).map { Array($0) }
+        }
+    }
+
+    /// The case attachment `id` belongs to, or nil when there is none with this id.
+    public func caseOfAttachment(id: AttachmentID) async throws -> CaseReference? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT i.case_ref FROM attachments a JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                                arguments: [id]).flatMap { try? CaseReference(parsing: $0) }
         }
     }
 

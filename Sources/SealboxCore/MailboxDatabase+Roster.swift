@@ -57,3 +57,44 @@ extension MailboxDatabase {
         }
     }
 }
+
+// MARK: - Grants (table `grants`, migration v11-grants, docs/PROTOCOL.md §12.5)
+
+extension MailboxDatabase {
+    /// Appends `entry` with its `hash`, stores its `grants` and deletes the grants of
+    /// `revoked`, in one transaction, only as the successor of the newest row.
+    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8], grants: [GrantRecord], revoked: [KeyID]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = try encoder.encode(entry)
+        try await writer.write { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM roster") ?? 0
+            guard newest + 1 == Int64(entry.seq) else { throw RosterStorageError.notNext }
+            try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
+                           arguments: [Int64(entry.seq), Data(hash), bytes])
+            for member in revoked {
+                try db.execute(sql: "DELETE FROM grants WHERE member_id = ?", arguments: [member.hex])
+            }
+            // A case restricted again: the grants of its earlier key go (PROTOCOL §12.7).
+            for scope in Set(grants.map(\.scope)) {
+                if case .case = scope { try db.execute(sql: "DELETE FROM grants WHERE scope = ?", arguments: [scope.text]) }
+            }
+            for grant in grants {
+                try db.execute(sql: "INSERT OR REPLACE INTO grants (member_id, scope, sealed) VALUES (?, ?, ?)",
+                               arguments: [grant.member.hex, grant.scope.text, Data(grant.sealed)])
+            }
+        }
+    }
+
+    /// The grants sealed to `member` (a member id or the recovery key's key id), by scope.
+    public func grants(for member: KeyID) async throws -> [GrantRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT scope, sealed FROM grants WHERE member_id = ? ORDER BY scope",
+                             arguments: [member.hex]).compactMap { row in
+                let text: String = row["scope"]
+                let sealed: Data = row["sealed"]
+                return GrantScope(text: text).map { GrantRecord(member: member, scope: $0, sealed: Array(sealed)) }
+            }
+        }
+    }
+}

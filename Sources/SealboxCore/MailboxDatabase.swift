@@ -166,6 +166,18 @@ public final class MailboxDatabase: Sendable {
             // case (`sealbox retain`), NULL for none.
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN retain_until TEXT;")
         }
+        migrator.registerMigration("v11-grants") { db in
+            // Grants (docs/PROTOCOL.md §12.5): an epoch's secret key sealed to one member
+            // (or the recovery key), stored unread and served only to that member.
+            try db.execute(sql: """
+                CREATE TABLE grants (
+                    member_id TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    sealed BLOB NOT NULL,
+                    PRIMARY KEY (member_id, scope)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -34,10 +34,12 @@ public final class SealedUpload {
     public private(set) var sealedSize = 0
     private var encryptor: AttachmentEncryptor
     private let writer: PrivateFile.Writer
+    private let recipientCount: Int
 
     init(id: AttachmentID, file: URL, recipients: [BoxPublicKey]) throws {
         self.id = id
         self.file = file
+        recipientCount = recipients.count
         encryptor = try AttachmentEncryptor(attachmentID: id.text, recipients: recipients)
         writer = try Self.staging { () throws(PrivateFileError) in try PrivateFile.createForWriting(at: file.path) }
         try writeAll(encryptor.header)
@@ -53,7 +55,7 @@ public final class SealedUpload {
     public func finish() throws -> StagedBlob {
         try writeAll(try encryptor.finish())
         try Self.staging { () throws(PrivateFileError) in try writer.finish() }
-        return StagedBlob(id: id, file: file, size: sealedSize)
+        return StagedBlob(id: id, file: file, size: sealedSize, fileKey: encryptor.fileKey, recipientCount: recipientCount)
     }
 
     /// Removes the staging file.

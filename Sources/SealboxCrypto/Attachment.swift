@@ -20,6 +20,12 @@ enum AttachmentFormat {
     }
 }
 
+/// The recipient block of a blob (PROTOCOL §4) sealing `fileKey` to `recipients`; it
+/// starts at byte 4 of the blob and is 1 + 88 × count bytes long.
+public func attachmentRecipientBlock(fileKey: SecureBytes, to recipients: [BoxPublicKey]) throws(CryptoError) -> [UInt8] {
+    try RecipientBlock.seal(fileKey, to: recipients)
+}
+
 /// Encrypts one attachment while it streams in. Use one per file, from one task.
 public final class AttachmentEncryptor {
     /// The blob's beginning, magic through secretstream header: write it first.
@@ -27,6 +33,9 @@ public final class AttachmentEncryptor {
 
     private let state: SecretStreamState
     private let ad: [UInt8]
+    /// The file key, kept until the blob is committed so that its recipients can be
+    /// sealed again (`recipientBlock(to:)`) once the daemon knows the blob's case.
+    public let fileKey: SecureBytes
     private let buffer = SecureBytes(count: AttachmentFormat.chunkSize)
     private var buffered = 0
     private var finished = false
@@ -38,6 +47,7 @@ public final class AttachmentEncryptor {
         let fileKey = SecureBytes.random(count: SecretStreamState.keySize)
         let block = try RecipientBlock.seal(fileKey, to: recipients)
         let (state, streamHeader) = try SecretStreamState.push(key: fileKey)
+        self.fileKey = fileKey
         self.state = state
         self.header = AttachmentFormat.magic + block + streamHeader
     }

@@ -177,13 +177,18 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     } catch {
         throw StartupError(description: error.description)
     }
+    // The team's copies are sealed to the team key, or to the newest epoch key and the
+    // recovery key once the roster announces epochs (RosterBook keeps this current).
+    let team = TeamRecipients([configuration.teamPublicKey])
+    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(
+        leads: configuration.staffLeads, database: database, teamKey: configuration.teamPublicKey,
+        recovery: configuration.recoveryPublicKey, recipients: team)
     let intake = Intake(database: database, pool: pool, settings: IntakeSettings(
-        teamKey: configuration.teamPublicKey, pepper: pepper, cost: configuration.kdfCost,
+        team: team, pepper: pepper, cost: configuration.kdfCost,
         limits: configuration.limits), codes: codes)
     let pages = PageFactory(configuration)
-    let reader = SubmissionReader(limits: configuration.limits, staging: staging, recipients: [configuration.teamPublicKey])
+    let reader = SubmissionReader(limits: configuration.limits, staging: staging, team: team)
 
-    let roster = try configuration.staffLeads.isEmpty ? nil : RosterBook(leads: configuration.staffLeads, database: database)
     let space = StorageSpace(path: storage.path, reserve: configuration.resilience.storageReserve)
     let visits = VisitStore()
     let counters = AnswerCounters()
@@ -242,7 +247,7 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
     }
     // With a team roster, deleting a case always takes two members (four eyes); with staff
     // keys alone, an office with a single key may still delete in one step.
-    StaffController(database: database, pages: pages, teamKey: configuration.teamPublicKey, roster: roster, clock: clock,
+    StaffController(database: database, pages: pages, team: team, roster: roster, clock: clock,
                     memberCount: roster == nil ? Set(configuration.staffKeys).count : max(2, Set(configuration.staffKeys).count),
                     confirmDays: configuration.deletionConfirmDays, retention: configuration.retention)
         .addRoutes(to: staffRouter)

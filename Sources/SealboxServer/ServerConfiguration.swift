@@ -60,6 +60,10 @@ public struct ServerConfiguration: Sendable {
     public var staffLeads: [RosterLead] = []
     public var storagePath = "./sealbox-data"
     public var teamPublicKey: BoxPublicKey
+    /// The office's recovery public key (`crypto.recovery_public_key`, `sealbox-recovery-v1:…`):
+    /// with a roster that announces epochs, every new item is sealed to it too, and every
+    /// epoch must name it (docs/PROTOCOL.md §12.5). nil: not configured.
+    public var recoveryPublicKey: BoxPublicKey?
     public var pepperFile: String?
     public var kdfCost: KDFCost = .interactive
     public var kdfWorkers = 2
@@ -220,6 +224,14 @@ public struct ServerConfiguration: Sendable {
                     throw ConfigurationError.invalid("staff.leads: \(error)")
                 }
             }
+        }
+        problems.check {
+            guard let text = reader.string(forKey: "crypto.recovery_public_key"), !text.isEmpty else { return }
+            guard let key = try? BoxPublicKey(recoveryText: text.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigurationError.invalid(
+                    "crypto.recovery_public_key is not a recovery public key (sealbox-recovery-v1:…, made by `sealbox recovery-keygen`)")
+            }
+            config.recoveryPublicKey = key
         }
         config.storagePath = reader.string(forKey: "storage.path") ?? config.storagePath
         config.pepperFile = reader.string(forKey: "crypto.pepper_file")

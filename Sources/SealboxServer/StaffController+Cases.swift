@@ -11,7 +11,7 @@ import SealboxCrypto
 
 extension StaffController {
     func addCaseRoutes(to router: Router<SealboxRequestContext>) {
-        router.get(RouterPath(StaffPath.cases)) { _, _ in try await cases() }
+        router.get(RouterPath(StaffPath.cases)) { _, context in try await cases(context) }
         router.get(RouterPath(StaffPath.audit)) { _, _ in try await audit() }
         router.post("/api/v1/staff/cases/:case/replies") { request, context in
             try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
@@ -102,10 +102,12 @@ extension StaffController {
         return pages.json(RetentionChanged(case: reference, retainedUntil: body.until, expires: state.expires), status: .ok)
     }
 
+    /// The case of the route; 404 for a restricted case the signer is not named for (PROTOCOL §12.7).
     func reference(_ context: SealboxRequestContext) throws -> CaseReference {
         guard let reference = try? CaseReference(parsing: context.parameters.get("case") ?? "") else {
             throw PublicError.notFound
         }
+        if let roster, !roster.maySee(reference, signingKey: context.staffKey) { throw PublicError.notFound }
         return reference
     }
 
@@ -126,7 +128,7 @@ extension StaffController {
         let envelope = try await jsonBody(request, as: ReplyRequest.self).envelope.bytes
         guard envelope.count <= Self.maximumEnvelope else { throw PublicError.malformedBody }
         guard let header = try? Envelope.recipients(of: envelope), header.kind == .reply,
-              header.keyIDs == [record.reporterKey.keyID, teamKey.keyID],
+              header.keyIDs == [record.reporterKey.keyID] + team.current(for: reference).map(\.keyID),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count)
         else { throw PublicError(.unprocessableContent, "error.malformed_body") }
         let id = ItemID.generate()
@@ -151,7 +153,7 @@ extension StaffController {
         guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
         guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
-              header.keyIDs == [teamKey.keyID],
+              header.keyIDs == team.current(for: reference).map(\.keyID),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count),
               envelope.count <= (header.kind == .note
                   ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))
@@ -193,12 +195,13 @@ extension StaffController {
         (try? APICoding.decode(LooseStatusRequest.self, from: bytes)) != nil
     }
 
-    func cases() async throws -> Response {
+    func cases(_ context: SealboxRequestContext) async throws -> Response {
         try await database.dropExpiredDeletionRequests(today: clock.today(), confirmDays: confirmDays)
         let deletions = try await database.deletionRequests()
         var retention: [CaseReference: RetentionState] = [:]
         for state in try await database.retentionStates(policy: self.retention) { retention[state.caseReference] = state }
-        let list = CaseList(cases: try await database.caseRecords().map {
+        let visible = try await database.caseRecords().filter { roster?.maySee($0.reference, signingKey: context.staffKey) ?? true }
+        let list = CaseList(cases: visible.map {
             CaseSummary(case: $0.reference, status: $0.status, received: $0.received,
                         acknowledged: $0.acknowledged, updated: $0.updated, expires: retention[$0.reference]?.expires,
                         retainedUntil: retention[$0.reference]?.retainedUntil,

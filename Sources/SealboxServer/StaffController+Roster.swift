@@ -14,6 +14,7 @@ extension StaffController {
     func addRosterRoutes(to router: Router<SealboxRequestContext>) {
         router.get(RouterPath(StaffPath.roster)) { request, _ in try rosterPage(request) }
         router.post(RouterPath(StaffPath.roster)) { request, context in try await appendRoster(request, context: context) }
+        router.get(RouterPath(StaffPath.grants)) { request, context in try await grants(request, context: context) }
     }
 
     static let rosterNotConfigured = PublicError(.notFound, "error.not_found", code: "roster_not_configured")
@@ -51,12 +52,41 @@ extension StaffController {
             throw Self.roleRequired
         }
         let body = try await jsonBody(request, as: RosterAppendRequest.self)
+        var grants: [GrantRecord] = []
+        for body in body.grants ?? [] {
+            guard let record = body.record else { throw Self.rosterEntryInvalid }
+            grants.append(record)
+        }
         let head: RosterHead
         do {
-            head = try await roster.append(body.entry)
+            head = try await roster.append(body.entry, grants: grants)
         } catch let error as RosterError {
             throw error.isConflict ? Self.rosterConflict : Self.rosterEntryInvalid
+        } catch is GrantsDoNotFit {
+            throw Self.rosterEntryInvalid
         }
         return pages.json(RosterAppended(head: head), status: .created)
+    }
+
+    /// `GET /api/v2/staff/grants`: the grants sealed to the signing member (a signer who is
+    /// no member gets none); `?for=recovery`: those sealed to the recovery key, for an
+    /// active lead only (403 `role_required` otherwise), for `sealbox recover`.
+    func grants(_ request: Request, context: SealboxRequestContext) async throws -> Response {
+        guard let roster else { throw Self.rosterNotConfigured }
+        guard let key = context.staffKey else { throw PublicError.unauthorized }
+        let member = roster.activeMember(signingKey: key)
+        let owner: KeyID?
+        switch request.uri.query {
+        case nil, "":
+            owner = member?.id
+        case "for=recovery":
+            guard member?.role == .lead else { throw Self.roleRequired }
+            owner = roster.recovery?.keyID
+        default:
+            throw PublicError.malformedBody
+        }
+        var list: [GrantRecord] = []
+        if let owner { list = try await database.grants(for: owner) }
+        return pages.json(GrantList(grants: list.sorted { $0.scope < $1.scope }), status: .ok)
     }
 }

@@ -13,7 +13,8 @@ import SealboxCrypto
 struct StaffController: Sendable {
     let database: MailboxDatabase
     let pages: PageFactory
-    let teamKey: BoxPublicKey
+    /// The keys the team's copies are sealed to (team key, or newest epoch and recovery key).
+    let team: TeamRecipients
     /// The team roster; nil without `staff.leads`.
     var roster: RosterBook? = nil
     var clock: DaemonClock = .system
@@ -25,7 +26,7 @@ struct StaffController: Sendable {
     func addRoutes(to router: Router<SealboxRequestContext>) {
         router.get("/healthz") { _, _ in PublicController.plain("ok\n") }
         router.get(RouterPath(StaffPath.items)) { request, context in
-            let page = try await items(request)
+            let page = try await items(request, context: context)
             try await auditOncePerDay(.sync, context)
             return page
         }
@@ -35,6 +36,11 @@ struct StaffController: Sendable {
             guard let id = try? AttachmentID(parsing: context.parameters.get("id") ?? ""),
                   let blob = try await database.blob(id: id)
             else { throw PublicError.notFound }
+            // A restricted case's attachments only to its named members (PROTOCOL §12.7).
+            if let roster, let owner = try await database.caseOfAttachment(id: id),
+               !roster.maySee(owner, signingKey: context.staffKey) {
+                throw PublicError.notFound
+            }
             try await auditOncePerDay(.read, context)
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
@@ -46,7 +52,7 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case/replies", [.post]),
                                    ("/api/v1/staff/cases/:case/status", [.post]),
                                    ("/api/v1/staff/cases/:case/items", [.post]),
-                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]),
+                                   ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]), (StaffPath.grants, [.get]),
                                    ("/api/v1/staff/cases/:case/deletion-request", [.post]),
                                    ("/api/v1/staff/cases/:case/deletion-confirm", [.post]),
                                    ("/api/v1/staff/cases/:case/retention", [.post])])
@@ -58,7 +64,7 @@ struct StaffController: Sendable {
         try await database.auditOncePerDay(action, day: clock.today(), member: member, request: context.staffRequestDigest)
     }
 
-    func items(_ request: Request) async throws -> Response {
+    func items(_ request: Request, context: SealboxRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         var from: Day?
         if let text = query.get("from") {
@@ -86,7 +92,10 @@ struct StaffController: Sendable {
             throw PublicError.unknownCursor
         }
         let items = Self.withinBudget(stored)
-        return pages.json(ItemPage(items: items.map(SealedItem.init), next: items.last?.id ?? after), status: .ok)
+        // A restricted case's items go only to its named members (PROTOCOL §12.7); the
+        // cursor still moves past them.
+        let served = roster.map { roster in items.filter { roster.maySee($0.caseReference, signingKey: context.staffKey) } } ?? items
+        return pages.json(ItemPage(items: served.map(SealedItem.init), next: items.last?.id ?? after), status: .ok)
     }
 
     /// The leading items whose envelopes fit `StaffPath.pageEnvelopeBudget`; at least one.

@@ -100,7 +100,11 @@ public enum StartupCheck {
                             "the roster in the database does not verify from staff.leads at entry \(entry.seq): \(error)")
                     }
                 }
-                facts.append("roster: \(roster.activeMembers.count) active members, verified up to entry \(roster.head.seq)")
+                if let problem = RosterBook.recoveryProblem(roster, configured: configuration.recoveryPublicKey) {
+                    throw StartupError(description: problem)
+                }
+                facts.append("roster: \(roster.activeMembers.count) active members, verified up to entry \(roster.head.seq)"
+                             + (roster.epoch > 0 ? ", epoch \(roster.epoch)" : ""))
             } catch let error as StartupError {
                 problems.append(error.description)
             } catch {

@@ -25,7 +25,10 @@ struct ParsedSubmission {
 struct SubmissionReader: Sendable {
     let limits: SubmissionLimits
     let staging: UploadStaging
-    let recipients: [BoxPublicKey]
+    /// The team's keys, read when an upload starts (they change when the roster rotates).
+    let team: TeamRecipients
+
+    var recipients: [BoxPublicKey] { team.current }
 
     /// `echo`, when given, keeps the text fields and file names read so far, also when reading fails.
     func read(_ request: Request, allowJSON: Bool, echo: FormEcho? = nil) async throws -> ParsedSubmission {

@@ -119,3 +119,61 @@ extension WorkstationStore {
         return verifier
     }
 }
+
+// MARK: - Grants (table `grants`, migration v7-grants, docs/PROTOCOL.md §12.5)
+
+extension WorkstationStore {
+    /// The epochs announced by the verified roster stored here, by number.
+    public func announcedEpochs() throws -> [UInt32: RosterEpochField] {
+        var epochs: [UInt32: RosterEpochField] = [:]
+        for entry in try rosterEntries() {
+            if let epoch = entry.epoch { epochs[epoch.number] = epoch }
+        }
+        return epochs
+    }
+
+    /// The keys the verified roster stored here announces for each grant scope (every
+    /// epoch, and each restricted case's newest key), and the restrictions by case.
+    public func announcedKeys() throws -> (keys: [GrantScope: BoxPublicKey], restrictions: [CaseReference: RosterCaseField]) {
+        var keys: [GrantScope: BoxPublicKey] = [:]
+        var restrictions: [CaseReference: RosterCaseField] = [:]
+        for entry in try rosterEntries() {
+            if let epoch = entry.epoch { keys[.epoch(epoch.number)] = epoch.key }
+            if let restriction = entry.restriction {
+                keys[.case(restriction.ref)] = restriction.key
+                restrictions[restriction.ref] = restriction
+            }
+        }
+        return (keys, restrictions)
+    }
+
+    /// Purges every case of the store that `roster` (verified) restricts to others than
+    /// `member` (PROTOCOL §12.7), like a deleted case; returns the cases purged.
+    @discardableResult
+    public func purgeRestricted(_ roster: RosterVerifier, notNaming member: KeyID) throws -> [CaseReference] {
+        let hidden = Set(roster.restrictions.values.filter { !$0.members.contains(member) }.map(\.ref))
+        return try purgeDeleted(hidden)
+    }
+
+    /// Replaces the stored grants with `grants` (the server's list for this member), still sealed.
+    public func replaceGrants(_ grants: [(scope: GrantScope, sealed: [UInt8])]) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM grants")
+            for grant in grants {
+                try db.execute(sql: "INSERT OR REPLACE INTO grants (scope, sealed) VALUES (?, ?)",
+                               arguments: [grant.scope.text, Data(grant.sealed)])
+            }
+        }
+    }
+
+    /// The stored grants, sealed, by scope.
+    public func grants() throws -> [(scope: GrantScope, sealed: [UInt8])] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT scope, sealed FROM grants").compactMap { row in
+                let text: String = row["scope"]
+                let sealed: Data = row["sealed"]
+                return GrantScope(text: text).map { ($0, Array(sealed)) }
+            }.sorted { $0.0 < $1.0 }
+        }
+    }
+}

@@ -153,6 +153,16 @@ extension WorkstationStore {
                 ALTER TABLE cases ADD COLUMN deletion_expires TEXT;
                 """)
         }
+        // Issue 10, slice 2: the user's grants (docs/PROTOCOL.md §12.5), kept sealed to her
+        // member key as the server sent them; opened in memory by each command that needs them.
+        migrator.registerMigration("v7-grants") { db in
+            try db.execute(sql: """
+                CREATE TABLE grants (
+                    scope TEXT PRIMARY KEY NOT NULL,
+                    sealed BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

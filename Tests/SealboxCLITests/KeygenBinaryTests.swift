@@ -8,10 +8,28 @@ import Testing
 
     init() throws { home = try TemporaryFolder() }
 
+    @Test func plainKeygen_writesAMemberKeyAndItsPublicFile_theTeamKeyNeedsTeam() throws {
+        let passphrase = try Fixtures.passphraseFile(in: home)
+        let result = try SealboxBinary.run(
+            ["keygen", "--out", "anna.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        let publicKey = try MemberPublicKey(text: result.lastLine)
+        let bytes = Array(try Data(contentsOf: home.path("anna.key")))
+        #expect(try KeyFile.type(of: bytes) == .member)
+        let opened = try KeyFile.openMemberKey(bytes, passphrase: SecureBytes(copying: Array(Fixtures.passphrase.utf8)))
+        #expect(opened.publicKey == publicKey)
+        #expect(try String(contentsOf: home.path("anna.key.pub"), encoding: .utf8) == "\(publicKey.text)\nlabel: anna\n")
+        let both = try SealboxBinary.run(["keygen", "--team", "--member", "--out", "x.key"], home: home)
+        #expect(both.status == 2)
+        let labelled = try SealboxBinary.run(["keygen", "--team", "--label", "X", "--out", "x.key"], home: home)
+        #expect(labelled.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: home.path("x.key").path))
+    }
+
     @Test func keygen_writesAPrivateKeyFileAndPrintsTheTeamKeyLast() throws {
         let passphrase = try Fixtures.passphraseFile(in: home)
         let result = try SealboxBinary.run(
-            ["keygen", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
+            ["keygen", "--team", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
         #expect(result.status == 0, "\(result.stderr)")
         let publicKey = try BoxPublicKey(teamText: result.lastLine)
         #expect(try permissions(of: home.path("team.key")) == 0o600)
@@ -25,7 +43,7 @@ import Testing
         let passphrase = try Fixtures.passphraseFile(in: home)
         let out = home.path(".config/sealbox/team.key")
         let result = try SealboxBinary.run(
-            ["keygen", "--out", out.path, "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
+            ["keygen", "--team", "--out", out.path, "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try permissions(of: home.path(".config")) == 0o700)
         #expect(try permissions(of: home.path(".config/sealbox")) == 0o700)
@@ -37,7 +55,7 @@ import Testing
         let passphrase = try Fixtures.passphraseFile(in: home)
         try home.write("plain", "not a folder")
         let result = try SealboxBinary.run(
-            ["keygen", "--out", home.path("plain/sealbox/team.key").path, "--passphrase-file", passphrase.path,
+            ["keygen", "--team", "--out", home.path("plain/sealbox/team.key").path, "--passphrase-file", passphrase.path,
              "--kdf-cost", "interactive"], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("sealbox: error: cannot create"))
@@ -48,7 +66,7 @@ import Testing
         let passphrase = try Fixtures.passphraseFile(in: home)
         try home.write("team.key", "precious")
         let result = try SealboxBinary.run(
-            ["keygen", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
+            ["keygen", "--team", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive"], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("sealbox: error: "))
         #expect(result.stderr.contains("exists already"))
@@ -59,7 +77,7 @@ import Testing
         let passphrase = try Fixtures.passphraseFile(in: home)
         try home.write("team.key", "old")
         let result = try SealboxBinary.run(
-            ["keygen", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive", "--force"],
+            ["keygen", "--team", "--out", "team.key", "--passphrase-file", passphrase.path, "--kdf-cost", "interactive", "--force"],
             home: home)
         #expect(result.status == 0, "\(result.stderr)")
         let bytes = Array(try Data(contentsOf: home.path("team.key")))
@@ -68,7 +86,7 @@ import Testing
     }
 
     @Test func keygenWithoutATerminalOrPassphraseFile_failsSayingHowToGiveIt() throws {
-        let result = try SealboxBinary.run(["keygen", "--out", "team.key"], home: home)
+        let result = try SealboxBinary.run(["keygen", "--team", "--out", "team.key"], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.contains("--passphrase-file"))
         #expect(!FileManager.default.fileExists(atPath: home.path("team.key").path))
@@ -76,7 +94,7 @@ import Testing
 
     @Test func keygen_takesThePassphraseFileFromTheEnvironment() throws {
         let passphrase = try Fixtures.passphraseFile(in: home)
-        let result = try SealboxBinary.run(["keygen", "--out", "team.key", "--kdf-cost", "interactive"], home: home,
+        let result = try SealboxBinary.run(["keygen", "--team", "--out", "team.key", "--kdf-cost", "interactive"], home: home,
                                            environment: ["SEALBOX_PASSPHRASE_FILE": passphrase.path])
         #expect(result.status == 0, "\(result.stderr)")
         let bytes = Array(try Data(contentsOf: home.path("team.key")))
@@ -88,7 +106,7 @@ import Testing
     @Test func keygenWithAnEmptyPassphraseFile_isRefused() throws {
         let empty = try home.write("empty", "\n")
         let result = try SealboxBinary.run(
-            ["keygen", "--out", "team.key", "--passphrase-file", empty.path, "--kdf-cost", "interactive"], home: home)
+            ["keygen", "--team", "--out", "team.key", "--passphrase-file", empty.path, "--kdf-cost", "interactive"], home: home)
         #expect(result.status == 1)
         #expect(result.stderr.contains("is empty"))
     }

@@ -35,8 +35,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home.path("a.key").path))
     }
 
-    @Test func labelWithoutMember_isAUsageError() throws {
-        let result = try SealboxBinary.run(["keygen", "--label", "Anna", "--out", "a.key"], home: home)
+    @Test func labelWithTheTeamKey_isAUsageError() throws {
+        let result = try SealboxBinary.run(["keygen", "--team", "--label", "Anna", "--out", "a.key"], home: home)
         #expect(result.status == 2)
     }
 }

@@ -37,6 +37,19 @@ import Testing
         }
     }
 
+    @Test func theRecoveryKey_isOptional_readAsItsTextForm_andAnythingElseIsRefusedByName() async throws {
+        #expect(try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team]).recoveryPublicKey == nil)
+        let recovery = BoxSecretKey.generate().publicKey
+        let config = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team,
+                                     "SEALBOX_CRYPTO_RECOVERY_PUBLIC_KEY": recovery.recoveryText])
+        #expect(config.recoveryPublicKey == recovery)
+        for bad in [recovery.teamText, "sealbox-recovery-v1:abc", recovery.recoveryText + "A"] {
+            await #expect(throws: ConfigurationError.self, "\(bad)") {
+                _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_CRYPTO_RECOVERY_PUBLIC_KEY": bad])
+            }
+        }
+    }
+
     @Test func theCodePool_defaultsTo512_canBeTurnedOff_andIsRefusedOutOfRange() async throws {
         #expect(try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team]).codePool == 512)
         #expect(try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_CRYPTO_CODE_POOL": "0"]).codePool == 0)

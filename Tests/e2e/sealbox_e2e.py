@@ -98,8 +98,10 @@ def run_cli(args: list[str], *, env: dict | None = None, home: Path | None = Non
 
 
 def keygen(kind: str, out: Path, passphrase_file: Path, home: Path) -> str:
-    """`sealbox keygen` / `staff-keygen` at the interactive cost; returns the printed public key text."""
-    result = run_cli([kind, "--out", str(out), "--passphrase-file", str(passphrase_file), "--kdf-cost", "interactive"],
+    """`sealbox keygen --team` (kind "keygen": the team key) / `staff-keygen` at the interactive cost;
+    returns the printed public key text."""
+    team = ["--team"] if kind == "keygen" else []
+    result = run_cli([kind, *team, "--out", str(out), "--passphrase-file", str(passphrase_file), "--kdf-cost", "interactive"],
                      home=home)
     assert result.returncode == 0, f"sealbox {kind} failed ({result.returncode}): {result.stderr.decode(errors='replace')}"
     lines = result.stdout.decode().strip().splitlines()

@@ -11,10 +11,11 @@ public enum RosterRole: String, Codable, Sendable, CaseIterable {
     case counsellor
 }
 
-/// What an entry does. Slice 1 of issue 10 verifies `add`, `remove`, `role` and `rotate`;
-/// `restrict` and `unrestrict` are named by the format and refused as not yet supported.
+/// What an entry does. `add`, `remove`, `role`, `rotate`, `rekey` (a member's new key,
+/// PROTOCOL §12.6) and `restrict` (§12.7) are verified; `unrestrict` is named by the
+/// format and refused as not yet supported.
 public enum RosterAction: String, Codable, Sendable, CaseIterable {
-    case add, remove, role, rotate, restrict, unrestrict
+    case add, remove, role, rotate, rekey, restrict, unrestrict
 }
 
 /// A member as an entry names her.
@@ -53,17 +54,21 @@ public struct RosterMemberField: Codable, Sendable, Equatable {
     }
 }
 
-/// A new epoch key announced by an entry (issue 10, slice 2 grants it to members).
+/// A new epoch key announced by an entry, with the recovery key it is granted to
+/// (PROTOCOL §12.5): new items are sealed to the newest epoch key and its recovery key.
 public struct RosterEpochField: Codable, Sendable, Equatable {
     public let number: UInt32
     public let key: BoxPublicKey
+    /// The office's recovery key; every epoch names one (an epoch without it is refused by the verifier).
+    public let recovery: BoxPublicKey?
 
-    public init(number: UInt32, key: BoxPublicKey) {
+    public init(number: UInt32, key: BoxPublicKey, recovery: BoxPublicKey?) {
         self.number = number
         self.key = key
+        self.recovery = recovery
     }
 
-    enum CodingKeys: String, CodingKey { case number, key }
+    enum CodingKeys: String, CodingKey { case number, key, recovery }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,12 +77,61 @@ public struct RosterEpochField: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .key, in: c, debugDescription: "epoch key")
         }
         self.key = key
+        if let text = try c.decodeIfPresent(String.self, forKey: .recovery) {
+            guard let recovery = try? BoxPublicKey(recoveryText: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .recovery, in: c, debugDescription: "recovery key")
+            }
+            self.recovery = recovery
+        } else {
+            recovery = nil
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(number, forKey: .number)
         try c.encode(key.teamText, forKey: .key)
+        try c.encodeIfPresent(recovery?.recoveryText, forKey: .recovery)
+    }
+}
+
+/// A restriction announced by a `restrict` entry (PROTOCOL §12.7): the case, its key pair's
+/// public half, and the member ids who may read it (with the recovery key).
+public struct RosterCaseField: Codable, Sendable, Equatable {
+    public let ref: CaseReference
+    public let key: BoxPublicKey
+    public let members: [KeyID]
+
+    public init(ref: CaseReference, key: BoxPublicKey, members: [KeyID]) {
+        self.ref = ref
+        self.key = key
+        self.members = members
+    }
+
+    enum CodingKeys: String, CodingKey { case ref, key, members }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try c.decode(String.self, forKey: .ref)
+        guard let ref = try? CaseReference(parsing: text), ref.text == text else {
+            throw DecodingError.dataCorruptedError(forKey: .ref, in: c, debugDescription: "case reference")
+        }
+        self.ref = ref
+        guard let key = try? BoxPublicKey(caseText: try c.decode(String.self, forKey: .key)) else {
+            throw DecodingError.dataCorruptedError(forKey: .key, in: c, debugDescription: "case key")
+        }
+        self.key = key
+        members = try c.decode([KeyID].self, forKey: .members)
+        guard (1...64).contains(members.count) else {
+            throw DecodingError.dataCorruptedError(forKey: .members, in: c, debugDescription: "members")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ref.text, forKey: .ref)
+        try c.encode(key.caseText, forKey: .key)
+        try c.encode(members, forKey: .members)
     }
 }
 
@@ -107,19 +161,22 @@ public struct RosterEntry: Codable, Sendable, Equatable {
     public let action: RosterAction
     public let member: RosterMemberField?
     public let epoch: RosterEpochField?
+    /// The case a `restrict` entry restricts (`case` on the wire).
+    public let restriction: RosterCaseField?
     /// The member id of the signing lead.
     public let signer: KeyID
     /// The Ed25519 signature (64 bytes) over `RosterVerifier.message(of:)`.
     public let signature: [UInt8]
 
     public init(seq: UInt64, prev: [UInt8], day: Day, action: RosterAction, member: RosterMemberField?,
-                epoch: RosterEpochField?, signer: KeyID, signature: [UInt8]) {
+                epoch: RosterEpochField?, signer: KeyID, signature: [UInt8], restriction: RosterCaseField? = nil) {
         self.seq = seq
         self.prev = prev
         self.day = day
         self.action = action
         self.member = member
         self.epoch = epoch
+        self.restriction = restriction
         self.signer = signer
         self.signature = signature
     }
@@ -127,7 +184,7 @@ public struct RosterEntry: Codable, Sendable, Equatable {
     /// This entry with `signature` in place of its own.
     public func signed(_ signature: [UInt8]) -> RosterEntry {
         RosterEntry(seq: seq, prev: prev, day: day, action: action, member: member, epoch: epoch, signer: signer,
-                    signature: signature)
+                    signature: signature, restriction: restriction)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -154,11 +211,7 @@ public struct RosterEntry: Codable, Sendable, Equatable {
         action = try c.decode(RosterAction.self, forKey: .action)
         member = try c.decodeIfPresent(RosterMemberField.self, forKey: .member)
         epoch = try c.decodeIfPresent(RosterEpochField.self, forKey: .epoch)
-        // A case restriction is part of the format (slice 5); no entry of this version carries one.
-        let carriesCase = try c.contains(.case) && !c.decodeNil(forKey: .case)
-        guard !carriesCase else {
-            throw DecodingError.dataCorruptedError(forKey: .case, in: c, debugDescription: "case not supported")
-        }
+        restriction = try c.decodeIfPresent(RosterCaseField.self, forKey: .case)
         signer = try c.decode(KeyID.self, forKey: .signer)
         guard let signature = Base64URL.decode(try c.decode(String.self, forKey: .signature)), signature.count == 64 else {
             throw DecodingError.dataCorruptedError(forKey: .signature, in: c, debugDescription: "signature")
@@ -176,6 +229,7 @@ public struct RosterEntry: Codable, Sendable, Equatable {
         try c.encode(action, forKey: .action)
         try c.encodeIfPresent(member, forKey: .member)
         try c.encodeIfPresent(epoch, forKey: .epoch)
+        try c.encodeIfPresent(restriction, forKey: .case)
         try c.encode(signer, forKey: .signer)
         try c.encode(Base64URL.encode(signature), forKey: .signature)
     }

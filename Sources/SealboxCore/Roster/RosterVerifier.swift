@@ -22,6 +22,10 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownMember
     case lastLead
     case epochOutOfOrder(expected: UInt32)
+    /// An epoch without a recovery key, or with an epoch key announced before.
+    case epochKeyInvalid
+    /// Removing a member or replacing her key after epochs began must start a new epoch.
+    case rotationRequired
     case fieldsDoNotFitAction
     case unsupportedAction(RosterAction)
     case sameRole
@@ -44,6 +48,8 @@ public enum RosterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownMember: "the entry names no active member"
         case .lastLead: "the last lead can be neither removed nor made a counsellor"
         case .epochOutOfOrder(let n): "the epoch number must be \(n)"
+        case .epochKeyInvalid: "an epoch must name a recovery key and a key no earlier epoch had"
+        case .rotationRequired: "removing a member or replacing her key must start a new epoch"
         case .fieldsDoNotFitAction: "the entry's fields do not fit its action"
         case .unsupportedAction(let action): "the action \(action.rawValue) is not supported by this version"
         case .sameRole: "the member has this role already"
@@ -87,6 +93,29 @@ public struct RosterVerifier: Sendable {
     public private(set) var head: RosterHead = .start
     /// The newest epoch number announced (0: none yet).
     public private(set) var epoch: UInt32 = 0
+    /// Every case key ever announced (a key never returns).
+    private var usedCaseKeys: Set<BoxPublicKey> = []
+    /// Every epoch announced, by number (PROTOCOL §12.5).
+    public private(set) var epochs: [UInt32: RosterEpochField] = [:]
+    /// The restricted cases, by reference: the newest restriction of each (PROTOCOL §12.7).
+    public private(set) var restrictions: [CaseReference: RosterCaseField] = [:]
+
+    /// The key each grant scope must open to: every epoch's, and each restricted case's newest.
+    public var announcedKeys: [GrantScope: BoxPublicKey] {
+        var keys: [GrantScope: BoxPublicKey] = [:]
+        for (n, epoch) in epochs { keys[.epoch(n)] = epoch.key }
+        for (ref, restriction) in restrictions { keys[.case(ref)] = restriction.key }
+        return keys
+    }
+
+    /// Whether member `id` may see case `ref`: every member for an unrestricted case, the named ones otherwise.
+    public func mayRead(_ ref: CaseReference, member id: KeyID?) -> Bool {
+        guard let restriction = restrictions[ref] else { return true }
+        return id.map(restriction.members.contains) ?? false
+    }
+
+    /// The newest epoch, when one was announced.
+    public var newestEpoch: RosterEpochField? { epochs[epoch] }
 
     /// Entry 0: the first leads, each with a unique label and key.
     public init(leads: [(label: String, key: MemberPublicKey)]) throws(RosterError) {
@@ -137,9 +166,15 @@ public struct RosterVerifier: Sendable {
     }
 
     private mutating func change(by entry: RosterEntry) throws(RosterError) {
+        if entry.restriction != nil, entry.action != .restrict { throw .fieldsDoNotFitAction }
         if let epoch = entry.epoch {
             guard epoch.number == self.epoch + 1 else { throw .epochOutOfOrder(expected: self.epoch + 1) }
+            guard epoch.recovery != nil, epoch.recovery != epoch.key,
+                  !epochs.values.contains(where: { $0.key == epoch.key }) else { throw .epochKeyInvalid }
             self.epoch = epoch.number
+            epochs[epoch.number] = epoch
+        } else if self.epoch > 0, entry.action == .remove || entry.action == .rekey {
+            throw .rotationRequired
         }
         switch entry.action {
         case .add:
@@ -160,7 +195,34 @@ public struct RosterVerifier: Sendable {
             members[index].role = role
         case .rotate:
             guard entry.member == nil, entry.epoch != nil else { throw .fieldsDoNotFitAction }
-        case .restrict, .unrestrict:
+        case .rekey:
+            // The member keeps label and role and gets a new key; the old key is removed
+            // for good (it stays in `members`, inactive, so it can never return).
+            guard let member = entry.member, member.role == nil, entry.epoch != nil else { throw .fieldsDoNotFitAction }
+            guard let index = members.firstIndex(where: { $0.active && $0.label == member.label }) else { throw .unknownMember }
+            guard !members.contains(where: { Self.sharesKey($0.key, member.key) }) else { throw .duplicateKey }
+            members[index].active = false
+            members.append(RosterMember(label: member.label, key: member.key, role: members[index].role, active: true,
+                                        since: entry.seq))
+            // The restricted cases she was named for follow her to the new key (§12.7).
+            let oldID = members[index].id
+            for (ref, restriction) in restrictions where restriction.members.contains(oldID) {
+                restrictions[ref] = RosterCaseField(ref: ref, key: restriction.key,
+                                                    members: restriction.members.map { $0 == oldID ? member.key.memberID : $0 })
+            }
+        case .restrict:
+            // A case key pair granted to the named members and the recovery key; only
+            // once epochs began (the recovery key comes from the newest epoch).
+            guard let restriction = entry.restriction, entry.member == nil, entry.epoch == nil, self.epoch > 0 else {
+                throw .fieldsDoNotFitAction
+            }
+            guard Set(restriction.members).count == restriction.members.count,
+                  restriction.members.allSatisfy({ activeMember(id: $0) != nil }) else { throw .unknownMember }
+            guard !epochs.values.contains(where: { $0.key == restriction.key || $0.recovery == restriction.key }),
+                  !usedCaseKeys.contains(restriction.key) else { throw .epochKeyInvalid }
+            restrictions[restriction.ref] = restriction
+            usedCaseKeys.insert(restriction.key)
+        case .unrestrict:
             throw .unsupportedAction(entry.action)
         }
     }
@@ -190,9 +252,14 @@ public struct RosterVerifier: Sendable {
         func utf8(_ text: String?) -> [UInt8] { Array((text ?? "").utf8) }
         let seq = (0..<8).map { UInt8(truncatingIfNeeded: entry.seq >> (8 * $0)) }
         let epochNumber = entry.epoch.map { e in (0..<4).map { UInt8(truncatingIfNeeded: e.number >> (8 * $0)) } } ?? []
-        return [utf8(entry.entryLabel), seq, entry.prev, utf8(entry.day.text), utf8(entry.action.rawValue),
-                utf8(entry.member?.label), utf8(entry.member?.key.text), utf8(entry.member?.role?.rawValue),
-                epochNumber, utf8(entry.epoch?.key.teamText), [], [], [], utf8(entry.signer.hex)]
+        let pieces = [utf8(entry.entryLabel), seq, entry.prev, utf8(entry.day.text), utf8(entry.action.rawValue),
+                      utf8(entry.member?.label), utf8(entry.member?.key.text), utf8(entry.member?.role?.rawValue),
+                      epochNumber, utf8(entry.epoch?.key.teamText), utf8(entry.restriction?.ref.text),
+                      utf8(entry.restriction?.key.caseText),
+                      utf8(entry.restriction.map { $0.members.map(\.hex).joined(separator: ",") }), utf8(entry.signer.hex)]
+        // An entry with an epoch signs its recovery key as a 15th piece (PROTOCOL §12.5).
+        guard let epoch = entry.epoch else { return pieces }
+        return pieces + [utf8(epoch.recovery?.recoveryText)]
     }
 
     /// The bytes the signer signs.
