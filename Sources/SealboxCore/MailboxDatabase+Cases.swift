@@ -181,6 +181,7 @@ extension MailboxDatabase {
     /// stays pending and is finished later.
     public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, request: [UInt8] = [],
                            purgePatience: Duration = .seconds(5)) async throws {
+        guard try hasKey(reference) else { throw CaseError.unknownCase }
         try await writer.write { db in
             try Self.deleteCaseRows(db, reference, day: day, member: staffKeyID, action: .delete, request: request)
         }
