@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from nacl import bindings as b
+from nacl.exceptions import CryptoError
 
 ITEM_LABEL = b"sealbox/v2/storage/"
 BLOB_LABEL = b"sealbox/v2/storage-blob/"
@@ -61,12 +62,17 @@ def unwrap_blob(key: bytes, attachment_id: str, stored: bytes) -> bytes:
     b.crypto_secretstream_xchacha20poly1305_init_pull(state, stored[:24], key)
     ad = BLOB_LABEL + attachment_id.encode()
     out, offset, sealed = bytearray(), 24, CHUNK + 17
+    tag = None
     while offset < len(stored):
         plain, tag = b.crypto_secretstream_xchacha20poly1305_pull(state, stored[offset:offset + sealed], ad)
         out += plain
         offset += sealed
-        if tag == TAG_FINAL:
-            assert offset >= len(stored), "data after the FINAL chunk"
+        if tag == TAG_FINAL and offset < len(stored):
+            raise CryptoError("data after the FINAL chunk")
+        if tag != TAG_FINAL and len(plain) != CHUNK:
+            raise CryptoError("a short chunk that is not FINAL")
+    if tag != TAG_FINAL:
+        raise CryptoError("no FINAL chunk: truncated")
     return bytes(out)
 
 
