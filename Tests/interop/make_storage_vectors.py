@@ -47,7 +47,10 @@ def cases() -> list[dict]:
     nonce = bytes(range(100, 124))
     envelope = b"SBE1" + bytes(range(256)) * 2
     stored = wrap_item(key, item_id, envelope, nonce)
-    out = [{"name": "an item wraps to exactly these bytes and unwraps", "kind": "item", "key": key.hex(),
+    short = b"SBE1 example envelope"
+    out = [{"name": "the example of PROTOCOL §10.4 wraps to exactly these bytes", "kind": "item", "key": key.hex(),
+            "item_id": item_id, "nonce": nonce.hex(), "envelope": b64u(short), "stored": b64u(wrap_item(key, item_id, short, nonce))},
+           {"name": "an item wraps to exactly these bytes and unwraps", "kind": "item", "key": key.hex(),
             "item_id": item_id, "nonce": nonce.hex(), "envelope": b64u(envelope), "stored": b64u(stored)},
            {"name": "an empty envelope wraps and unwraps", "kind": "item", "key": key.hex(), "item_id": item_id,
             "nonce": nonce.hex(), "envelope": "", "stored": b64u(wrap_item(key, item_id, b"", nonce))}]
