@@ -45,8 +45,15 @@ extension MailboxDatabase {
                 try Row.fetchOne(db, sql: "SELECT \(Self.caseColumns) FROM cases WHERE lookup_hash = ?", arguments: [Data(hash)])
                     .map(Self.caseRecord)
             }
-        }.map { try keyed($0) }
+        }.map { record in
+            // The key store is asked for every hash, found or not, like the database.
+            let hasKey = try self.hasKey(record?.reference ?? Self.absentReference)
+            return record != nil && hasKey ? record : nil
+        }
     }
+
+    /// A reference asked for where there is no case, so that a miss costs what a hit does.
+    static let absentReference = try! CaseReference(parsing: "2222-2222")
 
     /// The distinct Argon2id costs stored cases' codes were derived with, the cost of the
     /// most recent day's cases first (docs/PROTOCOL.md §6.2; every cost is tried, so the
