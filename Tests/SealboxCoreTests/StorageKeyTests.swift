@@ -100,6 +100,44 @@ import Testing
         #expect(try db.keys.count() == 0)
     }
 
+    @Test func fourEyesAndRetention_destroyTheKeysOfWhatTheyDelete() async throws {
+        defer { removeDirectory(dir) }
+        let db = try MailboxDatabase(path: path)
+        let confirmed = newCase()
+        let due = newCase()
+        try await db.insert(confirmed)
+        try await db.insert(due)
+        try await db.requestDeletion(of: confirmed.reference, day: Day("2026-11-25")!, member: staffKeyA, request: [],
+                                     confirmDays: 14)
+        try await db.confirmDeletion(of: confirmed.reference, day: Day("2026-11-25")!, member: staffKeyB, request: [],
+                                     confirmDays: 14)
+        #expect(try db.keys.key(for: confirmed.reference) == nil)
+        #expect(try db.keys.key(for: due.reference) != nil)
+        let deleted = try await db.deleteDueCases(today: Day("2026-12-30")!, policy: RetentionPolicy(closedDays: 30, inactiveDays: 30))
+        #expect(deleted == [due.reference])
+        #expect(try db.keys.count() == 0)
+        #expect(try await db.pendingPurges() == 0)
+    }
+
+    @Test func aKillAfterTheRowsAndBeforeTheKey_isFinishedAtTheNextOpen() async throws {
+        defer { removeDirectory(dir) }
+        let new = newCase()
+        do {
+            let db = try MailboxDatabase(path: path)
+            try await db.insert(new)
+            try db.checkpoint()
+        }
+        // What a kill right after the deleting transaction leaves: rows gone, purge pending, key still there.
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [new.reference.text])
+            try db.execute(sql: "INSERT INTO pending_purges (case_ref) VALUES (?)", arguments: [new.reference.text])
+        }
+        #expect(try KeyStore(path: keyStorePath).key(for: new.reference) != nil)
+        let db = try MailboxDatabase(path: path)
+        #expect(try db.keys.key(for: new.reference) == nil)
+        #expect(try await db.pendingPurges() == 0)
+    }
+
     @Test func aMissingKeyStoreBesideCases_isRefused_andNothingIsCreated() async throws {
         defer { removeDirectory(dir) }
         do {
