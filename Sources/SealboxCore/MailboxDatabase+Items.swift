@@ -171,7 +171,8 @@ extension MailboxDatabase {
     /// day when nil) and after the item `cursor` (an item or the tombstone of a deleted
     /// one; the page's last item is the next page's cursor). The order says nothing about
     /// arrival within a day: an item that arrives later may sort before the cursor, so a
-    /// workstation reads its last day again (`from`) at every sync (PROTOCOL §8).
+    /// workstation reads its last day again (`from`) at every sync (PROTOCOL §8). The rows
+    /// as stored, still wrapped (see `items(from:after:limit:)`).
     func storedItems(from day: Day? = nil, after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
         try await writer.read { db in
             var conditions: [String] = []
