@@ -126,6 +126,9 @@ def test_after_the_horizon_a_restored_backup_keeps_a_deleted_case_closed_to_ever
         gone = ih.open_inbox(late, victim.code)
         assert baseline.status_code == gone.status_code == 404
         assert gone.content == baseline.content and ih.error_code(gone) == "code_unknown"
+        assert {k: v for k, v in gone.headers.items() if k.lower() != "date"} == \
+            {k: v for k, v in baseline.headers.items() if k.lower() != "date"}
+        assert ih.follow_up_json(late, victim.code, "noch da?").status_code == 404
         gone_web = late.post("/inbox", data={"code": victim.code})
         assert gone_web.status_code == 404 and gone_web.content == late.post("/inbox", data={"code": never_issued}).content
         for method, url in (("DELETE", f"/api/v1/staff/cases/{victim.case}"),
