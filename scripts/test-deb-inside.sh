@@ -85,14 +85,14 @@ grep -q "Testmeldung aus dem Debian-Paket, Umlaute: äöü" /tmp/show.txt || { c
 
 step "a backup with the backup unit's ExecStart"
 backup_unit=/lib/systemd/system/sealboxd-backup.service
-keep=$(sed -n 's/^Environment=SEALBOX_BACKUP_KEEP=//p' "$backup_unit")
 backup_start=$(sed -n 's/^ExecStart=//p' "$backup_unit")
-backup_start=${backup_start//'${SEALBOX_BACKUP_KEEP}'/$keep}
 # shellcheck disable=SC2086
 setpriv --reuid sealbox --regid sealbox --init-groups --no-new-privs -- /bin/sh -c "umask 0077; exec $backup_start" \
     > /tmp/backup.log 2>&1 || { cat /tmp/backup.log; fail "sealboxd backup"; }
 backup=/var/backups/sealbox/sealbox-$(date -u +%F).sqlite
 [ "$(mode "$backup")" = "600 sealbox sealbox" ] || fail "backup is $(mode "$backup")"
+keystore_backup=/var/backups/sealbox/sealbox-$(date -u +%F).keystore.sqlite
+[ "$(mode "$keystore_backup")" = "600 sealbox sealbox" ] || fail "key-store backup is $(mode "$keystore_backup")"
 cat /tmp/backup.log
 
 kill -TERM "$daemon"

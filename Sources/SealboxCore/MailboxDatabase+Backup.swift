@@ -85,7 +85,7 @@ extension MailboxDatabase {
         }
     }
 
-    private static func flush(_ path: String) throws {
+    static func flush(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0, fsync(fd) == 0 else {
             if fd >= 0 { close(fd) }

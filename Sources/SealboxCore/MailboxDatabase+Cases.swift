@@ -23,12 +23,18 @@ extension MailboxDatabase {
 
     static let caseColumns = "ref, reporter_key, status, received_day, acknowledged_day, updated_day"
 
-    /// The case a reporter's lookup hash names, if any.
+    /// The case a reporter's lookup hash names, if any (a case without its storage key is none).
     public func caseRecord(lookupHash: [UInt8]) async throws -> CaseRecord? {
-        try await writer.read { db in
+        try keyed(try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.caseColumns) FROM cases WHERE lookup_hash = ?", arguments: [Data(lookupHash)])
                 .map(Self.caseRecord)
-        }
+        })
+    }
+
+    /// `record` when its case has its storage key, else nil: a case without a key is gone.
+    func keyed(_ record: CaseRecord?) throws -> CaseRecord? {
+        guard let record, try hasKey(record.reference) else { return nil }
+        return record
     }
 
     /// For each lookup hash, the case it names, if any; every hash is looked up, whether an
@@ -39,8 +45,15 @@ extension MailboxDatabase {
                 try Row.fetchOne(db, sql: "SELECT \(Self.caseColumns) FROM cases WHERE lookup_hash = ?", arguments: [Data(hash)])
                     .map(Self.caseRecord)
             }
+        }.map { record in
+            // The key store is asked for every hash, found or not, like the database.
+            let hasKey = try self.hasKey(record?.reference ?? Self.absentReference)
+            return record != nil && hasKey ? record : nil
         }
     }
+
+    /// A reference asked for where there is no case, so that a miss costs what a hit does.
+    static let absentReference = try! CaseReference(parsing: "2222-2222")
 
     /// The distinct Argon2id costs stored cases' codes were derived with, the cost of the
     /// most recent day's cases first (docs/PROTOCOL.md §6.2; every cost is tried, so the
@@ -65,34 +78,39 @@ extension MailboxDatabase {
 
     /// The case with this reference, if any.
     public func caseRecord(reference: CaseReference) async throws -> CaseRecord? {
-        try await writer.read { db in
+        try keyed(try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.caseColumns) FROM cases WHERE ref = ?", arguments: [reference])
                 .map(Self.caseRecord)
-        }
+        })
     }
 
     /// Every case, the newest day first; within a day by reference (random, not arrival).
     public func caseRecords() async throws -> [CaseRecord] {
-        try await writer.read { db in
+        let records = try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.caseColumns) FROM cases ORDER BY received_day DESC, ref")
                 .map(Self.caseRecord)
         }
+        let keyed = try keys.references()
+        return records.filter { keyed.contains($0.reference) }
     }
 
     /// The items of one case by position (the order they were stored in the case).
+    /// Envelopes are unwrapped; a case without its storage key has none.
     public func items(ofCase reference: CaseReference) async throws -> [StoredItem] {
-        try await writer.read { db in
+        try unwrap(try await writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT \(Self.itemColumns) FROM items WHERE case_ref = ? ORDER BY position", arguments: [reference]
             ).map { try Self.storedItem(db, $0) }
-        }
+        })
     }
 
     /// Adds a reporter's follow-up (and its blobs) to a case, in one transaction.
     public func appendFollowUp(case reference: CaseReference, itemID: ItemID, envelope: [UInt8], blobs: [StagedBlob], day: Day) async throws {
+        let key = try keyForWriting(reference)
         try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
-            try Self.insertItem(db, id: itemID, case: reference, kind: .followUp, day: day, envelope: envelope, blobs: blobs)
+            try Self.insertItem(db, id: itemID, case: reference, kind: .followUp, day: day, envelope: envelope, blobs: blobs,
+                                key: key)
         }
     }
 
@@ -100,10 +118,11 @@ extension MailboxDatabase {
     /// new status and the reply's position in the case.
     public func appendReply(case reference: CaseReference, itemID: ItemID, envelope: [UInt8], day: Day,
                             staffKeyID: KeyID, request: [UInt8] = []) async throws -> (status: CaseStatus, position: Int) {
-        try await writer.write { db in
+        let key = try keyForWriting(reference)
+        return try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
             let position = try Self.insertItem(db, id: itemID, case: reference, kind: .reply, day: day,
-                                               envelope: envelope, blobs: [])
+                                               envelope: envelope, blobs: [], key: key)
             try db.execute(
                 sql: "UPDATE cases SET status = ?, acknowledged_day = ? WHERE ref = ? AND status = ?",
                 arguments: [CaseStatus.acknowledged, day, reference, CaseStatus.received])
@@ -125,12 +144,13 @@ extension MailboxDatabase {
     public func appendCaseWork(case reference: CaseReference, kind: EnvelopeKind, itemID: ItemID, envelope: [UInt8],
                                day: Day, staffKeyID: KeyID, request: [UInt8] = []) async throws -> Int {
         precondition(kind.isCaseWork, "only notes, codings and case data are case work")
+        let key = try keyForWriting(reference)
         return try await writer.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM cases WHERE ref = ?", arguments: [reference]) != nil else {
                 throw CaseError.unknownCase
             }
             let position = try Self.insertItem(db, id: itemID, case: reference, kind: kind, day: day,
-                                               envelope: envelope, blobs: [])
+                                               envelope: envelope, blobs: [], key: key)
             try Self.audit(db, day: day, member: staffKeyID, action: .caseWork(kind), case: reference, request: request)
             return position
         }
@@ -142,6 +162,7 @@ extension MailboxDatabase {
     public func setStatus(case reference: CaseReference, to status: CaseStatus, day: Day,
                           staffKeyID: KeyID, request: [UInt8] = []) async throws -> (id: ItemID, position: Int) {
         let itemID = ItemID.generate()
+        _ = try keyForWriting(reference)
         return try await writer.write { db in
             guard try Self.touch(db, reference, day: day) else { throw CaseError.unknownCase }
             try db.execute(sql: "UPDATE cases SET status = ? WHERE ref = ?", arguments: [status, reference])
@@ -167,6 +188,7 @@ extension MailboxDatabase {
     /// stays pending and is finished later.
     public func deleteCase(_ reference: CaseReference, day: Day, staffKeyID: KeyID, request: [UInt8] = [],
                            purgePatience: Duration = .seconds(5)) async throws {
+        guard try hasKey(reference) else { throw CaseError.unknownCase }
         try await writer.write { db in
             try Self.deleteCaseRows(db, reference, day: day, member: staffKeyID, action: .delete, request: request)
         }

@@ -10,7 +10,8 @@ extension MailboxDatabase {
     /// request is dropped first (audited `delete-expired`); a pending one is refused.
     public func requestDeletion(of reference: CaseReference, day: Day, member: KeyID, request: [UInt8],
                                 confirmDays: Int) async throws -> DeletionRequest {
-        try await writer.write { db in
+        guard try hasKey(reference) else { throw CaseError.unknownCase }
+        return try await writer.write { db in
             guard try Self.caseExists(db, reference) else { throw CaseError.unknownCase }
             try Self.dropExpiredDeletionRequests(db, today: day, confirmDays: confirmDays)
             if let pending = try Self.deletionRequest(db, reference) { throw DeletionError.alreadyRequested(pending) }
@@ -25,6 +26,7 @@ extension MailboxDatabase {
     /// everything in it (audited `delete-confirm`), then purges the WAL.
     public func confirmDeletion(of reference: CaseReference, day: Day, member: KeyID, request: [UInt8],
                                 confirmDays: Int, purgePatience: Duration = .seconds(5)) async throws {
+        guard try hasKey(reference) else { throw CaseError.unknownCase }
         // An expired request is dropped (and audited) even though the confirmation fails.
         let outcome: Result<Void, DeletionError> = try await writer.write { db in
             guard try Self.caseExists(db, reference) else { throw CaseError.unknownCase }

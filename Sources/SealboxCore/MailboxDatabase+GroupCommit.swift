@@ -7,8 +7,13 @@
 // finds its outcome when its own turn comes, without opening a transaction. An error
 // other than a collision rolls the whole batch back and every case in it gets the error:
 // none is acknowledged, none is stored.
+// The storage keys of a batch's cases are committed in the key store before the batch's
+// transaction (PROTOCOL §10.4): a case is never stored without its key. A key whose case
+// was not stored (a collision, a failed batch) is destroyed again; one left by a crash
+// between the two commits belongs to no case and protects nothing.
 import Foundation
 internal import GRDB
+import SealboxCrypto
 import Synchronization
 
 /// One submission's case waiting for a commit, and, once committed or refused, its outcome.
@@ -51,23 +56,36 @@ extension MailboxDatabase {
         while mine.settled == nil {
             try await writer.writeWithoutTransaction { db in
                 guard mine.settled == nil else { return }
-                Self.commitBatch(db, commits.takeBatch())
+                Self.commitBatch(db, commits.takeBatch(), keys: keys)
             }
         }
         try mine.settled?.get()
     }
 
     /// Inserts every case of `batch` in one transaction and settles each one's outcome after the commit.
-    static func commitBatch(_ db: Database, _ batch: [PendingInsert]) {
+    static func commitBatch(_ db: Database, _ batch: [PendingInsert], keys store: KeyStore) {
         guard !batch.isEmpty else { return }
+        let keys: [CaseReference: StorageKey]
+        do {
+            keys = try store.createNew(for: batch.map(\.new.reference))
+        } catch {
+            for pending in batch { pending.outcome.withLock { $0 = .failure(error) } }
+            return
+        }
         var outcomes: [Result<Void, any Error>] = []
         do {
             try db.inTransaction {
                 outcomes = []
                 for pending in batch {
+                    // No new key: another case (stored or earlier in this batch) has the reference.
+                    guard let key = keys[pending.new.reference], !outcomes.indices.contains(where: { i in
+                        batch[i].new.reference == pending.new.reference }) else {
+                        outcomes.append(.failure(StorageError.collision))
+                        continue
+                    }
                     do {
                         try db.inSavepoint {
-                            try insertCase(db, pending.new)
+                            try insertCase(db, pending.new, key: key)
                             return .commit
                         }
                         outcomes.append(.success(()))
@@ -80,6 +98,12 @@ extension MailboxDatabase {
         } catch {
             outcomes = Array(repeating: .failure(error), count: batch.count)
         }
+        // The keys of cases not stored are destroyed again (a reference that collided with
+        // a stored case got no new key, so no stored case's key is touched).
+        var stored = Set<CaseReference>()
+        for (pending, outcome) in zip(batch, outcomes) where (try? outcome.get()) != nil { stored.insert(pending.new.reference) }
+        let unused = keys.keys.filter { !stored.contains($0) }
+        if !unused.isEmpty { try? store.delete(Array(unused)) }
         for (pending, outcome) in zip(batch, outcomes) {
             pending.outcome.withLock { $0 = outcome }
         }

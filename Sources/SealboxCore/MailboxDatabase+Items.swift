@@ -147,8 +147,9 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension MailboxDatabase {
-    /// Inserts a case and its first item and blobs (inside the caller's transaction).
-    static func insertCase(_ db: Database, _ new: NewCase) throws {
+    /// Inserts a case and its first item and blobs (inside the caller's transaction), wrapped
+    /// with the case's storage key (committed in the key store before).
+    static func insertCase(_ db: Database, _ new: NewCase, key: StorageKey) throws {
         try db.execute(
             sql: """
                 INSERT INTO cases (ref, lookup_hash, reporter_key, status, received_day, updated_day,
@@ -158,25 +159,27 @@ extension MailboxDatabase {
             arguments: [new.reference, Data(new.lookupHash), new.reporterKey, CaseStatus.received, new.day, new.day,
                         Int64(new.cost.opslimit), new.cost.memlimit])
         try insertItem(db, id: new.itemID, case: new.reference, kind: .report,
-                       day: new.day, envelope: new.envelope, blobs: new.blobs)
+                       day: new.day, envelope: new.envelope, blobs: new.blobs, key: key)
     }
 
     /// Inserts an item at the next position of its case (inside the caller's transaction,
-    /// which holds the writer, so two items never get one position). Returns the position.
+    /// which holds the writer, so two items never get one position), its envelope and blobs
+    /// wrapped with the case's storage `key` (PROTOCOL §10.4). Returns the position.
     @discardableResult
     static func insertItem(
         _ db: Database, id: ItemID, case reference: CaseReference, kind: EnvelopeKind, day: Day, envelope: [UInt8],
-        blobs: [StagedBlob]
+        blobs: [StagedBlob], key: StorageKey
     ) throws -> Int {
         let position = try nextPosition(db, in: reference)
+        let wrapped = try StorageWrap.wrapItem(envelope, itemID: id.text, key: key)
         try db.execute(
             sql: "INSERT INTO items (id, case_ref, position, kind, day, envelope) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [id, reference, position, ItemKind(kind), day, Data(envelope)])
+            arguments: [id, reference, position, ItemKind(kind), day, Data(wrapped)])
         for blob in blobs {
-            let data = try Data(contentsOf: blob.file)
+            let (data, size) = try wrapBlob(blob, key: key)
             try db.execute(
                 sql: "INSERT INTO attachments (id, item_id, size, blob) VALUES (?, ?, ?, ?)",
-                arguments: [blob.id, id, data.count, data])
+                arguments: [blob.id, id, size, data])
         }
         return position
     }
@@ -192,8 +195,9 @@ extension MailboxDatabase {
     /// day when nil) and after the item `cursor` (an item or the tombstone of a deleted
     /// one; the page's last item is the next page's cursor). The order says nothing about
     /// arrival within a day: an item that arrives later may sort before the cursor, so a
-    /// workstation reads its last day again (`from`) at every sync (PROTOCOL §8).
-    public func items(from day: Day? = nil, after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
+    /// workstation reads its last day again (`from`) at every sync (PROTOCOL §8). The rows
+    /// as stored, still wrapped (see `items(from:after:limit:)`).
+    func storedItems(from day: Day? = nil, after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
         try await writer.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -220,14 +224,39 @@ extension MailboxDatabase {
         }
     }
 
+    /// The staff feed (`items(from:after:limit:)`) with every envelope unwrapped; the items
+    /// of a case without a storage key are left out, and the page is filled from the items
+    /// after them, so that a short page still means the end.
+    public func items(from day: Day? = nil, after cursor: ItemID?, limit: Int) async throws -> [StoredItem] {
+        var page: [StoredItem] = []
+        var after = cursor
+        while true {
+            let raw = try await storedItems(from: day, after: after, limit: limit)
+            page += try unwrap(raw)
+            if page.count >= limit || raw.count < limit { return Array(page.prefix(limit)) }
+            after = raw.last?.id
+        }
+    }
+
     static func storedItem(_ db: Database, _ row: Row) throws -> StoredItem {
         try StoredItem(db, row)
     }
 
-    /// A sealed attachment blob, or nil when there is none with this id.
+    /// A sealed attachment blob (unwrapped from its storage layer), or nil when there is none
+    /// with this id or its case has no storage key.
     public func blob(id: AttachmentID) async throws -> [UInt8]? {
-        try await writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT blob FROM attachments WHERE id = ?", arguments: [id]).map { Array($0) }
+        let row = try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT a.blob, i.case_ref FROM attachments a JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                             arguments: [id])
+        }
+        guard let row else { return nil }
+        let reference: CaseReference = try row.value("case_ref", of: "items", key: id.text)
+        let stored: Data = try row.value("blob", of: "attachments", key: id.text)
+        guard let key = try keys.key(for: reference) else { return nil }
+        do {
+            return try StorageWrap.unwrapBlob(Array(stored), attachmentID: id.text, key: key)
+        } catch {
+            throw StorageError.unreadableRow(table: "attachments", key: id.text, column: "blob")
         }
     }
 

@@ -14,7 +14,9 @@
 //   the purge stays pending and is retried by the next deletion, at shutdown and at
 //   the next start;
 // - `pending_purges` is cleared only in the same connection right after a complete
-//   checkpoint.
+//   checkpoint, and only once the storage keys of its cases are destroyed in the key
+//   store (whose WAL is truncated too): a deletion destroys the case's key in the same
+//   step as its rows, and a kill in between is finished at the next open (PROTOCOL §10.4).
 import Foundation
 internal import GRDB
 
@@ -36,9 +38,11 @@ extension MailboxDatabase {
     public func purgeDeleted(patience: Duration = .seconds(5)) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now + patience
+        // The keys first: readers may hold the checkpoint up, never the key store.
+        try? await writer.read { db in try Self.destroyPendingKeys(db, keys: keys) }
         while true {
             let done = (try? await writer.writeWithoutTransaction { db in
-                try Self.withShortBusyTimeout(db) { try Self.checkpointAndClear(db) }
+                try Self.withShortBusyTimeout(db) { try checkpointAndClear(db) }
             }) ?? false
             if done { return true }
             if clock.now >= deadline { return false }
@@ -52,15 +56,17 @@ extension MailboxDatabase {
         try writer.writeWithoutTransaction { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_purges") ?? 0 > 0 else { return }
             for _ in 0..<10 {
-                if (try? Self.withShortBusyTimeout(db, { try Self.checkpointAndClear(db) })) == true { return }
+                if (try? Self.withShortBusyTimeout(db, { try checkpointAndClear(db) })) == true { return }
                 usleep(50_000)
             }
         }
     }
 
-    /// A TRUNCATE checkpoint; when it completed, clears `pending_purges` and checkpoints
-    /// that too. False when readers kept it from completing.
-    static func checkpointAndClear(_ db: Database) throws -> Bool {
+    /// Destroys the storage keys of the pending purges, then a TRUNCATE checkpoint; when it
+    /// completed, clears `pending_purges` and checkpoints that too. False when readers kept
+    /// it from completing.
+    func checkpointAndClear(_ db: Database) throws -> Bool {
+        try Self.destroyPendingKeys(db, keys: keys)
         do {
             _ = try db.checkpoint(.truncate)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {

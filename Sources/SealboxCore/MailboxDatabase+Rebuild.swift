@@ -12,7 +12,7 @@ extension MailboxDatabase {
     public func rebuild() throws {
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "VACUUM")
-            _ = try Self.checkpointAndClear(db)
+            _ = try checkpointAndClear(db)
         }
     }
 }

@@ -9,6 +9,8 @@
 // Nothing in it orders the rows of one day by arrival (v5, docs/PROTOCOL.md §10): every
 // table is WITHOUT ROWID and keyed by random values, and the only order kept is an
 // item's position inside its own case.
+// Every envelope and blob is stored wrapped with its case's storage key, kept apart in the
+// key store (KeyStore.swift, docs/PROTOCOL.md §10.4): a case without a key is gone.
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -16,6 +18,11 @@ import SealboxCrypto
 /// The daemon's storage: cases, sealed items and sealed attachment blobs.
 public final class MailboxDatabase: Sendable {
     let writer: DatabasePool
+    /// The storage keys of the cases (`keystore.sqlite` beside the database).
+    public let keys: KeyStore
+    /// The cases the database held at open whose key is missing (deleted after this
+    /// database was backed up, or a key store older than the database): treated as gone.
+    public let keylessCasesAtOpen: Int
     /// Cases waiting for the next group commit (MailboxDatabase+GroupCommit.swift).
     let commits = CommitQueue()
 
@@ -24,10 +31,25 @@ public final class MailboxDatabase: Sendable {
     /// Argon2id cost configured now: cases stored before costs were recorded (migration
     /// v4) were derived with the cost configured then, which is this one unless the
     /// office changed it in the same upgrade (docs/PROTOCOL.md §6.2).
-    public init(path: String, codeCost: KDFCost? = nil) throws {
+    /// The key store is `keyStorePath`, by default `keystore.sqlite` beside the database:
+    /// created with the database (or by the migration that brings in storage keys), and
+    /// refused when missing beside a database whose cases need it (KeyStoreError.missing).
+    public init(path: String, codeCost: KDFCost? = nil, keyStorePath: String? = nil) throws {
         writer = try SQLiteFile.openPool(path: path)
         try Self.refuseNewer(writer, path: path)
-        try Self.migrator.migrate(writer)
+        let keyStorePath = keyStorePath ?? Self.keyStorePath(besideDatabase: path)
+        if !KeyStore.exists(path: keyStorePath) {
+            let cases = try writer.read { db -> Int in
+                guard try db.tableExists("grdb_migrations"), try db.tableExists("cases"),
+                      try Int.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = ?",
+                                       arguments: [Self.storageKeysMigration]) != nil
+                else { return 0 }
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases") ?? 0
+            }
+            if cases > 0 { throw KeyStoreError.missing(path: keyStorePath, cases: cases) }
+        }
+        keys = try KeyStore(path: keyStorePath)
+        try Self.migrator(keys: keys).migrate(writer)
         if let codeCost {
             try writer.write { db in
                 try db.execute(
@@ -35,7 +57,15 @@ public final class MailboxDatabase: Sendable {
                     arguments: [Int64(codeCost.opslimit), codeCost.memlimit])
             }
         }
+        let stored = try writer.read { db in try String.fetchAll(db, sql: "SELECT ref FROM cases") }
+        let keyed = try keys.references()
+        keylessCasesAtOpen = stored.filter { text in (try? CaseReference(parsing: text)).map { !keyed.contains($0) } ?? true }.count
         try purgeAtStart()
+    }
+
+    /// `keystore.sqlite` in the directory of the database at `path`.
+    public static func keyStorePath(besideDatabase path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(KeyStore.fileName).path
     }
 
     /// The value of a pragma on the writer connection (for tests and diagnostics).
@@ -50,11 +80,19 @@ public final class MailboxDatabase: Sendable {
     /// the pending purges when the checkpoint completed.
     public func checkpoint() throws {
         try writer.writeWithoutTransaction { db in
-            try Self.checkpointAndClear(db)
+            _ = try checkpointAndClear(db)
         }
+        try keys.checkpoint()
     }
 
-    static var migrator: DatabaseMigrator {
+    static let storageKeysMigration = "v12-storage-keys"
+    /// The migration that brings in storage keys (until it ran, a database needs no key store).
+    public static var storageKeysMigrationName: String { storageKeysMigration }
+
+    /// The migrations by name (the migration that needs the key store cannot run from here).
+    static var migrator: DatabaseMigrator { migrator(keys: nil) }
+
+    static func migrator(keys: KeyStore?) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-cases-items-attachments") { db in
             try db.execute(sql: """
@@ -177,6 +215,13 @@ public final class MailboxDatabase: Sendable {
                     PRIMARY KEY (member_id, scope)
                 ) STRICT, WITHOUT ROWID;
                 """)
+        }
+        migrator.registerMigration(storageKeysMigration) { db in
+            // Storage keys (docs/PROTOCOL.md §10.4): every case gets its key in the key store
+            // (committed there first; a killed run reuses them), then every envelope and blob
+            // is wrapped, in this one transaction (MailboxDatabase+StorageKeys.swift).
+            guard let keys else { throw KeyStoreError.unreadable(path: "(none)", reason: "no key store to migrate with") }
+            try MailboxDatabase.wrapEverything(db, keys: keys)
         }
         return migrator
     }

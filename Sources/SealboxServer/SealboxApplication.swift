@@ -149,8 +149,14 @@ public func buildApplication(configuration: ServerConfiguration, logger: Logger)
         database = try MailboxDatabase(path: storage.appendingPathComponent("sealbox.sqlite").path, codeCost: configuration.kdfCost)
     } catch let error as DatabaseStateError {
         throw StartupError(description: error.description)
+    } catch let error as KeyStoreError {
+        throw StartupError(description: error.description)
     } catch {
         throw StartupError(description: "database in \(storage.path) cannot be opened: \(error)")
+    }
+    // Said once, by number: cases whose storage key is gone are treated as deleted (PROTOCOL §10.4).
+    if database.keylessCasesAtOpen > 0 {
+        logger.warning("\(database.keylessCasesAtOpen) case(s) in the database have no storage key (deleted after this database was backed up, or the key store is older than the database): they are treated as deleted")
     }
     // The file's pages no longer follow the order in which the reports of a day arrived
     // (docs/PROTOCOL.md §10.3). A rebuild that fails (no room for its copy) is no reason

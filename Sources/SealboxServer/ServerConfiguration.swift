@@ -109,6 +109,11 @@ public struct ServerConfiguration: Sendable {
     public var deletionConfirmDays = FourEyes.defaultConfirmDays
     /// How long cases are kept (`retention.closed_days`, `retention.inactive_days`).
     public var retention = RetentionPolicy.standard
+    /// Daily database copies `sealboxd backup --to-dir` keeps (`backup.keep_days`).
+    public var backupKeepDays = 30
+    /// Days key-store copies are kept (`backup.keystore_keep_days`): the backup horizon of
+    /// deletion (docs/OPERATIONS.md §7).
+    public var keystoreKeepDays = 7
 
     public init(teamPublicKey: BoxPublicKey) {
         self.teamPublicKey = teamPublicKey
@@ -296,6 +301,12 @@ public struct ServerConfiguration: Sendable {
                              ("retention.closed_days", config.retention.closedDays),
                              ("retention.inactive_days", config.retention.inactiveDays)] where value > 36_500 {
             problems.add("\(key) must be at most 36500 (100 years)")
+        }
+        number("backup.keep_days", &config.backupKeepDays)
+        if !BackupRotation.keepRange.contains(config.backupKeepDays) { problems.add("backup.keep_days must be at most 3660") }
+        number("backup.keystore_keep_days", &config.keystoreKeepDays)
+        if !BackupRotation.keystoreKeepRange.contains(config.keystoreKeepDays) {
+            problems.add("backup.keystore_keep_days must be at most 366 (the key-store backups are the horizon of deletion)")
         }
         number("limits.code_attempts_global", &config.codeAttemptsGlobal)
         problems.check { config.notices = try OfficeNotices.from(reader) }

@@ -81,6 +81,15 @@ public enum StartupCheck {
                 } else if let state {
                     facts.append("database: \(state.cases) cases" + (state.pendingMigrations.isEmpty ? ""
                         : ", to be migrated at start (\(state.pendingMigrations.joined(separator: ", ")))"))
+                    // The key store: refused when missing beside cases that need it (PROTOCOL §10.4).
+                    let keyStore = MailboxDatabase.keyStorePath(besideDatabase: database)
+                    if KeyStore.exists(path: keyStore) {
+                        facts.append("key store: \(keyStore)")
+                    } else if state.cases > 0, !state.pendingMigrations.contains(MailboxDatabase.storageKeysMigrationName) {
+                        problems.append(KeyStoreError.missing(path: keyStore, cases: state.cases).description)
+                    } else {
+                        facts.append("key store: \(keyStore) missing, created at start")
+                    }
                 } else {
                     facts.append("database: none yet, created at start")
                 }

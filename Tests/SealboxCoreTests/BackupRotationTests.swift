@@ -69,4 +69,46 @@ import Testing
             #expect(BackupRotation.day(inFileName: name) == nil, "\(name)")
         }
     }
+
+    @Test func keyStoreCopies_goBesideTheDatabaseCopies_andAreRemovedByAgeOnly() async throws {
+        let dir = try temporaryDirectory()
+        defer { removeDirectory(dir) }
+        let source = try await database(in: dir)
+        let keyStore = dir.appendingPathComponent("keystore.sqlite").path
+        let backups = dir.appendingPathComponent("backups")
+        try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: false)
+        try Data("not ours".utf8).write(to: backups.appendingPathComponent("sealbox-2026-11-01.keystore.sqlite.bak"))
+        var last: BackupRotation.Outcome?
+        for day in ["2026-11-20", "2026-11-21", "2026-11-23", "2026-11-24"] {
+            last = try BackupRotation.run(databaseAt: source, intoDirectory: backups.path, keep: 30, keyStore: keyStore,
+                                          keystoreKeepDays: 3, day: Day(day)!)
+            #expect(last?.keysCopied == 1)
+        }
+        // Kept: the copies of the last 3 days (22, 23, 24); the database copies all stay.
+        #expect(last?.removedKeyStores == ["sealbox-2026-11-21.keystore.sqlite"])
+        #expect(try names(in: backups) == [
+            "sealbox-2026-11-01.keystore.sqlite.bak",
+            "sealbox-2026-11-20.sqlite", "sealbox-2026-11-21.sqlite",
+            "sealbox-2026-11-23.keystore.sqlite", "sealbox-2026-11-23.sqlite",
+            "sealbox-2026-11-24.keystore.sqlite", "sealbox-2026-11-24.sqlite"])
+        let mode = try #require(FileManager.default.attributesOfItem(
+            atPath: backups.appendingPathComponent("sealbox-2026-11-24.keystore.sqlite").path)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        // A run whose copy fails still removes the key-store copies past the horizon.
+        try Data("in the way".utf8).write(to: backups.appendingPathComponent("x"))
+        try FileManager.default.createDirectory(at: backups.appendingPathComponent("sealbox-2026-11-27.sqlite"),
+                                                withIntermediateDirectories: false)
+        #expect(throws: BackupError.self) {
+            try BackupRotation.run(databaseAt: source, intoDirectory: backups.path, keep: 30, keyStore: keyStore,
+                                   keystoreKeepDays: 3, day: Day("2026-11-27")!)
+        }
+        #expect(try names(in: backups).filter { $0.hasSuffix(".keystore.sqlite") }.isEmpty)
+    }
+
+    @Test func aKeyStoreCopyName_isOnlyThatForm() {
+        #expect(BackupRotation.day(inKeyStoreFileName: "sealbox-2026-11-24.keystore.sqlite") == Day("2026-11-24"))
+        #expect(BackupRotation.day(inKeyStoreFileName: "sealbox-2026-11-24.sqlite") == nil)
+        #expect(BackupRotation.day(inFileName: "sealbox-2026-11-24.keystore.sqlite") == nil)
+        #expect(BackupRotation.day(inKeyStoreFileName: "sealbox-2026-13-24.keystore.sqlite") == nil)
+    }
 }

@@ -48,7 +48,7 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
     }
     var expectedError: String? { fields["error"]?.string }
 
-    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature", "authorship", "audit"]
+    static let files = ["envelope", "attachment", "keyfile", "code", "damm", "padding", "signature", "authorship", "audit", "storage"]
 
     /// Every case of every file, in file order.
     static let all: [VectorCase] = files.flatMap { file -> [VectorCase] in

@@ -19,6 +19,7 @@ struct VectorTests {
         case "signature": try signature(v)
         case "authorship": try authorship(v)
         case "audit": try audit(v)
+        case "storage": try storage(v)
         default: Issue.record("no runner for \(v.testDescription)")
         }
     }
@@ -42,6 +43,29 @@ struct VectorTests {
             #expect(Hex.encode(hash) == (try text("hash")), "\(v.testDescription)")
             prev = hash
         }
+    }
+
+    /// PROTOCOL §10.4: the storage layer; an item with a given nonce wraps to exactly the
+    /// vector's bytes; items and blobs unwrap, or fail as the vector says.
+    private func storage(_ v: VectorCase) throws {
+        let key = try (try v.hex("key")).withUnsafeBytes { raw in try StorageKey(copying: raw) }
+        let stored = try v.b64u("stored")
+        if try v.string("kind") == "item" {
+            let id = try v.string("item_id")
+            if v.fields["nonce"] != nil {
+                #expect(try StorageWrap.wrapItem(try v.b64u("envelope"), itemID: id, key: key, nonce: try v.hex("nonce")) == stored)
+            }
+            guard let envelope = expectOutcome(v.expectedError, v.testDescription, {
+                try StorageWrap.unwrapItem(stored, itemID: id, key: key)
+            }) else { return }
+            #expect(envelope == (try v.b64u("envelope")))
+            return
+        }
+        guard let blob = expectOutcome(v.expectedError, v.testDescription, {
+            try StorageWrap.unwrapBlob(stored, attachmentID: try v.string("attachment_id"), key: key)
+        }) else { return }
+        #expect(blob.count == Int(try v.int("plaintext_size")))
+        #expect(Hex.encode(Hash.sha256(blob)) == (try v.string("plaintext_sha256")))
     }
 
     private func envelope(_ v: VectorCase) throws {

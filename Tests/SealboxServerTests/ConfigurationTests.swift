@@ -168,4 +168,23 @@ import Testing
             _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, key: value])
         }
     }
+
+    @Test func backupRetention_defaultsTo30And7_andIsRead() async throws {
+        let standard = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team])
+        #expect(standard.backupKeepDays == 30 && standard.keystoreKeepDays == 7)
+        let set = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, "SEALBOX_BACKUP_KEEP_DAYS": "14",
+                                  "SEALBOX_BACKUP_KEYSTORE_KEEP_DAYS": "3"])
+        #expect(set.backupKeepDays == 14 && set.keystoreKeepDays == 3)
+    }
+
+    @Test(arguments: [
+        ("SEALBOX_BACKUP_KEEP_DAYS", "0"), ("SEALBOX_BACKUP_KEEP_DAYS", "3661"), ("SEALBOX_BACKUP_KEEP_DAYS", "dreißig"),
+        ("SEALBOX_BACKUP_KEYSTORE_KEEP_DAYS", "0"), ("SEALBOX_BACKUP_KEYSTORE_KEEP_DAYS", "367"),
+        ("SEALBOX_BACKUP_KEYSTORE_KEEP_DAYS", "-7"),
+    ])
+    func backupRetentionOutOfRange_isRefusedAtStart(key: String, value: String) async throws {
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await load(["SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team, key: value])
+        }
+    }
 }

@@ -19,6 +19,7 @@ import pytest
 import inbox_helpers as ih
 import sealbox_e2e as e2e
 import sealbox_open as so
+import storage_layer as sl
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +33,15 @@ def ws(daemon, workstation_factory) -> ih.Workstation:
 
 
 def insert_item(daemon: e2e.Daemon, case: str, kind: str, envelope: bytes) -> str:
-    """Writes an item straight into the daemon's database, as an attacker with write access would."""
+    """Writes an item straight into the daemon's database, as an attacker with write access
+    (and the key store) would."""
     item_id = os.urandom(16).hex()
     connection = daemon.db()
     with connection:
         connection.execute("INSERT INTO items (id, case_ref, position, kind, day, envelope) VALUES "
                            "(?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM items WHERE case_ref = ?), ?, ?, ?)",
-                           (item_id, case, case, kind, ih.today().isoformat(), envelope))
+                           (item_id, case, case, kind, ih.today().isoformat(),
+                            sl.wrap_item(sl.storage_key(daemon.storage, case), item_id, envelope)))
     connection.close()
     return item_id
 
@@ -46,7 +49,8 @@ def insert_item(daemon: e2e.Daemon, case: str, kind: str, envelope: bytes) -> st
 def stored_envelope(daemon: e2e.Daemon, item_id: str) -> bytes:
     connection = daemon.db()
     try:
-        return bytes(connection.execute("SELECT envelope FROM items WHERE id = ?", (item_id,)).fetchone()[0])
+        case, stored = connection.execute("SELECT case_ref, envelope FROM items WHERE id = ?", (item_id,)).fetchone()
+        return sl.unwrap_item(sl.storage_key(daemon.storage, case), item_id, bytes(stored))
     finally:
         connection.close()
 

@@ -1,8 +1,8 @@
 """Backup and restore: `sealboxd backup --to FILE` copies the live database consistently
 while submissions go on, into a new file of mode 0600 that it never overwrites; the
-restore drill of docs/OPERATIONS.md §7 (the copy and the pepper file into a fresh
-storage directory) gives a daemon in which every code shown before the backup opens
-its case."""
+restore drill of docs/OPERATIONS.md §7 (the copy, the key store's copy beside it and the
+pepper file into a fresh storage directory) gives a daemon in which every code shown
+before the backup opens its case."""
 
 from __future__ import annotations
 
@@ -21,12 +21,19 @@ def backup(daemon, target) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=120, cwd=daemon.workdir)
 
 
-def restore(daemon_factory, copy, daemon, fresh):
-    """The drill of OPERATIONS.md §7: the copy and the pepper file into a fresh storage
-    directory, and a daemon on it."""
+def keystore_copy(copy):
+    """The key store's copy `sealboxd backup --to X.sqlite` writes beside it."""
+    return copy.with_name(copy.name.removesuffix(".sqlite") + ".keystore.sqlite")
+
+
+def restore(daemon_factory, copy, daemon, fresh, keystore=None):
+    """The drill of OPERATIONS.md §7: the copy, a key-store copy (by default the one made with
+    it) and the pepper file into a fresh storage directory, and a daemon on it."""
     fresh.mkdir(mode=0o700)
     shutil.copyfile(copy, fresh / "sealbox.sqlite")
     os.chmod(fresh / "sealbox.sqlite", 0o600)
+    shutil.copyfile(keystore or keystore_copy(copy), fresh / "keystore.sqlite")
+    os.chmod(fresh / "keystore.sqlite", 0o600)
     shutil.copyfile(daemon.storage / "pepper", fresh / "pepper")
     os.chmod(fresh / "pepper", 0o600)
     return daemon_factory(storage=fresh, **dh.FAST)
@@ -55,8 +62,9 @@ def test_backup_while_submitting_then_restore_opens_every_earlier_code(daemon_fa
     assert b"written to" in result.stdout
     assert statuses and set(statuses) == {201}, "submissions failed while the backup ran"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert sorted(p.name for p in target.parent.iterdir()) == ["sealbox-backup.sqlite"]
-    assert dh.integrity(target) == "ok"
+    assert stat.S_IMODE(keystore_copy(target).stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["sealbox-backup.keystore.sqlite", "sealbox-backup.sqlite"]
+    assert dh.integrity(target) == "ok" and dh.integrity(keystore_copy(target)) == "ok"
 
     # A second backup to the same name is refused and leaves the first one as it was.
     content = target.read_bytes()

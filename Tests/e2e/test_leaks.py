@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 import sealbox_e2e as e2e
+import storage_layer as sl
 
 MARKER = "LeakMarker" + uuid.uuid4().hex[:12]
 AGENT = f"SealboxLeakProbe/4.2 (agent-{uuid.uuid4().hex[:10]})"
@@ -111,6 +112,16 @@ def run(module_daemons):
                   for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         columns = {name: [dict(row) for row in connection.execute(f"PRAGMA table_info({name})")] for name in tables}
     connection.close()
+    # Stored rows are wrapped with their case's storage key (PROTOCOL §10.4): the checks
+    # below read the envelopes and blobs inside, as the API serves them; `stored` keeps the row.
+    case_of_item = {row["id"]: row["case_ref"] for row in tables["items"]}
+    for row in tables["items"]:
+        row["stored"] = row["envelope"]
+        if row["kind"] != "status":
+            row["envelope"] = sl.unwrap_item(sl.storage_key(daemon.storage, row["case_ref"]), row["id"], row["stored"])
+    for row in tables["attachments"]:
+        row["stored"] = row["blob"]
+        row["blob"] = sl.unwrap_blob(sl.storage_key(daemon.storage, case_of_item[row["item_id"]]), row["id"], row["stored"])
     assert daemon.stop() == 0
     stopped = snapshot(daemon.storage)
     return {"daemon": daemon, "responses": responses, "codes": codes, "items": items, "blobs": blobs,
@@ -149,6 +160,14 @@ def test_marker_reached_the_sealed_reports(run):
     assert len(with_file) == 1 and with_file[0]["attachments"][0]["name"] == f"Beweis-{MARKER}.txt"
     row = next(a for a in run["tables"]["attachments"] if a["id"] == with_file[0]["attachments"][0]["id"])
     assert e2e.so.decrypt_blob(row["blob"], row["id"], secret) == FILE_CONTENT
+
+
+def test_stored_rows_are_the_served_ones_wrapped_never_the_same_bytes(run):
+    for row in [r for r in run["tables"]["items"] if r["kind"] != "status"]:
+        assert len(row["stored"]) == len(row["envelope"]) + 40 and row["envelope"][100:164] not in row["stored"]
+    for row in run["tables"]["attachments"]:
+        assert row["blob"][1000:1064] not in row["stored"]
+    assert (run["daemon"].storage / "keystore.sqlite").exists()
 
 
 def test_upload_in_flight_is_staged_as_ciphertext_only(run):

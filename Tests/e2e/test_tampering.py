@@ -1,6 +1,8 @@
 """A server that alters what it stores cannot make `sealbox show` print something
 else: the CLI names an altered report, an altered attachment and a report filed
-under the wrong case, exits 3, and still shows the untouched cases."""
+under the wrong case, exits 3, and still shows the untouched cases. The server here
+holds its key store (docs/PROTOCOL.md §10.4): it alters what is inside its storage layer,
+so that the daemon serves the altered bytes and the workstation must find them."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import pytest
 
 import sealbox_e2e as e2e
+import storage_layer as sl
 
 LETTER = os.urandom(90_000)
 
@@ -24,18 +27,24 @@ def tampered(module_daemons, keys, tmp_path_factory):
         answers[name] = daemon.post("/api/v1/reports", json={"text": f"Meldung {name}"}).json()
     connection = daemon.db()
     with connection:
-        envelope = bytearray(connection.execute("SELECT envelope FROM items WHERE case_ref = ?",
-                                                (answers["envelope"]["case"],)).fetchone()[0])
+        case = answers["envelope"]["case"]
+        key = sl.storage_key(daemon.storage, case)
+        item_id, stored = connection.execute("SELECT id, envelope FROM items WHERE case_ref = ?", (case,)).fetchone()
+        envelope = bytearray(sl.unwrap_item(key, item_id, stored))
         envelope[-20] ^= 0x40
-        connection.execute("UPDATE items SET envelope = ? WHERE case_ref = ?",
-                           (bytes(envelope), answers["envelope"]["case"]))
-        blob = bytearray(connection.execute("SELECT blob FROM attachments").fetchone()[0])
+        connection.execute("UPDATE items SET envelope = ? WHERE id = ?", (sl.wrap_item(key, item_id, bytes(envelope)), item_id))
+        blob_id, stored, blob_case = connection.execute(
+            "SELECT a.id, a.blob, i.case_ref FROM attachments a JOIN items i ON i.id = a.item_id").fetchone()
+        key = sl.storage_key(daemon.storage, blob_case)
+        blob = bytearray(sl.unwrap_blob(key, blob_id, stored))
         blob[-100] ^= 0x01
-        connection.execute("UPDATE attachments SET blob = ?", (bytes(blob),))
+        connection.execute("UPDATE attachments SET blob = ?", (sl.wrap_blob(key, blob_id, bytes(blob)),))
         # The server files one report under another case.
-        connection.execute("UPDATE items SET case_ref = ?, position = (SELECT MAX(position) + 1 FROM items "
-                           "WHERE case_ref = ?) WHERE case_ref = ?",
-                           (answers["target"]["case"], answers["target"]["case"], answers["moved"]["case"]))
+        moved, target = answers["moved"]["case"], answers["target"]["case"]
+        item_id, stored = connection.execute("SELECT id, envelope FROM items WHERE case_ref = ?", (moved,)).fetchone()
+        connection.execute("UPDATE items SET envelope = ?, case_ref = ?, position = (SELECT MAX(position) + 1 FROM items "
+                           "WHERE case_ref = ?) WHERE id = ?",
+                           (sl.rewrap_item(daemon.storage, item_id, moved, target, stored), target, target, item_id))
     connection.close()
     home = tmp_path_factory.mktemp("tamper-ws")
     store = home / "store"

@@ -178,7 +178,8 @@ def test_the_daemon_runs_under_the_units_restrictions_and_its_filter_fits_its_ca
                             + [str(e2e.SEALBOXD.resolve()), "backup", "--to-dir", str(backups), "--keep", "3"],
                             env=daemon.env(), capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode(errors="replace")
-    assert len(list(backups.glob("sealbox-*.sqlite"))) == 1
+    assert len([p for p in backups.glob("sealbox-*.sqlite") if not p.name.endswith(".keystore.sqlite")]) == 1
+    assert len(list(backups.glob("sealbox-*.keystore.sqlite"))) == 1
 
     # SIGTERM to the daemon itself (bwrap does not pass signals on); strace exits with its status.
     os.kill(sealboxd_pid(daemon.process.pid), signal.SIGTERM)

@@ -1,6 +1,7 @@
 """Section 3: PyNaCl opens what the real daemon stored, using nothing but
 docs/PROTOCOL.md (implemented in sealbox_open.py), the team key file made by the
-real `sealbox keygen`, its passphrase, and the daemon's SQLite file and pepper.
+real `sealbox keygen`, its passphrase, and the daemon's SQLite file, its key store
+(the storage layer, PROTOCOL §10.4, unwrapped by storage_layer.py) and pepper.
 
 It also re-derives, from the code a reporter was shown and the pepper, the lookup
 hash and the reporter key the daemon stored, and opens the report with that key."""
@@ -16,6 +17,7 @@ import pytest
 
 import sealbox_e2e as e2e
 import sealbox_open as so
+import storage_layer as sl
 
 REPORT = {
     "text": "Im Bürgeramt wurde ich wegen meines Akzents weggeschickt.\nZeuge: niemand.",
@@ -49,6 +51,13 @@ def stored(module_daemons):
         "attachments": [dict(r) for r in connection.execute("SELECT * FROM attachments")],
     }
     connection.close()
+    # What a thief of the whole disk has: the key store beside the database unwraps the rows.
+    case_of_item = {row["id"]: row["case_ref"] for row in rows["items"]}
+    for row in rows["items"]:
+        if row["kind"] != "status":
+            row["envelope"] = sl.unwrap_item(sl.storage_key(daemon.storage, row["case_ref"]), row["id"], row["envelope"])
+    for row in rows["attachments"]:
+        row["blob"] = sl.unwrap_blob(sl.storage_key(daemon.storage, case_of_item[row["item_id"]]), row["id"], row["blob"])
     return {"answer": response.json(), "second": plain.json(), "rows": rows,
             "pepper": (daemon.storage / "pepper").read_bytes()}
 

@@ -35,6 +35,31 @@ def outcome(fn):
         return exc.code, None
 
 
+@pytest.mark.parametrize("case", cases("storage"), ids=lambda c: c["name"])
+def test_storage_vector(case):
+    """PROTOCOL §10.4 as Tests/e2e/storage_layer.py implements it (the e2e tests' wrap and unwrap)."""
+    import hashlib
+
+    import storage_layer as sl
+    from nacl.exceptions import CryptoError
+
+    key, stored = bytes.fromhex(case["key"]), so.unb64u(case["stored"])
+    try:
+        if case["kind"] == "item":
+            if "nonce" in case:
+                assert sl.wrap_item(key, case["item_id"], so.unb64u(case["envelope"]), bytes.fromhex(case["nonce"])) == stored
+            opened = sl.unwrap_item(key, case["item_id"], stored)
+            assert opened == so.unb64u(case["envelope"])
+        else:
+            opened = sl.unwrap_blob(key, case["attachment_id"], stored)
+            assert len(opened) == case["plaintext_size"]
+            assert hashlib.sha256(opened).hexdigest() == case["plaintext_sha256"]
+        assert "error" not in case
+    except (CryptoError, AssertionError, ValueError):
+        if "error" not in case:
+            raise
+
+
 @pytest.mark.parametrize("case", cases("envelope"), ids=lambda c: c["name"])
 def test_envelope_vector(case):
     error, opened = outcome(lambda: so.open_envelope(so.unb64u(case["envelope"]), bytes.fromhex(case["secret_key"])))
