@@ -2,7 +2,8 @@
 // stored as the JSON of their wire form, keyed by seq; a row is only ever appended, and
 // only as the successor of the newest row (checked in the same transaction), so the table
 // is always one unbroken chain from seq 1. Verifying an entry is RosterVerifier's work,
-// done by the caller before it appends.
+// done by the caller before it appends. Every stored entry is an audit entry
+// `roster:<seq>` (docs/PROTOCOL.md §11), written in the same transaction.
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -44,8 +45,10 @@ extension MailboxDatabase {
         }
     }
 
-    /// Appends `entry` (already verified) with its `hash`, only as the successor of the newest row.
-    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8]) async throws {
+    /// Appends `entry` (already verified) with its `hash`, only as the successor of the newest
+    /// row, and its audit entry `roster:<seq>` by the signing lead (`entry.signer`) with the
+    /// digest of the request that sent it (PROTOCOL §11), in the same transaction.
+    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8], day: Day, request: [UInt8]) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes = try encoder.encode(entry)
@@ -54,6 +57,7 @@ extension MailboxDatabase {
             guard newest + 1 == Int64(entry.seq) else { throw RosterStorageError.notNext }
             try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
                            arguments: [Int64(entry.seq), Data(hash), bytes])
+            try Self.audit(db, day: day, member: entry.signer, action: .roster(seq: entry.seq), case: nil, request: request)
         }
     }
 }

@@ -53,12 +53,13 @@ final class RosterBook: Sendable {
         state.withLockedValue { Set($0.members.map(\.key.signingKey)) }
     }
 
-    /// Verifies `entry` against the head and stores it; returns the new head.
-    func append(_ entry: RosterEntry) async throws -> RosterHead {
+    /// Verifies `entry` against the head and stores it with its audit entry (`roster:<seq>`
+    /// on `day`, with the digest of the signed `request`); returns the new head.
+    func append(_ entry: RosterEntry, day: Day, request: [UInt8]) async throws -> RosterHead {
         var next = current
         try next.apply(entry)
         do {
-            try await database.appendRosterEntry(entry, hash: next.head.hash)
+            try await database.appendRosterEntry(entry, hash: next.head.hash, day: day, request: request)
         } catch RosterStorageError.notNext {
             throw RosterError.doesNotExtendHead(expectedSeq: entry.seq)
         }

@@ -54,8 +54,8 @@ struct StaffController: Sendable {
 
     /// Records a member's `sync` or `read` of the day, once (docs/PROTOCOL.md §11).
     func auditOncePerDay(_ action: AuditAction, _ context: SealboxRequestContext) async throws {
-        guard let member = context.staffKeyID else { return }
-        try await database.auditOncePerDay(action, day: clock.today(), member: member, request: context.staffRequestDigest)
+        guard let member = context.staffMember else { return }
+        try await database.auditOncePerDay(action, day: clock.today(), member: member.id, request: context.staffRequestDigest)
     }
 
     func items(_ request: Request) async throws -> Response {
