@@ -83,6 +83,7 @@ struct CaseWorkSender {
         let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: passphraseFlag)
         var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
         staffKeys.insert(client.key.publicKey)
+        staffKeys.formUnion(try TeamDirectory.load(settings: settings, store: local).signingKeys)
         return CaseWorkState.read(items, case: reference, key: key, staffKeys: staffKeys)
     }
 
@@ -130,22 +131,30 @@ struct CaseWorkSender {
     }
 }
 
-/// A member named on the command line: today the key id of a staff key (TEAM.md §2).
+/// A member named on the command line (PROTOCOL §12.4): with a pinned roster a label;
+/// always `me`, a member or staff key id, or a public key.
 enum MemberArgument {
-    /// `me` (the user's own staff key), a key id of 16 hex characters, or a staff public key.
-    static func parse(_ text: String, own: SigningPublicKey) throws(CLIError) -> KeyID {
+    /// `me` (the user's own member id, or staff key id without a member key file), an active
+    /// member's label in the pinned roster, a key id of 16 hex characters, a member public
+    /// key (its member id) or a staff public key (its key id).
+    static func parse(_ text: String, own: KeyID, team: TeamDirectory = TeamDirectory()) throws(CLIError) -> KeyID {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased() == "me" { return own.keyID }
-        if let id = try? KeyID(hex: trimmed.lowercased()) { return id }
-        if let key = try? SigningPublicKey(text: trimmed) { return key.keyID }
+        if trimmed.lowercased() == "me" { return own }
+        if let member = team.activeMember(label: trimmed) { return member.id }
+        if let id = try? KeyID(hex: trimmed.lowercased()) { return team.member(id)?.id ?? id }
+        if let key = try? MemberPublicKey(text: trimmed) { return key.memberID }
+        if let key = try? SigningPublicKey(text: trimmed) { return team.member(key.keyID)?.id ?? key.keyID }
+        let labels = team.members.filter(\.active).map { Terminal.displaySafe($0.label) }
         throw CLIError(
             "\"\(Terminal.displaySafe(String(trimmed.prefix(40))))\" names no member",
-            hint: "give `me`, a staff key id (16 hex characters, as `sealbox audit` and `sealbox show` print them) "
-                + "or a staff public key (sealbox-staff-v1:…); names of members come with the team roster",
+            hint: labels.isEmpty
+                ? "give `me`, a staff key id (16 hex characters, as `sealbox audit` and `sealbox show` print them) "
+                    + "or a staff public key (sealbox-staff-v1:…); with trusted_leads set, a member's label"
+                : "give `me` or the label of an active member: \(labels.joined(separator: ", ")) (`sealbox team list`)",
             status: .usage)
     }
 
-    /// How a member is shown: the key id, and "(you)" for the user's own key.
+    /// How a member is shown without a roster: the key id, and "(you)" for the user's own key.
     static func shown(_ id: KeyID, own: KeyID?) -> String {
         id == own ? "\(id.hex) (you)" : id.hex
     }

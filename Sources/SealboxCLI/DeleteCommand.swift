@@ -73,7 +73,7 @@ struct DeleteCommand: AsyncParsableCommand {
                 case 201:
                     let pending = try client.decode(PendingDeletion.self, from: request.body, what: "a deletion request")
                     print("""
-                        Asked to delete case \(reference.text) (request by \(pending.requestedBy.hex) on \(pending.day.text)). \
+                        Asked to delete case \(reference.text) (request by \(Self.requester(pending, settings: settings, store: store)) on \(pending.day.text)). \
                         Nothing is deleted yet: a second member confirms with `sealbox delete \(reference.text) --confirm` \
                         by \(pending.expires.text).
                         """)
@@ -86,6 +86,13 @@ struct DeleteCommand: AsyncParsableCommand {
             }
         }
         try deleteHere(settings: settings, onServer: onServer)
+    }
+
+    /// Who asked, by her label in the pinned roster (else the key id).
+    static func requester(_ pending: PendingDeletion, settings: Settings, store: StoreOptions) -> String {
+        let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
+        let team = (try? TeamDirectory.load(settings: settings, store: local ?? nil)) ?? TeamDirectory()
+        return team.shown(pending.requestedBy, own: nil)
     }
 
     /// The message for a refusal of the four-eyes rule (409), by its machine code.
