@@ -166,6 +166,17 @@ public final class MailboxDatabase: Sendable {
             // case (`sealbox retain`), NULL for none.
             try db.execute(sql: "ALTER TABLE cases ADD COLUMN retain_until TEXT;")
         }
+        migrator.registerMigration("v13-statistics") { db in
+            // Statistics that survive deletion (docs/PROTOCOL.md §3.5): sealed records keyed
+            // by a random id, with the month in clear and nothing that names a case.
+            try db.execute(sql: """
+                CREATE TABLE statistics (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    month TEXT NOT NULL,
+                    envelope BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

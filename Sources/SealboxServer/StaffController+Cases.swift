@@ -158,7 +158,7 @@ extension StaffController {
         guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
         guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
-              header.keyIDs == [teamKey.keyID],
+              acceptsCaseWorkRecipients(header.keyIDs),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count),
               envelope.count <= (header.kind == .note
                   ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))
@@ -175,6 +175,12 @@ extension StaffController {
         }
         return pages.json(CaseWorkCreated(id: id, case: reference, kind: ItemKind(header.kind), day: day,
                                           position: position), status: .created)
+    }
+
+    /// Whether an item of case work, or a statistic record, is sealed to exactly the
+    /// recipients the team's case work is sealed to (PROTOCOL §9.1): never the reporter key.
+    func acceptsCaseWorkRecipients(_ keyIDs: [KeyID]) -> Bool {
+        keyIDs == [teamKey.keyID]
     }
 
     func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID, digest: [UInt8]) async throws -> Response {

@@ -31,6 +31,7 @@ struct StaffController: Sendable {
         }
         addCaseRoutes(to: router)
         addRosterRoutes(to: router)
+        addStatisticsRoutes(to: router)
         router.get("/api/v1/staff/attachments/:id") { _, context in
             guard let id = try? AttachmentID(parsing: context.parameters.get("id") ?? ""),
                   let blob = try await database.blob(id: id)
@@ -49,7 +50,8 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]),
                                    ("/api/v1/staff/cases/:case/deletion-request", [.post]),
                                    ("/api/v1/staff/cases/:case/deletion-confirm", [.post]),
-                                   ("/api/v1/staff/cases/:case/retention", [.post])])
+                                   ("/api/v1/staff/cases/:case/retention", [.post]),
+                                   (StaffPath.statistics, [.get]), ("/api/v2/staff/statistics/:id", [.put])])
     }
 
     /// Records a member's `sync` or `read` of the day, once (docs/PROTOCOL.md §11).
