@@ -52,6 +52,12 @@ struct CaseWorkSender {
     let teamPublic: BoxPublicKey
     let keyFile: URL
     let client: StaffClient
+    /// The day the case's report was stored: its month dates the case's statistic record.
+    let reportDay: Day
+
+    /// Whom the team's case work, and a statistic record, is sealed to (PROTOCOL §9.1): one
+    /// place, so that both follow when the recipients change.
+    var recipients: [BoxPublicKey] { [teamPublic] }
 
     /// Checks that the case is in the local store and sealed to the configured team key,
     /// then opens the staff key.
@@ -68,7 +74,8 @@ struct CaseWorkSender {
                 hint: "\(keyFile.path) holds the team key with id \(teamPublic.keyID.hex)", status: .authentication)
         }
         let client = try staff.client(settings: settings, purpose: purpose)
-        return CaseWorkSender(reference: reference, local: local, teamPublic: teamPublic, keyFile: keyFile, client: client)
+        return CaseWorkSender(reference: reference, local: local, teamPublic: teamPublic, keyFile: keyFile, client: client,
+                              reportDay: report.item.day)
     }
 
     /// The current coding and case data of the case, opened with the team key.
@@ -95,7 +102,7 @@ struct CaseWorkSender {
             try content.sign(with: client.key)
             var plaintext = try content.encoded()
             defer { SecureMemory.wipe(&plaintext) }
-            envelope = try Envelope.seal(plaintext, kind: content.type, to: [teamPublic])
+            envelope = try Envelope.seal(plaintext, kind: content.type, to: recipients)
         } catch {
             throw CLIError("cannot seal the \(what) (\(error)); nothing was sent")
         }
@@ -128,6 +135,35 @@ struct CaseWorkSender {
             Terminal.warning("the \(what) was sent, but could not be stored in the local store; `sealbox sync` will fetch it")
         }
         return sent
+    }
+}
+
+extension CaseWorkSender {
+    /// Signs the statistic record of `coding` (PROTOCOL §3.5: the coding without case, text
+    /// or day, dated by the month of the case's report), seals it like case work and puts it
+    /// under `id`, replacing the record an earlier coding of the case sent.
+    func sendStatistic(of coding: ReportContent, id: StatisticID) async throws(CLIError) {
+        var record = StatisticRecord(coding: coding, month: Month(reportDay))
+        let envelope: [UInt8]
+        do {
+            try record.sign(with: client.key)
+            envelope = try Envelope.seal(try record.encoded(), kind: .statistic, to: recipients)
+        } catch {
+            throw CLIError("cannot seal the statistic record (\(error))")
+        }
+        let answer = try await client.send(method: "PUT", pathAndQuery: StaffPath.statistic(id),
+                                           json: StatisticUpload(month: record.month, envelope: Base64URLBytes(envelope)))
+        switch answer.status {
+        case 200, 201:
+            break
+        case 404, 405:
+            throw CLIError("the server does not keep statistic records (HTTP \(answer.status))",
+                           hint: "it is older than this sealbox; ask the administrator to update sealboxd", status: .server)
+        case 409:
+            throw CLIError("the server keeps no more statistic records (HTTP 409 statistics_full)", status: .server)
+        default:
+            throw client.unexpected(answer.status)
+        }
     }
 }
 

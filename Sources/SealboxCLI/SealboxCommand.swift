@@ -62,7 +62,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
-            RetainCommand.self, AuditCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
+            RetainCommand.self, AuditCommand.self, StatsCommand.self, TeamCommand.self, KeygenCommand.self, StaffKeygenCommand.self,
         ])
 
     public init() {}
