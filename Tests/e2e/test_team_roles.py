@@ -192,6 +192,17 @@ def test_statistics_survive_a_four_eyes_deletion_and_name_no_case(team):
     assert empty["cases"] == 0
     bad = team.run("Ben", "stats", "--from", "2026-13")
     assert bad.returncode == 2
+    # An independent reader (PyNaCl and PROTOCOL §3.5 alone) opens and verifies each record.
+    served = e2e.StaffSigner(team.members["Ben"].seed).get(team.daemon, "/api/v2/staff/statistics?limit=1000").json()
+    assert len(served["statistics"]) == after["cases"]
+    for record in served["statistics"]:
+        kind, plaintext = so.open_envelope(e2e.unb64u(record["envelope"]), team.keys.team_secret)
+        content = json.loads(plaintext)
+        assert kind == content["type"] == "statistic" and content["month"] == record["month"] == month
+        assert not {"case", "day", "text"} & set(content), content
+        assert so.verify_item(content) == team.members["Anna"].sign_pk
+        with pytest.raises(so.AuthenticationFailed):
+            so.verify_item({**content, "month": "2000-01"})
     with sqlite3.connect(team.daemon.db_path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(statistics)")]
         rows = connection.execute("SELECT id, month, envelope FROM statistics").fetchall()
