@@ -146,7 +146,7 @@ struct Synchroniser {
         // only labels cases, so a log that cannot be had leaves them unlabelled, not the
         // sync failed.
         var deleted: Set<CaseReference>?
-        if let log = await auditLog() {
+        if let log = try await auditLog() {
             totals.brokenAudit = try AuditPinning.check(log, store: store, server: client.serverText)?.index
             deleted = Set(log.entries.filter { $0.action.deletesCase }.compactMap(\.case))
         }
@@ -156,17 +156,24 @@ struct Synchroniser {
         if let deleted { totals.purged = try storeCall { try store.purgeDeleted(deleted) } }
     }
 
-    /// The server's audit log; nil when it cannot be had (a server before the chain).
-    private func auditLog() async -> AuditLog? {
-        guard let audit = try? await client.send(method: "GET", pathAndQuery: StaffPath.audit), audit.status == 200 else {
+    /// The server's audit log; nil when it cannot be had (a server before the chain). With
+    /// `strict`, a failed exchange (no answer, an answer over the cap, 401, 5xx) is thrown.
+    private func auditLog(strict: Bool = false) async throws(CLIError) -> AuditLog? {
+        let answer: StaffClient.Answer
+        do {
+            answer = try await client.send(method: "GET", pathAndQuery: StaffPath.audit)
+        } catch {
+            if strict { throw error }
             return nil
         }
-        return try? client.decode(AuditLog.self, from: audit.body, what: "the audit log")
+        guard answer.status == 200 else { return nil }
+        return try? client.decode(AuditLog.self, from: answer.body, what: "the audit log")
     }
 
-    /// Checks the server's audit log against the pin (and moves the pin when it verifies).
+    /// Checks the server's audit log against the pin (and moves the pin when it verifies),
+    /// before anything is fetched: a server that fails here fails the sync.
     mutating func checkAudit() async throws(CLIError) {
-        guard let log = await auditLog() else { return }
+        guard let log = try await auditLog(strict: true) else { return }
         totals.brokenAudit = try AuditPinning.check(log, store: store, server: client.serverText)?.index
     }
 
