@@ -127,6 +127,9 @@ def api_json():
         (15, {"status": "closed"}),
         (17, {"envelope": "U0JYMQEBxgVP1ureEbCB44Dx_lGnZ9BdA6zj0l2jGcujLQ8NnUnoh1A8oOPhT_AgDN_PM8"}),
         (20, {"until": "2030-01-01"}),
+        (27, {"month": "2026-11", "envelope": "U0JYMQcBxgVP1ureEbCB44Dx_lGnZ9BdA6zj0l2jGcujLQ8NnUnoh1A8oOPhT_AgDN_PM8"}),
+        (30, {"statistics": [{"id": "0123456789abcdef0123456789abcdef", "month": "2026-11",
+                              "envelope": "U0JYMQcBxgVP1ureEbCB44Dx"}], "next": "0123456789abcdef0123456789abcdef"}),
     ]
     return [bytes([index]) + json.dumps(body, ensure_ascii=False).encode() for index, body in bodies]
 

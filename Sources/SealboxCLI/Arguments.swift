@@ -28,3 +28,11 @@ extension Day: ExpressibleByArgument {
         self.init(argument)
     }
 }
+
+extension Month: ExpressibleByArgument {
+    /// Accepts `YYYY-MM`.
+    public init?(argument: String) {
+        guard let month = try? Month(parsing: argument.trimmingCharacters(in: .whitespaces)) else { return nil }
+        self = month
+    }
+}

@@ -1,6 +1,7 @@
 // `sealbox assign CASE MEMBER | --none`: who works on a case, kept in the case data
-// (PROTOCOL §3.4) with the follow-up day, which stays as it was. A member is today the
-// key id of a staff key (docs/design/TEAM.md §2); `me` is the user's own.
+// (PROTOCOL §3.4) with the follow-up day, which stays as it was. With a pinned roster a
+// member is named by her label and stored as her member id (PROTOCOL §12.3); without one
+// by the key id of a staff key; `me` is the user's own.
 import ArgumentParser
 import Foundation
 import SealboxCore
@@ -11,8 +12,9 @@ struct AssignCommand: AsyncParsableCommand {
         commandName: "assign",
         abstract: "Assign a case to a member of the team, or to nobody.",
         discussion: """
-            MEMBER is `me`, a staff key id (16 hex characters, as `sealbox show` and \
-            `sealbox audit` print them) or a staff public key (sealbox-staff-v1:…); --none \
+            MEMBER is `me`, the label of an active member of the team roster this \
+            workstation has verified (with trusted_leads set; `sealbox team list`), a \
+            member id or staff key id (16 hex characters) or a public key; --none \
             leaves the case unassigned. The assignment is sealed to the team key in the case \
             data, together with the follow-up day (kept as it is: run `sealbox sync` first). \
             The server does not learn it. `sealbox list --mine` and `--unassigned` read it.
@@ -21,7 +23,7 @@ struct AssignCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The case reference, for example 7KQM-3XWP.", valueName: "case"))
     var reference: CaseReference
 
-    @Argument(help: ArgumentHelp("me, a staff key id or a staff public key.", valueName: "member"))
+    @Argument(help: ArgumentHelp("me, a member's label, a member id or staff key id, or a public key.", valueName: "member"))
     var member: String?
 
     @Flag(name: .customLong("none"), help: "Leave the case unassigned.")
@@ -42,15 +44,17 @@ struct AssignCommand: AsyncParsableCommand {
         let settings = try Settings.current()
         let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
                                                 staff: staff, purpose: "`sealbox assign`")
-        let own = sender.client.key.publicKey
-        let assigned = try member.map { text throws(CLIError) in try MemberArgument.parse(text, own: own) }
+        let keyFile = try settings.requiredPath(.staffKey, flag: staff.server.staffKey, for: "`sealbox assign`")
+        let own = try KeyFiles.ownMemberID(at: keyFile)
+        let team = try TeamDirectory.load(settings: settings, store: sender.local)
+        let assigned = try member.map { text throws(CLIError) in try MemberArgument.parse(text, own: own, team: team) }
         let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
         let sent = try await sender.send(
             .caseData(case: reference, day: .today(), assigned: assigned, followUp: current.followUp), what: "case data")
         if json {
             print(Terminal.prettyJSON(sent))
         } else if let assigned {
-            print("Case \(reference.text) assigned to \(MemberArgument.shown(assigned, own: own.keyID)).")
+            print("Case \(reference.text) assigned to \(team.shown(assigned, own: own)).")
         } else {
             print("Case \(reference.text) is unassigned.")
         }

@@ -19,8 +19,18 @@ struct CaseWorkView {
     var state = CaseWorkState()
     /// The scheme whose labels are shown, when it is the one a coding names.
     var scheme: CodingScheme?
-    /// The user's own staff key id, to mark "(you)".
+    /// The user's own member id (or staff key id), to mark "(you)".
     var ownKeyID: KeyID?
+    /// The pinned roster, to name members by their labels (empty without one).
+    var team = TeamDirectory()
+
+    /// A member (member id or signing key id) as shown: label or key id.
+    func shown(_ id: KeyID) -> String { team.shown(id, own: ownKeyID) }
+
+    /// "Name" for a member the roster names, else "staff key <key id>".
+    func signer(_ id: KeyID) -> String {
+        team.member(id) != nil ? shown(id) : "staff key \(shown(id))"
+    }
 }
 
 /// One item as shown.
@@ -49,7 +59,7 @@ enum CaseView {
             case .opened(let item, let content) where content.type.isCaseWork:
                 out += caseWorkBody(item, content, authorship: shown.authorship, work: work)
             case .opened(_, let content):
-                out += body(content, attachments: shown.attachments, authorship: shown.authorship)
+                out += body(content, attachments: shown.attachments, authorship: shown.authorship, work: work)
             case .statusChange(let item):
                 out += "Status set to \(item.status.map(\.rawValue) ?? "?") by the team, \(item.day)\n"
             case .otherKey(let item, _), .tampered(let item), .unsupported(let item), .malformed(let item):
@@ -61,9 +71,12 @@ enum CaseView {
         return out
     }
 
-    private static func body(_ content: ReportContent, attachments: [ShownAttachment], authorship: Authorship?) -> String {
+    private static func body(_ content: ReportContent, attachments: [ShownAttachment], authorship: Authorship?,
+                             work: CaseWorkView) -> String {
         var heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
-        if case .authentic(let signer) = authorship, content.type == .reply { heading += " (signed by staff key \(signer.hex))" }
+        if case .authentic(let signer) = authorship, content.type == .reply {
+            heading += " (signed by \(work.team.member(signer) != nil ? work.shown(signer) : "staff key " + signer.hex))"
+        }
         var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
         if let warning = authorship.flatMap(authorshipWarning) { out += "  " + warning + "\n\n" }
         let text = Terminal.displaySafe(content.text, multiline: true)
@@ -95,7 +108,7 @@ enum CaseView {
     static func summary(reference: CaseReference, items: [ShownItem], work: CaseWorkView) -> String {
         var out = ""
         if let data = work.state.caseData?.content {
-            out += "  Assigned to:  " + (data.assigned.map { MemberArgument.shown($0, own: work.ownKeyID) } ?? "nobody") + "\n"
+            out += "  Assigned to:  " + (data.assigned.map(work.shown) ?? "nobody") + "\n"
             out += "  Follow-up:    " + (data.followUp?.text ?? "none") + "\n"
         } else if items.contains(where: { $0.outcome.item.kind == .report }) {
             out += "  Assigned to:  nobody\n"
@@ -123,7 +136,7 @@ enum CaseView {
                              work: CaseWorkView) -> String {
         var heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
         if case .authentic(let signer) = authorship {
-            heading += " (signed by staff key \(MemberArgument.shown(signer, own: work.ownKeyID)))"
+            heading += " (signed by \(work.signer(signer)))"
         }
         var out = heading + "\n" + String(repeating: "─", count: min(heading.count, 60)) + "\n"
         if let warning = authorship.flatMap(authorshipWarning) { out += "  " + warning + "\n\n" }
@@ -153,7 +166,7 @@ enum CaseView {
             }
         case .caseData:
             guard work.state.caseData?.id == item.id else { return out + "  (replaced by later case data)\n" }
-            out += "  Assigned to:  " + (content.assigned.map { MemberArgument.shown($0, own: work.ownKeyID) } ?? "nobody") + "\n"
+            out += "  Assigned to:  " + (content.assigned.map(work.shown) ?? "nobody") + "\n"
             out += "  Follow-up:    " + (content.followUp?.text ?? "none") + "\n"
         default:
             break

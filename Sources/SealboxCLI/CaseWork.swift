@@ -58,6 +58,16 @@ struct CaseWorkSender {
     /// The opened keys, when the member key was opened already (grants); else opened when needed.
     let keyring: TeamKeyring?
     let client: StaffClient
+    /// The day the case's report was stored: its month dates the case's statistic record.
+    let reportDay: Day
+
+    /// Whom the team's case work on this case is sealed to (PROTOCOL §9.1, §12.5, §12.7): the
+    /// team key, or the newest epoch and the recovery key, or a restricted case's key.
+    var recipients: [BoxPublicKey] { keySource.recipients(for: reference) }
+
+    /// Whom a statistic record is sealed to (PROTOCOL §3.5): the team, never a case key, so
+    /// that every member counts it (it names no case).
+    var statisticRecipients: [BoxPublicKey] { keySource.recipients }
 
     /// Checks that the case is in the local store and sealed to keys this workstation holds
     /// (the team key, or the epochs of its grants), then opens the staff (or member) key.
@@ -75,7 +85,8 @@ struct CaseWorkSender {
                                          staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         }
         let client = try staff.client(settings: settings, purpose: purpose, signingKey: keyring?.member?.signingKey)
-        return CaseWorkSender(reference: reference, local: local, keySource: keySource, keyring: keyring, client: client)
+        return CaseWorkSender(reference: reference, local: local, keySource: keySource, keyring: keyring, client: client,
+                              reportDay: report.item.day)
     }
 
     /// The current coding and case data of the case, opened with the team's keys.
@@ -96,6 +107,7 @@ struct CaseWorkSender {
         var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
         staffKeys.insert(client.key.publicKey)
         staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
+        staffKeys.formUnion(try TeamDirectory.load(settings: settings, store: local).signingKeys)
         return CaseWorkState.read(items, case: reference, keyring: keys, staffKeys: staffKeys)
     }
 
@@ -107,7 +119,7 @@ struct CaseWorkSender {
             try content.sign(with: client.key)
             var plaintext = try content.encoded()
             defer { SecureMemory.wipe(&plaintext) }
-            envelope = try Envelope.seal(plaintext, kind: content.type, to: keySource.recipients(for: reference))
+            envelope = try Envelope.seal(plaintext, kind: content.type, to: recipients)
         } catch {
             throw CLIError("cannot seal the \(what) (\(error)); nothing was sent")
         }
@@ -144,22 +156,59 @@ struct CaseWorkSender {
     }
 }
 
-/// A member named on the command line: today the key id of a staff key (TEAM.md §2).
+extension CaseWorkSender {
+    /// Signs the statistic record of `coding` (PROTOCOL §3.5: the coding without case, text
+    /// or day, dated by the month of the case's report), seals it like case work and puts it
+    /// under `id`, replacing the record an earlier coding of the case sent.
+    func sendStatistic(of coding: ReportContent, id: StatisticID) async throws(CLIError) {
+        var record = StatisticRecord(coding: coding, month: Month(reportDay))
+        let envelope: [UInt8]
+        do {
+            try record.sign(with: client.key)
+            envelope = try Envelope.seal(try record.encoded(), kind: .statistic, to: statisticRecipients)
+        } catch {
+            throw CLIError("cannot seal the statistic record (\(error))")
+        }
+        let answer = try await client.send(method: "PUT", pathAndQuery: StaffPath.statistic(id),
+                                           json: StatisticUpload(month: record.month, envelope: Base64URLBytes(envelope)))
+        switch answer.status {
+        case 200, 201:
+            break
+        case 404, 405:
+            throw CLIError("the server does not keep statistic records (HTTP \(answer.status))",
+                           hint: "it is older than this sealbox; ask the administrator to update sealboxd", status: .server)
+        case 409:
+            throw CLIError("the server keeps no more statistic records (HTTP 409 statistics_full)", status: .server)
+        default:
+            throw client.unexpected(answer.status)
+        }
+    }
+}
+
+/// A member named on the command line (PROTOCOL §12.4): with a pinned roster a label;
+/// always `me`, a member or staff key id, or a public key.
 enum MemberArgument {
-    /// `me` (the user's own staff key), a key id of 16 hex characters, or a staff public key.
-    static func parse(_ text: String, own: SigningPublicKey) throws(CLIError) -> KeyID {
+    /// `me` (the user's own member id, or staff key id without a member key file), an active
+    /// member's label in the pinned roster, a key id of 16 hex characters, a member public
+    /// key (its member id) or a staff public key (its key id).
+    static func parse(_ text: String, own: KeyID, team: TeamDirectory = TeamDirectory()) throws(CLIError) -> KeyID {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased() == "me" { return own.keyID }
-        if let id = try? KeyID(hex: trimmed.lowercased()) { return id }
-        if let key = try? SigningPublicKey(text: trimmed) { return key.keyID }
+        if trimmed.lowercased() == "me" { return own }
+        if let member = team.activeMember(label: trimmed) { return member.id }
+        if let id = try? KeyID(hex: trimmed.lowercased()) { return team.member(id)?.id ?? id }
+        if let key = try? MemberPublicKey(text: trimmed) { return key.memberID }
+        if let key = try? SigningPublicKey(text: trimmed) { return team.member(key.keyID)?.id ?? key.keyID }
+        let labels = team.members.filter(\.active).map { Terminal.displaySafe($0.label) }
         throw CLIError(
             "\"\(Terminal.displaySafe(String(trimmed.prefix(40))))\" names no member",
-            hint: "give `me`, a staff key id (16 hex characters, as `sealbox audit` and `sealbox show` print them) "
-                + "or a staff public key (sealbox-staff-v1:…); names of members come with the team roster",
+            hint: labels.isEmpty
+                ? "give `me`, a staff key id (16 hex characters, as `sealbox audit` and `sealbox show` print them) "
+                    + "or a staff public key (sealbox-staff-v1:…); with trusted_leads set, a member's label"
+                : "give `me` or the label of an active member: \(labels.joined(separator: ", ")) (`sealbox team list`)",
             status: .usage)
     }
 
-    /// How a member is shown: the key id, and "(you)" for the user's own key.
+    /// How a member is shown without a roster: the key id, and "(you)" for the user's own key.
     static func shown(_ id: KeyID, own: KeyID?) -> String {
         id == own ? "\(id.hex) (you)" : id.hex
     }

@@ -1,7 +1,8 @@
 // `sealbox code CASE --ground X … --area A --form F --level L --intervention I … --outcome O`:
 // the case's coding for counselling and prevention statistics (PROTOCOL §3.4), checked
 // against the coding scheme (data: the built-in advd / DeZIM-ADS scheme and the office's
-// override file) before anything is sent. `sealbox code --list` prints the scheme.
+// override file) before anything is sent. With the coding goes its statistic record
+// (PROTOCOL §3.5), under the id the case's codings carry. `sealbox code --list` prints the scheme.
 import ArgumentParser
 import Foundation
 import SealboxCore
@@ -17,7 +18,10 @@ struct CodeCommand: AsyncParsableCommand {
             A coding replaces the case's previous one as a whole (the newest coding counts), \
             so give every value that applies. `sealbox show` prints the current coding, and \
             for a case not coded yet the reporter's own answers as a starting point. The \
-            coding is signed with your staff key and sealed to the team key only. An office \
+            coding is signed with your staff key and sealed to the team key only. With it \
+            goes a statistic record (the coding without the case, any text or any day finer \
+            than the month of the report), which the server keeps when the case is deleted, \
+            so that `sealbox stats` still counts it; a new coding of the case replaces it. An office \
             adds values with an override file (coding_scheme, SEALBOX_CODING_SCHEME, \
             --coding-scheme): {"scheme": "<new id>", "add": {"grounds": [{"id": "…", \
             "label": {"de": "…", "en": "…"}}]}}.
@@ -91,9 +95,19 @@ struct CodeCommand: AsyncParsableCommand {
         }
         let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
                                                 staff: staff, purpose: "`sealbox code`")
+        // The statistic record of the case keeps its id from coding to coding (PROTOCOL §3.5).
+        let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
+        let statistic = current.coding?.content.statistic ?? StatisticID.generate()
         let content = ReportContent.coding(case: reference, day: .today(), scheme: scheme.id, grounds: grounds, area: area,
-                                           form: form, level: level, interventions: interventions, outcome: outcome)
+                                           form: form, level: level, interventions: interventions, outcome: outcome,
+                                           statistic: statistic)
         let sent = try await sender.send(content, what: "coding")
+        do {
+            try await sender.sendStatistic(of: content, id: statistic)
+        } catch {
+            throw CLIError("the coding of case \(reference.text) was saved, but its statistic record was not: \(error.message)",
+                           hint: error.hint ?? "run the same `sealbox code` again", status: error.status)
+        }
         if json {
             print(Terminal.prettyJSON(sent))
         } else {

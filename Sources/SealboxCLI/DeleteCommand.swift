@@ -26,7 +26,8 @@ struct DeleteCommand: AsyncParsableCommand {
             (default 14; an older request is dropped). Then every message, attachment and \
             status change of the case is removed, on the server and in the local store, and \
             every other workstation removes it at its next `sealbox sync`; afterwards the \
-            reporter's code opens nothing. You cannot confirm your own request. Where the \
+            reporter's code opens nothing. You cannot confirm your own request, and with a \
+            team roster only a lead confirms (a counsellor may ask). Where the \
             server knows a single staff key (a one-person office), `sealbox delete CASE` \
             deletes at once. Asks you to type the case reference again; --yes skips that \
             (needed when not on a terminal). Needs your staff key file and its passphrase.
@@ -54,6 +55,9 @@ struct DeleteCommand: AsyncParsableCommand {
             switch answer.status {
             case 204: onServer = true
             case 404: onServer = false
+            case 403:
+                throw CLIError("the server refused: only a lead of your team may confirm a deletion (HTTP 403 role_required); nothing was deleted",
+                               hint: "ask a lead to confirm with `sealbox delete \(reference.text) --confirm`", status: .server)
             case 409: throw refusal(answer.body)
             default: throw client.unexpected(answer.status)
             }
@@ -69,7 +73,7 @@ struct DeleteCommand: AsyncParsableCommand {
                 case 201:
                     let pending = try client.decode(PendingDeletion.self, from: request.body, what: "a deletion request")
                     print("""
-                        Asked to delete case \(reference.text) (request by \(pending.requestedBy.hex) on \(pending.day.text)). \
+                        Asked to delete case \(reference.text) (request by \(Self.requester(pending, settings: settings, store: store)) on \(pending.day.text)). \
                         Nothing is deleted yet: a second member confirms with `sealbox delete \(reference.text) --confirm` \
                         by \(pending.expires.text).
                         """)
@@ -82,6 +86,13 @@ struct DeleteCommand: AsyncParsableCommand {
             }
         }
         try deleteHere(settings: settings, onServer: onServer)
+    }
+
+    /// Who asked, by her label in the pinned roster (else the key id).
+    static func requester(_ pending: PendingDeletion, settings: Settings, store: StoreOptions) -> String {
+        let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
+        let team = (try? TeamDirectory.load(settings: settings, store: local ?? nil)) ?? TeamDirectory()
+        return team.shown(pending.requestedBy, own: nil)
     }
 
     /// The message for a refusal of the four-eyes rule (409), by its machine code.

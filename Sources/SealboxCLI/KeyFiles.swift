@@ -35,6 +35,16 @@ enum KeyFiles {
         return key
     }
 
+    /// The user's own member id: the member id of a member key file (PROTOCOL §12.1), the
+    /// key id of a staff key file; read without the passphrase.
+    static func ownMemberID(at url: URL) throws(CLIError) -> KeyID {
+        let bytes = try readFile(url, what: "staff key file")
+        guard let text = try? KeyFile.publicKeyText(of: bytes) else { throw notAKeyFile(url) }
+        if let member = try? MemberPublicKey(text: text) { return member.memberID }
+        guard let key = try? SigningPublicKey(text: text) else { throw wrongType(url, expected: .staff) }
+        return key.keyID
+    }
+
     /// Opens the member key file at `url` (PROTOCOL §12.1), asking for or reading its passphrase.
     static func openMemberKey(at url: URL, settings: Settings, passphraseFlag: String?,
                               staffPassphraseFlag: String? = nil) throws(CLIError) -> MemberSecretKey {

@@ -37,9 +37,12 @@ struct ListCommand: ParsableCommand {
             overdue or due soon, nearest deadline first; a follow-up day set with `sealbox \
             follow-up` counts as a deadline too.
 
-            --mine shows the cases assigned to you (your staff key), --unassigned the cases \
+            --mine shows the cases assigned to you (your member id, or your staff key), \
+            --unassigned the cases \
             assigned to nobody (`sealbox assign`). These read the team's sealed case data, \
-            so they need the team key file and its passphrase once any case data exists.
+            so they need the team key file and its passphrase once any case data exists. \
+            With trusted_leads set, members are named by their labels in the roster this \
+            workstation has verified.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -116,12 +119,13 @@ struct ListCommand: ParsableCommand {
             }
         }
         let total = rows.count
+        let team = try TeamDirectory.load(settings: settings, store: try LocalStore.open(directory, create: false))
         if mine || unassigned || due, let local = try LocalStore.open(directory, create: false) {
-            rows = try readCaseWork(rows, store: local, settings: settings, today: day)
+            rows = try readCaseWork(rows, store: local, settings: settings, today: day, team: team)
         }
         if mine {
             let own = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox list --mine`")
-            let ownID = try KeyFiles.staffPublicKey(at: own).keyID
+            let ownID = try KeyFiles.ownMemberID(at: own)
             rows = rows.filter { $0.work?.assigned == ownID }
         }
         if unassigned { rows = rows.filter { $0.work?.assigned == nil } }
@@ -141,7 +145,7 @@ struct ListCommand: ParsableCommand {
                 Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
             }
         } else {
-            print(Self.table(rows, today: day), terminator: "")
+            print(Self.table(rows, today: day, team: team), terminator: "")
         }
     }
 
@@ -150,7 +154,8 @@ struct ListCommand: ParsableCommand {
     }
 
     /// Opens the case data of every case (only when the store holds any) with the team key.
-    func readCaseWork(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day) throws -> [Row] {
+    func readCaseWork(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day,
+                      team: TeamDirectory) throws -> [Row] {
         var threads: [CaseReference: [StoredItem]] = [:]
         do {
             for row in rows { threads[row.summary.reference] = try local.items(case: row.summary.reference) }
@@ -163,7 +168,7 @@ struct ListCommand: ParsableCommand {
         let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
                                                purpose: "reading the case data")
         let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
-        var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        var staffKeys = try KeyFiles.knownStaffKeys(settings: settings).union(team.signingKeys)
         staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         return rows.map { row in
             var row = row
@@ -195,9 +200,9 @@ struct ListCommand: ParsableCommand {
             .sorted { ($0.summary.expires!, $0.summary.reference.text) < ($1.summary.expires!, $1.summary.reference.text) }
     }
 
-    /// "deletion requested by <key id> on <day>", the note of a pending four-eyes deletion.
-    static func deletionNote(_ deletion: PendingDeletion) -> String {
-        "deletion requested by \(deletion.requestedBy.hex) on \(deletion.day.text)"
+    /// "deletion requested by <label, or key id> on <day>", the note of a pending four-eyes deletion.
+    static func deletionNote(_ deletion: PendingDeletion, team: TeamDirectory = TeamDirectory()) -> String {
+        "deletion requested by \(team.shown(deletion.requestedBy, own: nil)) on \(deletion.day.text)"
     }
 
     static func cell(_ deadline: Deadline?) -> String {
@@ -209,7 +214,7 @@ struct ListCommand: ParsableCommand {
         }
     }
 
-    static func table(_ rows: [Row], today: Day = Day.today()) -> String {
+    static func table(_ rows: [Row], today: Day = Day.today(), team: TeamDirectory = TeamDirectory()) -> String {
         var lines = [["CASE", "STATUS", "RECEIVED", "LAST ACTIVITY", "ACKNOWLEDGE BY", "FEEDBACK BY", "ITEMS",
                       "ATTACHMENTS", ""]]
         for row in rows {
@@ -219,10 +224,10 @@ struct ListCommand: ParsableCommand {
             var notes: [String] = []
             if row.otherKey { notes.append("sealed to another team key") }
             if let work = row.work {
-                notes.append(work.assigned.map { "assigned to \($0.hex)" } ?? "unassigned")
+                notes.append(work.assigned.map { "assigned to \(team.shown($0, own: nil))" } ?? "unassigned")
                 if let followUp = row.followUp { notes.append("follow-up \(cell(followUp))") }
             }
-            if let deletion = s.deletion { notes.append(deletionNote(deletion)) }
+            if let deletion = s.deletion { notes.append(deletionNote(deletion, team: team)) }
             if let expires = s.expires, today.days(until: expires) <= Self.expiringWindow {
                 notes.append("deleted by retention after \(expires.text)")
             }

@@ -16,7 +16,7 @@ public struct SealboxCommand: AsyncParsableCommand {
             Reports stay sealed on the server and in the local store. Only `sealbox show` \
             and `sealbox reply` open them, with the team key file and its passphrase \
             (`assign`, `follow-up` and `list --mine/--unassigned/--due` open only the \
-            team's sealed case data).
+            team's sealed case data, `stats` only the sealed statistic records).
 
             Usual steps: `sealbox sync` fetches new reports and the status of every case, \
             `sealbox list` (or `list --due`) shows the cases and their deadlines, `sealbox \
@@ -24,9 +24,11 @@ public struct SealboxCommand: AsyncParsableCommand {
             CASE in-progress` tells them where the case stands, `sealbox note`, `code`, \
             `assign` and `follow-up` record the team's case work (never shown to the \
             reporter; `list --mine`, `--unassigned`, `--due` read it), `sealbox delete CASE` \
-            asks to remove it for good (a second member confirms with `--confirm`), \
-            `sealbox retain CASE --until DAY` keeps it past its retention period, and \
-            `sealbox audit` shows what staff did (`--verify` checks its hash chain).
+            asks to remove it for good (a second member, a lead where the team has a \
+            roster, confirms with `--confirm`), `sealbox retain CASE --until DAY --reason \
+            TEXT` keeps it past its retention period, `sealbox stats` counts the coded \
+            cases (deleted ones included), and `sealbox audit` shows what staff did \
+            (`--verify` checks its hash chain and that it extends the one pinned here).
 
             Every command can run without a terminal: give passphrases with \
             --passphrase-file, replies with --file FILE or - (standard input), confirm a \
@@ -62,8 +64,8 @@ public struct SealboxCommand: AsyncParsableCommand {
         subcommands: [
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
-            RetainCommand.self, AuditCommand.self, TeamCommand.self, RestrictCommand.self, RecoverCommand.self, KeygenCommand.self,
-            StaffKeygenCommand.self, RecoveryKeygenCommand.self,
+            RetainCommand.self, AuditCommand.self, StatsCommand.self, TeamCommand.self, RestrictCommand.self, RecoverCommand.self,
+            KeygenCommand.self, StaffKeygenCommand.self, RecoveryKeygenCommand.self,
         ])
 
     public init() {}

@@ -74,6 +74,7 @@ struct ShowCommand: ParsableCommand {
         // Colleagues' replies: staff_public_keys, and with trusted_leads the signing key of
         // every member of the roster this workstation has verified (PROTOCOL §12.4).
         var staffKeys = try KeyFiles.knownStaffKeys(settings: settings)
+        let team = try TeamDirectory.load(settings: settings, store: local)
         if let trusted = try RosterClient.trustedLeads(settings: settings) {
             staffKeys.formUnion(trusted.map(\.signingKey))
             staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
@@ -114,13 +115,15 @@ struct ShowCommand: ParsableCommand {
             return (item, content, authorship)
         })
         work.scheme = try? settings.codingScheme(flag: nil)
-        work.ownKeyID = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.staffPublicKey(at: $0) }?.keyID
+        work.ownKeyID = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
+        work.team = team
         let status = summary?.status
         print(json ? CaseView.json(reference: reference, status: status, items: shown, work: work)
                    : CaseView.text(reference: reference, status: status, items: shown, work: work),
               terminator: "")
         if !json, let deletion = summary?.deletion {
-            print("\n" + ListCommand.deletionNote(deletion).prefix(1).uppercased() + ListCommand.deletionNote(deletion).dropFirst()
+            let note = ListCommand.deletionNote(deletion, team: team)
+            print("\n" + note.prefix(1).uppercased() + note.dropFirst()
                   + "; a second member confirms with `sealbox delete \(reference.text) --confirm` by \(deletion.expires.text).")
         }
         var seen = Set<String>()

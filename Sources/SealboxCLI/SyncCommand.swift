@@ -58,6 +58,9 @@ struct SyncCommand: AsyncParsableCommand {
             }
         }
         var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
+        // The audit chain must extend the one pinned here (PROTOCOL §11.1): a log rolled back
+        // or rewritten on the server stops the sync before anything is fetched.
+        try await sync.checkAudit()
         let totals = try await sync.run()
         sync.progress.finish()
         for id in totals.unavailable {
@@ -71,6 +74,10 @@ struct SyncCommand: AsyncParsableCommand {
                 The server was probably restored from an older backup: \(lost.count == 1 ? "this report is" : "these reports are") \
                 lost there (the code no longer opens it) but kept here. Tell the administrator and your team.
                 """)
+        }
+        if let broken = totals.brokenAudit {
+            Terminal.warning("the server's audit log does not verify (entry \(broken + 1) is broken); "
+                             + "run `sealbox audit --verify` and tell the administrator")
         }
         if !totals.purged.isEmpty {
             print("Removed \(Terminal.count(totals.purged.count, "case")) deleted on the server from the local store: "
@@ -88,6 +95,8 @@ struct Synchroniser {
         var unavailable: [AttachmentID] = []
         /// Cases the server deleted, purged from the local store by this sync.
         var purged: [CaseReference] = []
+        /// The index of the first broken entry of the server's audit chain, if it is broken.
+        var brokenAudit: Int?
     }
 
     let client: StaffClient
@@ -149,14 +158,35 @@ struct Synchroniser {
         // only labels cases, so a log that cannot be had leaves them unlabelled, not the
         // sync failed.
         var deleted: Set<CaseReference>?
-        if let audit = try? await client.send(method: "GET", pathAndQuery: StaffPath.audit), audit.status == 200,
-           let log = try? client.decode(AuditLog.self, from: audit.body, what: "the audit log") {
+        if let log = try await auditLog() {
+            totals.brokenAudit = try AuditPinning.check(log, store: store, server: client.serverText)?.index
             deleted = Set(log.entries.filter { $0.action.deletesCase }.compactMap(\.case))
         }
         try storeCall { try store.replaceServerDeletions(deleted) }
         // Deletion reaches every workstation (issue 10): a case the audit log records as
         // deleted on the server is purged here too.
         if let deleted { totals.purged = try storeCall { try store.purgeDeleted(deleted) } }
+    }
+
+    /// The server's audit log; nil when it cannot be had (a server before the chain). With
+    /// `strict`, a failed exchange (no answer, an answer over the cap, 401, 5xx) is thrown.
+    private func auditLog(strict: Bool = false) async throws(CLIError) -> AuditLog? {
+        let answer: StaffClient.Answer
+        do {
+            answer = try await client.send(method: "GET", pathAndQuery: StaffPath.audit)
+        } catch {
+            if strict { throw error }
+            return nil
+        }
+        guard answer.status == 200 else { return nil }
+        return try? client.decode(AuditLog.self, from: answer.body, what: "the audit log")
+    }
+
+    /// Checks the server's audit log against the pin (and moves the pin when it verifies),
+    /// before anything is fetched: a server that fails here fails the sync.
+    mutating func checkAudit() async throws(CLIError) {
+        guard let log = try await auditLog(strict: true) else { return }
+        totals.brokenAudit = try AuditPinning.check(log, store: store, server: client.serverText)?.index
     }
 
     private mutating func fetchMissingBlobs() async throws(CLIError) {

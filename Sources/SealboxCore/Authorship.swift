@@ -81,6 +81,8 @@ public struct AuthorshipJudge: Sendable {
                 ? .authentic(signer: verified.signer.keyID) : .forged(.unknownSigner(verified.signer.keyID))
         case .report:
             return .forged(.secondReport)
+        case .statistic:
+            return .forged(.badSignature)  // never an item of a case (ReportContent refuses it)
         }
     }
 }

@@ -22,22 +22,27 @@ extension MailboxDatabase {
         }
     }
 
-    /// Confirms a pending deletion by a second member (FourEyes) and deletes the case with
-    /// everything in it (audited `delete-confirm`), then purges the WAL.
-    public func confirmDeletion(of reference: CaseReference, day: Day, member: KeyID, request: [UInt8],
-                                confirmDays: Int, purgePatience: Duration = .seconds(5)) async throws {
+    /// Confirms a pending deletion by a second member (FourEyes: with a roster, a lead) and
+    /// deletes the case with everything in it (audited `delete-confirm`), then purges the WAL.
+    public func confirmDeletion(of reference: CaseReference, day: Day, member: StaffMember, rosterInForce: Bool,
+                                request: [UInt8], confirmDays: Int, purgePatience: Duration = .seconds(5)) async throws {
         guard try hasKey(reference) else { throw CaseError.unknownCase }
         // An expired request is dropped (and audited) even though the confirmation fails.
         let outcome: Result<Void, DeletionError> = try await writer.write { db in
             guard try Self.caseExists(db, reference) else { throw CaseError.unknownCase }
-            try Self.dropExpiredDeletionRequests(db, today: day, confirmDays: confirmDays)
-            guard let pending = try Self.deletionRequest(db, reference) else { return .failure(.noRequest) }
             do throws(DeletionError) {
-                try FourEyes.check(confirming: pending, by: member)
+                try FourEyes.checkRole(of: member, rosterInForce: rosterInForce)
             } catch {
                 return .failure(error)
             }
-            try Self.deleteCaseRows(db, reference, day: day, member: member, action: .deleteConfirm, request: request)
+            try Self.dropExpiredDeletionRequests(db, today: day, confirmDays: confirmDays)
+            guard let pending = try Self.deletionRequest(db, reference) else { return .failure(.noRequest) }
+            do throws(DeletionError) {
+                try FourEyes.check(confirming: pending, by: member, rosterInForce: rosterInForce)
+            } catch {
+                return .failure(error)
+            }
+            try Self.deleteCaseRows(db, reference, day: day, member: member.id, action: .deleteConfirm, request: request)
             return .success(())
         }
         try outcome.get()

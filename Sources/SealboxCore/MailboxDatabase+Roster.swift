@@ -2,7 +2,8 @@
 // stored as the JSON of their wire form, keyed by seq; a row is only ever appended, and
 // only as the successor of the newest row (checked in the same transaction), so the table
 // is always one unbroken chain from seq 1. Verifying an entry is RosterVerifier's work,
-// done by the caller before it appends.
+// done by the caller before it appends. Every stored entry is an audit entry
+// `roster:<seq>` (docs/PROTOCOL.md §11), written in the same transaction.
 import Foundation
 internal import GRDB
 import SealboxCrypto
@@ -43,27 +44,16 @@ extension MailboxDatabase {
             }
         }
     }
-
-    /// Appends `entry` (already verified) with its `hash`, only as the successor of the newest row.
-    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8]) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = try encoder.encode(entry)
-        try await writer.write { db in
-            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM roster") ?? 0
-            guard newest + 1 == Int64(entry.seq) else { throw RosterStorageError.notNext }
-            try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
-                           arguments: [Int64(entry.seq), Data(hash), bytes])
-        }
-    }
 }
 
 // MARK: - Grants (table `grants`, migration v11-grants, docs/PROTOCOL.md §12.5)
 
 extension MailboxDatabase {
-    /// Appends `entry` with its `hash`, stores its `grants` and deletes the grants of
-    /// `revoked`, in one transaction, only as the successor of the newest row.
-    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8], grants: [GrantRecord], revoked: [KeyID]) async throws {
+    /// Appends `entry` with its `hash`, stores its `grants`, deletes the grants of `revoked`
+    /// and writes its audit entry (`roster:<seq>` on `day`, with the digest of the signed
+    /// `request`), in one transaction, only as the successor of the newest row.
+    public func appendRosterEntry(_ entry: RosterEntry, hash: [UInt8], grants: [GrantRecord] = [], revoked: [KeyID] = [],
+                                  day: Day, request: [UInt8]) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let bytes = try encoder.encode(entry)
@@ -83,6 +73,7 @@ extension MailboxDatabase {
                 try db.execute(sql: "INSERT OR REPLACE INTO grants (member_id, scope, sealed) VALUES (?, ?, ?)",
                                arguments: [grant.member.hex, grant.scope.text, Data(grant.sealed)])
             }
+            try Self.audit(db, day: day, member: entry.signer, action: .roster(seq: entry.seq), case: nil, request: request)
         }
     }
 

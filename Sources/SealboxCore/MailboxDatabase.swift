@@ -223,6 +223,17 @@ public final class MailboxDatabase: Sendable {
             guard let keys else { throw KeyStoreError.unreadable(path: "(none)", reason: "no key store to migrate with") }
             try MailboxDatabase.wrapEverything(db, keys: keys)
         }
+        migrator.registerMigration("v13-statistics") { db in
+            // Statistics that survive deletion (docs/PROTOCOL.md §3.5): sealed records keyed
+            // by a random id, with the month in clear and nothing that names a case.
+            try db.execute(sql: """
+                CREATE TABLE statistics (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    month TEXT NOT NULL,
+                    envelope BLOB NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -34,6 +34,9 @@ public struct ReportContent: Codable, Sendable, Equatable {
     public var level: String?
     public var interventions: [String]?
     public var outcome: String?
+    /// Coding (§3.4, §3.5): the id of the statistic record sent with it, so that the next
+    /// coding of the case replaces the same record; absent in codings before it.
+    public var statistic: StatisticID?
     /// Case data (§3.4): the member the case is assigned to (today the key id of a staff
     /// key), and the day to look at it again; each null when not set.
     public var assigned: KeyID?
@@ -42,7 +45,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case v, type, `case`, day, reporterKey = "reporter_key", text, grounds, area, when, `where`, contact, attachments
         case reporterSigningKey = "reporter_signing_key", nonce, signer, signature
-        case scheme, form, level, interventions, outcome, assigned, followUp = "follow_up"
+        case scheme, form, level, interventions, outcome, assigned, followUp = "follow_up", statistic
     }
 
     public init(
@@ -69,6 +72,10 @@ public struct ReportContent: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         v = try c.decode(Int.self, forKey: .v)
         type = try c.decode(EnvelopeKind.self, forKey: .type)
+        // A statistic record has no case and no day (StatisticRecord, PROTOCOL §3.5).
+        guard type != .statistic else {
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "a statistic is no item")
+        }
         self.case = try c.decode(CaseReference.self, forKey: .case)
         day = try c.decode(Day.self, forKey: .day)
         reporterKey = try c.decodeIfPresent(String.self, forKey: .reporterKey)
@@ -93,6 +100,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
             level = try c.decodeIfPresent(String.self, forKey: .level)
             interventions = try c.decodeIfPresent([String].self, forKey: .interventions) ?? []
             outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
+            statistic = try c.decodeIfPresent(StatisticID.self, forKey: .statistic)
         case .caseData:
             // Both members are present, each a value or null.
             guard c.contains(.assigned), c.contains(.followUp) else {
@@ -112,7 +120,8 @@ public struct ReportContent: Codable, Sendable, Equatable {
 
     /// A coding (§3.4), unsigned until `sign(with:)`.
     public static func coding(case reference: CaseReference, day: Day, scheme: String, grounds: [String], area: String?,
-                              form: String?, level: String?, interventions: [String], outcome: String?) -> ReportContent {
+                              form: String?, level: String?, interventions: [String], outcome: String?,
+                              statistic: StatisticID? = nil) -> ReportContent {
         var content = ReportContent(type: .coding, caseReference: reference, day: day, reporterKey: nil, text: "")
         content.scheme = scheme
         content.grounds = grounds
@@ -121,6 +130,7 @@ public struct ReportContent: Codable, Sendable, Equatable {
         content.level = level
         content.interventions = interventions
         content.outcome = outcome
+        content.statistic = statistic
         return content
     }
 
@@ -152,12 +162,13 @@ public struct ReportContent: Codable, Sendable, Equatable {
             try c.encode(level, forKey: .level)
             try c.encode(interventions ?? [], forKey: .interventions)
             try c.encode(outcome, forKey: .outcome)
+            try c.encodeIfPresent(statistic, forKey: .statistic)
             return
         case .caseData:
             try c.encode(assigned, forKey: .assigned)
             try c.encode(followUp, forKey: .followUp)
             return
-        case .note:
+        case .note, .statistic:
             try c.encode(text, forKey: .text)
             return
         case .report, .followUp, .reply:
@@ -209,12 +220,13 @@ public struct ReportContent: Codable, Sendable, Equatable {
             let interventions = self.interventions ?? []
             let members = [scheme ?? "", String(grounds.count)] + grounds
                 + [area ?? "", form ?? "", level ?? "", String(interventions.count)] + interventions + [outcome ?? ""]
+                + (statistic.map { [$0.text] } ?? [])
             return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
                                         signer: signer, members: members)
         case .caseData:
             return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
                                         signer: signer, members: [assigned?.hex ?? "", followUp?.text ?? ""])
-        case .note:
+        case .note, .statistic:
             return ItemSignature.Fields(type: type.name, caseReference: self.case.text, day: day.text, nonce: nonce,
                                         signer: signer, text: text, attachments: [])
         case .report, .followUp, .reply:

@@ -10,9 +10,12 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable, Codable {
     case report = 1, followUp = 2, reply = 3
     /// The team's own items (PROTOCOL §3.4): sealed to the team only, never to the reporter.
     case note = 4, coding = 5, caseData = 6
+    /// A statistic record (PROTOCOL §3.5): a coding without case, text or day, kept after
+    /// its case is deleted; never an item of a case, never served to the reporter.
+    case statistic = 7
 
     /// The name used in plaintexts and the API: `report`, `follow-up`, `reply`, `note`,
-    /// `coding`, `case-data`.
+    /// `coding`, `case-data`, `statistic`.
     public var name: String {
         switch self {
         case .report: "report"
@@ -21,12 +24,13 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable, Codable {
         case .note: "note"
         case .coding: "coding"
         case .caseData: "case-data"
+        case .statistic: "statistic"
         }
     }
 
     /// Whether this is an item of the team's case work (note, coding, case data), which
     /// belongs to the team alone and never reaches the reporter.
-    public var isCaseWork: Bool { rawValue >= 4 }
+    public var isCaseWork: Bool { (4...6).contains(rawValue) }
 
     /// The kind with the given `name`, if any.
     public init?(name: String) {

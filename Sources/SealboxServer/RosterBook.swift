@@ -109,8 +109,10 @@ final class RosterBook: Sendable {
         state.withLockedValue { Set($0.members.map(\.key.signingKey)) }
     }
 
-    /// Verifies `entry` and its `grants` against the head and stores them; returns the new head.
-    func append(_ entry: RosterEntry, grants: [GrantRecord] = []) async throws -> RosterHead {
+    /// Verifies `entry` and its `grants` against the head and stores them with the entry's
+    /// audit entry (`roster:<seq>` on `day`, with the digest of the signed `request`);
+    /// returns the new head.
+    func append(_ entry: RosterEntry, grants: [GrantRecord] = [], day: Day, request: [UInt8]) async throws -> RosterHead {
         let before = current
         var next = before
         try next.apply(entry)
@@ -118,7 +120,7 @@ final class RosterBook: Sendable {
         guard GrantRules.fit(grants, GrantRules.required(entry, before: before, after: next)) else { throw GrantsDoNotFit() }
         do {
             try await database.appendRosterEntry(entry, hash: next.head.hash, grants: grants,
-                                                 revoked: GrantRules.revoked(entry, before: before))
+                                                 revoked: GrantRules.revoked(entry, before: before), day: day, request: request)
         } catch RosterStorageError.notNext {
             throw RosterError.doesNotExtendHead(expectedSeq: entry.seq)
         }

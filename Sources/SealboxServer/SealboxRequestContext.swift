@@ -2,14 +2,16 @@
 // keyed hash, in memory, for the length of the request; it is never logged or stored.
 import Hummingbird
 import NIOCore
+import SealboxCore
 import SealboxCrypto
 
 public struct SealboxRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, for `AttemptLimiter` only.
     public let clientAddress: String?
-    /// The key id of the staff key that signed this request (staff listener only).
-    public var staffKeyID: KeyID?
+    /// Who signed this request (staff listener only): a roster member by her member id,
+    /// label and role, or a `staff.keys` key by its key id (PROTOCOL §12.3).
+    public var staffMember: StaffMember?
     /// The staff key that signed this request (staff listener only).
     public var staffKey: SigningPublicKey?
     /// `H(32)` of this request's signed message (PROTOCOL §7), for the audit chain.

@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import SealboxCore
 import SealboxCrypto
 
 /// Remembers nonces for the freshness window, so that no request can be replayed.
@@ -72,7 +73,7 @@ struct StaffAuthenticator: RouterMiddleware {
         else { throw refused() }
         request.body = RequestBody(buffer: ByteBuffer(bytes: body))
         var context = context
-        context.staffKeyID = headers.key.keyID
+        context.staffMember = member(signingKey: headers.key)
         context.staffKey = headers.key
         context.staffRequestDigest = AuditChain.requestDigest(message)
         return try await next(request, context)
@@ -81,6 +82,12 @@ struct StaffAuthenticator: RouterMiddleware {
     /// A key of `staff.keys` or an active member's signing key.
     func isKnown(_ key: SigningPublicKey) -> Bool {
         keys.contains(key) || roster?.activeMember(signingKey: key) != nil
+    }
+
+    /// Who signs with `key`: the active roster member (member id, label, role) when there is
+    /// one, else the `staff.keys` key by its key id (PROTOCOL §12.3).
+    func member(signingKey key: SigningPublicKey) -> StaffMember {
+        roster?.activeMember(signingKey: key).map(StaffMember.init) ?? StaffMember(staffKey: key)
     }
 
     func signedHeaders(_ request: Request) -> RequestSignature.SignedHeaders? {

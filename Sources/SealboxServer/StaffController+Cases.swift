@@ -14,15 +14,15 @@ extension StaffController {
         router.get(RouterPath(StaffPath.cases)) { _, context in try await cases(context) }
         router.get(RouterPath(StaffPath.audit)) { _, _ in try await audit() }
         router.post("/api/v1/staff/cases/:case/replies") { request, context in
-            try await reply(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+            try await reply(request, reference: try reference(context), staffKeyID: try memberID(context),
                             digest: context.staffRequestDigest)
         }
         router.post("/api/v1/staff/cases/:case/items") { request, context in
-            try await caseWork(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+            try await caseWork(request, reference: try reference(context), staffKeyID: try memberID(context),
                                digest: context.staffRequestDigest)
         }
         router.post("/api/v1/staff/cases/:case/status") { request, context in
-            try await status(request, reference: try reference(context), staffKeyID: try staffKeyID(context),
+            try await status(request, reference: try reference(context), staffKeyID: try memberID(context),
                              digest: context.staffRequestDigest)
         }
         router.delete("/api/v1/staff/cases/:case") { _, context in
@@ -33,7 +33,7 @@ extension StaffController {
                 throw Self.refusal(.secondMemberRequired)
             }
             do {
-                try await database.deleteCase(reference, day: clock.today(), staffKeyID: try staffKeyID(context),
+                try await database.deleteCase(reference, day: clock.today(), staffKeyID: try memberID(context),
                                               request: context.staffRequestDigest)
             } catch CaseError.unknownCase {
                 throw PublicError.notFound
@@ -45,8 +45,9 @@ extension StaffController {
         }
         router.post("/api/v1/staff/cases/:case/deletion-confirm") { _, context in
             do {
-                try await database.confirmDeletion(of: try reference(context), day: clock.today(), member: try staffKeyID(context),
-                                                   request: context.staffRequestDigest, confirmDays: confirmDays)
+                try await database.confirmDeletion(of: try reference(context), day: clock.today(), member: try member(context),
+                                                   rosterInForce: roster != nil, request: context.staffRequestDigest,
+                                                   confirmDays: confirmDays)
             } catch CaseError.unknownCase {
                 throw PublicError.notFound
             } catch let error as DeletionError {
@@ -62,7 +63,7 @@ extension StaffController {
     func requestDeletion(_ reference: CaseReference, _ context: SealboxRequestContext) async throws -> Response {
         do {
             let pending = try await database.requestDeletion(
-                of: reference, day: clock.today(), member: try staffKeyID(context), request: context.staffRequestDigest,
+                of: reference, day: clock.today(), member: try memberID(context), request: context.staffRequestDigest,
                 confirmDays: confirmDays)
             return pages.json(pendingDeletion(pending), status: .created)
         } catch CaseError.unknownCase {
@@ -77,9 +78,11 @@ extension StaffController {
                         expires: request.lastDay(confirmDays: confirmDays))
     }
 
-    /// 409 with a machine code for each refusal of the four-eyes rule.
+    /// 409 with a machine code for each refusal of the four-eyes rule; 403 `role_required`
+    /// when a roster is in force and the member is no lead.
     static func refusal(_ error: DeletionError) -> PublicError {
         switch error {
+        case .leadRequired: roleRequired
         case .alreadyRequested: PublicError(.conflict, "error.invalid_choice", code: "deletion_pending")
         case .noRequest: PublicError(.conflict, "error.invalid_choice", code: "no_deletion_request")
         case .ownRequest: PublicError(.conflict, "error.invalid_choice", code: "own_deletion_request")
@@ -92,7 +95,7 @@ extension StaffController {
         let today = clock.today()
         guard body.until > today else { throw PublicError(.unprocessableContent, "error.invalid_choice", code: "day_not_in_future") }
         do {
-            try await database.retain(reference, until: body.until, day: today, member: try staffKeyID(context),
+            try await database.retain(reference, until: body.until, day: today, member: try memberID(context),
                                       request: context.staffRequestDigest)
         } catch CaseError.unknownCase {
             throw PublicError.notFound
@@ -111,11 +114,15 @@ extension StaffController {
         return reference
     }
 
-    /// The signer's key id, set by `StaffAuthenticator` on every request that reaches a route.
-    func staffKeyID(_ context: SealboxRequestContext) throws -> KeyID {
-        guard let id = context.staffKeyID else { throw PublicError.unauthorized }
-        return id
+    /// The signer, set by `StaffAuthenticator` on every request that reaches a route.
+    func member(_ context: SealboxRequestContext) throws -> StaffMember {
+        guard let member = context.staffMember else { throw PublicError.unauthorized }
+        return member
     }
+
+    /// The signer's member id (a `staff.keys` key's key id): the `member` of audit entries
+    /// and deletion requests (PROTOCOL §11, §12.3).
+    func memberID(_ context: SealboxRequestContext) throws -> KeyID { try member(context).id }
 
     func jsonBody<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
         let bytes = try await request.collectBody(limit: StaffAuthenticator.bodyLimit)
@@ -153,7 +160,7 @@ extension StaffController {
         guard try await database.caseRecord(reference: reference) != nil else { throw PublicError.notFound }
         let envelope = try await jsonBody(request, as: CaseWorkRequest.self).envelope.bytes
         guard let header = try? Envelope.recipients(of: envelope), header.kind.isCaseWork,
-              header.keyIDs == team.current(for: reference).map(\.keyID),
+              acceptsCaseWorkRecipients(header.keyIDs, case: reference),
               envelope.count >= Envelope.minimumLength(recipients: header.keyIDs.count),
               envelope.count <= (header.kind == .note
                   ? Self.maximumNote : Envelope.minimumLength(recipients: header.keyIDs.count))
@@ -170,6 +177,14 @@ extension StaffController {
         }
         return pages.json(CaseWorkCreated(id: id, case: reference, kind: ItemKind(header.kind), day: day,
                                           position: position), status: .created)
+    }
+
+    /// Whether an item of case work (of `reference`), or a statistic record (no case), is
+    /// sealed to exactly the recipients the team's case work is sealed to (PROTOCOL §9.1,
+    /// §12.5: the newest epoch and the recovery key; a restricted case's key, §12.7): never
+    /// the reporter key. A statistic record goes to the team, never to a case key.
+    func acceptsCaseWorkRecipients(_ keyIDs: [KeyID], case reference: CaseReference? = nil) -> Bool {
+        keyIDs == (reference.map { team.current(for: $0) } ?? team.current).map(\.keyID)
     }
 
     func status(_ request: Request, reference: CaseReference, staffKeyID: KeyID, digest: [UInt8]) async throws -> Response {

@@ -2,7 +2,7 @@
 // active lead's request may append to it (403 `role_required` otherwise), and only an
 // entry that extends the head (409 `roster_conflict`) and verifies (422
 // `roster_entry_invalid`). Without `staff.leads` the daemon has no roster (404
-// `roster_not_configured`).
+// `roster_not_configured`). Every stored entry is audited `roster:<seq>` by its signer.
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -48,9 +48,7 @@ extension StaffController {
 
     func appendRoster(_ request: Request, context: SealboxRequestContext) async throws -> Response {
         guard let roster else { throw Self.rosterNotConfigured }
-        guard let key = context.staffKey, let member = roster.activeMember(signingKey: key), member.role == .lead else {
-            throw Self.roleRequired
-        }
+        guard context.staffMember?.isLead == true else { throw Self.roleRequired }
         let body = try await jsonBody(request, as: RosterAppendRequest.self)
         var grants: [GrantRecord] = []
         for body in body.grants ?? [] {
@@ -59,7 +57,7 @@ extension StaffController {
         }
         let head: RosterHead
         do {
-            head = try await roster.append(body.entry, grants: grants)
+            head = try await roster.append(body.entry, grants: grants, day: clock.today(), request: context.staffRequestDigest)
         } catch let error as RosterError {
             throw error.isConflict ? Self.rosterConflict : Self.rosterEntryInvalid
         } catch is GrantsDoNotFit {

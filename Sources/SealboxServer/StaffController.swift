@@ -32,6 +32,7 @@ struct StaffController: Sendable {
         }
         addCaseRoutes(to: router)
         addRosterRoutes(to: router)
+        addStatisticsRoutes(to: router)
         router.get("/api/v1/staff/attachments/:id") { _, context in
             guard let id = try? AttachmentID(parsing: context.parameters.get("id") ?? ""),
                   let blob = try await database.blob(id: id)
@@ -55,13 +56,14 @@ struct StaffController: Sendable {
                                    ("/api/v1/staff/cases/:case", [.delete]), (StaffPath.roster, [.get, .post]), (StaffPath.grants, [.get]),
                                    ("/api/v1/staff/cases/:case/deletion-request", [.post]),
                                    ("/api/v1/staff/cases/:case/deletion-confirm", [.post]),
-                                   ("/api/v1/staff/cases/:case/retention", [.post])])
+                                   ("/api/v1/staff/cases/:case/retention", [.post]),
+                                   (StaffPath.statistics, [.get]), ("/api/v2/staff/statistics/:id", [.put])])
     }
 
     /// Records a member's `sync` or `read` of the day, once (docs/PROTOCOL.md §11).
     func auditOncePerDay(_ action: AuditAction, _ context: SealboxRequestContext) async throws {
-        guard let member = context.staffKeyID else { return }
-        try await database.auditOncePerDay(action, day: clock.today(), member: member, request: context.staffRequestDigest)
+        guard let member = context.staffMember else { return }
+        try await database.auditOncePerDay(action, day: clock.today(), member: member.id, request: context.staffRequestDigest)
     }
 
     func items(_ request: Request, context: SealboxRequestContext) async throws -> Response {

@@ -64,6 +64,22 @@ extension WorkstationStore {
         }
     }
 
+    /// The roster as verified here, offline: the first leads the server named at the last
+    /// accepted roster (their keys exactly `trustedLeads`) and the stored entries, verified
+    /// again. Nil when no roster was accepted yet or the stored one does not verify.
+    public func verifiedRoster(trustedLeads: Set<MemberPublicKey>) -> RosterVerifier? {
+        guard let text = try? queue.read({ db in try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'roster_leads'") }),
+              let leads = try? JSONDecoder().decode([RosterLead].self, from: Data(text.utf8)),
+              Set(leads.map(\.key)) == trustedLeads,
+              var verifier = try? RosterVerifier(leads: leads.map { ($0.label, $0.key) }),
+              let entries = try? rosterEntries()
+        else { return nil }
+        for entry in entries {
+            guard (try? verifier.apply(entry)) != nil else { return nil }
+        }
+        return verifier
+    }
+
     /// The pin: the newest verified entry's seq and hash (seq 0 before any).
     public func rosterPin() throws -> RosterHead {
         try queue.read { db in
@@ -110,7 +126,10 @@ extension WorkstationStore {
         guard verifier.head == head else { throw RosterPinError.headMismatch }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let leads = String(decoding: try encoder.encode(page.leads), as: UTF8.self)
         try queue.write { db in
+            // The first leads' labels, so that members are named without the server (list, show).
+            try db.execute(sql: "INSERT OR REPLACE INTO state (key, value) VALUES ('roster_leads', ?)", arguments: [leads])
             for (entry, hash) in accepted {
                 try db.execute(sql: "INSERT INTO roster (seq, hash, entry) VALUES (?, ?, ?)",
                                arguments: [Int64(entry.seq), Data(hash), try encoder.encode(entry)])

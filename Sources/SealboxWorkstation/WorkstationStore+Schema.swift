@@ -163,6 +163,21 @@ extension WorkstationStore {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        // Issue 10: the audit chain's pin (docs/PROTOCOL.md §11.1): the last entry of the
+        // days before the newest day verified (`settled` = 1, with its chain hash), and each
+        // entry of that newest day (`settled` = 0, with the digest of its fields), so that a
+        // later audit log must still hold them unchanged (no rollback, no rewrite).
+        migrator.registerMigration("v8-audit-pin") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_pin (
+                    day TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    settled INTEGER NOT NULL CHECK (settled IN (0, 1)),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (day, id)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -98,7 +98,7 @@ import Testing
                 """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
         }
         #expect(Set(tables.map(\.name)) == ["cases", "items", "attachments", "audit", "cursor_tombstones", "pending_purges", "meta",
-                                            "roster", "deletion_requests", "grants"])
+                                            "roster", "deletion_requests", "grants", "statistics"])
         for table in tables {
             #expect(table.sql.contains("WITHOUT ROWID"), "\(table.name)")
             #expect(!table.sql.contains("AUTOINCREMENT"), "\(table.name)")

@@ -7,6 +7,9 @@ import SealboxCrypto
 import Testing
 
 let staffKeyB = SigningSecretKey.generate().publicKey.keyID
+/// The two members of an office without a roster (staff.keys keys: no label, no role).
+let legacyA = StaffMember(id: staffKeyA, label: nil, role: nil)
+let legacyB = StaffMember(id: staffKeyB, label: nil, role: nil)
 
 @Suite struct AuditChainTests {
     let dir: URL
@@ -108,11 +111,11 @@ let staffKeyB = SigningSecretKey.generate().publicKey.keyID
             _ = try await db.requestDeletion(of: a.reference, day: day, member: staffKeyB, request: Random.bytes(32), confirmDays: 14)
         }
         await #expect(throws: DeletionError.ownRequest) {
-            try await db.confirmDeletion(of: a.reference, day: day, member: staffKeyA, request: Random.bytes(32), confirmDays: 14)
+            try await db.confirmDeletion(of: a.reference, day: day, member: legacyA, rosterInForce: false, request: Random.bytes(32), confirmDays: 14)
         }
         #expect(try await db.caseRecord(reference: a.reference) != nil)
         #expect(try await db.deletionRequests()[a.reference] == request)
-        try await db.confirmDeletion(of: a.reference, day: Day("2026-12-09")!, member: staffKeyB, request: Random.bytes(32),
+        try await db.confirmDeletion(of: a.reference, day: Day("2026-12-09")!, member: legacyB, rosterInForce: false, request: Random.bytes(32),
                                      confirmDays: 14)
         #expect(try await db.caseRecord(reference: a.reference) == nil)
         #expect(try await db.deletionRequests().isEmpty)
@@ -131,7 +134,7 @@ let staffKeyB = SigningSecretKey.generate().publicKey.keyID
         _ = try await db.requestDeletion(of: a.reference, day: Day("2026-11-25")!, member: staffKeyA, request: Random.bytes(32),
                                          confirmDays: 14)
         await #expect(throws: DeletionError.noRequest) {
-            try await db.confirmDeletion(of: a.reference, day: Day("2026-12-10")!, member: staffKeyB, request: Random.bytes(32),
+            try await db.confirmDeletion(of: a.reference, day: Day("2026-12-10")!, member: legacyB, rosterInForce: false, request: Random.bytes(32),
                                          confirmDays: 14)
         }
         #expect(try await db.caseRecord(reference: a.reference) != nil)
@@ -139,7 +142,7 @@ let staffKeyB = SigningSecretKey.generate().publicKey.keyID
         #expect(chain.map(\.action) == [.deleteRequest, .deleteExpired])
         #expect(chain.last?.member == nil && chain.last?.request == [])
         await #expect(throws: DeletionError.noRequest) {
-            try await db.confirmDeletion(of: a.reference, day: Day("2026-12-10")!, member: staffKeyB, request: Random.bytes(32),
+            try await db.confirmDeletion(of: a.reference, day: Day("2026-12-10")!, member: legacyB, rosterInForce: false, request: Random.bytes(32),
                                          confirmDays: 14)
         }
         await #expect(throws: CaseError.unknownCase) {
@@ -151,8 +154,8 @@ let staffKeyB = SigningSecretKey.generate().publicKey.keyID
         #expect(FourEyes.allowsOneStep(memberCount: 1))
         #expect(!FourEyes.allowsOneStep(memberCount: 2))
         let request = DeletionRequest(caseReference: .generate(), member: staffKeyA, day: Day("2026-11-25")!)
-        #expect(throws: DeletionError.ownRequest) { try FourEyes.check(confirming: request, by: staffKeyA) }
-        #expect(throws: Never.self) { try FourEyes.check(confirming: request, by: staffKeyB) }
+        #expect(throws: DeletionError.ownRequest) { try FourEyes.check(confirming: request, by: legacyA, rosterInForce: false) }
+        #expect(throws: Never.self) { try FourEyes.check(confirming: request, by: legacyB, rosterInForce: false) }
         #expect(!request.isExpired(today: Day("2026-12-09")!, confirmDays: 14))
         #expect(request.isExpired(today: Day("2026-12-10")!, confirmDays: 14))
     }

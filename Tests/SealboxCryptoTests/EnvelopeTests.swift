@@ -99,11 +99,13 @@ struct EnvelopeTests {
         #expect(throws: CryptoError.unsupportedVersion) { try Envelope.recipients(of: envelope) }
     }
 
-    @Test("kind names are report, follow-up, reply, and the team's note, coding and case-data")
+    @Test("kind names are report, follow-up, reply, the team's note, coding and case-data, and statistic")
     func kindNames() {
-        #expect(EnvelopeKind.allCases.map(\.name) == ["report", "follow-up", "reply", "note", "coding", "case-data"])
-        #expect(EnvelopeKind.allCases.map(\.rawValue) == [1, 2, 3, 4, 5, 6])
+        #expect(EnvelopeKind.allCases.map(\.name) == ["report", "follow-up", "reply", "note", "coding", "case-data", "statistic"])
+        #expect(EnvelopeKind.allCases.map(\.rawValue) == [1, 2, 3, 4, 5, 6, 7])
+        // A statistic record is sealed like case work but is never an item of a case.
         #expect(EnvelopeKind.allCases.filter(\.isCaseWork) == [.note, .coding, .caseData])
+        #expect(EnvelopeKind(name: "statistic") == .statistic)
         #expect(EnvelopeKind(name: "follow-up") == .followUp)
         #expect(EnvelopeKind(name: "Reply") == nil)
     }

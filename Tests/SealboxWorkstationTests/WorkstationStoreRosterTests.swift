@@ -88,4 +88,16 @@ import Testing
         }
         #expect(try store.rosterPin() == .start)
     }
+
+    @Test func theVerifiedRoster_namesEveryMemberOffline_onlyForTheTrustedLeads() throws {
+        #expect(store.verifiedRoster(trustedLeads: [lead.publicKey]) == nil)
+        let (entries, head) = try chain(["Anna", "Ben"])
+        _ = try store.acceptRoster(page(entries, head: head), trustedLeads: [lead.publicKey])
+        let roster = try #require(store.verifiedRoster(trustedLeads: [lead.publicKey]))
+        #expect(roster.members.map(\.label) == ["Lena", "Anna", "Ben"])
+        #expect(roster.head == head)
+        // Other trusted leads than the ones the roster was accepted from: no names.
+        #expect(store.verifiedRoster(trustedLeads: [stranger.publicKey]) == nil)
+        #expect(store.verifiedRoster(trustedLeads: [lead.publicKey, stranger.publicKey]) == nil)
+    }
 }

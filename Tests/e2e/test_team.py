@@ -221,7 +221,12 @@ def test_a_members_reply_reaches_the_reporter_and_her_colleagues(team, keys):
     assert cli(team, "Lena", ["sync"])[0] == 0
     status, out, err = cli(team, "Lena", ["show", case], extra=team_key)
     assert status == 0, err
-    assert "Wir melden uns bald." in out and f"signed by staff key {so.key_id(members['Ben'].sign_pk).hex()}" in out
+    # The pinned roster names the signer by her label (PROTOCOL §12.4).
+    assert "Wir melden uns bald." in out and "(signed by Ben)" in out, out
+    status, out, err = cli(team, "Lena", ["show", case, "--json"], extra=team_key)
+    assert status == 0, err
+    reply = [i for i in json.loads(out)["items"] if i["kind"] == "reply"][0]
+    assert reply["signer"] == so.key_id(members['Ben'].sign_pk).hex()
 
 
 def test_a_removed_member_is_refused_401_from_that_moment(team):

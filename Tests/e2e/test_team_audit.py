@@ -204,16 +204,26 @@ def test_a_request_older_than_confirm_days_is_dropped_and_cannot_be_confirmed(da
 def test_the_daemon_deletes_a_case_past_retention_and_keeps_a_retained_one(daemon_factory, keys, tmp_path_factory):
     d = two_key_daemon(daemon_factory, keys, SEALBOX_RETENTION_INACTIVE_DAYS="5", SEALBOX_RETENTION_CLOSED_DAYS="2")
     a, b = workstations(tmp_path_factory, d, keys)
+    a.env["SEALBOX_STAFF_PUBLIC_KEYS"] = keys.other_staff_public_text  # b's signed note is authentic for a
     due, due_code = submit(d, "Wird fällig")
     retained, retained_code = submit(d, "Bleibt länger")
     closed, _ = submit(d, "Abgeschlossen")
     a.ok("status", closed, "closed")
+    # The reason travels as a sealed note: the case must be in b's store first.
+    unsynced = b.run("retain", retained, "--until", day(60), "--reason", "Verfahren läuft")
+    assert unsynced.returncode == 1 and "no case" in unsynced.stderr.decode(), unsynced.stderr
+    b.ok("sync")
     result = b.ok("retain", retained, "--until", day(60), "--reason", "Verfahren läuft")
-    assert f"Case {retained} is kept until {day(60)} at least." in result.stdout.decode()
-    assert "the reason was not sent" in result.stderr.decode()
+    assert f"Case {retained} is kept until {day(60)} at least. The reason is in a team note." in result.stdout.decode()
     bad = b.run("retain", retained, "--until", day(0), "--reason", "x")
     assert bad.returncode == 1 and "not later than today" in bad.stderr.decode(), bad.stderr
     a.ok("sync")
+    # Another member reads the reason as a note of the team; the reporter never does.
+    shown = a.ok("show", retained).stdout.decode()
+    assert f"Retention extended until {day(60)}: Verfahren läuft" in shown, shown
+    assert "Retention extended" not in ih.open_inbox(d, retained_code).text
+    notes = [e for e in audit(a) if e["case"] == retained and e["action"] == "note"]
+    assert len(notes) == 1 and notes[0]["member"] == key_id(keys.other_staff_public_text), notes
     expiring = a.ok("list", "--expiring").stdout.decode()
     assert due in expiring and closed in expiring and retained not in expiring, expiring
     assert f"deleted by retention after {day(5)}" in expiring and f"deleted by retention after {day(2)}" in expiring

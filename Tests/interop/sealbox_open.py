@@ -160,7 +160,7 @@ def open_key_file(data: bytes | str, passphrase: bytes, expecting: str) -> tuple
 
 # --- §3 envelopes, §4 blobs ----------------------------------------------------
 
-KINDS = {1: "report", 2: "follow-up", 3: "reply", 4: "note", 5: "coding", 6: "case-data"}
+KINDS = {1: "report", 2: "follow-up", 3: "reply", 4: "note", 5: "coding", 6: "case-data", 7: "statistic"}
 
 
 def _check_magic(data: bytes, magic: bytes) -> None:
@@ -372,15 +372,19 @@ def pae(pieces: list[bytes]) -> bytes:
 
 
 def item_signature_message(content: dict, nonce: bytes, signer: bytes) -> bytes:
-    """The bytes a follow-up, reply, note, coding or case data signature covers, from its
-    plaintext members (PROTOCOL §3.3, §3.4: a null member is the empty string)."""
-    pieces = [ITEM_SIGNATURE_LABEL, content["type"].encode(), content["case"].encode(), content["day"].encode(),
-              nonce, signer]
-    if content["type"] == "coding":
+    """The bytes a follow-up, reply, note, coding, case data or statistic signature covers,
+    from its plaintext members (PROTOCOL §3.3, §3.4, §3.5: a null member is the empty string;
+    a statistic has an empty case and its month in place of the day)."""
+    statistic = content["type"] == "statistic"
+    pieces = [ITEM_SIGNATURE_LABEL, content["type"].encode(), b"" if statistic else content["case"].encode(),
+              (content["month"] if statistic else content["day"]).encode(), nonce, signer]
+    if content["type"] in ("coding", "statistic"):
         grounds, interventions = content.get("grounds") or [], content.get("interventions") or []
         members = [content["scheme"], str(len(grounds)), *grounds, content.get("area") or "",
                    content.get("form") or "", content.get("level") or "", str(len(interventions)), *interventions,
                    content.get("outcome") or ""]
+        if content["type"] == "coding" and content.get("statistic"):
+            members.append(content["statistic"])  # the statistic record's id (PROTOCOL §3.4, §3.5)
         return pae(pieces + [m.encode() for m in members])
     if content["type"] == "case-data":
         return pae(pieces + [(content.get("assigned") or "").encode(), (content.get("follow_up") or "").encode()])

@@ -46,6 +46,11 @@ enum Fixture {
     { check(RosterPage.self, $0) },
     { check(RosterAppendRequest.self, $0) },
     { check(RosterAppended.self, $0) },
+    // Issue 10: statistic records (PROTOCOL §3.5).
+    { check(StatisticUpload.self, $0) },
+    { check(StatisticStored.self, $0) },
+    { check(SealedStatistic.self, $0) },
+    { check(StatisticPage.self, $0) },
   ]
 }
 

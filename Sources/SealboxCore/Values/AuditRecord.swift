@@ -15,6 +15,8 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
     case retentionDelete
     case sync
     case read
+    /// A roster entry was stored (PROTOCOL §12.3), by the lead who signed it.
+    case roster(seq: UInt64)
 
     private static let plain: [String: AuditAction] = [
         "reply": .reply, "delete": .delete, "delete-request": .deleteRequest, "delete-confirm": .deleteConfirm,
@@ -24,7 +26,7 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `reply`, `status:<status>`, `delete`, `delete-request`, `delete-confirm`,
     /// `delete-expired`, `retain:<day>`, `retention-delete`, `sync`, `read`, `note`,
-    /// `coding` or `case-data`.
+    /// `coding`, `case-data` or `roster:<seq>`.
     public init(parsing text: String) throws(InvalidValue) {
         if let action = Self.plain[text] {
             self = action
@@ -32,6 +34,8 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
             self = .status(status)
         } else if text.hasPrefix("retain:"), let day = Day(String(text.dropFirst(7))) {
             self = .retain(until: day)
+        } else if text.hasPrefix("roster:"), let seq = Self.seq(text.dropFirst(7)) {
+            self = .roster(seq: seq)
         } else {
             throw InvalidValue("audit action")
         }
@@ -50,7 +54,16 @@ public enum AuditAction: Hashable, Sendable, CustomStringConvertible {
         case .status(let status): "status:\(status.rawValue)"
         case .caseWork(let kind): kind.name
         case .retain(let day): "retain:\(day.text)"
+        case .roster(let seq): "roster:\(seq)"
         }
+    }
+
+    /// A roster seq in decimal: 1 to 2^31, no sign, no leading zero.
+    private static func seq(_ text: Substring) -> UInt64? {
+        guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              text.first != "0", let value = UInt64(text), value <= RosterEntry.maximumSeq
+        else { return nil }
+        return value
     }
 
     /// Whether the case is gone after this action (a workstation purges it on sync).

@@ -10,9 +10,12 @@ public enum ItemKind: String, Sendable, CaseIterable, Codable, CustomStringConve
     case coding
     case caseData = "case-data"
 
-    /// The kind of a sealed envelope.
+    /// The kind of a sealed envelope that is an item of a case. A statistic record
+    /// (PROTOCOL §3.5) is never one: every caller has refused kind 7 before (the daemon
+    /// stores only the kinds it checked, ReportContent never decodes a statistic).
     public init(_ kind: EnvelopeKind) {
         switch kind {
+        case .statistic: preconditionFailure("a statistic record is never an item of a case")
         case .report: self = .report
         case .followUp: self = .followUp
         case .reply: self = .reply

@@ -16,6 +16,8 @@ extension DatabaseValueConvertible where Self: TextValue {
 
 extension CaseReference: DatabaseValueConvertible {}
 extension ItemID: DatabaseValueConvertible {}
+extension StatisticID: DatabaseValueConvertible {}
+extension Month: DatabaseValueConvertible {}
 extension AttachmentID: DatabaseValueConvertible {}
 extension Day: DatabaseValueConvertible {}
 extension CaseStatus: DatabaseValueConvertible {}

@@ -1,0 +1,185 @@
+// `sealbox stats [--from YYYY-MM] [--to YYYY-MM]`: the office's figures from the statistic
+// records (docs/PROTOCOL.md §3.5), which the server keeps when cases are deleted: how many
+// coded cases by ground, area, form, level, intervention, outcome and month of the report.
+// Every record is opened with the team key and counted only when it is a statistic signed
+// by a known member (its own month matching the one the server files it under); the rest
+// are named on stderr as not counted. Labels are the scheme's English ones.
+import ArgumentParser
+import Foundation
+import SealboxAPI
+import SealboxCore
+import SealboxCrypto
+import SealboxWorkstation
+
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Count the coded cases by ground, area, form, level, intervention, outcome and month.",
+        discussion: """
+            Reads the statistic records that `sealbox code` sends with every coding: the \\
+            coding without the case, any text or any day finer than the month of the report. \\
+            The server keeps them when a case is deleted (four eyes or retention), so the \\
+            figures stay complete. --from and --to (YYYY-MM) limit the months counted. A \\
+            case coded with several grounds or interventions counts once for each. Only \\
+            records signed by a member this workstation knows are counted. Needs the team \\
+            key file and its passphrase, and your staff key file.
+            """)
+
+    @Option(name: .customLong("from"), help: ArgumentHelp("The first month counted (YYYY-MM).", valueName: "month"))
+    var from: Month?
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The last month counted (YYYY-MM).", valueName: "month"))
+    var to: Month?
+
+    @Option(name: .customLong("coding-scheme"), help: ArgumentHelp(
+        "The office's coding scheme override file (default: $SEALBOX_CODING_SCHEME or \"coding_scheme\" in the settings file).",
+        valueName: "file"))
+    var codingScheme: String?
+
+    @Flag(name: .customLong("json"), help: "Print JSON instead of tables.")
+    var json = false
+
+    @OptionGroup var staff: StaffOptions
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var teamKey: TeamKeyOptions
+
+    func validate() throws {
+        if let from, let to, to < from { throw ValidationError("--to is before --from") }
+    }
+
+    func run() async throws {
+        let settings = try Settings.current()
+        let scheme = try settings.codingScheme(flag: codingScheme)
+        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox stats`")
+        let client = try staff.client(settings: settings, purpose: "`sealbox stats`")
+        let records = try await Self.fetchAll(client)
+        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
+        var known = try KeyFiles.knownStaffKeys(settings: settings)
+        known.insert(client.key.publicKey)
+        let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
+        known.formUnion(try TeamDirectory.load(settings: settings, store: local).signingKeys)
+        var tally = StatisticsTally()
+        var skipped = 0
+        for sealed in records {
+            guard let record = Self.open(sealed, key: key, known: known) else {
+                skipped += 1
+                continue
+            }
+            if let from, record.month < from { continue }
+            if let to, to < record.month { continue }
+            tally.add(record)
+        }
+        if skipped > 0 {
+            Terminal.warning("\(Terminal.count(skipped, "statistic record")) not counted: not sealed to this team key, "
+                             + "altered, or not signed by a member this workstation knows")
+        }
+        print(json ? tally.json(from: from, to: to, skipped: skipped) : tally.text(scheme: scheme, from: from, to: to),
+              terminator: "")
+    }
+
+    /// Every record on the server, page by page.
+    static func fetchAll(_ client: StaffClient) async throws(CLIError) -> [SealedStatistic] {
+        var all: [SealedStatistic] = []
+        var after: StatisticID?
+        var seen: Set<StatisticID> = []
+        while true {
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.statistics(
+                after: after, limit: StaffPath.maximumStatisticsPage))
+            if answer.status == 404 || answer.status == 405 {
+                throw CLIError("the server does not keep statistic records (HTTP \(answer.status))",
+                               hint: "it is older than this sealbox; ask the administrator to update sealboxd", status: .server)
+            }
+            guard answer.status == 200 else { throw client.unexpected(answer.status) }
+            let page = try client.decode(StatisticPage.self, from: answer.body, what: "statistic records")
+            guard let next = page.next, !page.statistics.isEmpty, seen.insert(next).inserted else { break }
+            all += page.statistics
+            after = next
+        }
+        return all
+    }
+
+    /// The record inside `sealed`, when it opens, is a statistic filed under its own month,
+    /// and is signed by a known member.
+    static func open(_ sealed: SealedStatistic, key: BoxSecretKey, known: Set<SigningPublicKey>) -> StatisticRecord? {
+        guard let opened = try? Envelope.open(sealed.envelope.bytes, with: key), opened.kind == .statistic,
+              let record = try? StatisticRecord.decode(opened.plaintext), record.month == sealed.month,
+              let signer = try? record.verifiedSigner(), known.contains(signer)
+        else { return nil }
+        return record
+    }
+}
+
+/// Counts of coded cases by dimension value and by month.
+struct StatisticsTally {
+    var total = 0
+    var counts: [CodingScheme.Dimension: [String: Int]] = [:]
+    var months: [Month: Int] = [:]
+
+    /// The key for a single-valued dimension left empty.
+    static let notCoded = "(not coded)"
+
+    mutating func add(_ record: StatisticRecord) {
+        total += 1
+        months[record.month, default: 0] += 1
+        func count(_ dimension: CodingScheme.Dimension, _ ids: [String]) {
+            for id in Set(ids) { counts[dimension, default: [:]][id, default: 0] += 1 }
+        }
+        count(.grounds, record.grounds)
+        count(.area, [record.area ?? Self.notCoded])
+        count(.form, [record.form ?? Self.notCoded])
+        count(.level, [record.level ?? Self.notCoded])
+        count(.interventions, record.interventions)
+        count(.outcome, [record.outcome ?? Self.notCoded])
+    }
+
+    func text(scheme: CodingScheme, from: Month?, to: Month?) -> String {
+        let span = [from.map { "from \($0.text)" }, to.map { "to \($0.text)" }].compactMap { $0 }.joined(separator: " ")
+        var out = "Coded cases\(span.isEmpty ? "" : " " + span): \(total)\n"
+        guard total > 0 else { return out }
+        for dimension in CodingScheme.Dimension.allCases {
+            let title = scheme.dimensionLabels[dimension]?["en"] ?? dimension.rawValue
+            out += "\n" + title + "\n"
+            let rows = (counts[dimension] ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { id, n in
+                let label = scheme.value(id, of: dimension).map { "\($0.label("en")) (\(id))" } ?? Terminal.displaySafe(id)
+                return ["  " + label, String(n)]
+            }
+            out += TextTable.render(rows, rightAligned: [1])
+        }
+        out += "\nMonth of the report\n"
+        out += TextTable.render(months.sorted { $0.key < $1.key }.map { ["  " + $0.key.text, String($0.value)] }, rightAligned: [1])
+        return out
+    }
+
+    struct JSONTally: Encodable {
+        let from: Month?
+        let to: Month?
+        let cases: Int
+        let skipped: Int
+        let grounds, area, form, level, interventions, outcome: [String: Int]
+        let months: [String: Int]
+
+        func encode(to encoder: any Encoder) throws {
+            enum K: String, CodingKey { case from, to, cases, skipped, grounds, area, form, level, interventions, outcome, months }
+            var c = encoder.container(keyedBy: K.self)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+            try c.encode(cases, forKey: .cases)
+            try c.encode(skipped, forKey: .skipped)
+            try c.encode(grounds, forKey: .grounds)
+            try c.encode(area, forKey: .area)
+            try c.encode(form, forKey: .form)
+            try c.encode(level, forKey: .level)
+            try c.encode(interventions, forKey: .interventions)
+            try c.encode(outcome, forKey: .outcome)
+            try c.encode(months, forKey: .months)
+        }
+    }
+
+    func json(from: Month?, to: Month?, skipped: Int) -> String {
+        Terminal.prettyJSON(JSONTally(
+            from: from, to: to, cases: total, skipped: skipped, grounds: counts[.grounds] ?? [:], area: counts[.area] ?? [:],
+            form: counts[.form] ?? [:], level: counts[.level] ?? [:], interventions: counts[.interventions] ?? [:],
+            outcome: counts[.outcome] ?? [:], months: Dictionary(uniqueKeysWithValues: months.map { ($0.key.text, $0.value) })
+        )) + "\n"
+    }
+}
