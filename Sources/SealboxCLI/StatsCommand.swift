@@ -1,7 +1,8 @@
 // `sealbox stats [--from YYYY-MM] [--to YYYY-MM]`: the office's figures from the statistic
 // records (docs/PROTOCOL.md §3.5), which the server keeps when cases are deleted: how many
 // coded cases by ground, area, form, level, intervention, outcome and month of the report.
-// Every record is opened with the team key and counted only when it is a statistic signed
+// Every record is opened with the team key (with key epochs: through the member's grants)
+// and counted only when it is a statistic signed
 // by a known member (its own month matching the one the server files it under); the rest
 // are named on stderr as not counted. Labels are the scheme's English ones.
 import ArgumentParser
@@ -22,7 +23,8 @@ struct StatsCommand: AsyncParsableCommand {
             figures stay complete. --from and --to (YYYY-MM) limit the months counted. A \\
             case coded with several grounds or interventions counts once for each. Only \\
             records signed by a member this workstation knows are counted. Needs the team \\
-            key file and its passphrase, and your staff key file.
+            key file and its passphrase and your staff key file, or, once your team uses \\
+            key epochs, your member key file (opening your grants).
             """)
 
     @Option(name: .customLong("from"), help: ArgumentHelp("The first month counted (YYYY-MM).", valueName: "month"))
@@ -50,18 +52,26 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current()
         let scheme = try settings.codingScheme(flag: codingScheme)
-        let keyFile = try settings.requiredPath(.teamKey, flag: teamKey.teamKey, for: "`sealbox stats`")
-        let client = try staff.client(settings: settings, purpose: "`sealbox stats`")
+        let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
+        // With key epochs the records open through the member's grants (every epoch she
+        // holds), else with the team key file (PROTOCOL §12.5).
+        let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                               staffKeyFlag: staff.server.staffKey, purpose: "`sealbox stats`")
+        var keyring: TeamKeyring?
+        if case .grants = source {
+            keyring = try source.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile,
+                                      staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
+        }
+        let client = try staff.client(settings: settings, purpose: "`sealbox stats`", signingKey: keyring?.member?.signingKey)
         let records = try await Self.fetchAll(client)
-        let key = try KeyFiles.openTeamKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
+        let keys = try keyring ?? source.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile)
         var known = try KeyFiles.knownStaffKeys(settings: settings)
         known.insert(client.key.publicKey)
-        let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
         known.formUnion(try TeamDirectory.load(settings: settings, store: local).signingKeys)
         var tally = StatisticsTally()
         var skipped = 0
         for sealed in records {
-            guard let record = Self.open(sealed, key: key, known: known) else {
+            guard let record = Self.open(sealed, keyring: keys, known: known) else {
                 skipped += 1
                 continue
             }
@@ -70,7 +80,7 @@ struct StatsCommand: AsyncParsableCommand {
             tally.add(record)
         }
         if skipped > 0 {
-            Terminal.warning("\(Terminal.count(skipped, "statistic record")) not counted: not sealed to this team key, "
+            Terminal.warning("\(Terminal.count(skipped, "statistic record")) not counted: not sealed to a key you hold, "
                              + "altered, or not signed by a member this workstation knows")
         }
         print(json ? tally.json(from: from, to: to, skipped: skipped) : tally.text(scheme: scheme, from: from, to: to),
@@ -100,8 +110,9 @@ struct StatsCommand: AsyncParsableCommand {
 
     /// The record inside `sealed`, when it opens, is a statistic filed under its own month,
     /// and is signed by a known member.
-    static func open(_ sealed: SealedStatistic, key: BoxSecretKey, known: Set<SigningPublicKey>) -> StatisticRecord? {
-        guard let opened = try? Envelope.open(sealed.envelope.bytes, with: key), opened.kind == .statistic,
+    static func open(_ sealed: SealedStatistic, keyring: TeamKeyring, known: Set<SigningPublicKey>) -> StatisticRecord? {
+        guard let ids = try? Envelope.recipients(of: sealed.envelope.bytes).keyIDs, let key = keyring.key(for: ids),
+              let opened = try? Envelope.open(sealed.envelope.bytes, with: key), opened.kind == .statistic,
               let record = try? StatisticRecord.decode(opened.plaintext), record.month == sealed.month,
               let signer = try? record.verifiedSigner(), known.contains(signer)
         else { return nil }

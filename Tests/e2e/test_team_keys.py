@@ -461,6 +461,29 @@ def test_a_restricted_cases_new_items_are_sealed_to_its_key_and_the_named_member
     assert "eingeschränkten Fall" in json.loads(plaintext)["text"]
 
 
+def test_coding_a_restricted_case_seals_the_coding_to_its_key_and_the_statistic_to_the_team(office):
+    """The coding stays inside the restricted case; its statistic record (no case, text or
+    day) goes to the newest epoch and the recovery key, so every member counts it with
+    `sealbox stats` through her grants, without a team key file (PROTOCOL §3.5, §12.7)."""
+    case = office.cases["third"][0]
+    entry = next(e for e in reversed(roster_page(office)["entries"]) if e["action"] == "restrict")
+    case_id = so.key_id(so.parse_key_text(entry["case"]["key"], "sealbox-case-v1:")).hex()
+    ok(office, "Mira", ["code", case, "--ground", "racism", "--area", "work", "--level", "individual"])
+    kind, coding = envelopes(office, case)[-1]
+    assert kind == "coding" and recipients(coding) == [case_id, recovery_id(office)]
+    lena = office.members["Lena"].signer()
+    served = lena.get(office.daemon, "/api/v2/staff/statistics?limit=1000").json()["statistics"]
+    assert len(served) == 1
+    sealed = e2e.unb64u(served[0]["envelope"])
+    newest = max(e["epoch"]["number"] for e in roster_page(office)["entries"] if e.get("epoch"))
+    assert recipients(sealed) == [epoch_key_id(office, newest), recovery_id(office)]
+    _, plaintext = so.open_envelope(sealed, office.recovery["secret"])
+    assert case not in plaintext.decode() and "racism" in plaintext.decode()
+    ok(office, "Lena", ["sync"])
+    figures = json.loads(ok(office, "Lena", ["stats", "--json"]))
+    assert figures["cases"] == 1 and figures["grounds"] == {"racism": 1} and figures["skipped"] == 0, figures
+
+
 def test_an_excluded_member_is_served_nothing_of_the_case_and_her_store_purges_it(office):
     case = office.cases["third"][0]
     anna = office.members["AnnaNew"]
