@@ -93,7 +93,7 @@ import Testing
 
     @Test func anAuthenticRecord_opens_andIsCountedOncePerValue() throws {
         let known: Set = [member.publicKey]
-        let opened = try #require(StatsCommand.open(try sealed(try record(["racism", "racism", "religion"])), key: team, known: known))
+        let opened = try #require(StatsCommand.open(try sealed(try record(["racism", "racism", "religion"])), keyring: TeamKeyring(keys: [team], member: nil), known: known))
         var tally = StatisticsTally()
         tally.add(opened)
         tally.add(try record(["racism"], month: "2026-12"))
@@ -109,12 +109,12 @@ import Testing
     @Test func records_thatAreForeign_altered_misfiled_orOfAnotherKind_areNotCounted() throws {
         let known: Set = [member.publicKey]
         let r = try record(["racism"])
-        #expect(StatsCommand.open(try sealed(r, key: SigningSecretKey.generate()), key: team, known: known) == nil)
-        #expect(StatsCommand.open(try sealed(r, to: BoxSecretKey.generate().publicKey), key: team, known: known) == nil)
-        #expect(StatsCommand.open(try sealed(r, month: "2026-10"), key: team, known: known) == nil)
-        #expect(StatsCommand.open(try sealed(r, kind: .coding), key: team, known: known) == nil)
+        #expect(StatsCommand.open(try sealed(r, key: SigningSecretKey.generate()), keyring: TeamKeyring(keys: [team], member: nil), known: known) == nil)
+        #expect(StatsCommand.open(try sealed(r, to: BoxSecretKey.generate().publicKey), keyring: TeamKeyring(keys: [team], member: nil), known: known) == nil)
+        #expect(StatsCommand.open(try sealed(r, month: "2026-10"), keyring: TeamKeyring(keys: [team], member: nil), known: known) == nil)
+        #expect(StatsCommand.open(try sealed(r, kind: .coding), keyring: TeamKeyring(keys: [team], member: nil), known: known) == nil)
         var garbage = try sealed(r)
         garbage = SealedStatistic(id: garbage.id, month: garbage.month, envelope: Base64URLBytes(Random.bytes(2200)))
-        #expect(StatsCommand.open(garbage, key: team, known: known) == nil)
+        #expect(StatsCommand.open(garbage, keyring: TeamKeyring(keys: [team], member: nil), known: known) == nil)
     }
 }

@@ -109,7 +109,7 @@ import Testing
         try await db.insert(due)
         try await db.requestDeletion(of: confirmed.reference, day: Day("2026-11-25")!, member: staffKeyA, request: [],
                                      confirmDays: 14)
-        try await db.confirmDeletion(of: confirmed.reference, day: Day("2026-11-25")!, member: staffKeyB, request: [],
+        try await db.confirmDeletion(of: confirmed.reference, day: Day("2026-11-25")!, member: legacyB, rosterInForce: false, request: [],
                                      confirmDays: 14)
         #expect(try db.keys.key(for: confirmed.reference) == nil)
         #expect(try db.keys.key(for: due.reference) != nil)
