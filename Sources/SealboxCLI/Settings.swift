@@ -31,6 +31,9 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The first leads of the team roster (member public keys, separated by commas or
     /// spaces): every roster is verified from them (docs/PROTOCOL.md §12.4).
     case trustedLeads = "trusted_leads"
+    /// The smallest count the office's figures show (`sealbox stats`): smaller ones read
+    /// "< N", with secondary suppression (docs/WORKSTATION.md "Statistics"); default 5.
+    case statsMinCell = "stats_min_cell"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -48,6 +51,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .store: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
+        case .statsMinCell: "N"
         case .serverCertificateSHA256: "SHA256"
         default: "FILE"
         }
@@ -69,12 +73,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
         case .codingScheme: "coding scheme override file"
         case .trustedLeads: "trusted first leads of the team"
+        case .statsMinCell: "smallest count the statistics show"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads].contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads, .statsMinCell]
+            .contains(self)
     }
 }
 
@@ -192,6 +198,16 @@ public struct Settings: Sendable {
         } catch {
             throw CLIError("\(error)")
         }
+    }
+
+    /// The smallest count shown by the statistics (`stats_min_cell`, 1–1000, default 5;
+    /// 1 shows every count).
+    public func statsMinCell(flag: String?) throws(CLIError) -> Int {
+        guard let text = value(.statsMinCell, flag: flag) else { return 5 }
+        guard let number = Int(text), (1...1000).contains(number) else {
+            throw CLIError("\(Setting.statsMinCell.configKey) must be a whole number from 1 to 1000, not \"\(Terminal.displaySafe(String(text.prefix(20))))\"")
+        }
+        return number
     }
 
     /// A path setting resolved to a file URL (`~/` expanded), or nil when not given.

@@ -41,6 +41,11 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json"), help: "Print JSON instead of tables.")
     var json = false
 
+    @Option(name: .customLong("min-cell"), help: ArgumentHelp(
+        "Counts below this are shown as \"< N\", with more hidden where totals would reveal them (default: $SEALBOX_STATS_MIN_CELL, \"stats_min_cell\" in the settings file, or 5; 1 shows every count).",
+        valueName: "N"))
+    var minCell: String?
+
     @OptionGroup var staff: StaffOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var teamKey: TeamKeyOptions
@@ -52,6 +57,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current()
         let scheme = try settings.codingScheme(flag: codingScheme)
+        let minCell = try settings.statsMinCell(flag: minCell)
         let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
         // With key epochs the records open through the member's grants (every epoch she
         // holds), else with the team key file (PROTOCOL §12.5).
@@ -83,7 +89,9 @@ struct StatsCommand: AsyncParsableCommand {
             Terminal.warning("\(Terminal.count(skipped, "statistic record")) not counted: not sealed to a key you hold, "
                              + "altered, or not signed by a member this workstation knows")
         }
-        print(json ? tally.json(from: from, to: to, skipped: skipped) : tally.text(scheme: scheme, from: from, to: to),
+        let figures = tally.published(minCell: minCell)
+        print(json ? figures.json(from: from, to: to, skipped: skipped)
+                   : figures.text(scheme: scheme, from: from, to: to),
               terminator: "")
     }
 
@@ -143,37 +151,72 @@ struct StatisticsTally {
         count(.outcome, [record.outcome ?? Self.notCoded])
     }
 
+    /// The tally as published: every table suppressed with `minCell` (SmallCells.swift).
+    func published(minCell: Int) -> PublishedStatistics {
+        var tables: [CodingScheme.Dimension: [(id: String, count: PublishedCount)]] = [:]
+        var totalHidden = total > 0 && total < minCell
+        for dimension in CodingScheme.Dimension.allCases {
+            // Largest first, then by id: the order does not depend on which cells are hidden.
+            let rows = (counts[dimension] ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            let table = SuppressedTable(oneWay: rows.map(\.value), total: total, minCell: minCell)
+            totalHidden = totalHidden || table.total == .hidden || table.rowTotals.first == .hidden
+            tables[dimension] = zip(rows, table.cells.first ?? []).map { (id: $0.key, count: $1) }
+        }
+        let sortedMonths = months.sorted { $0.key < $1.key }
+        let monthTable = SuppressedTable(oneWay: sortedMonths.map(\.value), total: total, minCell: minCell)
+        totalHidden = totalHidden || monthTable.total == .hidden || monthTable.rowTotals.first == .hidden
+        return PublishedStatistics(
+            minCell: minCell, total: totalHidden ? .hidden : .shown(total), tables: tables,
+            months: zip(sortedMonths, monthTable.cells.first ?? []).map { (month: $0.key, count: $1) })
+    }
+}
+
+/// The figures as printed: counts below `minCell`, and those that totals would reveal, hidden.
+struct PublishedStatistics {
+    let minCell: Int
+    let total: PublishedCount
+    let tables: [CodingScheme.Dimension: [(id: String, count: PublishedCount)]]
+    let months: [(month: Month, count: PublishedCount)]
+
     func text(scheme: CodingScheme, from: Month?, to: Month?) -> String {
         let span = [from.map { "from \($0.text)" }, to.map { "to \($0.text)" }].compactMap { $0 }.joined(separator: " ")
-        var out = "Coded cases\(span.isEmpty ? "" : " " + span): \(total)\n"
-        guard total > 0 else { return out }
+        var out = "Coded cases\(span.isEmpty ? "" : " " + span): \(total.text(minCell: minCell))\n"
+        guard total != .shown(0) else { return out }
         for dimension in CodingScheme.Dimension.allCases {
             let title = scheme.dimensionLabels[dimension]?["en"] ?? dimension.rawValue
-            out += "\n" + title + "\n"
-            let rows = (counts[dimension] ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { id, n in
+            out += "\n" + title + (dimension.multiple ? " (cases naming each; a case may name several)" : "") + "\n"
+            let rows = (tables[dimension] ?? []).map { id, n in
                 let label = scheme.value(id, of: dimension).map { "\($0.label("en")) (\(id))" } ?? Terminal.displaySafe(id)
-                return ["  " + label, String(n)]
+                return ["  " + label, n.text(minCell: minCell)]
             }
             out += TextTable.render(rows, rightAligned: [1])
         }
         out += "\nMonth of the report\n"
-        out += TextTable.render(months.sorted { $0.key < $1.key }.map { ["  " + $0.key.text, String($0.value)] }, rightAligned: [1])
+        out += TextTable.render(months.map { ["  " + $0.month.text, $0.count.text(minCell: minCell)] }, rightAligned: [1])
+        if minCell > 1 {
+            out += "\n\"< \(minCell)\": fewer than \(minCell) cases, or hidden so that the totals do not reveal a small count.\n"
+        }
         return out
     }
 
+    /// `null` for a hidden count (`min_cell` says below what).
     struct JSONTally: Encodable {
         let from: Month?
         let to: Month?
-        let cases: Int
+        let minCell: Int
+        let cases: Int?
         let skipped: Int
-        let grounds, area, form, level, interventions, outcome: [String: Int]
-        let months: [String: Int]
+        let grounds, area, form, level, interventions, outcome: [String: Int?]
+        let months: [String: Int?]
 
         func encode(to encoder: any Encoder) throws {
-            enum K: String, CodingKey { case from, to, cases, skipped, grounds, area, form, level, interventions, outcome, months }
+            enum K: String, CodingKey {
+                case from, to, minCell = "min_cell", cases, skipped, grounds, area, form, level, interventions, outcome, months
+            }
             var c = encoder.container(keyedBy: K.self)
             try c.encode(from, forKey: .from)
             try c.encode(to, forKey: .to)
+            try c.encode(minCell, forKey: .minCell)
             try c.encode(cases, forKey: .cases)
             try c.encode(skipped, forKey: .skipped)
             try c.encode(grounds, forKey: .grounds)
@@ -187,10 +230,13 @@ struct StatisticsTally {
     }
 
     func json(from: Month?, to: Month?, skipped: Int) -> String {
-        Terminal.prettyJSON(JSONTally(
-            from: from, to: to, cases: total, skipped: skipped, grounds: counts[.grounds] ?? [:], area: counts[.area] ?? [:],
-            form: counts[.form] ?? [:], level: counts[.level] ?? [:], interventions: counts[.interventions] ?? [:],
-            outcome: counts[.outcome] ?? [:], months: Dictionary(uniqueKeysWithValues: months.map { ($0.key.text, $0.value) })
+        func table(_ dimension: CodingScheme.Dimension) -> [String: Int?] {
+            Dictionary(uniqueKeysWithValues: (tables[dimension] ?? []).map { ($0.id, $0.count.value) })
+        }
+        return Terminal.prettyJSON(JSONTally(
+            from: from, to: to, minCell: minCell, cases: total.value, skipped: skipped, grounds: table(.grounds),
+            area: table(.area), form: table(.form), level: table(.level), interventions: table(.interventions),
+            outcome: table(.outcome), months: Dictionary(uniqueKeysWithValues: months.map { ($0.month.text, $0.count.value) })
         )) + "\n"
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 import Testing
 @testable import SealboxCLI
 
@@ -101,9 +102,28 @@ import Testing
         #expect(tally.counts[.grounds] == ["racism": 2, "religion": 1])
         #expect(tally.counts[.form] == [StatisticsTally.notCoded: 2])
         #expect(tally.months.map { "\($0.key.text)=\($0.value)" }.sorted() == ["2026-11=1", "2026-12=1"])
-        let text = tally.text(scheme: try CodingScheme.load(), from: nil, to: nil)
+        let text = tally.published(minCell: 1).text(scheme: try CodingScheme.load(), from: nil, to: nil)
         #expect(text.contains("Coded cases: 2"))
         #expect(text.contains("(racism)") && text.contains("2026-12"))
+        // At the default threshold two cases are too few to publish: every count reads "< 5".
+        let published = tally.published(minCell: 5)
+        #expect(published.total == .hidden)
+        let suppressed = published.text(scheme: try CodingScheme.load(), from: nil, to: nil)
+        #expect(suppressed.contains("Coded cases: < 5") && !suppressed.contains("  2\n"))
+        #expect(published.tables[.grounds]?.allSatisfy { $0.count == .hidden } == true)
+    }
+
+    @Test func published_hidesASmallCountAndTheNextSmallest_butShowsTheRest() throws {
+        var tally = StatisticsTally()
+        for _ in 0..<12 { tally.add(try record(["racism"])) }
+        for _ in 0..<7 { tally.add(try record(["religion"])) }
+        for _ in 0..<2 { tally.add(try record(["age"])) }
+        let published = tally.published(minCell: 5)
+        #expect(published.total == .shown(21))
+        let grounds = Dictionary(uniqueKeysWithValues: (published.tables[.grounds] ?? []).map { ($0.id, $0.count) })
+        #expect(grounds == ["racism": .shown(12), "religion": .hidden, "age": .hidden])
+        let json = published.json(from: nil, to: nil, skipped: 0)
+        #expect(json.contains("\"min_cell\" : 5") && json.contains("\"age\" : null") && json.contains("\"racism\" : 12"))
     }
 
     @Test func records_thatAreForeign_altered_misfiled_orOfAnotherKind_areNotCounted() throws {

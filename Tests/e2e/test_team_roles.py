@@ -38,7 +38,7 @@ class Team:
     def __init__(self, directory: Path, members: dict, daemon: e2e.Daemon, keys):
         self.directory, self.members, self.daemon, self.keys = directory, members, daemon, keys
 
-    def run(self, name: str, *args: str, input: bytes | None = None):
+    def run(self, name: str, *args: str, input: bytes | None = None, env: dict[str, str] | None = None):
         member = self.members[name]
         home = self.directory / f"home-{name}"
         home.mkdir(exist_ok=True)
@@ -49,7 +49,7 @@ class Team:
             "SEALBOX_TRUSTED_LEADS": self.members["Lena"].text,
             "SEALBOX_TEAM_KEY": str(self.keys.team_key_file),
             "SEALBOX_PASSPHRASE_FILE": str(self.keys.passphrase_file),
-        }
+        } | (env or {})
         return e2e.run_cli(list(args), env=env, home=home, input=input)
 
     def ok(self, name: str, *args: str, input: bytes | None = None) -> str:
@@ -168,7 +168,7 @@ def test_statistics_survive_a_four_eyes_deletion_and_name_no_case(team):
     # A second coding replaces the first: one record per case.
     team.ok("Anna", "code", case, "--ground", "racism", "--ground", "religion", "--area", "housing",
             "--level", "institutional", "--intervention", "counselling")
-    before = team.json("Ben", "stats")
+    before = team.json("Ben", "stats", "--min-cell", "1")
     # The reporter never sees the coding or the statistic.
     inbox = ih.open_inbox(team.daemon, code).json()
     assert [m["author"] for m in inbox["messages"]] == ["reporter"]
@@ -180,14 +180,24 @@ def test_statistics_survive_a_four_eyes_deletion_and_name_no_case(team):
     team.ok("Lena", "delete", case, "--confirm", "--yes")
     assert ih.open_inbox(team.daemon, code).status_code == 404
     team.ok("Ben", "sync")
-    after = team.json("Ben", "stats")
+    after = team.json("Ben", "stats", "--min-cell", "1")
     assert after["cases"] == before["cases"] and after["grounds"] == before["grounds"], (before, after)
     assert after["grounds"].get("racism", 0) >= 1 and after["area"].get("housing", 0) >= 1
     assert after["skipped"] == 0
     month = day()[:7]
     assert after["months"].get(month, 0) >= 1
-    text = team.ok("Ben", "stats", "--from", month, "--to", month)
+    text = team.ok("Ben", "stats", "--from", month, "--to", month, "--min-cell", "1")
     assert "Racism" in text or "racism" in text, text
+    # Published figures hide small counts (stats_min_cell, default 5), so that a total
+    # never gives one back: a handful of cases shows as "< 5" throughout.
+    published = team.ok("Ben", "stats")
+    assert f"Coded cases: < 5" in published and "fewer than 5 cases" in published, published
+    hidden = team.json("Ben", "stats")
+    assert hidden["min_cell"] == 5 and hidden["cases"] is None and hidden["grounds"]["racism"] is None, hidden
+    env_one = team.run("Ben", "stats", "--json", env={"SEALBOX_STATS_MIN_CELL": "1"})
+    assert env_one.returncode == 0 and json.loads(env_one.stdout)["cases"] == after["cases"]
+    bad_cell = team.run("Ben", "stats", "--min-cell", "0")
+    assert bad_cell.returncode != 0 and b"stats_min_cell must be a whole number from 1 to 1000" in bad_cell.stderr
     empty = team.json("Ben", "stats", "--from", "2001-01", "--to", "2001-12")
     assert empty["cases"] == 0
     bad = team.run("Ben", "stats", "--from", "2026-13")
