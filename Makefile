@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release check-binaries deb test-deb demo test test-swift test-e2e bench fuzz fuzz-build fuzz-smoke clean
+.PHONY: setup build release check-binaries deb test-deb demo test test-swift test-e2e bench bench-workstation fuzz fuzz-build fuzz-smoke clean
 
 ## Installs what the project needs on Debian (idempotent).
 setup:
@@ -56,6 +56,15 @@ test-e2e: build
 ## Starts the release daemon and measures submissions over loopback (see docs/BENCHMARK.md).
 bench: release
 	SEALBOX_BIN=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path) $(PYTHON) scripts/bench.py
+
+## The workstation on a large store (issue 11 "Speed"): a generated store of BENCH_CASES cases
+## and BENCH_ITEMS items, then `sealbox sync`, `list`, `list --due` and `show` against it.
+BENCH_CASES ?= 10000
+BENCH_ITEMS ?= 100000
+bench-workstation: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product sealbox-bench-store
+	SEALBOX_BIN=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path) $(PYTHON) scripts/bench_workstation.py \
+		--cases $(BENCH_CASES) --items $(BENCH_ITEMS)
 
 ## Fuzzing (docs/FUZZING.md): the libFuzzer targets of the package in Fuzz/, built with
 ## -sanitize=fuzzer,address into .build-fuzz so that the main build is never instrumented.

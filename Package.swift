@@ -124,6 +124,14 @@ let package = Package(
             dependencies: ["SealboxCLI"],
             swiftSettings: swiftSettings
         ),
+        // The workstation benchmark's store generator (scripts/bench_workstation.py): a daemon
+        // storage folder with many cases, sealed by the real code. Never packaged.
+        .executableTarget(
+            name: "sealbox-bench-store",
+            dependencies: ["SealboxCore", "SealboxCrypto"],
+            path: "Benchmarks/StoreGenerator",
+            swiftSettings: swiftSettings
+        ),
         // A generator, not a test: writes Swift-sealed data for the PyNaCl interop tests.
         .executableTarget(
             name: "sealbox-interop-export",

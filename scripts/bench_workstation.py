@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Sealbox workstation benchmark (issue 11 "Speed", docs/design/DESK.md §6, docs/BENCHMARK.md).
+
+Usage (normally through `make bench-workstation`, which builds the release binaries first):
+
+    SEALBOX_BIN=$(swift build -c release --show-bin-path) python3 scripts/bench_workstation.py \
+        [--cases 10000] [--items 100000] [--runs 5] [--json FILE]
+
+What it does:
+  * makes a team key and a staff key with the real `sealbox keygen --team` / `staff-keygen`
+    (Argon2id at the default cost, as counsellors' key files are);
+  * fills a daemon storage folder in /dev/shm with CASES cases and ITEMS items
+    (`sealbox-bench-store`: the daemon's own MailboxDatabase and sealing code; tmpfs so
+    that making the store does not take an fsync per item);
+  * starts the release `sealboxd` on it (loopback only) and runs, on a workstation store
+    on disk: `sealbox sync` (items/s, peak RSS), then RUNS times each `sealbox list`,
+    `list --due` and `show` of one case (median wall time, peak RSS);
+  * prints the figures and the targets of the issue beside them.
+
+Exit status: 0 whatever the targets say; 1 when a command failed; 2 on a setup error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PASSPHRASE = "correct horse battery staple for the benchmark"
+TARGET_SYNC_ITEMS_PER_S = 2000.0
+
+
+def run_measured(argv: list[str], env: dict[str, str], timeout: float = 1800.0) -> tuple[int, float, float, bytes, bytes]:
+    """Runs argv; returns (status, wall seconds, peak RSS MB of that process, stdout, stderr)."""
+    out = tempfile.TemporaryFile()
+    err = tempfile.TemporaryFile()
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            break
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0)
+    err.seek(0)
+    return process.returncode, wall, usage.ru_maxrss / 1024.0, out.read(), err.read()
+
+
+class Daemon:
+    def __init__(self, binary: Path, storage: Path, team_public: str, staff_public: str, workdir: Path):
+        self.binary, self.storage, self.workdir = binary, storage, workdir
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SEALBOX_")}
+        self.env.update({
+            "SEALBOX_CRYPTO_TEAM_PUBLIC_KEY": team_public,
+            "SEALBOX_STAFF_KEYS": staff_public,
+            "SEALBOX_STORAGE_PATH": str(storage),
+            "SEALBOX_PUBLIC_LISTEN": "127.0.0.1:0",
+            "SEALBOX_STAFF_LISTEN": "127.0.0.1:0",
+            "SEALBOX_CRYPTO_CODE_POOL": "0",
+            "SEALBOX_OFFICE_CONTROLLER": "Benchmark office, Musterweg 1, 30000 Musterstadt",
+            "SEALBOX_OFFICE_DATA_PROTECTION_CONTACT": "datenschutz@example.org",
+            # The generated cases are up to a year old: no retention run during the benchmark.
+            "SEALBOX_RETENTION_INACTIVE_DAYS": "3650",
+        })
+        self.process: subprocess.Popen | None = None
+        self.staff_url = ""
+
+    def start(self) -> None:
+        self.staff_url = ""
+        self.process = subprocess.Popen([str(self.binary)], env=self.env, stdout=subprocess.PIPE,
+                                        stderr=open(self.workdir / "sealboxd.stderr", "wb"), cwd=self.workdir)
+        ready = threading.Event()
+
+        def read() -> None:
+            assert self.process and self.process.stdout
+            for raw in self.process.stdout:
+                match = re.match(r"sealboxd: staff listener on (http://\S+/)", raw.decode(errors="replace"))
+                if match:
+                    self.staff_url = match.group(1).rstrip("/")
+                    ready.set()
+            ready.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        ready.wait(300)
+        if not self.staff_url:
+            raise SystemExit(f"sealboxd did not start:\n{(self.workdir / 'sealboxd.stderr').read_text(errors='replace')[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--items", type=int, default=100000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    bin_dir = Path(os.environ.get("SEALBOX_BIN", ".build/release")).resolve()
+    for name in ("sealbox", "sealboxd", "sealbox-bench-store"):
+        if not (bin_dir / name).exists():
+            print(f"bench_workstation: {bin_dir / name} is missing (make bench-workstation builds it)", file=sys.stderr)
+            return 2
+    shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    scratch = Path(tempfile.mkdtemp(prefix="sealbox-bench-ws-"))
+    storage = Path(tempfile.mkdtemp(prefix="sealbox-bench-store-", dir=shm))
+    daemon: Daemon | None = None
+    try:
+        cli_env = {k: v for k, v in os.environ.items() if not k.startswith("SEALBOX_")}
+        cli_env["HOME"] = str(scratch / "home")
+        (scratch / "home").mkdir()
+        passphrase_file = scratch / "passphrase"
+        passphrase_file.write_text(PASSPHRASE + "\n")
+        passphrase_file.chmod(0o600)
+        keys = {}
+        for kind, extra, name in (("keygen", ["--team"], "team.key"), ("staff-keygen", [], "staff.key")):
+            status, _, _, out, err = run_measured(
+                [str(bin_dir / "sealbox"), kind, *extra, "--out", str(scratch / name), "--passphrase-file", str(passphrase_file)],
+                cli_env)
+            if status != 0:
+                print(f"sealbox {kind} failed: {err.decode(errors='replace')}", file=sys.stderr)
+                return 2
+            keys[name] = out.decode().strip().splitlines()[-1]
+
+        # The daemon makes its storage first (pepper file, database, key store), as it would
+        # on a new server; the generator then fills that database.
+        daemon = Daemon(bin_dir / "sealboxd", storage, keys["team.key"], keys["staff.key"], scratch)
+        daemon.start()
+        daemon.stop()
+        print(f"Making {args.cases} cases with {args.items} items in {storage} …", flush=True)
+        status, made_s, _, out, err = run_measured(
+            [str(bin_dir / "sealbox-bench-store"), "--storage", str(storage), "--team-public", keys["team.key"],
+             "--cases", str(args.cases), "--items", str(args.items)], cli_env, timeout=7200)
+        if status != 0:
+            print(f"sealbox-bench-store failed: {err.decode(errors='replace')}", file=sys.stderr)
+            return 2
+        size_mb = sum(f.stat().st_size for f in storage.iterdir()) / 1e6
+        print(f"  made in {made_s:.1f} s ({size_mb:.0f} MB)", flush=True)
+
+        daemon.start()
+        cli_env.update({
+            "SEALBOX_SERVER": daemon.staff_url,
+            "SEALBOX_STAFF_KEY": str(scratch / "staff.key"),
+            "SEALBOX_TEAM_KEY": str(scratch / "team.key"),
+            "SEALBOX_STORE": str(scratch / "store"),
+            "SEALBOX_PASSPHRASE_FILE": str(passphrase_file),
+        })
+        sealbox = str(bin_dir / "sealbox")
+        results: dict[str, dict] = {}
+
+        status, wall, rss, out, err = run_measured([sealbox, "sync"], cli_env)
+        if status != 0:
+            print(f"sealbox sync failed ({status}): {err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+            return 1
+        results["sync"] = {"seconds": wall, "items_per_s": args.items / wall, "peak_rss_mb": rss}
+        print(f"sync: {args.items} items in {wall:.1f} s = {args.items / wall:.0f} items/s, peak RSS {rss:.0f} MB", flush=True)
+
+        status, _, _, out, err = run_measured([sealbox, "list"], cli_env)
+        match = re.search(r"\b([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})\b", out.decode())
+        if status != 0 or not match:
+            print(f"sealbox list failed ({status}): {err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+            return 1
+        reference = match.group(1)
+        for name, argv in (("list", ["list"]), ("list --due", ["list", "--due"]), ("show", ["show", reference])):
+            walls, peaks = [], []
+            for _ in range(args.runs):
+                status, wall, rss, out, err = run_measured([sealbox, *argv], cli_env)
+                if status != 0:
+                    print(f"sealbox {' '.join(argv)} failed ({status}): {err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+                    return 1
+                walls.append(wall)
+                peaks.append(rss)
+            results[name] = {"median_seconds": statistics.median(walls), "peak_rss_mb": max(peaks), "runs": args.runs}
+            print(f"{name}: median {statistics.median(walls):.2f} s over {args.runs} runs, peak RSS {max(peaks):.0f} MB",
+                  flush=True)
+
+        passed = results["sync"]["items_per_s"] >= TARGET_SYNC_ITEMS_PER_S
+        print()
+        print(f"Workstation benchmark on {args.cases} cases / {args.items} items ({platform.machine()}, {os.cpu_count()} CPUs)")
+        print(f"  sync              {results['sync']['items_per_s']:8.0f} items/s   target ≥ {TARGET_SYNC_ITEMS_PER_S:.0f}"
+              f"   {'PASS' if passed else 'FAIL'}")
+        print(f"  sync peak RSS     {results['sync']['peak_rss_mb']:8.0f} MB")
+        for name in ("list", "list --due", "show"):
+            print(f"  {name:<17} {results[name]['median_seconds']:8.2f} s (median; includes unlocking the key file)"
+                  f"   peak {results[name]['peak_rss_mb']:.0f} MB")
+        if args.json:
+            args.json.write_text(json.dumps({"cases": args.cases, "items": args.items, "results": results}, indent=2))
+        return 0
+    finally:
+        if daemon:
+            daemon.stop()
+        shutil.rmtree(storage, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
