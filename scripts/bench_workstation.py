@@ -118,6 +118,7 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=100000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--keep", action="store_true", help="keep the generated storage and the workstation store (paths printed)")
     args = parser.parse_args()
     bin_dir = Path(os.environ.get("SEALBOX_BIN", ".build/release")).resolve()
     for name in ("sealbox", "sealboxd", "sealbox-bench-store"):
@@ -212,8 +213,11 @@ def main() -> int:
     finally:
         if daemon:
             daemon.stop()
-        shutil.rmtree(storage, ignore_errors=True)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print(f"kept: daemon storage {storage}, workstation files {scratch}")
+        else:
+            shutil.rmtree(storage, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

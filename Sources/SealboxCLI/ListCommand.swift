@@ -106,11 +106,14 @@ struct ListCommand: ParsableCommand {
             let source = try? TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
                                                     purpose: "`sealbox list`")
             do {
+                // The report alone tells in nearly every case; all items only when it is foreign.
+                let reports = source == nil ? [:] : try local.reports()
                 rows = try local.cases().map { summary in
                     var otherKey = false
                     if let source {
-                        let items = try local.items(case: summary.reference)
-                        otherKey = source.foreignKeyIDs(of: items) != nil
+                        if source.foreignKeyIDs(of: reports[summary.reference].map { [$0] } ?? []) != nil {
+                            otherKey = source.foreignKeyIDs(of: try local.items(case: summary.reference)) != nil
+                        }
                     }
                     return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day, policy: policy))
                 }
@@ -156,9 +159,9 @@ struct ListCommand: ParsableCommand {
     /// Opens the case data of every case (only when the store holds any) with the team key.
     func readCaseWork(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day,
                       team: TeamDirectory) throws -> [Row] {
-        var threads: [CaseReference: [StoredItem]] = [:]
+        let threads: [CaseReference: [StoredItem]]
         do {
-            for row in rows { threads[row.summary.reference] = try local.items(case: row.summary.reference) }
+            threads = try local.items(ofKinds: [.caseData, .coding])
         } catch {
             throw CLIError("cannot read the local store")
         }

@@ -13,9 +13,9 @@ import SealboxCore
 import SealboxCrypto
 
 /// A client of the staff API, signing with one staff key.
-struct StaffClient {
+struct StaffClient: Sendable {
     /// The answer of one request.
-    struct Answer {
+    struct Answer: Sendable {
         let status: Int
         let body: Data
     }

@@ -27,8 +27,9 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var passphrase: PassphraseOptions
     @OptionGroup var staffPassphrase: StaffPassphraseOptions
 
-    /// Items asked for per request.
-    static let pageSize = 100
+    /// Items asked for per request: the most the server gives (a page is still cut at
+    /// `StaffPath.pageEnvelopeBudget` bytes of envelopes).
+    static let pageSize = StaffPath.maximumPageSize
 
     func run() async throws {
         let settings = try Settings.current()
@@ -116,10 +117,12 @@ struct Synchroniser {
         let from = try storeCall { try store.resumeDay }
         var cursor: ItemID? = nil
         var visited: Set<ItemID> = []
+        // The next page is asked for as soon as this one is decoded, so that the server
+        // prepares it while this page is written to the local store (one request ahead).
+        var ahead = Self.fetchPage(client, from: from, after: nil)
+        defer { ahead.cancel() }
         while true {
-            let answer = try await client.send(method: "GET",
-                                               pathAndQuery: StaffPath.items(from: from, after: cursor, limit: SyncCommand.pageSize),
-                                               limit: StaffPath.maximumPageAnswer)
+            let answer = try await Self.answer(of: ahead)
             if answer.status == 400, cursor != nil {
                 // The server no longer knows the item that ended its previous page, not even
                 // as the tombstone of a deleted case: its database was replaced meanwhile.
@@ -135,6 +138,7 @@ struct Synchroniser {
             // A server that does not move the cursor on, or leads it round in a circle,
             // would keep this loop going forever.
             guard visited.insert(next).inserted else { break }
+            ahead = Self.fetchPage(client, from: from, after: next)
             let new = try storeCall { try store.insert(items: page.items.map(StoredItem.init)) }
             totals.items += new.items
             cursor = next
@@ -143,6 +147,25 @@ struct Synchroniser {
         }
         try await fetchCases()
         return totals
+    }
+
+    /// One page of items, asked for in a task of its own.
+    private static func fetchPage(_ client: StaffClient, from: Day?, after cursor: ItemID?) -> Task<StaffClient.Answer, any Error> {
+        Task {
+            try await client.send(method: "GET", pathAndQuery: StaffPath.items(from: from, after: cursor, limit: SyncCommand.pageSize),
+                                  limit: StaffPath.maximumPageAnswer)
+        }
+    }
+
+    /// The answer of a page asked for ahead (its error as the client gave it).
+    private static func answer(of task: Task<StaffClient.Answer, any Error>) async throws(CLIError) -> StaffClient.Answer {
+        do {
+            return try await task.value
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("\(error)", status: .server)
+        }
     }
 
     /// The server's view of every case (status, days), stored for `list`. A server

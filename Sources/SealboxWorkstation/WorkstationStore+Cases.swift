@@ -168,6 +168,43 @@ extension WorkstationStore {
         }
     }
 
+    /// The report (position 1) of every case, in one query: what `list` needs to tell
+    /// whether a case is sealed to keys this workstation holds, without reading every
+    /// message of every case. (A scan of the table reads only the envelopes it returns;
+    /// an index lookup per row would read far more pages of this WITHOUT ROWID table.)
+    public func reports() throws -> [CaseReference: StoredItem] {
+        try queue.read { db in
+            var reports: [CaseReference: StoredItem] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, case_ref, position, kind, day, envelope, status FROM items
+                WHERE position = 1 AND kind <> 'status'
+                """) {
+                // No ORDER BY: an order by case would walk the index and look every row up.
+                let item = try StoredItem(db, row)
+                if let other = reports[item.caseReference], other.id.text < item.id.text { continue }
+                reports[item.caseReference] = item
+            }
+            return reports
+        }
+    }
+
+    /// The items of `kinds` of every case, by case in position order, in one query (`list`
+    /// reads the case data of all cases without their reports and messages).
+    public func items(ofKinds kinds: Set<ItemKind>) throws -> [CaseReference: [StoredItem]] {
+        guard !kinds.isEmpty else { return [:] }
+        return try queue.read { db in
+            var found: [CaseReference: [StoredItem]] = [:]
+            let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, case_ref, position, kind, day, envelope, status FROM items
+                WHERE kind IN (\(marks))
+                """, arguments: StatementArguments(kinds.map(\.rawValue))) {
+                let item = try StoredItem(db, row)
+                found[item.caseReference, default: []].append(item)
+            }
+            return found.mapValues { $0.sorted { ($0.position, $0.id.text) < ($1.position, $1.id.text) } }
+        }
+    }
 
     /// The sealed blob of an attachment; nil when it is unknown or not fetched yet.
     public func blob(id: AttachmentID) throws -> [UInt8]? {

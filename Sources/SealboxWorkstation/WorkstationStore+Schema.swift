@@ -178,6 +178,16 @@ extension WorkstationStore {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        // Issue 11 (speed): the items' plain metadata in an index of its own, so that the
+        // case list (`list`, the desk's inbox) reads it without reading past the sealed
+        // envelopes stored in the same rows (10,000 cases / 100,000 items: ~400 MB). It
+        // replaces items_case, whose columns it starts with.
+        migrator.registerMigration("v9-items-meta-index") { db in
+            try db.execute(sql: """
+                CREATE INDEX items_meta ON items(case_ref, position, kind, day, status);
+                DROP INDEX items_case;
+                """)
+        }
         return migrator
     }
 }

@@ -85,24 +85,22 @@ extension WorkstationStore {
         if origin == "sync" {
             // A reply this workstation sent comes back from the server: the server's copy
             // replaces it (same id and position), and is not counted as new.
-            try db.execute(sql: "DELETE FROM items WHERE id = ? AND origin = 'local'", arguments: [item.id])
+            try db.cachedStatement(sql: "DELETE FROM items WHERE id = ? AND origin = 'local'").execute(arguments: [item.id])
             replacesSent = db.changesCount > 0
         }
         let envelope: Data? = item.isStatusChange ? nil : Data(item.envelope)
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO items (id, case_ref, position, kind, day, envelope, status, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [item.id, item.caseReference, item.position, item.kind, item.day, envelope,
-                        item.isStatusChange ? item.status : nil, origin])
+        // Cached statements: a sync stores hundreds of items per transaction.
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO items (id, case_ref, position, kind, day, envelope, status, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [item.id, item.caseReference, item.position, item.kind, item.day, envelope,
+                                     item.isStatusChange ? item.status : nil, origin])
         guard db.changesCount > 0 else { return (0, 0) }
         if replacesSent { return (0, 0) }
         var attachments = 0
         for attachment in item.attachments {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO attachments (id, item_id, size) VALUES (?, ?, ?)",
-                arguments: [attachment.id, item.id, attachment.size])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachments (id, item_id, size) VALUES (?, ?, ?)")
+                .execute(arguments: [attachment.id, item.id, attachment.size])
             attachments += db.changesCount
         }
         return (1, attachments)

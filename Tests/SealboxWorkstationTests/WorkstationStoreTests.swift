@@ -119,6 +119,38 @@ import Testing
         }
     }
 
+    @Test func theCaseList_readsTheItemsMetadataFromItsIndex_notThroughTheEnvelopes() throws {
+        // 10,000 cases took seconds when the list read past every envelope (issue 11, speed).
+        let indexes = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'")
+        }
+        #expect(indexes.contains("items_meta") && !indexes.contains("items_case"))
+        let listSQL = try store.queue.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT i.case_ref, MIN(i.day), MAX(i.day),
+                    COUNT(CASE WHEN i.kind IN ('report', 'follow-up', 'reply') THEN 1 END)
+                FROM items i GROUP BY i.case_ref
+                """).map { $0["detail"] as String }
+        }
+        #expect(listSQL.contains { $0.contains("COVERING INDEX items_meta") }, "\(listSQL)")
+    }
+
+    @Test func reportsAndItemsOfKinds_comeInOneQueryEach_byCase() throws {
+        let report = Fixtures.item(reference: "7KQM-3XWP", position: 1)
+        let followUp = Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, position: 2)
+        let data2 = Fixtures.item(reference: "7KQM-3XWP", kind: .caseData, position: 4)
+        let data1 = Fixtures.item(reference: "7KQM-3XWP", kind: .caseData, position: 3)
+        let other = Fixtures.item(reference: "AAAA-2222", position: 1)
+        let coding = Fixtures.item(reference: "AAAA-2222", kind: .coding, position: 2)
+        try store.insert(items: [data2, followUp, other, report, data1, coding])
+        let reports = try store.reports()
+        #expect(reports.mapValues(\.id) == ["7KQM-3XWP": report.id, "AAAA-2222": other.id])
+        let work = try store.items(ofKinds: [.caseData, .coding])
+        #expect(work.mapValues { $0.map(\.id) } == ["7KQM-3XWP": [data1.id, data2.id], "AAAA-2222": [coding.id]])
+        #expect(try store.items(ofKinds: []).isEmpty)
+        #expect(try store.items(ofKinds: [.note]).isEmpty)
+    }
+
     @Test func reopeningTheStore_keepsItsContentAndSyncedDay() throws {
         let a = Fixtures.item(reference: "7KQM-3XWP")
         try store.insert(items: [a])
