@@ -31,6 +31,10 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The first leads of the team roster (member public keys, separated by commas or
     /// spaces): every roster is verified from them (docs/PROTOCOL.md §12.4).
     case trustedLeads = "trusted_leads"
+    /// Minutes without a request after which `sealbox desk` locks (default 15; fractions allowed).
+    case deskIdleLock = "desk_idle_lock"
+    /// The desk's language, `de` or `en` (default: the browser's).
+    case deskLanguage = "desk_language"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -49,6 +53,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
         case .serverCertificateSHA256: "SHA256"
+        case .deskIdleLock: "MINUTES"
+        case .deskLanguage: "LANG"
         default: "FILE"
         }
     }
@@ -69,12 +75,15 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
         case .codingScheme: "coding scheme override file"
         case .trustedLeads: "trusted first leads of the team"
+        case .deskIdleLock: "minutes until the desk locks"
+        case .deskLanguage: "language of the desk"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads].contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
+          .deskIdleLock, .deskLanguage].contains(self)
     }
 }
 
