@@ -145,7 +145,8 @@ struct DoorMiddleware: RouterMiddleware {
             return DeskHandlers.page(.misdirectedRequest, pages.door())
         }
         if request.method != .get && request.method != .head,
-           !door.acceptsOrigin(origin: request.headers[.origin], referer: request.headers[.referer]) {
+           !door.acceptsOrigin(origin: request.headers[.origin], referer: request.headers[.referer],
+                               fetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!]) {
             return DeskHandlers.page(.forbidden, pages.problem(texts["error.forbidden"], unlocked: false))
         }
         let path = request.uri.path

@@ -32,10 +32,14 @@ public struct DeskDoor: Sendable {
     }
 
     /// Whether a state-changing request comes from the desk's own pages: its `Origin`, or
-    /// lacking one its `Referer`, must be one of the desk's origins. Neither → refused.
-    public func acceptsOrigin(origin: String?, referer: String?) -> Bool {
-        if let origin { return ownOrigins.contains(origin.lowercased()) }
-        guard let referer else { return false }
+    /// lacking one its `Referer`, must be one of the desk's origins. Under the desk's own
+    /// `Referrer-Policy: no-referrer` a browser sends its form posts with `Origin: null` and
+    /// no `Referer` (Fetch standard); such a request is accepted only when the browser's
+    /// `Sec-Fetch-Site` (which no page can set) says `same-origin`. Anything else → refused.
+    public func acceptsOrigin(origin: String?, referer: String?, fetchSite: String? = nil) -> Bool {
+        if let origin, origin != "null" { return ownOrigins.contains(origin.lowercased()) }
+        if fetchSite?.lowercased() == "same-origin" { return true }
+        guard origin == nil, let referer else { return false }
         let lowered = referer.lowercased()
         return ownOrigins.contains { lowered == $0 || lowered.hasPrefix($0 + "/") }
     }

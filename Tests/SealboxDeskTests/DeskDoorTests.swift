@@ -29,6 +29,16 @@ import Testing
         #expect(door.acceptsOrigin(origin: nil, referer: "http://127.0.0.1:8123"))
     }
 
+    @Test func origin_null_isAccepted_onlyFromTheBrowsersOwnSameOriginPost() {
+        #expect(door.acceptsOrigin(origin: "null", referer: nil, fetchSite: "same-origin"))
+        #expect(door.acceptsOrigin(origin: nil, referer: nil, fetchSite: "same-origin"))
+        #expect(!door.acceptsOrigin(origin: "null", referer: nil, fetchSite: "cross-site"))
+        #expect(!door.acceptsOrigin(origin: "null", referer: nil, fetchSite: "same-site"))
+        #expect(!door.acceptsOrigin(origin: "null", referer: nil, fetchSite: "none"))
+        #expect(!door.acceptsOrigin(origin: "null", referer: "http://127.0.0.1:8123/", fetchSite: nil))
+        #expect(!door.acceptsOrigin(origin: "http://evil.example", referer: nil, fetchSite: "same-origin"))
+    }
+
     @Test func origin_foreignOrMissing_isRefused() {
         #expect(!door.acceptsOrigin(origin: nil, referer: nil))
         #expect(!door.acceptsOrigin(origin: "http://evil.example", referer: "http://127.0.0.1:8123/"))

@@ -125,6 +125,10 @@ def test_a_state_change_from_a_foreign_origin_is_refused(desk, report, anna):
         response = desk.post(f"/cases/{case}/note", {"text": "von fremder Seite"}, token=token, origin=None,
                              headers=headers)
         assert response.status_code == 403, headers
+    for site in ["cross-site", "same-site", "none"]:
+        sandboxed = desk.post(f"/cases/{case}/note", {"text": "fremd aus der Sandbox"}, token=token, origin=None,
+                              headers={"Origin": "null", "Sec-Fetch-Site": site})
+        assert sandboxed.status_code == 403, site
     no_origin = desk.post(f"/cases/{case}/note", {"text": "ohne Origin"}, token=token, origin=None)
     assert no_origin.status_code == 403
     foreign_referer = desk.post(f"/cases/{case}/note", {"text": "fremder Referer"}, token=token, origin=None,
