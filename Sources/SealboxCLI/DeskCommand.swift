@@ -5,6 +5,7 @@
 // minutes without use, and at the end.
 import ArgumentParser
 import Foundation
+import SealboxCore
 import SealboxDesk
 
 struct DeskCommand: AsyncParsableCommand {
@@ -48,7 +49,9 @@ struct DeskCommand: AsyncParsableCommand {
         let configuration = DeskConfiguration(
             port: port, idleLock: .milliseconds(Int64(minutes * 60_000)),
             idleMinutesText: minutes == minutes.rounded() ? String(Int(minutes)) : String(minutes), language: language)
-        let desk = Desk(configuration: configuration, backend: DeskWorkstation(settings: settings))
+        let pool = BlockingPool(workers: 1, queueLimit: 4)
+        defer { pool.shutdown() }
+        let desk = Desk(configuration: configuration, backend: DeskWorkstation(settings: settings, pool: pool))
         let openBrowser = !noBrowser
         do {
             try await desk.run { address in

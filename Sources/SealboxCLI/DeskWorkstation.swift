@@ -40,12 +40,23 @@ final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
 /// The local store and key files named by the settings, as the desk's backend.
 struct DeskWorkstation: DeskBackend {
     let settings: Settings
+    /// One thread for the key derivation (Argon2id) of a sign-in, off the cooperative pool.
+    let pool: BlockingPool
 
     var directory: URL { settings.storeDirectory(flag: nil) }
 
     // MARK: Unlock
 
     func unlock(passphrase: SecureBytes) async throws(DeskFailure) -> any DeskKeys {
+        do {
+            return try await pool.run { [self] in try openKeys(passphrase: passphrase) }
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// Opens the key files with the typed passphrase (blocking: Argon2id).
+    private func openKeys(passphrase: SecureBytes) throws -> DeskWorkstationKeys {
         try desk {
             let local = try LocalStore.open(directory, create: false)
             let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: nil,
