@@ -70,10 +70,14 @@ let package = Package(
             resources: [.embedInCode("Catalogues")],
             swiftSettings: swiftSettings
         ),
+        // The HTML type of server-rendered pages (escaping by construction), shared by the
+        // reporters' pages and the desk.
+        .target(name: "SealboxHTML", swiftSettings: swiftSettings),
         .target(
             name: "SealboxServer",
             dependencies: [
                 "SealboxAPI",
+                "SealboxHTML",
                 "SealboxCore",
                 "SealboxCrypto",
                 "SealboxL10n",
@@ -103,12 +107,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The counsellor's desk: Hummingbird on loopback, pages over a DeskBackend (docs/design/DESK.md).
+        .target(
+            name: "SealboxDesk",
+            dependencies: [
+                "SealboxCore",
+                "SealboxCrypto",
+                "SealboxHTML",
+                "SealboxL10n",
+                "SealboxWorkstation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Catalogues")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SealboxCLI",
             dependencies: [
                 "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxDesk",
                 "SealboxWorkstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -162,6 +184,7 @@ let package = Package(
             name: "SealboxServerTests",
             dependencies: [
                 "SealboxServer",
+                "SealboxHTML",
                 "SealboxL10n",
                 "SealboxCore",
                 "SealboxCrypto",
@@ -170,6 +193,14 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SealboxDeskTests",
+            dependencies: [
+                "SealboxDesk", "SealboxCore", "SealboxCrypto", "SealboxL10n",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

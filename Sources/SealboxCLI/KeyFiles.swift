@@ -52,6 +52,17 @@ enum KeyFiles {
         try checkType(bytes, at: url, expected: .member)
         let passphrase = try staffPassphrase(url, settings: settings, passphraseFlag: passphraseFlag,
                                              staffPassphraseFlag: staffPassphraseFlag, what: "member key")
+        return try openMemberKey(bytes, at: url, passphrase: passphrase)
+    }
+
+    /// Opens the member key file at `url` with a passphrase given (the desk's sign-in).
+    static func openMemberKey(at url: URL, passphrase: SecureBytes) throws(CLIError) -> MemberSecretKey {
+        let bytes = try readFile(url, what: "member key file")
+        try checkType(bytes, at: url, expected: .member)
+        return try openMemberKey(bytes, at: url, passphrase: passphrase)
+    }
+
+    private static func openMemberKey(_ bytes: [UInt8], at url: URL, passphrase: SecureBytes) throws(CLIError) -> MemberSecretKey {
         do {
             return try KeyFile.openMemberKey(bytes, passphrase: passphrase)
         } catch {
@@ -101,6 +112,31 @@ enum KeyFiles {
                                                prompt: "Passphrase for the team key \(url.path): ")
         do {
             return try KeyFile.openTeamKey(bytes, passphrase: passphrase)
+        } catch {
+            throw openingError(error, url: url)
+        }
+    }
+
+    /// Opens the team key file at `url` with a passphrase given (the desk's sign-in).
+    static func openTeamKey(at url: URL, passphrase: SecureBytes) throws(CLIError) -> BoxSecretKey {
+        let bytes = try readFile(url, what: "team key file")
+        try checkType(bytes, at: url, expected: .team)
+        do {
+            return try KeyFile.openTeamKey(bytes, passphrase: passphrase)
+        } catch {
+            throw openingError(error, url: url)
+        }
+    }
+
+    /// Opens the staff (or member) key file at `url` with a passphrase given (the desk's sign-in).
+    static func openStaffKey(at url: URL, passphrase: SecureBytes) throws(CLIError) -> SigningSecretKey {
+        let bytes = try readFile(url, what: "staff key file")
+        if (try? KeyFile.type(of: bytes)) == .member {
+            return try openMemberKey(bytes, at: url, passphrase: passphrase).signingKey
+        }
+        try checkType(bytes, at: url, expected: .staff)
+        do {
+            return try KeyFile.openStaffKey(bytes, passphrase: passphrase)
         } catch {
             throw openingError(error, url: url)
         }

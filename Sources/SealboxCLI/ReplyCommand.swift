@@ -80,6 +80,25 @@ struct ReplyCommand: AsyncParsableCommand {
 
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.member?.signingKey)
         let text = try MessageInput.read(source, reference: reference)
+        guard let sent = try await Self.send(text: text, reference: reference, report: report, keySource: keySource,
+                                             reporterKey: reporterKey, client: client) else {
+            Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
+            print("Reply sent to case \(reference.text). The reporter can read it with their code.")
+            return
+        }
+        if json {
+            print(Terminal.prettyJSON(sent))
+        } else {
+            print("Reply sent to case \(reference.text). The reporter can read it with their code. Status: \(sent.status).")
+        }
+    }
+
+    /// Seals `text` to the reporter and the team, sends it signed and stores it in the local
+    /// store; the server's answer, or nil when it accepted the reply but its answer was unreadable.
+    /// `sealbox reply` and the desk both send through here.
+    static func send(text: String, reference: CaseReference, report: (item: StoredItem, store: WorkstationStore?),
+                     keySource: TeamKeySource, reporterKey: BoxPublicKey,
+                     client: StaffClient) async throws(CLIError) -> ReplyCreated? {
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
                                             reporterKey: reporterKey, team: keySource.recipients(for: reference), signedBy: client.key)
 
@@ -101,9 +120,7 @@ struct ReplyCommand: AsyncParsableCommand {
             throw client.unexpected(answer.status)
         }
         guard let sent = try? APICoding.decode(ReplyCreated.self, from: answer.body), sent.case == reference else {
-            Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
-            print("Reply sent to case \(reference.text). The reporter can read it with their code.")
-            return
+            return nil
         }
 
         if let local = report.store {
@@ -116,11 +133,7 @@ struct ReplyCommand: AsyncParsableCommand {
                                  + "`sealbox sync` will fetch it")
             }
         }
-        if json {
-            print(Terminal.prettyJSON(sent))
-        } else {
-            print("Reply sent to case \(reference.text). The reporter can read it with their code. Status: \(sent.status).")
-        }
+        return sent
     }
 
     /// The stored report of `reference`, or a clear error.

@@ -65,7 +65,7 @@ public struct SealboxCommand: AsyncParsableCommand {
             SyncCommand.self, ListCommand.self, ShowCommand.self, ReplyCommand.self, StatusCommand.self,
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
             RetainCommand.self, AuditCommand.self, StatsCommand.self, TeamCommand.self, RestrictCommand.self, RecoverCommand.self,
-            KeygenCommand.self, StaffKeygenCommand.self, RecoveryKeygenCommand.self,
+            KeygenCommand.self, StaffKeygenCommand.self, RecoveryKeygenCommand.self, DeskCommand.self,
         ])
 
     public init() {}

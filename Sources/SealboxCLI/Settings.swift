@@ -34,6 +34,10 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The smallest count the office's figures show (`sealbox stats`): smaller ones read
     /// "< N", with secondary suppression (docs/WORKSTATION.md "Statistics"); default 5.
     case statsMinCell = "stats_min_cell"
+    /// Minutes without a request after which `sealbox desk` locks (default 15; fractions allowed).
+    case deskIdleLock = "desk_idle_lock"
+    /// The desk's language, `de` or `en` (default: the browser's).
+    case deskLanguage = "desk_language"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -53,6 +57,8 @@ public enum Setting: String, CaseIterable, Sendable {
         case .acknowledgeDays, .feedbackDays: "DAYS"
         case .statsMinCell: "N"
         case .serverCertificateSHA256: "SHA256"
+        case .deskIdleLock: "MINUTES"
+        case .deskLanguage: "LANG"
         default: "FILE"
         }
     }
@@ -74,13 +80,15 @@ public enum Setting: String, CaseIterable, Sendable {
         case .codingScheme: "coding scheme override file"
         case .trustedLeads: "trusted first leads of the team"
         case .statsMinCell: "smallest count the statistics show"
+        case .deskIdleLock: "minutes until the desk locks"
+        case .deskLanguage: "language of the desk"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads, .statsMinCell]
-            .contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
+          .statsMinCell, .deskIdleLock, .deskLanguage].contains(self)
     }
 }
 

@@ -34,6 +34,19 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current()
         let client = try staff.client(settings: settings, purpose: "`sealbox status`")
+        let changed = try await Self.send(status, reference: reference, client: client,
+                                          storeDirectory: settings.storeDirectory(flag: store.store))
+        if json {
+            print(Terminal.prettyJSON(changed))
+        } else {
+            print("Case \(reference.text) is now \(changed.status.rawValue). The reporter sees this status.")
+        }
+    }
+
+    /// Sets the status on the server and records the change in the local store (when it
+    /// holds the case); the server's answer. `sealbox status` and the desk both set it here.
+    static func send(_ status: CaseStatus, reference: CaseReference, client: StaffClient,
+                     storeDirectory: URL) async throws(CLIError) -> StatusChanged {
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.status(reference),
                                            json: StatusRequest(status: status))
         switch answer.status {
@@ -48,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
         let now = changed.status
 
         // Keep the local view in step; the case may not be in the local store at all.
-        if let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false) {
+        if let local = try? LocalStore.open(storeDirectory, create: false) {
             do {
                 if !(try local.thread(case: reference)).isEmpty {
                     try local.insertSent(StoredItem(statusChange: changed.id, caseReference: reference, day: changed.day,
@@ -59,10 +72,6 @@ struct StatusCommand: AsyncParsableCommand {
                 Terminal.warning("the status was set, but the local store could not record it; run `sealbox sync`")
             }
         }
-        if json {
-            print(Terminal.prettyJSON(changed))
-        } else {
-            print("Case \(reference.text) is now \(now.rawValue). The reporter sees this status.")
-        }
+        return changed
     }
 }

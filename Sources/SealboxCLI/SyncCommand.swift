@@ -41,29 +41,12 @@ struct SyncCommand: AsyncParsableCommand {
                                             staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
         let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
-        // With trusted leads set, the team roster is verified first: a forked, rolled-back or
-        // foreign roster stops the sync before anything is fetched (PROTOCOL §12.4).
-        if let trusted = try RosterClient.trustedLeads(settings: settings) {
-            let roster = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
-            // With key epochs, the member's grants (PROTOCOL §12.5) are fetched and kept sealed.
-            if roster.epoch > 0 {
-                try await RosterClient(client: client, store: local, trustedLeads: trusted).fetchGrants()
-            }
-            // Cases restricted to others are purged here, as deleted ones are (PROTOCOL §12.7).
-            if let me = roster.activeMember(signingKey: key.publicKey) {
-                let purged = (try? local.purgeRestricted(roster, notNaming: me.id)) ?? []
-                if !purged.isEmpty {
-                    print("Removed \(Terminal.count(purged.count, "case")) restricted to other members from the local store: "
-                          + purged.map(\.text).joined(separator: ", ") + ".")
-                }
-            }
+        let outcome = try await Self.synchronise(settings: settings, client: client, store: local, progress: ProgressLine())
+        if !outcome.restrictedPurged.isEmpty {
+            print("Removed \(Terminal.count(outcome.restrictedPurged.count, "case")) restricted to other members from the local store: "
+                  + outcome.restrictedPurged.map(\.text).joined(separator: ", ") + ".")
         }
-        var sync = Synchroniser(client: client, store: local, progress: ProgressLine())
-        // The audit chain must extend the one pinned here (PROTOCOL §11.1): a log rolled back
-        // or rewritten on the server stops the sync before anything is fetched.
-        try await sync.checkAudit()
-        let totals = try await sync.run()
-        sync.progress.finish()
+        let totals = outcome.totals
         for id in totals.unavailable {
             Terminal.warning("attachment \(id) is no longer on the server; it cannot be shown")
         }
@@ -85,6 +68,34 @@ struct SyncCommand: AsyncParsableCommand {
                   + totals.purged.map(\.text).joined(separator: ", ") + ".")
         }
         print("\(Terminal.count(totals.items, "new item")), \(Terminal.count(totals.attachments, "new attachment")).")
+    }
+
+    /// Verifies the roster and the audit chain, fetches grants and every new item into the
+    /// local store: the totals, and the cases purged as restricted to others. `sealbox sync`
+    /// and the desk both sync here.
+    static func synchronise(settings: Settings, client: StaffClient, store local: WorkstationStore,
+                            progress: ProgressLine) async throws -> (totals: Synchroniser.Totals, restrictedPurged: [CaseReference]) {
+        var restrictedPurged: [CaseReference] = []
+        // With trusted leads set, the team roster is verified first: a forked, rolled-back or
+        // foreign roster stops the sync before anything is fetched (PROTOCOL §12.4).
+        if let trusted = try RosterClient.trustedLeads(settings: settings) {
+            let roster = try await RosterClient(client: client, store: local, trustedLeads: trusted).refresh()
+            // With key epochs, the member's grants (PROTOCOL §12.5) are fetched and kept sealed.
+            if roster.epoch > 0 {
+                try await RosterClient(client: client, store: local, trustedLeads: trusted).fetchGrants()
+            }
+            // Cases restricted to others are purged here, as deleted ones are (PROTOCOL §12.7).
+            if let me = roster.activeMember(signingKey: client.key.publicKey) {
+                restrictedPurged = (try? local.purgeRestricted(roster, notNaming: me.id)) ?? []
+            }
+        }
+        var sync = Synchroniser(client: client, store: local, progress: progress)
+        // The audit chain must extend the one pinned here (PROTOCOL §11.1): a log rolled back
+        // or rewritten on the server stops the sync before anything is fetched.
+        try await sync.checkAudit()
+        let totals = try await sync.run()
+        sync.progress.finish()
+        return (totals, restrictedPurged)
     }
 }
 

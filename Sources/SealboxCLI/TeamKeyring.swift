@@ -92,27 +92,45 @@ enum TeamKeySource {
         case .grants(let file, _, let announced, _):
             let member = try KeyFiles.openMemberKey(at: file, settings: settings, passphraseFlag: passphraseFlag,
                                                     staffPassphraseFlag: staffPassphraseFlag)
-            let stored: [(scope: GrantScope, sealed: [UInt8])]
+            return try Self.openGrants(member: member, store: store, announced: announced)
+        }
+    }
+
+    /// Opens every grant stored on this workstation with the member key.
+    private static func openGrants(member: MemberSecretKey, store: WorkstationStore?,
+                                   announced: [GrantScope: BoxPublicKey]) throws(CLIError) -> TeamKeyring {
+        let stored: [(scope: GrantScope, sealed: [UInt8])]
+        do {
+            stored = try store?.grants() ?? []
+        } catch {
+            throw CLIError("cannot read the grants in the local store")
+        }
+        guard !stored.isEmpty else {
+            throw CLIError("this workstation holds no grant for your member key \(member.publicKey.memberID.hex)",
+                           hint: "run `sealbox sync`; if it still holds none, ask a lead whether you are a member of the team",
+                           status: .authentication)
+        }
+        var keys: [BoxSecretKey] = []
+        for grant in stored {
             do {
-                stored = try store?.grants() ?? []
+                keys.append(try grant.scope.open(grant.sealed, with: member.boxKey, announced: announced))
             } catch {
-                throw CLIError("cannot read the grants in the local store")
+                throw CLIError("refusing a grant stored on this workstation: \(error)",
+                               hint: "run `sealbox sync` again; if it persists, tell your team's leads", status: .authentication)
             }
-            guard !stored.isEmpty else {
-                throw CLIError("this workstation holds no grant for your member key \(member.publicKey.memberID.hex)",
-                               hint: "run `sealbox sync`; if it still holds none, ask a lead whether you are a member of the team",
-                               status: .authentication)
-            }
-            var keys: [BoxSecretKey] = []
-            for grant in stored {
-                do {
-                    keys.append(try grant.scope.open(grant.sealed, with: member.boxKey, announced: announced))
-                } catch {
-                    throw CLIError("refusing a grant stored on this workstation: \(error)",
-                                   hint: "run `sealbox sync` again; if it persists, tell your team's leads", status: .authentication)
-                }
-            }
-            return TeamKeyring(keys: keys, member: member)
+        }
+        return TeamKeyring(keys: keys, member: member)
+    }
+
+    /// Opens the secret keys with a passphrase given (the desk's sign-in), the same way as
+    /// `open(settings:store:passphraseFlag:)`.
+    func open(store: WorkstationStore?, passphrase: SecureBytes) throws(CLIError) -> TeamKeyring {
+        switch self {
+        case .teamKeyFile(let file, _):
+            return TeamKeyring(keys: [try KeyFiles.openTeamKey(at: file, passphrase: passphrase)], member: nil)
+        case .grants(let file, _, let announced, _):
+            let member = try KeyFiles.openMemberKey(at: file, passphrase: passphrase)
+            return try Self.openGrants(member: member, store: store, announced: announced)
         }
     }
 

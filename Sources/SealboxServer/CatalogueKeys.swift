@@ -3,6 +3,7 @@
 // every one; the daemon passes this list to SealboxL10n's loader at start, so a
 // shipped or office catalogue that lacks one refuses start, naming file and key.
 import SealboxL10n
+import SealboxHTML
 
 extension Catalogue {
     /// Message keys for validation and HTTP errors, used by the HTML pages and the JSON API alike.

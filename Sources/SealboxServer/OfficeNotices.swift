@@ -7,6 +7,7 @@
 import Configuration
 import Foundation
 import SealboxCore
+import SealboxHTML
 
 /// The office's privacy notice, legal notice and deadlines (keys `office.*`, config/README.md).
 public struct OfficeNotices: Sendable, Equatable {

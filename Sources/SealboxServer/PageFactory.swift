@@ -5,6 +5,7 @@ import Hummingbird
 import SealboxAPI
 import SealboxCore
 import SealboxL10n
+import SealboxHTML
 
 /// Renders localised pages and error answers for one installation.
 struct PageFactory: Sendable {

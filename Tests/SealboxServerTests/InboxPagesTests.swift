@@ -2,6 +2,7 @@ import SealboxCore
 import SealboxL10n
 import Testing
 @testable import SealboxServer
+import SealboxHTML
 
 /// Sample inbox pages, in the states the controller shows them.
 enum InboxSamples {

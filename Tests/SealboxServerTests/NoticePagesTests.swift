@@ -9,6 +9,7 @@ import SealboxCrypto
 import SealboxL10n
 import Testing
 @testable import SealboxServer
+import SealboxHTML
 
 @Suite struct NoticePagesTests {
     static func notices(imprint: String = "") -> OfficeNotices {

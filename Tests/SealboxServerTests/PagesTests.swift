@@ -2,6 +2,7 @@ import SealboxCore
 import SealboxL10n
 import Testing
 @testable import SealboxServer
+import SealboxHTML
 
 /// Sample pages in every state, shared by the page and localisation tests.
 enum PageSamples {

@@ -7,6 +7,7 @@ import SealboxCore
 import SealboxL10n
 import Testing
 @testable import SealboxServer
+import SealboxHTML
 
 /// Every refusal of the web form gives it back filled (never with files), names the files
 /// to choose again, puts the message first with the focus on it, and keeps its status.

@@ -8,6 +8,7 @@ import SealboxCore
 import SealboxCrypto
 import SealboxL10n
 @testable import SealboxServer
+import SealboxHTML
 
 /// A daemon on a fresh temporary storage directory, with a team key and a staff key.
 struct TestDaemon: @unchecked Sendable {

@@ -2,6 +2,7 @@
 // office name, the language switch and the main navigation, main, footer.
 // Rules: no script, no inline style, no external resource; one stylesheet.
 import SealboxL10n
+import SealboxHTML
 
 /// How the language switch of a page is made.
 enum LanguageSwitch {

@@ -1,6 +1,7 @@
 // The accessibility statement (Erklärung zur Barrierefreiheit, NBGG §9b) with its
 // feedback channel, and the slot for a German Sign Language video on the landing page.
 import SealboxL10n
+import SealboxHTML
 
 extension Pages {
     /// `GET /accessibility`.

@@ -5,6 +5,7 @@
 // carrying it in hidden fields.
 import SealboxCore
 import SealboxL10n
+import SealboxHTML
 
 /// What the reporter must keep.
 public struct Receipt: Sendable {

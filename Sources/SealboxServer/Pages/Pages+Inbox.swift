@@ -5,6 +5,7 @@
 // breaks through CSS; no script.
 import SealboxCore
 import SealboxL10n
+import SealboxHTML
 
 /// One message of the thread as the page shows it.
 public struct InboxMessageView: Sendable {

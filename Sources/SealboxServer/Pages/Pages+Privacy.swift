@@ -5,6 +5,7 @@
 // daemon stores is said in the same words as on the landing page; retention is said
 // in words from `office.retention_years`.
 import SealboxL10n
+import SealboxHTML
 
 extension Pages {
     /// `GET /privacy` when the office has no notice of its own (`office.privacy_url`).

@@ -4,6 +4,7 @@
 // nothing was sent, and which files must be chosen again, by name; file names are
 // escaped and isolated in their own direction (bdi).
 import SealboxL10n
+import SealboxHTML
 
 extension Pages {
     /// The status whose title and message a page shows for `status`: its own, else 400 or 500.

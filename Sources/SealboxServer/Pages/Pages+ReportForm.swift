@@ -5,6 +5,7 @@
 // refusal (422, 413, 429, 503, …) gives the form back filled, never with files.
 // Free-text fields are kept from spell checkers (which may send text to a vendor).
 import SealboxL10n
+import SealboxHTML
 
 /// What the reporter entered, and what was wrong with it, for re-rendering the form.
 public struct ReportFormState: Sendable {

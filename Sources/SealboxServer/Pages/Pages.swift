@@ -2,6 +2,7 @@
 // server adds the headers (CSP, no-store where a code or content is shown).
 import SealboxCore
 import SealboxL10n
+import SealboxHTML
 
 /// Server-rendered pages.
 public enum Pages {

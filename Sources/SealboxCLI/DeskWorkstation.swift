@@ -1,0 +1,301 @@
+// The workstation behind `sealbox desk` (docs/design/DESK.md §2): SealboxDesk's
+// DeskBackend implemented with the code the commands run, so the desk has no second way
+// of opening, checking, replying, noting, setting a status or syncing: TeamKeySource and
+// CaseOpener open, AuthorshipJudge checks, ReplyCommand.send, StatusCommand.send,
+// CaseWorkSender and SyncCommand.synchronise send and fetch. The passphrase typed on
+// the sign-in page opens the key files once (the passphrase_file setting is not used);
+// the opened keys live in DeskWorkstationKeys until the desk locks.
+import Foundation
+import SealboxAPI
+import SealboxCore
+import SealboxCrypto
+import SealboxDesk
+import SealboxWorkstation
+
+/// The opened keys of one desk session.
+final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened: (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)?
+
+    init(source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey) {
+        opened = (source, keyring, signing)
+    }
+
+    /// The keys, or a failure when the session was wiped meanwhile.
+    func get() throws(DeskFailure) -> (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let opened else { throw DeskFailure(.other, detail: "the desk is locked") }
+        return opened
+    }
+
+    /// Drops the keys; their secure storage is wiped when released.
+    func wipe() {
+        lock.lock()
+        opened = nil
+        lock.unlock()
+    }
+}
+
+/// The local store and key files named by the settings, as the desk's backend.
+struct DeskWorkstation: DeskBackend {
+    let settings: Settings
+    /// One thread for the key derivation (Argon2id) of a sign-in, off the cooperative pool.
+    let pool: BlockingPool
+
+    var directory: URL { settings.storeDirectory(flag: nil) }
+
+    // MARK: Unlock
+
+    func unlock(passphrase: SecureBytes) async throws(DeskFailure) -> any DeskKeys {
+        do {
+            return try await pool.run { [self] in try openKeys(passphrase: passphrase) }
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// Opens the key files with the typed passphrase (blocking: Argon2id).
+    private func openKeys(passphrase: SecureBytes) throws -> DeskWorkstationKeys {
+        try desk {
+            let local = try LocalStore.open(directory, create: false)
+            let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: nil,
+                                                   purpose: "`sealbox desk`")
+            let keyring = try source.open(store: local, passphrase: passphrase)
+            let signing: SigningSecretKey
+            if let member = keyring.member {
+                signing = member.signingKey
+            } else {
+                let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
+                let staffPassphrase = try settings.path(.staffPassphraseFile, flag: nil).map { url throws(CLIError) in
+                    try Passphrase.read(file: url)
+                } ?? passphrase
+                signing = try KeyFiles.openStaffKey(at: file, passphrase: staffPassphrase)
+            }
+            return DeskWorkstationKeys(source: source, keyring: keyring, signing: signing)
+        }
+    }
+
+    // MARK: Reading
+
+    func inbox(keys: any DeskKeys, today: Day) async throws(DeskFailure) -> [DeskCaseSummary] {
+        let opened = try Self.opened(keys)
+        return try desk {
+            guard let local = try LocalStore.open(directory, create: false) else { return [] }
+            let policy = try settings.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: nil)
+            let team = try TeamDirectory.load(settings: settings, store: local)
+            let staffKeys = try knownStaffKeys(local, team: team, own: opened.signing)
+            let own = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
+            var rows: [DeskCaseSummary] = []
+            for summary in try storeCall({ try local.cases() }) {
+                let items = try storeCall { try local.items(case: summary.reference) }
+                var work = CaseWorkState()
+                if items.contains(where: { $0.kind == .caseData }) {
+                    work = CaseWorkState.read(items, case: summary.reference, keyring: opened.keyring, staffKeys: staffKeys)
+                }
+                var deadlines: [DeskDeadline] = []
+                if let next = ListCommand.deadlines(summary, today: today, policy: policy).next {
+                    deadlines.append(DeskDeadline(kind: next.kind, due: next.due))
+                }
+                if let followUp = work.followUp, summary.status != .closed {
+                    deadlines.append(DeskDeadline(kind: .followUp, due: followUp))
+                }
+                let lastMessage = items.last { [.report, .followUp, .reply].contains($0.kind) }
+                rows.append(DeskCaseSummary(
+                    reference: summary.reference, status: summary.status, assigned: work.assigned.map { team.shown($0, own: own) },
+                    lastActivity: summary.lastActivity,
+                    awaitingAnswer: lastMessage.map { $0.kind != .reply } ?? false,
+                    nextDeadline: deadlines.min { $0.due < $1.due }))
+            }
+            return rows.sorted { ($0.lastActivity, $0.reference.text) > ($1.lastActivity, $1.reference.text) }
+        }
+    }
+
+    func thread(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskThread {
+        let opened = try Self.opened(keys)
+        return try desk {
+            guard let local = try LocalStore.open(directory, create: false) else { throw ShowCommand.unknownCase(reference) }
+            let items = try storeCall { try local.thread(case: reference) }
+            guard !items.isEmpty else { throw ShowCommand.unknownCase(reference) }
+            let summary = try storeCall { try local.cases() }.first { $0.reference == reference }
+            let team = try TeamDirectory.load(settings: settings, store: local)
+            var view = CaseWorkView()
+            view.team = team
+            view.ownKeyID = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
+            var judge = AuthorshipJudge(staffKeys: try knownStaffKeys(local, team: team, own: opened.signing))
+            var shown: [DeskThreadItem] = []
+            var judged: [(item: StoredItem, content: ReportContent, authorship: Authorship)] = []
+            for item in items {
+                let outcome = CaseOpener.open(item, filedUnder: reference, with: opened.keyring)
+                switch outcome {
+                case .opened(let item, let content):
+                    let authorship = judge.judge(content)
+                    judged.append((item, content, authorship))
+                    shown.append(Self.item(item, content, authorship, view: view))
+                case .statusChange(let item):
+                    shown.append(DeskThreadItem(kind: .status, day: item.day, author: "team", check: .serverRecord,
+                                                text: "", caseStatus: item.status))
+                default:
+                    shown.append(DeskThreadItem(kind: item.kind, day: item.day, author: CaseView.author(item.kind),
+                                                check: .failed(outcome.problem(case: reference) ?? ""), text: ""))
+                }
+            }
+            let state = CaseWorkState.from(judged)
+            return DeskThread(reference: reference, status: summary?.status, assigned: state.assigned.map(view.shown),
+                              followUp: state.followUp, items: shown)
+        }
+    }
+
+    /// One opened item as the case page shows it.
+    static func item(_ item: StoredItem, _ content: ReportContent, _ authorship: Authorship,
+                     view: CaseWorkView) -> DeskThreadItem {
+        let check: DeskThreadItem.Check
+        var author = CaseView.author(ItemKind(content.type))
+        switch authorship {
+        case .anchor: check = .checked
+        case .authentic(let signer):
+            check = .checked
+            if author == "team" { author = view.signer(signer) }
+        case .unauthenticated: check = .unsigned
+        case .forged(let why): check = .failed(CaseView.forgeryReason(why))
+        }
+        var fields: [(key: String, value: String)] = []
+        func add(_ key: String, _ value: String?) {
+            if let value, !value.isEmpty { fields.append((key, value)) }
+        }
+        var text = content.text
+        switch content.type {
+        case .coding:
+            text = ""
+            add("scheme", content.scheme)
+            add("grounds", content.grounds?.joined(separator: ", "))
+            add("area", content.area)
+            add("form", content.form)
+            add("level", content.level)
+            add("interventions", content.interventions?.joined(separator: ", "))
+            add("outcome", content.outcome)
+        case .caseData:
+            text = ""
+            add("assigned", content.assigned.map(view.shown))
+            add("follow_up", content.followUp?.text)
+        case .note, .reply:
+            break
+        default:
+            add("grounds", content.grounds?.joined(separator: ", "))
+            add("area", content.area)
+            add("when", content.when)
+            add("where", content.where)
+            add("contact", content.contact)
+            add("attachments", content.attachments.isEmpty ? nil
+                : content.attachments.map { "\($0.name) (\(Terminal.size($0.size)))" }.joined(separator: ", "))
+        }
+        return DeskThreadItem(kind: ItemKind(content.type), day: content.day, author: author, check: check, text: text,
+                              fields: fields)
+    }
+
+    // MARK: Sending
+
+    func reply(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure) {
+        let opened = try Self.opened(keys)
+        try await deskAsync {
+            let report = try ReplyCommand.storedReport(reference, directory: directory)
+            if let foreign = opened.source.foreignKeyIDs(of: [report.item]) { throw opened.source.foreignError(foreign) }
+            let reporterKey = try ReplyCommand.reporterKey(of: report.item, reference: reference, keyring: opened.keyring)
+            _ = try await ReplyCommand.send(text: text, reference: reference, report: report, keySource: opened.source,
+                                            reporterKey: reporterKey, client: try client(opened.signing))
+        }
+    }
+
+    func setStatus(_ reference: CaseReference, _ status: CaseStatus, keys: any DeskKeys) async throws(DeskFailure) {
+        let opened = try Self.opened(keys)
+        try await deskAsync {
+            _ = try await StatusCommand.send(status, reference: reference, client: try client(opened.signing),
+                                             storeDirectory: directory)
+        }
+    }
+
+    func note(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure) {
+        let opened = try Self.opened(keys)
+        try await deskAsync {
+            let report = try ReplyCommand.storedReport(reference, directory: directory)
+            guard let local = report.store else { throw ShowCommand.unknownCase(reference) }
+            if let foreign = opened.source.foreignKeyIDs(of: [report.item]) { throw opened.source.foreignError(foreign) }
+            let sender = CaseWorkSender(reference: reference, local: local, keySource: opened.source, keyring: opened.keyring,
+                                        client: try client(opened.signing), reportDay: report.item.day)
+            _ = try await sender.send(.note(case: reference, day: .today(), text: text), what: "note")
+        }
+    }
+
+    func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int {
+        let opened = try Self.opened(keys)
+        var count = 0
+        try await deskAsync {
+            guard let local = try LocalStore.open(directory, create: true) else { return }
+            let outcome = try await SyncCommand.synchronise(settings: settings, client: try client(opened.signing), store: local,
+                                                            progress: ProgressLine(enabled: false))
+            count = outcome.totals.items
+        }
+        return count
+    }
+
+    // MARK: Helpers
+
+    private func client(_ key: SigningSecretKey) throws(CLIError) -> StaffClient {
+        let server = try settings.server(flag: nil)
+        let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
+        let trust = try settings.serverTrust(for: server, caFileFlag: nil, pinFlag: nil)
+        return StaffClient(server: server, key: key, keyFileName: file.path, trust: trust)
+    }
+
+    /// The staff keys whose signatures count, as `show` and `list` accept them.
+    private func knownStaffKeys(_ local: WorkstationStore, team: TeamDirectory,
+                                own: SigningSecretKey) throws(CLIError) -> Set<SigningPublicKey> {
+        var keys = try KeyFiles.knownStaffKeys(settings: settings)
+        keys.insert(own.publicKey)
+        keys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
+        keys.formUnion(team.signingKeys)
+        return keys
+    }
+
+    private func storeCall<T>(_ body: () throws -> T) throws(CLIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw CLIError("cannot read the local store \(directory.path)")
+        }
+    }
+
+    private static func opened(_ keys: any DeskKeys) throws(DeskFailure)
+        -> (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)
+    {
+        guard let keys = keys as? DeskWorkstationKeys else { throw DeskFailure(.other) }
+        return try keys.get()
+    }
+
+    private func desk<T>(_ body: () throws -> T) throws(DeskFailure) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    private func deskAsync(_ body: () async throws -> Void) async throws(DeskFailure) {
+        do {
+            try await body()
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// A CLI error as the desk names it; the message is the CLI's (never secret or decrypted).
+    static func failure(_ error: any Error) -> DeskFailure {
+        if let failure = error as? DeskFailure { return failure }
+        guard let error = error as? CLIError else { return DeskFailure(.other) }
+        if error.message.hasPrefix("the passphrase does not open") { return DeskFailure(.wrongPassphrase) }
+        if error.message.hasPrefix("there is no case") { return DeskFailure(.unknownCase) }
+        if error.message.hasPrefix("cannot read the local store") { return DeskFailure(.storeUnreadable, detail: error.message) }
+        if error.status == .server { return DeskFailure(.server, detail: error.message) }
+        return DeskFailure(.other, detail: error.message)
+    }
+}
