@@ -15,6 +15,8 @@ What it does:
   * starts the release `sealboxd` on it (loopback only) and runs, on a workstation store
     on disk: `sealbox sync` (items/s, peak RSS), then RUNS times each `sealbox list`,
     `list --due` and `show` of one case (median wall time, peak RSS);
+  * starts `sealbox desk` on that store, signs in once, and requests the inbox and one
+    case page RUNS (at least 10) times each (p50 per request, the desk's peak RSS);
   * prints the figures and the targets of the issue beside them.
 
 Exit status: 0 whatever the targets say; 1 when a command failed; 2 on a setup error.
@@ -39,6 +41,8 @@ from pathlib import Path
 
 PASSPHRASE = "correct horse battery staple for the benchmark"
 TARGET_SYNC_ITEMS_PER_S = 2000.0
+TARGET_PAGE_MS = 100.0
+TARGET_DESK_RSS_MB = 200.0
 
 
 def run_measured(argv: list[str], env: dict[str, str], timeout: float = 1800.0) -> tuple[int, float, float, bytes, bytes]:
@@ -110,6 +114,82 @@ class Daemon:
                 self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def measure_desk(sealbox: str, env: dict[str, str], reference: str, runs: int) -> dict:
+    """`sealbox desk` on the synced store: sign in with the passphrase once, then the inbox
+    and one case page `runs` times each (wall time per request), and the desk's peak RSS."""
+    import html
+    import http.client
+    import select
+    import urllib.parse
+
+    desk_env = {k: v for k, v in env.items() if k != "SEALBOX_PASSPHRASE_FILE"}
+    process = subprocess.Popen([sealbox, "desk", "--no-browser", "--port", "0"], env=desk_env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        output = b""
+        deadline = time.monotonic() + 60
+        match = None
+        while match is None and time.monotonic() < deadline and process.poll() is None:
+            ready, _, _ = select.select([process.stdout], [], [], 0.2)
+            if ready:
+                output += process.stdout.readline()
+                match = re.search(rb"open http://127\.0\.0\.1:(\d+)/start\?s=([A-Za-z0-9_-]+)", output)
+        if not match:
+            raise RuntimeError(f"sealbox desk printed no start address: {output!r}")
+        port, secret = int(match.group(1)), match.group(2).decode()
+        origin = f"http://127.0.0.1:{port}"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+        def request(method: str, path: str, cookie: str | None, body: dict | None = None) -> http.client.HTTPResponse:
+            headers = {"Accept-Language": "de", "Host": f"127.0.0.1:{port}"}
+            if cookie:
+                headers["Cookie"] = f"sealbox_desk={cookie}"
+            data = None
+            if body is not None:
+                data = urllib.parse.urlencode(body)
+                headers.update({"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"})
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            response.body = response.read()
+            return response
+
+        start = request("GET", "/start?s=" + secret, None)
+        cookie = re.match(r"sealbox_desk=([A-Za-z0-9_-]+);", start.getheader("Set-Cookie") or "")
+        if start.status != 303 or not cookie:
+            raise RuntimeError(f"the start address answered {start.status}")
+        cookie = cookie.group(1)
+        page = request("GET", "/", cookie).body.decode()
+        token = re.search(r'action="/unlock"><input type="hidden" name="token" value="([^"]+)"', page)
+        if not token:
+            raise RuntimeError("no sign-in form on the desk")
+        began = time.perf_counter()
+        unlocked = request("POST", "/unlock", cookie, {"passphrase": PASSPHRASE, "token": html.unescape(token.group(1))})
+        unlock_s = time.perf_counter() - began
+        if unlocked.status not in (200, 303):
+            raise RuntimeError(f"the desk's sign-in answered {unlocked.status}")
+        figures: dict = {"unlock_seconds": unlock_s}
+        for name, path in (("inbox", "/"), ("case", f"/cases/{reference}")):
+            walls = []
+            for _ in range(runs):
+                began = time.perf_counter()
+                answer = request("GET", path, cookie)
+                walls.append(time.perf_counter() - began)
+                if answer.status != 200 or (name == "inbox" and reference.encode() not in answer.body):
+                    raise RuntimeError(f"desk {path} answered {answer.status}")
+            figures[name] = {"p50_ms": statistics.median(walls) * 1000, "max_ms": max(walls) * 1000, "runs": runs}
+        with open(f"/proc/{process.pid}/status") as status:
+            for line in status:
+                if line.startswith(("VmHWM:", "VmRSS:")):
+                    figures[line.split(":")[0]] = int(line.split()[1]) / 1024.0
+        return figures
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def main() -> int:
@@ -198,6 +278,12 @@ def main() -> int:
             print(f"{name}: median {statistics.median(walls):.2f} s over {args.runs} runs, peak RSS {max(peaks):.0f} MB",
                   flush=True)
 
+        desk = measure_desk(sealbox, cli_env, reference, max(args.runs, 10))
+        results["desk"] = desk
+        print(f"desk: sign-in {desk['unlock_seconds']:.2f} s, inbox p50 {desk['inbox']['p50_ms']:.0f} ms, "
+              f"case p50 {desk['case']['p50_ms']:.0f} ms, RSS {desk.get('VmRSS', 0):.0f} MB (peak {desk.get('VmHWM', 0):.0f} MB)",
+              flush=True)
+
         passed = results["sync"]["items_per_s"] >= TARGET_SYNC_ITEMS_PER_S
         print()
         print(f"Workstation benchmark on {args.cases} cases / {args.items} items ({platform.machine()}, {os.cpu_count()} CPUs)")
@@ -207,6 +293,14 @@ def main() -> int:
         for name in ("list", "list --due", "show"):
             print(f"  {name:<17} {results[name]['median_seconds']:8.2f} s (median; includes unlocking the key file)"
                   f"   peak {results[name]['peak_rss_mb']:.0f} MB")
+        print(f"  desk sign-in      {desk['unlock_seconds']:8.2f} s (Argon2id once per session)")
+        for name in ("inbox", "case"):
+            ok = desk[name]["p50_ms"] <= TARGET_PAGE_MS
+            print(f"  desk {name:<12} {desk[name]['p50_ms']:8.0f} ms p50   target ≤ {TARGET_PAGE_MS:.0f}   {'PASS' if ok else 'FAIL'}")
+        rss_ok = desk.get("VmRSS", 0) <= TARGET_DESK_RSS_MB
+        print(f"  desk RSS          {desk.get('VmRSS', 0):8.0f} MB   target ≤ {TARGET_DESK_RSS_MB:.0f}   {'PASS' if rss_ok else 'FAIL'}"
+              f"   (peak {desk.get('VmHWM', 0):.0f} MB: the sign-in's Argon2id MODERATE takes 256 MiB for a moment)")
+        print("  search and statistics pages: not built yet")
         if args.json:
             args.json.write_text(json.dumps({"cases": args.cases, "items": args.items, "results": results}, indent=2))
         return 0

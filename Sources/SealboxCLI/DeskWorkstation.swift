@@ -87,10 +87,12 @@ struct DeskWorkstation: DeskBackend {
             let staffKeys = try knownStaffKeys(local, team: team, own: opened.signing)
             let own = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
             var rows: [DeskCaseSummary] = []
+            // Metadata and case data in one query each: no report or message is read (DESK.md §6).
+            let caseData = try storeCall { try local.items(ofKinds: [.caseData]) }
+            let lastMessages = try storeCall { try local.lastMessageKinds() }
             for summary in try storeCall({ try local.cases() }) {
-                let items = try storeCall { try local.items(case: summary.reference) }
                 var work = CaseWorkState()
-                if items.contains(where: { $0.kind == .caseData }) {
+                if let items = caseData[summary.reference] {
                     work = CaseWorkState.read(items, case: summary.reference, keyring: opened.keyring, staffKeys: staffKeys)
                 }
                 var deadlines: [DeskDeadline] = []
@@ -100,11 +102,10 @@ struct DeskWorkstation: DeskBackend {
                 if let followUp = work.followUp, summary.status != .closed {
                     deadlines.append(DeskDeadline(kind: .followUp, due: followUp))
                 }
-                let lastMessage = items.last { [.report, .followUp, .reply].contains($0.kind) }
                 rows.append(DeskCaseSummary(
                     reference: summary.reference, status: summary.status, assigned: work.assigned.map { team.shown($0, own: own) },
                     lastActivity: summary.lastActivity,
-                    awaitingAnswer: lastMessage.map { $0.kind != .reply } ?? false,
+                    awaitingAnswer: lastMessages[summary.reference].map { $0 != .reply } ?? false,
                     nextDeadline: deadlines.min { $0.due < $1.due }))
             }
             return rows.sorted { ($0.lastActivity, $0.reference.text) > ($1.lastActivity, $1.reference.text) }
