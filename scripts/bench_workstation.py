@@ -176,7 +176,7 @@ def measure_desk(sealbox: str, env: dict[str, str], reference: str, runs: int) -
                 began = time.perf_counter()
                 answer = request("GET", path, cookie)
                 walls.append(time.perf_counter() - began)
-                if answer.status != 200 or (name == "inbox" and reference.encode() not in answer.body):
+                if answer.status != 200 or (name == "case" and reference.encode() not in answer.body):
                     raise RuntimeError(f"desk {path} answered {answer.status}")
             figures[name] = {"p50_ms": statistics.median(walls) * 1000, "max_ms": max(walls) * 1000, "runs": runs}
         with open(f"/proc/{process.pid}/status") as status:

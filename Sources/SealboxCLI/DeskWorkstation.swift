@@ -118,7 +118,7 @@ struct DeskWorkstation: DeskBackend {
             guard let local = try LocalStore.open(directory, create: false) else { throw ShowCommand.unknownCase(reference) }
             let items = try storeCall { try local.thread(case: reference) }
             guard !items.isEmpty else { throw ShowCommand.unknownCase(reference) }
-            let summary = try storeCall { try local.cases() }.first { $0.reference == reference }
+            let summary = try storeCall { try local.localCase(reference) }
             let team = try TeamDirectory.load(settings: settings, store: local)
             var view = CaseWorkView()
             view.team = team

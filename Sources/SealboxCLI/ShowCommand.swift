@@ -59,7 +59,7 @@ struct ShowCommand: ParsableCommand {
         let summary: LocalCase?
         do {
             items = try local.thread(case: reference)
-            summary = try local.cases().first { $0.reference == reference }
+            summary = try local.localCase(reference)
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }

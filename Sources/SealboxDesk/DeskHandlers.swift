@@ -117,8 +117,9 @@ struct DeskHandlers: Sendable {
             message = pages.notice(pages.texts.format("done.sync", String(count)), error: false)
         }
         do {
+            let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
             return Self.page(.ok, pages.inbox(try await desk.backend.inbox(keys: keys, today: today), today: today,
-                                              message: message))
+                                              page: page, message: message))
         } catch {
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))
         }

@@ -108,12 +108,33 @@ struct DeskPages {
 
     // MARK: Inbox
 
-    func inbox(_ cases: [DeskCaseSummary], today: Day, message: HTML = .empty) -> String {
+    /// Rows of the inbox per page: a page of 10,000 cases would take long to send and to read.
+    static let inboxPageSize = 100
+
+    /// The inbox page `page` (1-based; one past the last shows the last).
+    func inbox(_ all: [DeskCaseSummary], today: Day, page requested: Int = 1, message: HTML = .empty) -> String {
         var main: HTML = "<h1>\(t("inbox.heading"))</h1>\n"
-        if cases.isEmpty {
+        if all.isEmpty {
             main += "<p>\(t("inbox.empty"))</p>"
             return layout(title: texts["inbox.heading"], unlocked: true, message: message, main)
         }
+        let pageCount = (all.count + Self.inboxPageSize - 1) / Self.inboxPageSize
+        let page = min(max(requested, 1), pageCount)
+        let first = (page - 1) * Self.inboxPageSize
+        let cases = all[first..<min(first + Self.inboxPageSize, all.count)]
+        var pager = HTML.empty
+        if pageCount > 1 {
+            let shown = texts.format("inbox.shown", String(first + 1), String(first + cases.count), String(all.count))
+            var links = HTML.empty
+            if page > 1 {
+                links += "<li><a href=\"/?page=\(page - 1)\" rel=\"prev\">\(t("inbox.previous"))</a></li>"
+            }
+            if page < pageCount {
+                links += "<li><a href=\"/?page=\(page + 1)\" rel=\"next\">\(t("inbox.next"))</a></li>"
+            }
+            pager = "<nav class=\"pager\" aria-label=\"\(t("inbox.pages"))\"><p>\(escaping: shown)</p><ul>\(links)</ul></nav>\n"
+        }
+        main += pager
         main += """
             <table class="inbox">
             <caption>\(t("inbox.caption"))</caption>
@@ -139,7 +160,8 @@ struct DeskPages {
 
                 """
         }
-        main += "</tbody>\n</table>"
+        main += "</tbody>\n</table>\n"
+        main += pager
         return layout(title: texts["inbox.heading"], unlocked: true, message: message, main)
     }
 

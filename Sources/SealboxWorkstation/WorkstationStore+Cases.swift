@@ -85,6 +85,15 @@ extension WorkstationStore {
     /// with its status (see `CaseSummary.status`). Status changes count as activity
     /// but not as items.
     public func cases() throws -> [LocalCase] {
+        try cases(only: nil)
+    }
+
+    /// The one case `reference` as `cases()` would list it; nil when the store has no item of it.
+    public func localCase(_ reference: CaseReference) throws -> LocalCase? {
+        try cases(only: reference).first
+    }
+
+    private func cases(only reference: CaseReference?) throws -> [LocalCase] {
         try queue.read { db in
             let fetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'cases_fetched'") != nil
             let deletionsFetched = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'deletions_fetched'") != nil
@@ -105,9 +114,10 @@ extension WorkstationStore {
                        c.deletion_by, c.deletion_day, c.deletion_expires,
                        EXISTS (SELECT 1 FROM server_deletions d WHERE d.ref = i.case_ref) AS deleted_there
                 FROM items i LEFT JOIN cases c ON c.ref = i.case_ref
+                \(reference == nil ? "" : "WHERE i.case_ref = ?")
                 GROUP BY i.case_ref
                 ORDER BY COALESCE(c.received, first_day) DESC, i.case_ref
-                """).map { row throws(StorageError) in
+                """, arguments: reference.map { [$0] } ?? []).map { row throws(StorageError) in
                     try Self.localCase(row, casesFetched: fetched, deletionsFetched: deletionsFetched)
                 }
         }

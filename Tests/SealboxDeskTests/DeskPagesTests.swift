@@ -1,3 +1,4 @@
+import Foundation
 import SealboxCore
 import SealboxCrypto
 import SealboxL10n
@@ -28,10 +29,33 @@ import Testing
         let rows = [DeskCaseSummary(reference: Self.reference, status: .received, assigned: nil, lastActivity: today,
                                     awaitingAnswer: true, nextDeadline: DeskDeadline(kind: .acknowledgement, due: today))]
         for html in [pages.signIn(error: "x", locked: true), pages.door(), pages.problem("x", unlocked: true),
-                     pages.inbox(rows, today: today), pages.inbox([], today: today), pages.casePage(Self.thread)] {
+                     pages.inbox(rows, today: today), pages.inbox([], today: today), pages.casePage(Self.thread),
+                     pages.inbox(Array(repeating: rows[0], count: 250), today: today, page: 2)] {
             #expect(!html.contains("⟦"), "a text is missing in \(tag)")
             #expect(html.contains("<html lang=\"\(tag)\""))
         }
+    }
+
+    @Test func theInbox_showsAHundredCasesAPage_withLinksToTheOthers() throws {
+        let pages = pages("en")
+        let today = Day("2026-12-01")!
+        let rows = (0..<250).map { n in
+            DeskCaseSummary(reference: CaseReference.generate(), status: .received, assigned: nil,
+                            lastActivity: today.adding(days: -n), awaitingAnswer: false, nextDeadline: nil)
+        }
+        func shownRows(_ html: String) -> Int { html.components(separatedBy: "<tr><th scope=\"row\">").count - 1 }
+        let first = pages.inbox(rows, today: today)
+        #expect(shownRows(first) == 100 && first.contains(rows[0].reference.text) && !first.contains(rows[100].reference.text))
+        #expect(first.contains("Cases 1 to 100 of 250") && first.contains("href=\"/?page=2\" rel=\"next\"")
+                && !first.contains("rel=\"prev\""))
+        let last = pages.inbox(rows, today: today, page: 3)
+        #expect(shownRows(last) == 50 && last.contains(rows[249].reference.text) && last.contains("Cases 201 to 250 of 250"))
+        #expect(last.contains("href=\"/?page=2\" rel=\"prev\"") && !last.contains("rel=\"next\""))
+        // A page past the end, or below 1, shows the nearest page.
+        #expect(pages.inbox(rows, today: today, page: 99) == last)
+        #expect(shownRows(pages.inbox(rows, today: today, page: -5)) == 100)
+        // One page: no pager at all.
+        #expect(!pages.inbox(Array(rows.prefix(100)), today: today).contains("class=\"pager\""))
     }
 
     @Test func casePage_escapesTheReportersText() {

@@ -155,6 +155,18 @@ import Testing
         #expect(try store.lastMessageKinds()["AAAA-2222"] == .reply)
     }
 
+    @Test func oneCase_isListedAsTheWholeListListsIt() throws {
+        try store.insert(items: [Fixtures.item(reference: "7KQM-3XWP", position: 1),
+                                 Fixtures.item(reference: "7KQM-3XWP", kind: .followUp, day: "2026-11-26", position: 2),
+                                 Fixtures.item(reference: "AAAA-2222", position: 1)])
+        for reference: CaseReference in ["7KQM-3XWP", "AAAA-2222"] {
+            let one = try #require(try store.localCase(reference))
+            let listed = try #require(try store.cases().first { $0.reference == reference })
+            #expect(one.reference == listed.reference && one.lastActivity == listed.lastActivity && one.status == listed.status)
+        }
+        #expect(try store.localCase("BBBB-3333") == nil)
+    }
+
     @Test func reopeningTheStore_keepsItsContentAndSyncedDay() throws {
         let a = Fixtures.item(reference: "7KQM-3XWP")
         try store.insert(items: [a])
