@@ -207,7 +207,7 @@ extension WorkstationStore {
             let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
             for row in try Row.fetchAll(db, sql: """
                 SELECT id, case_ref, position, kind, day, envelope, status FROM items
-                WHERE kind IN (\(marks))
+                WHERE id IN (SELECT id FROM items INDEXED BY items_meta WHERE kind IN (\(marks)))
                 """, arguments: StatementArguments(kinds.map(\.rawValue))) {
                 let item = try StoredItem(db, row)
                 found[item.caseReference, default: []].append(item)
