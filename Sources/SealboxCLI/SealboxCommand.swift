@@ -66,6 +66,7 @@ public struct SealboxCommand: AsyncParsableCommand {
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
             RetainCommand.self, AuditCommand.self, StatsCommand.self, TeamCommand.self, RestrictCommand.self, RecoverCommand.self,
             KeygenCommand.self, StaffKeygenCommand.self, RecoveryKeygenCommand.self,
+            UnlockCommand.self, LockCommand.self, AgentCommand.self,
         ])
 
     public init() {}

@@ -31,6 +31,9 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The first leads of the team roster (member public keys, separated by commas or
     /// spaces): every roster is verified from them (docs/PROTOCOL.md §12.4).
     case trustedLeads = "trusted_leads"
+    /// Minutes without a request after which the unlock agent ends (default 15; a fraction
+    /// is allowed, docs/WORKSTATION.md "Unlock once").
+    case agentIdleMinutes = "agent_idle_minutes"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -48,6 +51,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .store: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
+        case .agentIdleMinutes: "MINUTES"
         case .serverCertificateSHA256: "SHA256"
         default: "FILE"
         }
@@ -69,12 +73,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
         case .codingScheme: "coding scheme override file"
         case .trustedLeads: "trusted first leads of the team"
+        case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads].contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
+          .agentIdleMinutes].contains(self)
     }
 }
 
