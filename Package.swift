@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SealboxAPI", targets: ["SealboxAPI"]),
         .library(name: "SealboxL10n", targets: ["SealboxL10n"]),
         .library(name: "SealboxServer", targets: ["SealboxServer"]),
+        .library(name: "SealboxWorkstation", targets: ["SealboxWorkstation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

@@ -32,6 +32,7 @@ let package = Package(
         fuzzTarget("FuzzSignatureHeaders", ["SealboxCrypto"]),
         fuzzTarget("FuzzAPIJSON", ["SealboxAPI"]),
         fuzzTarget("FuzzCatalogue", ["SealboxL10n"]),
+        fuzzTarget("FuzzAgent", ["SealboxWorkstation", "SealboxCrypto"]),
     ],
     swiftLanguageModes: [.v6]
 )

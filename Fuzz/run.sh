@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 mode=${1:?usage: Fuzz/run.sh smoke | run SECONDS | runs N}
 bin=${FUZZ_BIN:-.build-fuzz/debug}
-targets=${FUZZ_TARGETS:-FuzzMultipart FuzzCode FuzzEnvelope FuzzAttachment FuzzKeyFile FuzzSignatureHeaders FuzzAPIJSON FuzzCatalogue}
+targets=${FUZZ_TARGETS:-FuzzMultipart FuzzCode FuzzEnvelope FuzzAttachment FuzzKeyFile FuzzSignatureHeaders FuzzAPIJSON FuzzCatalogue FuzzAgent}
 case "$mode" in
     smoke) limits=(-runs="${FUZZ_SMOKE_RUNS:-20000}" -max_total_time=10) ;;
     run) limits=(-max_total_time="${2:?seconds}") ;;

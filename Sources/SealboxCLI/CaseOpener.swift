@@ -58,12 +58,12 @@ enum CaseOpener {
     static func open(_ item: StoredItem, filedUnder reference: CaseReference, with keyring: TeamKeyring) -> OpenedItem {
         if item.isStatusChange { return .statusChange(item) }
         let ids = (try? Envelope.recipients(of: item.envelope).keyIDs) ?? []
-        guard let key = keyring.key(for: ids) ?? (ids.isEmpty ? keyring.keys.first : nil) else {
+        guard ids.isEmpty || ids.contains(where: keyring.keyIDs.contains) else {
             return .otherKey(item, ids)
         }
         let opened: (kind: EnvelopeKind, plaintext: [UInt8])
         do throws(CryptoError) {
-            opened = try Envelope.open(item.envelope, with: key)
+            opened = try keyring.open(item.envelope)
         } catch .notSealedToThisKey {
             return .otherKey(item, (try? Envelope.recipients(of: item.envelope).keyIDs) ?? [])
         } catch .unsupportedVersion {

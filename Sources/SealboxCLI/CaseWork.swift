@@ -84,7 +84,7 @@ struct CaseWorkSender {
             keyring = try keySource.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile,
                                          staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         }
-        let client = try staff.client(settings: settings, purpose: purpose, signingKey: keyring?.member?.signingKey)
+        let client = try staff.client(settings: settings, purpose: purpose, signingKey: keyring?.signer)
         return CaseWorkSender(reference: reference, local: local, keySource: keySource, keyring: keyring, client: client,
                               reportDay: report.item.day)
     }

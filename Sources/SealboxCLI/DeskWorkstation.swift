@@ -63,8 +63,9 @@ struct DeskWorkstation: DeskBackend {
                                                    purpose: "`sealbox desk`")
             let keyring = try source.open(store: local, passphrase: passphrase)
             let signing: SigningSecretKey
-            if let member = keyring.member {
-                signing = member.signingKey
+            // Keys opened in this process: the member key's signing half is a SigningSecretKey.
+            if let member = keyring.signer as? SigningSecretKey {
+                signing = member
             } else {
                 let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
                 let staffPassphrase = try settings.path(.staffPassphraseFile, flag: nil).map { url throws(CLIError) in

@@ -68,7 +68,7 @@ struct StaffOptions: ParsableArguments {
     }
 
     /// As `client(settings:purpose:)`, signing with `signingKey` when the member key was opened already.
-    func client(settings: Settings, purpose: String, signingKey: SigningSecretKey?) throws(CLIError) -> StaffClient {
+    func client(settings: Settings, purpose: String, signingKey: (any MessageSigner)?) throws(CLIError) -> StaffClient {
         guard let signingKey else { return try client(settings: settings, purpose: purpose) }
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)

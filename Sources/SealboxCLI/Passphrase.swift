@@ -68,7 +68,8 @@ enum Passphrase {
     static func ask(_ prompt: String) throws(CLIError) -> SecureBytes {
         guard Terminal.stdinIsTerminal else {
             throw CLIError("a passphrase is needed, and sealbox asks for it only on a terminal",
-                           hint: "name a file holding it with --passphrase-file FILE or SEALBOX_PASSPHRASE_FILE")
+                           hint: "name a file holding it with --passphrase-file FILE or SEALBOX_PASSPHRASE_FILE, "
+                               + "or run `sealbox unlock` once (no unlock agent holds this key now)")
         }
         Terminal.errorRaw(prompt)
         let buffer = SecureBytes(count: maximumLength)

@@ -78,7 +78,7 @@ struct ReplyCommand: AsyncParsableCommand {
                                          staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         let reporterKey = try Self.reporterKey(of: report.item, reference: reference, keyring: keyring)
 
-        let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.member?.signingKey)
+        let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.signer)
         let text = try MessageInput.read(source, reference: reference)
         guard let sent = try await Self.send(text: text, reference: reference, report: report, keySource: keySource,
                                              reporterKey: reporterKey, client: client) else {
@@ -182,7 +182,7 @@ struct ReplyCommand: AsyncParsableCommand {
 /// recovery key], PROTOCOL §12.5).
 enum ReplySealer {
     static func content(text: String, reference: CaseReference, day: Day,
-                        signedBy staffKey: SigningSecretKey) throws -> ReportContent {
+                        signedBy staffKey: any MessageSigner) throws -> ReportContent {
         var content = ReportContent(type: .reply, caseReference: reference, day: day, reporterKey: nil, text: text,
                                     attachments: [])
         try content.sign(with: staffKey)
@@ -190,12 +190,12 @@ enum ReplySealer {
     }
 
     static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
-                     teamKey: BoxPublicKey, signedBy staffKey: SigningSecretKey) throws(CLIError) -> [UInt8] {
+                     teamKey: BoxPublicKey, signedBy staffKey: any MessageSigner) throws(CLIError) -> [UInt8] {
         try seal(text: text, reference: reference, day: day, reporterKey: reporterKey, team: [teamKey], signedBy: staffKey)
     }
 
     static func seal(text: String, reference: CaseReference, day: Day, reporterKey: BoxPublicKey,
-                     team: [BoxPublicKey], signedBy staffKey: SigningSecretKey) throws(CLIError) -> [UInt8] {
+                     team: [BoxPublicKey], signedBy staffKey: any MessageSigner) throws(CLIError) -> [UInt8] {
         do {
             var plaintext = try content(text: text, reference: reference, day: day, signedBy: staffKey).encoded()
             defer { SecureMemory.wipe(&plaintext) }

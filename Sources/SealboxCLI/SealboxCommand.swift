@@ -34,6 +34,10 @@ public struct SealboxCommand: AsyncParsableCommand {
             --passphrase-file, replies with --file FILE or - (standard input), confirm a \
             deletion with --yes, and read results with --json.
 
+            `sealbox unlock` asks for the passphrase once and keeps the opened keys in a \
+            small agent for the commands that follow, until `sealbox lock` or \
+            agent_idle_minutes (default 15) without use.
+
             SETTINGS
               Each setting comes from a flag, else an environment variable, else the \
             settings file $XDG_CONFIG_HOME/sealbox/config.json (usually \
@@ -50,7 +54,8 @@ public struct SealboxCommand: AsyncParsableCommand {
             only that certificate is accepted), coding_scheme (SEALBOX_CODING_SCHEME, the \
             office's additions to the coding scheme, `sealbox code --list`), trusted_leads \
             (SEALBOX_TRUSTED_LEADS, the member public keys of the team's first leads: the team \
-            roster is verified from them by `sealbox team` and `sealbox sync`).
+            roster is verified from them by `sealbox team` and `sealbox sync`), agent_idle_minutes \
+            (SEALBOX_AGENT_IDLE_MINUTES, how long `sealbox unlock`'s agent waits without use).
 
             EXIT CODES
               0  success
@@ -66,6 +71,7 @@ public struct SealboxCommand: AsyncParsableCommand {
             NoteCommand.self, CodeCommand.self, AssignCommand.self, FollowUpCommand.self, DeleteCommand.self,
             RetainCommand.self, AuditCommand.self, StatsCommand.self, TeamCommand.self, RestrictCommand.self, RecoverCommand.self,
             KeygenCommand.self, StaffKeygenCommand.self, RecoveryKeygenCommand.self, DeskCommand.self,
+            UnlockCommand.self, LockCommand.self, AgentCommand.self,
         ])
 
     public init() {}

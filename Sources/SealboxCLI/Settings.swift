@@ -38,6 +38,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case deskIdleLock = "desk_idle_lock"
     /// The desk's language, `de` or `en` (default: the browser's).
     case deskLanguage = "desk_language"
+    /// Minutes without a request after which the unlock agent ends (default 15; a fraction
+    /// is allowed, docs/WORKSTATION.md "Unlock once").
+    case agentIdleMinutes = "agent_idle_minutes"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -56,6 +59,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .acknowledgeDays, .feedbackDays: "DAYS"
         case .statsMinCell: "N"
+        case .agentIdleMinutes: "MINUTES"
         case .serverCertificateSHA256: "SHA256"
         case .deskIdleLock: "MINUTES"
         case .deskLanguage: "LANG"
@@ -82,13 +86,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .statsMinCell: "smallest count the statistics show"
         case .deskIdleLock: "minutes until the desk locks"
         case .deskLanguage: "language of the desk"
+        case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
         ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
-          .statsMinCell, .deskIdleLock, .deskLanguage].contains(self)
+          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes].contains(self)
     }
 }
 

@@ -79,7 +79,9 @@ struct ShowCommand: ParsableCommand {
             staffKeys.formUnion(trusted.map(\.signingKey))
             staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         }
-        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
+        // Attachments are decrypted with the keys in this process, so --attachments asks for the passphrase.
+        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile,
+                                  useAgent: attachments == nil)
 
         var problems: [(message: String, status: ExitStatus)] = []
         var shown: [ShownItem] = []
@@ -146,7 +148,7 @@ struct ShowCommand: ParsableCommand {
         var plaintext: [UInt8] = []
         do throws(CryptoError) {
             var outcome: CryptoError? = .notSealedToThisKey
-            for key in keyring.keys where outcome == .notSealedToThisKey {
+            for key in keyring.inProcessKeys where outcome == .notSealedToThisKey {
                 do throws(CryptoError) {
                     plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
                     outcome = nil

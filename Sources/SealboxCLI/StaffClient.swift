@@ -21,13 +21,14 @@ struct StaffClient: Sendable {
     }
 
     let server: URL
-    let key: SigningSecretKey
+    /// The staff (or member) key's signer: the key itself, or the unlock agent holding it.
+    let key: any MessageSigner
     /// How the staff key file is named in messages.
     let keyFileName: String
     let transport: StaffTransport
     var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
-    init(server: URL, key: SigningSecretKey, keyFileName: String, trust: ServerTrust = .system,
+    init(server: URL, key: any MessageSigner, keyFileName: String, trust: ServerTrust = .system,
          timeout: TimeInterval = 30) {
         self.server = server
         self.key = key
@@ -43,15 +44,21 @@ struct StaffClient: Sendable {
     }
 
     /// The signed request for `method` on `pathAndQuery` (which starts with `/`).
-    func request(method: String, pathAndQuery: String, body: [UInt8] = []) -> HTTPClientRequest {
+    func request(method: String, pathAndQuery: String, body: [UInt8] = []) throws(CLIError) -> HTTPClientRequest {
         let basePath = URLComponents(url: server, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? ""
         var prefix = basePath
         while prefix.hasSuffix("/") { prefix.removeLast() }
         let signedPath = prefix + pathAndQuery
         var request = HTTPClientRequest(url: serverText + pathAndQuery)
         request.method = HTTPMethod(rawValue: method.uppercased())
-        let headers = RequestSignature.sign(with: key, method: method, pathAndQuery: signedPath, body: body,
-                                            timestamp: clock())
+        let headers: [(name: String, value: String)]
+        do {
+            headers = try RequestSignature.sign(by: key, method: method, pathAndQuery: signedPath, body: body,
+                                                timestamp: clock())
+        } catch {
+            throw CLIError("the unlock agent did not sign the request to \(serverText)",
+                           hint: "it may have ended meanwhile: run the command again, or `sealbox unlock`", status: .authentication)
+        }
         for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
         if !body.isEmpty {
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -68,7 +75,7 @@ struct StaffClient: Sendable {
     /// and refused as a server problem.
     func send(method: String, pathAndQuery: String, body: [UInt8] = [],
               limit: Int = StaffClient.defaultAnswerLimit) async throws(CLIError) -> Answer {
-        let request = request(method: method, pathAndQuery: pathAndQuery, body: body)
+        let request = try request(method: method, pathAndQuery: pathAndQuery, body: body)
         let status: Int
         let data: Data
         switch await transport.exchange(request, limit: limit) {
@@ -132,8 +139,8 @@ extension StaffClient {
         let serverURL = try settings.server(flag: server.server)
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: purpose)
         let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
-        let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
-                                            staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
+        let key = try KeyAccessResolver.signer(keyFile: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
+                                               staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         return StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
     }
 

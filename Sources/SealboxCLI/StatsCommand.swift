@@ -68,7 +68,7 @@ struct StatsCommand: AsyncParsableCommand {
             keyring = try source.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile,
                                       staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         }
-        let client = try staff.client(settings: settings, purpose: "`sealbox stats`", signingKey: keyring?.member?.signingKey)
+        let client = try staff.client(settings: settings, purpose: "`sealbox stats`", signingKey: keyring?.signer)
         let records = try await Self.fetchAll(client)
         let keys = try keyring ?? source.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile)
         var known = try KeyFiles.knownStaffKeys(settings: settings)
@@ -119,8 +119,8 @@ struct StatsCommand: AsyncParsableCommand {
     /// The record inside `sealed`, when it opens, is a statistic filed under its own month,
     /// and is signed by a known member.
     static func open(_ sealed: SealedStatistic, keyring: TeamKeyring, known: Set<SigningPublicKey>) -> StatisticRecord? {
-        guard let ids = try? Envelope.recipients(of: sealed.envelope.bytes).keyIDs, let key = keyring.key(for: ids),
-              let opened = try? Envelope.open(sealed.envelope.bytes, with: key), opened.kind == .statistic,
+        guard let ids = try? Envelope.recipients(of: sealed.envelope.bytes).keyIDs, ids.contains(where: keyring.keyIDs.contains),
+              let opened = try? keyring.open(sealed.envelope.bytes), opened.kind == .statistic,
               let record = try? StatisticRecord.decode(opened.plaintext), record.month == sealed.month,
               let signer = try? record.verifiedSigner(), known.contains(signer)
         else { return nil }

@@ -37,8 +37,8 @@ struct SyncCommand: AsyncParsableCommand {
         let keyFile = try settings.requiredPath(.staffKey, flag: server.staffKey, for: "`sealbox sync`")
         let directory = settings.storeDirectory(flag: store.store)
         let trust = try settings.serverTrust(for: serverURL, caFileFlag: server.serverCAFile, pinFlag: server.serverCertificateSHA256)
-        let key = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
-                                            staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
+        let key = try KeyAccessResolver.signer(keyFile: keyFile, settings: settings, passphraseFlag: passphrase.passphraseFile,
+                                               staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
         let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
         let outcome = try await Self.synchronise(settings: settings, client: client, store: local, progress: ProgressLine())

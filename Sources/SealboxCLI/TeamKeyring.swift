@@ -12,15 +12,32 @@ import SealboxCore
 import SealboxCrypto
 import SealboxWorkstation
 
-/// The secret keys of one command, and the member key when they came from grants.
+/// The keys of one command: opened in this process, or held by the unlock agent
+/// (docs/WORKSTATION.md "Unlock once"); either way reached only through KeyAccess.
 struct TeamKeyring {
-    let keys: [BoxSecretKey]
-    /// The member key that opened the grants (its signing half signs this command's requests).
-    let member: MemberSecretKey?
+    let access: any KeyAccess
+    /// The signer of the member key that opened the grants (it signs this command's requests).
+    let signer: (any MessageSigner)?
 
-    /// The key among `keys` that `envelopeOrBlobKeyIDs` names, if any.
-    func key(for ids: [KeyID]) -> BoxSecretKey? {
-        keys.first { ids.contains($0.publicKey.keyID) }
+    init(access: any KeyAccess, signer: (any MessageSigner)?) {
+        self.access = access
+        self.signer = signer
+    }
+
+    /// Keys opened in this process.
+    init(keys: [BoxSecretKey], member: MemberSecretKey?) {
+        self.init(access: UnlockedKeys(boxKeys: keys, signingKey: member?.signingKey), signer: member?.signingKey)
+    }
+
+    /// The key ids the keyring opens.
+    var keyIDs: Set<KeyID> { access.keyIDs }
+
+    /// The secret keys in this process (attachments are decrypted with them); none over the agent.
+    var inProcessKeys: [BoxSecretKey] { (access as? UnlockedKeys)?.boxKeys ?? [] }
+
+    /// Opens `envelope` with the key it is sealed to.
+    func open(_ envelope: [UInt8]) throws(CryptoError) -> (kind: EnvelopeKind, plaintext: [UInt8]) {
+        try access.open(envelope)
     }
 }
 
@@ -83,8 +100,13 @@ enum TeamKeySource {
     }
 
     /// Opens the secret keys: the team key file, or the member key and every stored grant.
+    /// The unlock agent's keys when it runs for these key files (and `useAgent`), else the opened files.
     func open(settings: Settings, store: WorkstationStore?, passphraseFlag: String?,
-              staffPassphraseFlag: String? = nil) throws(CLIError) -> TeamKeyring {
+              staffPassphraseFlag: String? = nil, useAgent: Bool = true) throws(CLIError) -> TeamKeyring {
+        if useAgent, let agent = KeyAccessResolver.agent(), serves(agent) {
+            if case .grants = self { return TeamKeyring(access: agent, signer: agent.signer) }
+            return TeamKeyring(access: agent, signer: nil)
+        }
         switch self {
         case .teamKeyFile(let file, _):
             return TeamKeyring(keys: [try KeyFiles.openTeamKey(at: file, settings: settings, passphraseFlag: passphraseFlag)],
@@ -131,6 +153,18 @@ enum TeamKeySource {
         case .grants(let file, _, let announced, _):
             let member = try KeyFiles.openMemberKey(at: file, passphrase: passphrase)
             return try Self.openGrants(member: member, store: store, announced: announced)
+        }
+    }
+
+    /// Whether `agent` holds the keys of this source: the same team key, or the same member key.
+    func serves(_ agent: AgentKeyAccess) -> Bool {
+        switch self {
+        case .teamKeyFile(_, let key):
+            return agent.status.source == "team-key" && agent.keyIDs.contains(key.keyID)
+        case .grants(let file, _, _, _):
+            guard agent.status.source == "grants", let signer = agent.signer,
+                  let own = try? KeyFiles.staffPublicKey(at: file) else { return false }
+            return signer.publicKey == own
         }
     }
 

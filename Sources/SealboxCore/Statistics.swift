@@ -148,7 +148,7 @@ public struct StatisticRecord: Codable, Sendable, Equatable {
     }
 
     /// Adds a fresh nonce, `key`'s public key and its signature.
-    public mutating func sign(with key: SigningSecretKey) throws(CryptoError) {
+    public mutating func sign(with key: some MessageSigner) throws(CryptoError) {
         let nonceBytes = Random.bytes(ItemSignature.nonceSize)
         let signatureBytes = try ItemSignature.sign(signedFields(signer: key.publicKey, nonce: nonceBytes), with: key)
         nonce = Base64URL.encode(nonceBytes)

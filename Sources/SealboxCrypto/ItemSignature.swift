@@ -83,9 +83,9 @@ public enum ItemSignature {
     }
 
     /// The 64-byte signature of `fields` by `key`, whose public key must be `fields.signer`.
-    public static func sign(_ fields: Fields, with key: SigningSecretKey) throws(CryptoError) -> [UInt8] {
+    public static func sign(_ fields: Fields, with key: some MessageSigner) throws(CryptoError) -> [UInt8] {
         guard key.publicKey == fields.signer, fields.nonce.count == nonceSize else { throw CryptoError.invalidKey }
-        return key.signature(for: message(fields))
+        return try key.signature(for: message(fields))
     }
 
     /// Checks `signature` on `fields` with `fields.signer`; any failure is `authenticationFailed`.

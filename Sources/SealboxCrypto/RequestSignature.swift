@@ -83,6 +83,22 @@ public enum RequestSignature {
              timestamp: timestamp, nonce: nonce)
     }
 
+    /// The four headers for a request with `body`, signed by `signer` (the key in this
+    /// process or the unlock agent); fails only when the signer cannot sign.
+    public static func sign(by signer: any MessageSigner, method: String, pathAndQuery: String, body: some Collection<UInt8>,
+                            timestamp: Int64, nonce: String? = nil) throws(CryptoError) -> [(name: String, value: String)] {
+        let nonce = nonce ?? makeNonce()
+        let keyText = signer.publicKey.text
+        let signed = message(method: method, pathAndQuery: pathAndQuery, timestamp: timestamp, nonce: nonce,
+                             bodySHA256Hex: Hex.encode(Hash.sha256(body)), keyText: keyText)
+        return [
+            (Header.key, keyText),
+            (Header.timestamp, String(timestamp)),
+            (Header.nonce, nonce),
+            (Header.signature, Base64URL.encode(try signer.signature(for: signed))),
+        ]
+    }
+
     /// Whether `signature` (b64u) is `keyText`'s valid signature of the request: the
     /// header parser and verifier the daemon runs, without the clock and replay checks.
     public static func isValid(signature: String, method: String, pathAndQuery: String, timestamp: Int64,

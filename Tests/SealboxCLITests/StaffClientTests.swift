@@ -27,7 +27,7 @@ import NIOHTTP1
         var client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
         client.clock = { 1_800_000_000 }
         let path = "/api/v1/staff/items?after=\(Random.identifier())&limit=100"
-        let request = client.request(method: "GET", pathAndQuery: path)
+        let request = try client.request(method: "GET", pathAndQuery: path)
         #expect(request.url == "http://127.0.0.1:8081" + path)
         #expect(request.headers.first(name: "Sealbox-Key") == key.publicKey.text)
         #expect(request.headers.first(name: "Sealbox-Timestamp") == "1800000000")
@@ -35,32 +35,32 @@ import NIOHTTP1
         #expect(verify(request, pathAndQuery: path))
     }
 
-    @Test func aSignedRequest_doesNotVerifyForAnotherPath() {
+    @Test func aSignedRequest_doesNotVerifyForAnotherPath() throws {
         let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
-        let request = client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
+        let request = try client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
         #expect(!verify(request, pathAndQuery: "/api/v1/staff/items?limit=500"))
     }
 
-    @Test func aServerBelowAPath_signsTheFullPathAsSent() {
+    @Test func aServerBelowAPath_signsTheFullPathAsSent() throws {
         let client = StaffClient(server: URL(string: "https://example.org/sealbox/")!, key: key, keyFileName: "staff.key")
-        let request = client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
+        let request = try client.request(method: "GET", pathAndQuery: "/api/v1/staff/items?limit=100")
         #expect(request.url == "https://example.org/sealbox/api/v1/staff/items?limit=100")
         #expect(verify(request, pathAndQuery: "/sealbox/api/v1/staff/items?limit=100"))
     }
 
-    @Test func aRequestWithABody_signsTheBodyDigest() {
+    @Test func aRequestWithABody_signsTheBodyDigest() throws {
         let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
         let body = Array(#"{"status":"closed"}"#.utf8)
-        let request = client.request(method: "post", pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status", body: body)
+        let request = try client.request(method: "post", pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status", body: body)
         #expect(request.method.rawValue == "POST")
         #expect(verify(request, pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status", body: body))
         #expect(!verify(request, pathAndQuery: "/api/v1/staff/cases/7KQM-3XWP/status"))
     }
 
-    @Test func twoRequests_carryDifferentNonces() {
+    @Test func twoRequests_carryDifferentNonces() throws {
         let client = StaffClient(server: URL(string: "http://127.0.0.1:8081")!, key: key, keyFileName: "staff.key")
-        let a = client.request(method: "GET", pathAndQuery: "/x")
-        let b = client.request(method: "GET", pathAndQuery: "/x")
+        let a = try client.request(method: "GET", pathAndQuery: "/x")
+        let b = try client.request(method: "GET", pathAndQuery: "/x")
         #expect(a.headers.first(name: "Sealbox-Nonce") != b.headers.first(name: "Sealbox-Nonce"))
     }
 }
