@@ -109,6 +109,7 @@ let package = Package(
                 "SealboxAPI",
                 "SealboxCore",
                 "SealboxCrypto",
+                "SealboxL10n",
                 "SealboxWorkstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
