@@ -169,9 +169,11 @@ struct InboxController: Sendable {
         let issues = ReportDraft(text: text).issues(limits: reader.limits)
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         let day = Day.today()
-        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day,
-                               lang: pages.context(for: request).language.tag)
-        return pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
+        let language = pages.context(for: request).language.tag
+        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day, lang: language)
+        var response = pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
+        response.headers[.contentLanguage] = language  // the language sealed with it (PROTOCOL §3.2 `lang`)
+        return response
     }
 
     /// `lang`: the tag of the language the reporter used (PROTOCOL §3.2), sealed with the follow-up.

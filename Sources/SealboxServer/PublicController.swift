@@ -139,9 +139,12 @@ struct PublicController: Sendable {
 
     func submitAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
         let receipt = try await accept(request, context, allowJSON: true)
-        return pages.json(
+        var response = pages.json(
             SubmissionCreated(case: receipt.caseReference, code: receipt.code.grouped, received: receipt.day),
             status: .created)
+        // The language sealed with the report as the reporter's (PROTOCOL §3.2 `lang`).
+        response.headers[.contentLanguage] = pages.context(for: request).language.tag
+        return response
     }
 
     /// The web form: the confirmation, or on any refusal (422, 413, 429, 503, 507, …) the

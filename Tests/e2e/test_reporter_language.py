@@ -18,6 +18,7 @@ import datetime
 import os
 import pty
 import re
+import select
 import subprocess
 import uuid
 
@@ -157,14 +158,20 @@ def test_the_reply_template_names_the_reporters_language(ws, turkish, tmp_path):
     environment = e2e.clean_env()
     environment.update(HOME=str(ws.home), XDG_CONFIG_HOME=str(ws.home / "config"), XDG_DATA_HOME=str(ws.home / "data"),
                        EDITOR=str(editor), VISUAL=str(editor), **ws.env)
-    primary, secondary = pty.openpty()
+    primary, secondary = pty.openpty()  # standard input and error on a terminal, as a counsellor's
     try:
         result = subprocess.run([str(e2e.SEALBOX), "reply", turkish["case"]], env=environment, stdin=secondary,
-                                capture_output=True, timeout=120, check=False)
+                                stdout=subprocess.PIPE, stderr=secondary, timeout=120, check=False)
+        said = b""
+        while select.select([primary], [], [], 1)[0]:
+            chunk = os.read(primary, 4096)
+            if not chunk:
+                break
+            said += chunk
     finally:
         os.close(primary)
         os.close(secondary)
-    assert result.returncode == 1 and b"the reply is empty; nothing was sent" in result.stderr, result.stderr
+    assert result.returncode == 1 and b"the reply is empty; nothing was sent" in said, said
     template = copy.read_text()
     assert f"# Write your reply to case {turkish['case']}" in template
     # The newest message of the reporter (the follow-up in Leichte Sprache) names the language.
