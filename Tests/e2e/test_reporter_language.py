@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import json
 import os
 import pty
 import re
@@ -248,3 +249,15 @@ def test_list_due_names_the_agg_clock_for_a_recent_incident_and_not_for_an_old_o
     # A closed case's clock is no longer the office's to watch.
     ws.ok("status", cases["recent"], "closed")
     assert cases["recent"] not in {c["case"] for c in ws.json("list", "--due")["cases"]}
+
+
+def test_list_due_without_a_team_key_says_the_agg_clock_is_not_shown(daemon, ws):
+    r = daemon.post("/api/v1/reports", json={"text": f"Ohne Schlüssel {MARK}", "incident": today().isoformat()})
+    assert r.status_code == 201, r.text
+    ws.ok("sync")
+    environment = {k: v for k, v in ws.env.items() if k != "SEALBOX_TEAM_KEY"}
+    result = e2e.run_cli(["list", "--due", "--json"], env=environment, home=ws.home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "sealbox: warning: the AGG clock is not shown" in result.stderr.decode()
+    listed = {c["case"]: c for c in json.loads(result.stdout)["cases"]}
+    assert "agg_deadline" not in listed[r.json()["case"]]  # still listed: its acknowledgement is due
