@@ -132,6 +132,7 @@ let package = Package(
                 "SealboxCore",
                 "SealboxCrypto",
                 "SealboxDesk",
+                "SealboxL10n",
                 "SealboxWorkstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

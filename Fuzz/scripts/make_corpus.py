@@ -82,6 +82,9 @@ def multipart():
         ('name="grounds"', None, b"gender"),
         ('name="area"', None, b"housing"),
         ('name="when"', None, "März".encode()),
+        ('name="incident_day"', None, b""),
+        ('name="incident_month"', None, "٣".encode()),
+        ('name="incident_year"', None, b"2026"),
         ('name="where"', None, b"Leipzig"),
         ('name="contact"', None, b""),
         ('name="attachment"; filename="brief.txt"', "text/plain", "Sehr geehrte Frau …\n".encode()),
@@ -106,7 +109,8 @@ def api_json():
     # The index is the position of the type in FuzzAPIJSON's list.
     bodies = [
         (0, {"text": "Bei der Wohnungsbesichtigung …", "grounds": ["ethnic-origin"], "area": "housing",
-             "when": "gestern", "where": "Berlin", "contact": None}),
+             "when": "gestern", "where": "Berlin", "contact": None, "incident": "2026-10-14"}),
+        (0, {"text": "Im Oktober", "incident": "۲۰۲۶-۱۰"}),
         (0, {"text": "Nachtrag", "code": "4721 0938 5562 1170"}),
         (1, {"code": "٤٧٢١٠٩٣٨٥٥٦٢١١٧٠"}),
         (2, {"case": "7KQM-3XWP", "code": "4721-0938-5562-1170", "received": "2026-11-30"}),

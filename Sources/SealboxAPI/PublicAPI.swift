@@ -110,17 +110,21 @@ public struct ReportRequest: Codable, Sendable, Equatable {
     public let when: String?
     public let `where`: String?
     public let contact: String?
+    /// A report's approximate incident date, `YYYY-MM` or `YYYY-MM-DD` (PROTOCOL §3.2), as
+    /// sent: the daemon parses it (422 `incident_invalid`, `incident_too_early`, `incident_future`).
+    public let incident: String?
     /// The reporter's code, for a follow-up only.
     public let code: String?
 
     public init(text: String?, grounds: [String]? = nil, area: String? = nil, when: String? = nil,
-                where whereText: String? = nil, contact: String? = nil, code: String? = nil) {
+                where whereText: String? = nil, contact: String? = nil, incident: String? = nil, code: String? = nil) {
         self.text = text
         self.grounds = grounds
         self.area = area
         self.when = when
         self.where = whereText
         self.contact = contact
+        self.incident = incident
         self.code = code
     }
 }

@@ -23,6 +23,8 @@ struct CaseWorkView {
     var ownKeyID: KeyID?
     /// The pinned roster, to name members by their labels (empty without one).
     var team = TeamDirectory()
+    /// The day the AGG clock is seen on.
+    var today = Day.today()
 
     /// A member (member id or signing key id) as shown: label or key id.
     func shown(_ id: KeyID) -> String { team.shown(id, own: ownKeyID) }
@@ -90,8 +92,13 @@ enum CaseView {
         }
         if let area = content.area { fields.append(("Area", Terminal.displaySafe(area).replacingOccurrences(of: "-", with: " "))) }
         if let when = content.when { fields.append(("When", Terminal.displaySafe(when))) }
+        if let incident = content.incident {
+            fields.append(("Incident", ReporterLanguage.incident(incident)
+                + (ReporterLanguage.aggNote(incident, today: work.today).map { "; " + $0 } ?? "")))
+        }
         if let place = content.where { fields.append(("Where", Terminal.displaySafe(place))) }
         if let contact = content.contact { fields.append(("Contact", Terminal.displaySafe(contact))) }
+        if let lang = content.lang { fields.append(("Language", ReporterLanguage.name(lang))) }
         for (index, attachment) in attachments.enumerated() {
             fields.append((index == 0 ? "Attachments" : "", describe(attachment)))
         }
@@ -268,10 +275,13 @@ enum CaseView {
         var followUp: Day??
         /// For a coding or case data: whether it is the case's current one.
         var current: Bool?
+        /// A report or follow-up: the language the reporter used; a report: the incident date.
+        var lang: LanguageTag?
+        var incident: IncidentDate?
 
         enum CodingKeys: String, CodingKey {
             case id, kind, day, status, author, error, text, grounds, area, when, `where`, contact, attachments, signer
-            case scheme, form, level, interventions, outcome, assigned, current
+            case scheme, form, level, interventions, outcome, assigned, current, lang, incident
             case reporterKey = "reporter_key"
             case caseStatus = "case_status"
             case followUp = "follow_up"
@@ -304,6 +314,8 @@ enum CaseView {
             try c.encodeIfPresent(when, forKey: .when)
             try c.encodeIfPresent(self.where, forKey: .where)
             try c.encodeIfPresent(contact, forKey: .contact)
+            try c.encodeIfPresent(lang, forKey: .lang)
+            try c.encodeIfPresent(incident, forKey: .incident)
             try c.encodeIfPresent(reporterKey, forKey: .reporterKey)
             try c.encodeIfPresent(signer, forKey: .signer)
             try c.encodeIfPresent(attachments, forKey: .attachments)
@@ -404,6 +416,8 @@ enum CaseView {
             result.when = content.when
             result.where = content.where
             result.contact = content.contact
+            result.lang = content.lang
+            result.incident = content.incident
             result.reporterKey = content.reporterKey
             result.attachments = shown.attachments.map {
                 JSONAttachment(id: $0.manifest.id, name: $0.manifest.name, type: $0.manifest.type, size: $0.manifest.size,

@@ -37,6 +37,14 @@ struct ListCommand: ParsableCommand {
             overdue or due soon, nearest deadline first; a follow-up day set with `sealbox \
             follow-up` counts as a deadline too.
 
+            THE AGG CLOCK: claims under the AGG must usually be raised within two months. \
+            --due also lists every open case whose report gives an incident date (a month \
+            or a day) for which those two months may still be running, with "AGG two-month \
+            deadline may run until DAY": the last day the incident may have been, two \
+            months later, a weekend moved to the Monday (docs/WORKSTATION.md §5). The date \
+            is sealed in the report, so --due opens the reports of the cases received in \
+            the last three months with the team key (asking its passphrase once).
+
             --mine shows the cases assigned to you (your member id, or your staff key), \
             --unassigned the cases \
             assigned to nobody (`sealbox assign`). These read the team's sealed case data, \
@@ -88,10 +96,15 @@ struct ListCommand: ParsableCommand {
         /// The case data, when it was read (--mine, --unassigned, --due).
         var work: CaseWorkState?
         var followUp: Deadline?
+        /// The incident date of the report and its AGG clock while it may run (read with --due).
+        var incident: IncidentDate?
+        var agg: Deadline?
 
-        /// The nearest of the legal deadlines and the follow-up day that needs action.
+        /// The nearest of the legal deadlines and the follow-up day that needs action, and
+        /// the AGG clock for as long as it may run.
         var nextDue: Day? {
-            [deadlines.needsAction ? deadlines.next?.due : nil, followUp.flatMap { $0.state == .pending ? nil : $0.due }]
+            [deadlines.needsAction ? deadlines.next?.due : nil, followUp.flatMap { $0.state == .pending ? nil : $0.due },
+             agg?.due]
                 .compactMap { $0 }.min()
         }
     }
@@ -124,7 +137,9 @@ struct ListCommand: ParsableCommand {
         let total = rows.count
         let team = try TeamDirectory.load(settings: settings, store: try LocalStore.open(directory, create: false))
         if mine || unassigned || due, let local = try LocalStore.open(directory, create: false) {
-            rows = try readCaseWork(rows, store: local, settings: settings, today: day, team: team)
+            var keyring: TeamKeyring?
+            rows = try readCaseWork(rows, store: local, settings: settings, today: day, team: team, keyring: &keyring)
+            if due { rows = try readIncidents(rows, store: local, settings: settings, today: day, keyring: &keyring) }
         }
         if mine {
             let own = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox list --mine`")
@@ -158,7 +173,7 @@ struct ListCommand: ParsableCommand {
 
     /// Opens the case data of every case (only when the store holds any) with the team key.
     func readCaseWork(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day,
-                      team: TeamDirectory) throws -> [Row] {
+                      team: TeamDirectory, keyring opened: inout TeamKeyring?) throws -> [Row] {
         let threads: [CaseReference: [StoredItem]]
         do {
             threads = try local.items(ofKinds: [.caseData, .coding])
@@ -171,6 +186,7 @@ struct ListCommand: ParsableCommand {
         let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
                                                purpose: "reading the case data")
         let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
+        opened = key
         var staffKeys = try KeyFiles.knownStaffKeys(settings: settings).union(team.signingKeys)
         staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         return rows.map { row in
@@ -181,6 +197,50 @@ struct ListCommand: ParsableCommand {
             row.followUp = work.followUp.map { Deadline(kind: .followUp, due: $0, state: Deadlines.state(due: $0, today: today)) }
             return row
         }
+    }
+
+    /// Reads the incident date from the report of every open case whose AGG clock may still
+    /// run, and sets the clock. Without a team key configured, says so and leaves them out.
+    func readIncidents(_ rows: [Row], store local: WorkstationStore, settings: Settings, today: Day,
+                       keyring opened: inout TeamKeyring?) throws -> [Row] {
+        let candidates = rows.indices.filter {
+            rows[$0].summary.status != .closed && AGGClock.mayRun(received: rows[$0].summary.received, today: today)
+        }
+        guard !candidates.isEmpty else { return rows }
+        let key: TeamKeyring
+        if let opened {
+            key = opened
+        } else {
+            let source: TeamKeySource
+            do {
+                source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
+                                                   purpose: "reading the incident dates (AGG clock)")
+            } catch {
+                Terminal.warning("the AGG clock is not shown: \(error.message)")
+                return rows
+            }
+            key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
+            opened = key
+        }
+        var rows = rows
+        for index in candidates {
+            let reference = rows[index].summary.reference
+            let items: [StoredItem]
+            do {
+                items = try local.items(case: reference)
+            } catch {
+                throw CLIError("cannot read the local store")
+            }
+            // The case's report: the first report item that opens (PROTOCOL §3.3).
+            let report = items.lazy.filter { $0.kind == .report }.compactMap { item -> ReportContent? in
+                if case .opened(_, let content) = CaseOpener.open(item, filedUnder: reference, with: key) { return content }
+                return nil
+            }.first
+            guard let incident = report?.incident else { continue }
+            rows[index].incident = incident
+            rows[index].agg = AGGClock.deadline(incident: incident, today: today)
+        }
+        return rows
     }
 
     /// The rows with a deadline or follow-up day overdue or due soon, nearest first.
@@ -230,6 +290,7 @@ struct ListCommand: ParsableCommand {
                 notes.append(work.assigned.map { "assigned to \(team.shown($0, own: nil))" } ?? "unassigned")
                 if let followUp = row.followUp { notes.append("follow-up \(cell(followUp))") }
             }
+            if let agg = row.agg { notes.append("AGG two-month deadline may run until \(cell(agg))") }
             if let deletion = s.deletion { notes.append(deletionNote(deletion, team: team)) }
             if let expires = s.expires, today.days(until: expires) <= Self.expiringWindow {
                 notes.append("deleted by retention after \(expires.text)")
@@ -269,6 +330,8 @@ struct ListCommand: ParsableCommand {
             case retainedUntil = "retained_until"
             case deletionRequestedBy = "deletion_requested_by"
             case deletionRequested = "deletion_requested"
+            case incident
+            case aggDeadline = "agg_deadline"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -302,6 +365,8 @@ struct ListCommand: ParsableCommand {
             try c.encode(s.retainedUntil, forKey: .retainedUntil)
             try c.encode(s.deletion?.requestedBy.hex, forKey: .deletionRequestedBy)
             try c.encode(s.deletion?.day, forKey: .deletionRequested)
+            try c.encodeIfPresent(row.incident, forKey: .incident)
+            if row.incident != nil { try c.encode(row.agg?.due, forKey: .aggDeadline) }
         }
     }
 

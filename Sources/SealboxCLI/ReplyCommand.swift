@@ -18,7 +18,8 @@ struct ReplyCommand: AsyncParsableCommand {
         discussion: """
             Without --file or -, opens your editor ($VISUAL, else $EDITOR, else editor or \
             vi) on a template, like `git commit`: lines starting with # are removed and an \
-            empty message sends nothing. With --file FILE the text is read from FILE, with \
+            empty message sends nothing; the template names the language the reporter \
+            wrote in. With --file FILE the text is read from FILE, with \
             - from standard input, exactly as written (blank lines at the start and end \
             removed).
 
@@ -79,7 +80,9 @@ struct ReplyCommand: AsyncParsableCommand {
         let reporterKey = try Self.reporterKey(of: report.item, reference: reference, keyring: keyring)
 
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.signer)
-        let text = try MessageInput.read(source, reference: reference)
+        let language = source == .editor
+            ? Self.reporterLanguage(of: reference, store: report.store, keyring: keyring).map(ReporterLanguage.name) : nil
+        let text = try MessageInput.read(source, reference: reference, language: language)
         guard let sent = try await Self.send(text: text, reference: reference, report: report, keySource: keySource,
                                              reporterKey: reporterKey, client: client) else {
             Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
@@ -151,6 +154,21 @@ struct ReplyCommand: AsyncParsableCommand {
         }
         guard let report = items.first(where: { $0.kind == .report }) else { throw notHere }
         return (report, local)
+    }
+
+    /// The language of the reporter's newest authentic message that names one (PROTOCOL §3.2 `lang`).
+    static func reporterLanguage(of reference: CaseReference, store: WorkstationStore?, keyring: TeamKeyring) -> LanguageTag? {
+        guard let items = try? store?.items(case: reference) else { return nil }
+        var judge = AuthorshipJudge(staffKeys: [])
+        var contents: [ReportContent] = []
+        for item in items where item.kind == .report || item.kind == .followUp {
+            guard case .opened(_, let content) = CaseOpener.open(item, filedUnder: reference, with: keyring) else { continue }
+            switch judge.judge(content) {
+            case .anchor, .authentic: contents.append(content)
+            case .unauthenticated, .forged: break
+            }
+        }
+        return ReporterLanguage.latest(contents)
     }
 
     /// The reporter's public key from inside the sealed report.

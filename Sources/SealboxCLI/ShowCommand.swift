@@ -32,7 +32,10 @@ struct ShowCommand: ParsableCommand {
             did not open (tampered, malformed, other-key, unsupported). A signed reply \
             names its "signer" (staff key id); replies are accepted from your own staff key \
             and the keys in staff_public_keys (SEALBOX_STAFF_PUBLIC_KEYS). A status change \
-            has "case_status".
+            has "case_status". A report and a follow-up name the language the reporter \
+            used ("lang", e.g. tr; Leichte Sprache is de-simple), a report the incident date \
+            the reporter gave ("incident", YYYY-MM or YYYY-MM-DD) and, while the two months \
+            under the AGG may still run, the latest day they may end.
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))

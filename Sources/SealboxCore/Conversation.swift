@@ -135,16 +135,20 @@ public final class Conversation: Sendable {
 
     /// Signs a reporter's follow-up with the code's signing key, seals it to the team and
     /// to the reporter's own key, and stores it.
-    public func followUp(to access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
-        try await followUp(to: access.record, signingKey: access.signingKey, text: text, attachments: attachments, day: day)
+    /// `lang` is the language of the page (or API answer) the reporter used, sealed with it.
+    public func followUp(to access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today(),
+                         lang: LanguageTag? = nil) async throws {
+        try await followUp(to: access.record, signingKey: access.signingKey, text: text, attachments: attachments, day: day,
+                           lang: lang)
     }
 
     /// As `followUp(to:…)`, for a visit that holds the case and the signing key.
     public func followUp(to record: CaseRecord, signingKey: SigningSecretKey, text: String,
-                         attachments: [SealedAttachment], day: Day = .today()) async throws {
+                         attachments: [SealedAttachment], day: Day = .today(), lang: LanguageTag? = nil) async throws {
         var content = ReportContent(
             type: .followUp, caseReference: record.reference, day: day, reporterKey: nil, text: text,
             attachments: attachments.map(\.manifest))
+        content.lang = lang  // not signed (PROTOCOL §3.2): readers before 0.9.0 keep verifying
         try content.sign(with: signingKey)
         var plaintext = try content.encoded()
         content.text = ""

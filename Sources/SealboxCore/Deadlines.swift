@@ -59,6 +59,12 @@ extension Day {
     public func days(until other: Day) -> Int {
         other.ordinal - ordinal
     }
+
+    /// The day of the week, 1 = Monday … 7 = Sunday (ISO 8601; 1970-01-01 was a Thursday).
+    public var weekday: Int {
+        let remainder = (ordinal + 3) % 7
+        return (remainder < 0 ? remainder + 7 : remainder) + 1
+    }
 }
 
 /// How close a deadline is.
@@ -73,8 +79,9 @@ public enum DeadlineState: String, Sendable, Equatable {
 
 /// One pending deadline.
 public struct Deadline: Sendable, Equatable {
-    /// The office's two promises, and a follow-up day the team set (PROTOCOL §3.4).
-    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up" }
+    /// The office's two promises, a follow-up day the team set (PROTOCOL §3.4), and the
+    /// latest day the reporter's two months under the AGG may run (AGGClock.swift).
+    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up", agg }
     public let kind: Kind
     public let due: Day
     public let state: DeadlineState

@@ -105,10 +105,11 @@ public final class Intake: Sendable {
     /// no code is ready and every place of the pool is taken.
     public var isSaturated: Bool { pool.load >= pool.workers + pool.queueLimit && (codes?.readyCount ?? 0) == 0 }
 
-    /// Seals and stores a report. `draft` must be normalised and free of issues.
+    /// Seals and stores a report. `draft` must be normalised and free of issues; `lang`
+    /// is the language of the page (or API answer) the reporter used, sealed with it.
     /// A `reservation` from `pool.reserve()` (taken before the upload was read) guarantees the derivation a place.
     public func submit(_ draft: ReportDraft, attachments: [SealedAttachment], day: Day = .today(),
-                       reservation: PoolReservation? = nil) async throws -> SubmissionReceipt {
+                       lang: LanguageTag? = nil, reservation: PoolReservation? = nil) async throws -> SubmissionReceipt {
         let secrets: PreparedCode
         if let ready = codes?.take(), ready.cost == settings.cost {
             reservation?.release()
@@ -123,12 +124,15 @@ public final class Intake: Sendable {
         var lastError: any Error = StorageError.collision
         for _ in 0..<3 {
             let reference = CaseReference.generate()
-            var plaintext = try ReportContent(
+            var content = ReportContent(
                 type: .report, caseReference: reference, day: day, reporterKey: secrets.reporterKey.publicKey,
                 text: draft.text, grounds: draft.grounds, area: draft.area, when: draft.when,
                 where: draft.whereText, contact: draft.contact, attachments: attachments.map(\.manifest),
                 reporterSigningKey: secrets.reporterSigningKey.publicKey
-            ).encoded()
+            )
+            content.lang = lang
+            content.incident = draft.incidentDate
+            var plaintext = try content.encoded()
             let envelope = try Envelope.seal(
                 plaintext, kind: .report, to: settings.team.current + [secrets.reporterKey.publicKey])
             SecureMemory.wipe(&plaintext)

@@ -41,11 +41,18 @@ public struct ReportContent: Codable, Sendable, Equatable {
     /// key), and the day to look at it again; each null when not set.
     public var assigned: KeyID?
     public var followUp: Day?
+    /// Reports and follow-ups (§3.2, since 0.9.0): the language the reporter used. A value
+    /// a reader cannot parse is ignored, like an unknown member.
+    public var lang: LanguageTag?
+    /// Reports (§3.2, since 0.9.0): the approximate date of the incident, a month or a day.
+    /// A value a reader cannot parse is ignored, like an unknown member.
+    public var incident: IncidentDate?
 
     enum CodingKeys: String, CodingKey {
         case v, type, `case`, day, reporterKey = "reporter_key", text, grounds, area, when, `where`, contact, attachments
         case reporterSigningKey = "reporter_signing_key", nonce, signer, signature
         case scheme, form, level, interventions, outcome, assigned, followUp = "follow_up", statistic
+        case lang, incident
     }
 
     public init(
@@ -92,6 +99,14 @@ public struct ReportContent: Codable, Sendable, Equatable {
         nonce = try c.decodeIfPresent(String.self, forKey: .nonce)
         signer = try c.decodeIfPresent(String.self, forKey: .signer)
         signature = try c.decodeIfPresent(String.self, forKey: .signature)
+        // Hints, not anchors: a later writer may widen their formats, so a value this
+        // build cannot parse leaves the member out instead of refusing the item.
+        if type == .report || type == .followUp {
+            lang = try? c.decodeIfPresent(LanguageTag.self, forKey: .lang)
+        }
+        if type == .report {
+            incident = try? c.decodeIfPresent(IncidentDate.self, forKey: .incident)
+        }
         switch type {
         case .coding:
             scheme = try c.decode(String.self, forKey: .scheme)
@@ -183,6 +198,8 @@ public struct ReportContent: Codable, Sendable, Equatable {
         try c.encodeIfPresent(contact, forKey: .contact)
         try c.encode(attachments, forKey: .attachments)
         try c.encodeIfPresent(reporterSigningKey, forKey: .reporterSigningKey)
+        if type == .report || type == .followUp { try c.encodeIfPresent(lang, forKey: .lang) }
+        if type == .report { try c.encodeIfPresent(incident, forKey: .incident) }
     }
 
     /// The UTF-8 JSON bytes that get padded and sealed.

@@ -43,10 +43,14 @@ public struct ReportDraft: Sendable, Equatable {
     public var when: String?
     public var whereText: String?
     public var contact: String?
+    /// The approximate date of the incident as parsed where it entered (the form's three
+    /// inputs or the API's `incident`): nil when not given, else the date or why not.
+    public var incident: Result<IncidentDate, IncidentDate.Problem>?
 
     public init(
         text: String = "", grounds: [String] = [], area: String? = nil,
-        when: String? = nil, where whereText: String? = nil, contact: String? = nil
+        when: String? = nil, where whereText: String? = nil, contact: String? = nil,
+        incident: Result<IncidentDate, IncidentDate.Problem>? = nil
     ) {
         self.text = text
         self.grounds = grounds
@@ -54,6 +58,13 @@ public struct ReportDraft: Sendable, Equatable {
         self.when = when
         self.whereText = whereText
         self.contact = contact
+        self.incident = incident
+    }
+
+    /// The incident date, once `issues` found none.
+    public var incidentDate: IncidentDate? {
+        if case .success(let date) = incident { return date }
+        return nil
     }
 
     /// Empty optional fields become nil; grounds lose duplicates but keep their order.
@@ -66,7 +77,8 @@ public struct ReportDraft: Sendable, Equatable {
         return ReportDraft(
             text: text.trimmingCharacters(in: .whitespacesAndNewlines),
             grounds: grounds.filter { !$0.isEmpty && seen.insert($0).inserted },
-            area: clean(area), when: clean(when), where: clean(whereText), contact: clean(contact)
+            area: clean(area), when: clean(when), where: clean(whereText), contact: clean(contact),
+            incident: incident
         )
     }
 
@@ -84,7 +96,13 @@ public struct ReportDraft: Sendable, Equatable {
         if let area, !ReportVocabulary.areas.contains(area) {
             issues.append(.init(field: "area", messageKey: "error.invalid_choice"))
         }
-        for (field, value) in [("when", when), ("where", whereText), ("contact", contact)] {
+        if let value = when, value.count > limits.fieldLength {
+            issues.append(.init(field: "when", messageKey: "error.field_too_long"))
+        }
+        if case .failure(let problem) = incident {
+            issues.append(.init(field: "incident", messageKey: problem.messageKey))
+        }
+        for (field, value) in [("where", whereText), ("contact", contact)] {
             if let value, value.count > limits.fieldLength {
                 issues.append(.init(field: field, messageKey: "error.field_too_long"))
             }

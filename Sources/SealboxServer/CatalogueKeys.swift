@@ -14,6 +14,7 @@ extension Catalogue {
         "error.method_not_allowed", "error.internal", "error.unauthorized",
         "error.code_malformed", "error.code_typo", "error.code_unknown", "error.rate_limited", "error.session_expired",
         "error.submissions_limited", "error.storage_full",
+        "error.incident_invalid", "error.incident_too_early", "error.incident_future",
     ]
 
     /// Keys the code builds at run time (vocabularies, months, statuses), which must exist too.

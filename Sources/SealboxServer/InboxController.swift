@@ -10,6 +10,7 @@ import NIOCore
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxL10n
 
 struct InboxController: Sendable {
     let conversation: Conversation
@@ -104,7 +105,7 @@ struct InboxController: Sendable {
             guard issues.isEmpty else { throw PublicError.invalid(issues) }
             guard let signingKey = visit.signingKey else { return expired(ctx, request) }
             try await sendFollowUp(ReporterAccess(record: visit.record, signingKey: signingKey), text: text,
-                                   attachments: parsed.attachments)
+                                   attachments: parsed.attachments, lang: ctx.language.tag)
             return pages.html(Pages.inboxSent(ctx, visitToken: visit.formToken), context: ctx)
         } catch let error as PublicError {
             await reader.salvage(request, into: echo)
@@ -168,13 +169,19 @@ struct InboxController: Sendable {
         let issues = ReportDraft(text: text).issues(limits: reader.limits)
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         let day = Day.today()
-        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day)
-        return pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
+        let language = pages.context(for: request).language.tag
+        try await sendFollowUp(access, text: text, attachments: parsed.attachments, day: day, lang: language)
+        var response = pages.json(FollowUpCreated(case: access.record.reference, received: day), status: .created)
+        response.headers[.contentLanguage] = language  // the language sealed with it (PROTOCOL §3.2 `lang`)
+        return response
     }
 
-    func sendFollowUp(_ access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today()) async throws {
+    /// `lang`: the tag of the language the reporter used (PROTOCOL §3.2), sealed with the follow-up.
+    func sendFollowUp(_ access: ReporterAccess, text: String, attachments: [SealedAttachment], day: Day = .today(),
+                      lang: String? = nil) async throws {
         do {
-            try await conversation.followUp(to: access, text: text, attachments: attachments, day: day)
+            try await conversation.followUp(to: access, text: text, attachments: attachments, day: day,
+                                            lang: lang.flatMap { try? LanguageTag(parsing: $0) })
         } catch is UnknownCode {
             throw PublicError(.notFound, "error.code_unknown")
         } catch {

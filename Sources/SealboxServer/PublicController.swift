@@ -7,6 +7,7 @@ import Logging
 import SealboxAPI
 import SealboxCore
 import SealboxCrypto
+import SealboxL10n
 
 struct PublicController: Sendable {
     let intake: Intake
@@ -117,8 +118,10 @@ struct PublicController: Sendable {
         let issues = draft.issues(limits: intake.settings.limits)
         guard issues.isEmpty else { throw PublicError.invalid(issues) }
         try admission.space.check()
+        // The language the reporter used: the page's (or the API answer's), as negotiated.
+        let lang = try? LanguageTag(parsing: pages.context(for: request).language.tag)
         do {
-            return try await intake.submit(draft, attachments: parsed.attachments, reservation: reservation)
+            return try await intake.submit(draft, attachments: parsed.attachments, lang: lang, reservation: reservation)
         } catch is PoolSaturated {
             throw admission.busy
         } catch let error as StorageError where error == .collision {
@@ -136,9 +139,12 @@ struct PublicController: Sendable {
 
     func submitAPI(_ request: Request, _ context: SealboxRequestContext) async throws -> Response {
         let receipt = try await accept(request, context, allowJSON: true)
-        return pages.json(
+        var response = pages.json(
             SubmissionCreated(case: receipt.caseReference, code: receipt.code.grouped, received: receipt.day),
             status: .created)
+        // The language sealed with the report as the reporter's (PROTOCOL §3.2 `lang`).
+        response.headers[.contentLanguage] = pages.context(for: request).language.tag
+        return response
     }
 
     /// The web form: the confirmation, or on any refusal (422, 413, 429, 503, 507, …) the
@@ -192,6 +198,14 @@ extension ReportFormState {
         when = draft.when ?? ""
         whereText = draft.whereText ?? ""
         contact = draft.contact ?? ""
+        incidentYear = echo.fields.incidentYear
+        incidentMonth = echo.fields.incidentMonth
+        incidentDay = echo.fields.incidentDay
+        if echo.fields.incidentYear.isEmpty, echo.fields.incidentMonth.isEmpty, let date = draft.incidentDate {
+            incidentYear = String(date.year)
+            incidentMonth = String(date.month)
+            incidentDay = date.dayOfMonth.map(String.init) ?? ""
+        }
         errors = error.fieldErrors
         status = Int(error.status.code)
         filesToChooseAgain = echo.fileNames

@@ -59,7 +59,7 @@ struct SubmissionReader: Sendable {
         fields.code = body.code ?? ""
         let draft = ReportDraft(
             text: body.text ?? "", grounds: body.grounds ?? [], area: body.area, when: body.when,
-            where: body.where, contact: body.contact)
+            where: body.where, contact: body.contact, incident: IncidentDate.entered(body.incident, today: .today()))
         return ParsedSubmission(draft: draft, fields: fields)
     }
 
@@ -130,6 +130,8 @@ final class MultipartFeed {
 struct FormFields {
     var text = "", when = "", whereText = "", contact = "", area = ""
     var grounds: [String] = []
+    /// The incident date: the API's one field, or the report form's three inputs.
+    var incident = "", incidentYear = "", incidentMonth = "", incidentDay = ""
     /// The reporter's code (inbox API follow-ups) and the visit's form token (inbox pages).
     var code = "", visit = ""
 
@@ -141,6 +143,10 @@ struct FormFields {
         case "when": when = value
         case "where": whereText = value
         case "contact": contact = value
+        case "incident": incident = value
+        case "incident_year": incidentYear = value
+        case "incident_month": incidentMonth = value
+        case "incident_day": incidentDay = value
         case "code": code = value
         case "visit": visit = value
         default: break
@@ -148,7 +154,14 @@ struct FormFields {
     }
 
     var draft: ReportDraft {
-        ReportDraft(text: text, grounds: grounds, area: area, when: when, where: whereText, contact: contact)
+        ReportDraft(text: text, grounds: grounds, area: area, when: when, where: whereText, contact: contact,
+                    incident: incidentEntry(today: .today()))
+    }
+
+    /// The incident date as entered (the reporters' side never moves the day, DaemonClock.swift).
+    func incidentEntry(today: Day) -> Result<IncidentDate, IncidentDate.Problem>? {
+        IncidentDate.entered(incident, today: today)
+            ?? IncidentDate.entered(year: incidentYear, month: incidentMonth, day: incidentDay, today: today)
     }
 }
 

@@ -19,6 +19,29 @@ import Testing
         #expect(ReplyTemplate.clean(template, stripComments: true).isEmpty)
     }
 
+    @Test func theTemplate_namesTheReportersLanguage_asAComment() throws {
+        let language = ReporterLanguage.name(try LanguageTag(parsing: "tr"))
+        #expect(language == "Türkçe (tr)")
+        let template = ReplyTemplate.text(for: reference, language: language)
+        #expect(template.contains("# The reporter wrote in Türkçe (tr): consider answering in that language.\n"))
+        #expect(ReplyTemplate.clean(template, stripComments: true).isEmpty)
+        #expect(!ReplyTemplate.text(for: reference).contains("wrote in"))
+        #expect(ReporterLanguage.name(try LanguageTag(parsing: "de-simple")) == "Leichte Sprache (de-simple)")
+        #expect(ReporterLanguage.name(try LanguageTag(parsing: "it")) == "it")  // a language no catalogue here knows
+    }
+
+    @Test func theReportersLanguage_isThatOfTheirNewestMessageThatNamesOne() throws {
+        let reference = self.reference
+        func content(_ type: EnvelopeKind, _ tag: String?) throws -> ReportContent {
+            var c = ReportContent(type: type, caseReference: reference, day: Day("2026-11-30")!, reporterKey: nil, text: "x")
+            c.lang = try tag.map { try LanguageTag(parsing: $0) }
+            return c
+        }
+        #expect(ReporterLanguage.latest([try content(.report, "tr"), try content(.followUp, "ar"),
+                                         try content(.reply, "de"), try content(.followUp, nil)])?.text == "ar")
+        #expect(ReporterLanguage.latest([try content(.report, nil)]) == nil)
+    }
+
     @Test func cleaning_removesCommentLinesTrailingSpacesAndOuterBlankLines() {
         let saved = "\n\nThank you for writing to us.  \n#not for the reporter\n\nWe will call.\r\n\n"
             + ReplyTemplate.text(for: reference)

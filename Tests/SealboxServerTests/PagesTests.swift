@@ -171,6 +171,20 @@ enum Markup {
         #expect(html.contains("value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""))
     }
 
+    @Test func form_givesTheIncidentDateBack_escaped_andMarksItsInputsInvalid() {
+        var state = ReportFormState()
+        state.incidentDay = "\"><b>"
+        state.incidentMonth = "13"
+        state.incidentYear = "2026"
+        state.errors = [FieldError(field: "incident", messageKey: "error.incident_invalid")]
+        let html = Pages.reportForm(PageSamples.context(.english), state: state, limits: PageSamples.limits).markup
+        #expect(!html.contains("<b>") && html.contains("value=\"&quot;&gt;&lt;b&gt;\""))
+        #expect(html.contains("name=\"incident_month\" value=\"13\""))
+        #expect(html.contains("<a href=\"#field-incident\">We cannot read this date."))
+        #expect(html.contains("aria-describedby=\"hint-incident error-incident\""))
+        #expect(Markup.count(of: "aria-invalid=\"true\"", in: html) == 3)
+    }
+
     @Test func configuredOfficeName_isEscaped() {
         var ctx = PageSamples.context()
         ctx.office.name = "<b>Stelle</b> & Co"
@@ -192,7 +206,12 @@ enum Markup {
         #expect(html.contains("<textarea id=\"field-contact\" name=\"contact\""))
         #expect(Markup.count(of: "name=\"grounds\"", in: html) == Vocabulary.grounds.count)
         #expect(Markup.count(of: "name=\"area\"", in: html) == Vocabulary.areas.count + 1)
-        #expect(Markup.count(of: "<fieldset", in: html) == 2 && Markup.count(of: "<legend>", in: html) == 2)
+        // Grounds, area, and the incident date's three inputs (day, month, year).
+        #expect(Markup.count(of: "<fieldset", in: html) == 3 && Markup.count(of: "<legend>", in: html) == 3)
+        for part in ["day", "month", "year"] {
+            #expect(html.contains("name=\"incident_\(part)\" value=\"\" inputmode=\"numeric\""))
+        }
+        #expect(!html.contains("type=\"date\"") && !html.contains("type=\"month\""))
         #expect(Markup.count(of: "name=\"area\" value=\"\" checked", in: html) == 1)
         // Every control has a label.
         for id in Markup.values("id", in: html) where id.hasPrefix("field-") {

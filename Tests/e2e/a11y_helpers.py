@@ -80,7 +80,8 @@ def collect_pages(daemon: e2e.Daemon, signer: e2e.StaffSigner, keys: e2e.Keys, l
                        ("privacy", "/privacy"), ("imprint", "/imprint")):
         add(name, daemon.get(path + q), path=path + q, expect=200)
 
-    body, ctype = e2e.multipart([("text", "")])
+    # A missing text and an impossible incident date: two fields in error, one of them a fieldset of inputs.
+    body, ctype = e2e.multipart([("text", ""), ("incident_day", "31"), ("incident_month", "2"), ("incident_year", "2026")])
     add("report-errors", daemon.post("/report" + q, data=body, headers={"Content-Type": ctype}), expect=422)
 
     text = f"Barrierefreiheitstest {language} " + uuid.uuid4().hex

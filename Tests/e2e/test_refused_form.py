@@ -176,7 +176,7 @@ def test_a_refused_follow_up_gives_its_text_back_and_names_its_files_with_413(sm
 def test_no_free_text_field_is_offered_to_a_spell_checker(daemon):
     form = daemon.get("/report").text
     fields = re.findall(r"<(?:textarea|input type=\"text\")[^>]*>", form)
-    assert len(fields) == 4, fields
+    assert len(fields) == 7, fields  # text, when, the incident's day, month and year, where, contact
     for field in fields:
         assert 'spellcheck="false"' in field and 'autocomplete="off"' in field, field
     created = daemon.post("/api/v1/reports", json={"text": "x"}).json()

@@ -8,6 +8,7 @@ hash and the reporter key the daemon stored, and opens the report with that key.
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import signal
@@ -28,6 +29,9 @@ REPORT = {
     "contact": "Threema ABCD1234",
 }
 LETTER = random.Random(7).randbytes(150_000)  # three stream chunks, the last partial
+# The approximate incident date (PROTOCOL §3.2, since 0.9.0): a day of the month before, as the API takes it.
+_first = datetime.datetime.now(datetime.timezone.utc).date().replace(day=1)
+INCIDENT = (_first - datetime.timedelta(days=20)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +40,9 @@ def stored(module_daemons):
     (exit 0 required) and its files are read as a thief of the disk would."""
     daemon = module_daemons()
     try:
-        body, ctype = e2e.multipart(e2e.report_fields(REPORT), [("attachment", "Bescheid.pdf", "application/pdf", LETTER)])
-        response = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
+        body, ctype = e2e.multipart(e2e.report_fields(REPORT) + [("incident", INCIDENT)],
+                                    [("attachment", "Bescheid.pdf", "application/pdf", LETTER)])
+        response = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype, "Accept-Language": "tr"})
         assert response.status_code == 201, response.text
         plain = daemon.post("/api/v1/reports", json={"text": "zweite Meldung"})
         assert plain.status_code == 201
@@ -97,6 +102,8 @@ def test_stored_report_opens_with_team_key_and_holds_what_was_sent(stored, team_
     assert content["day"] == stored["answer"]["received"] == item["day"]
     for key, value in REPORT.items():
         assert content[key] == value, key
+    # The reporter's language (the negotiated one) and the incident date, sealed (PROTOCOL §3.2).
+    assert content["lang"] == "tr" and content["incident"] == INCIDENT
     [manifest] = content["attachments"]
     assert (manifest["name"], manifest["type"], manifest["size"]) == ("Bescheid.pdf", "application/pdf", len(LETTER))
 
@@ -105,8 +112,9 @@ def test_report_without_optional_fields_omits_them(stored, team_secret):
     item = item_of(stored, stored["second"]["case"])
     content = json.loads(so.open_envelope(item["envelope"], team_secret)[1])
     assert content["text"] == "zweite Meldung"
-    for key in ("grounds", "area", "when", "where", "contact"):
+    for key in ("grounds", "area", "when", "where", "contact", "incident"):
         assert key not in content
+    assert content["lang"] == "de"  # no Accept-Language: the default language
     assert content.get("attachments", []) == []
 
 

@@ -13,6 +13,10 @@ public struct ReportFormState: Sendable {
     public var when: String
     public var whereText: String
     public var contact: String
+    /// The incident date's three inputs as typed (day optional).
+    public var incidentYear: String
+    public var incidentMonth: String
+    public var incidentDay: String
     public var grounds: Set<String>
     public var area: String?
     public var errors: [FieldError]
@@ -24,6 +28,7 @@ public struct ReportFormState: Sendable {
 
     public init() {
         text = ""; when = ""; whereText = ""; contact = ""
+        incidentYear = ""; incidentMonth = ""; incidentDay = ""
         grounds = []; area = nil; errors = []
         status = 422; filesToChooseAgain = []
     }
@@ -31,7 +36,7 @@ public struct ReportFormState: Sendable {
 
 /// A problem with one field; `messageKey` is a catalogue key such as `error.text_missing`.
 public struct FieldError: Sendable, Equatable {
-    /// "text", "grounds", "area", "when", "where", "contact" or "attachment".
+    /// "text", "grounds", "area", "when", "incident", "where", "contact" or "attachment".
     public let field: String
     public let messageKey: String
 
@@ -58,7 +63,7 @@ public struct FormLimits: Sendable {
 
 extension Pages {
     /// The fields in the order they appear, which is also the order of the error summary.
-    static let formFields = ["text", "grounds", "area", "when", "where", "contact", "attachment"]
+    static let formFields = ["text", "grounds", "area", "when", "incident", "where", "contact", "attachment"]
 
     /// The report form, empty or filled with `state` and its errors.
     public static func reportForm(_ ctx: PageContext, state: ReportFormState, limits: FormLimits) -> HTML {
@@ -93,6 +98,7 @@ private struct ReportFormRenderer {
         \(groundsField())
         \(areaField())
         \(lineField("when"))
+        \(incidentField())
         \(lineField("where"))
         \(contactField())
         \(attachmentField())
@@ -202,6 +208,31 @@ private struct ReportFormRenderer {
         <p class="hint" id="hint-\(escaping: field)">\(r.t("form.\(field).hint"))</p>
         \(errorMessage(field))<input type="text" id="field-\(escaping: field)" name="\(escaping: field)" value="\(escaping: value)" autocomplete="off" spellcheck="false"\(described(field, hint: true))>
         </div>
+        """
+    }
+
+    /// The incident date: three text inputs (day, month, year) in a fieldset, not a date
+    /// picker, which Tor Browser and many screen readers handle badly; digits of any script
+    /// are read (IncidentDate.entered). The first input carries `field-incident`, the
+    /// target of the error summary's link.
+    func incidentField() -> HTML {
+        let invalid: HTML = errorsByField["incident"] == nil ? .empty : " aria-invalid=\"true\""
+        func input(_ part: String, id: String, value: String, length: Int) -> HTML {
+            """
+            <div class="date-\(escaping: part)">
+            <label for="\(escaping: id)">\(r.t("form.incident.\(part)"))</label>
+            <input type="text" id="\(escaping: id)" name="incident_\(escaping: part)" value="\(escaping: value)" inputmode="numeric" maxlength="\(length)" autocomplete="off" spellcheck="false"\(invalid)>
+            </div>
+
+            """
+        }
+        return """
+        <fieldset class="\(groupClass("incident"))"\(described("incident", hint: true, markInvalid: false))>
+        <legend>\(r.t("form.incident.legend"))</legend>
+        <p class="hint" id="hint-incident">\(r.t("form.incident.hint"))</p>
+        \(errorMessage("incident"))<div class="date-inputs">
+        \(input("day", id: "field-incident", value: state.incidentDay, length: 2))\(input("month", id: "field-incident-month", value: state.incidentMonth, length: 2))\(input("year", id: "field-incident-year", value: state.incidentYear, length: 4))</div>
+        </fieldset>
         """
     }
 

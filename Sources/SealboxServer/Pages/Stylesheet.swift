@@ -225,6 +225,9 @@ public enum Stylesheet {
     .choice { display: flex; align-items: flex-start; gap: 0.6rem; }
     .choice input { flex: none; width: 1.5rem; height: 1.5rem; margin: 0.15rem 0 0; accent-color: \(p.button); }
     .choice label { font-weight: 400; margin: 0; }
+    .date-inputs { display: flex; flex-wrap: wrap; gap: 1rem; }
+    .date-inputs input[type="text"] { width: 4.5rem; direction: ltr; }
+    .date-inputs .date-year input[type="text"] { width: 6.5rem; }
     .field-has-error { border-inline-start: 5px solid \(p.error); padding-inline-start: 0.75rem; }
     .field-has-error input[type="text"], .field-has-error textarea { border-color: \(p.error); }
     .field-error { color: \(p.error); font-weight: 700; margin-block-end: 0.5rem; }
