@@ -74,7 +74,7 @@ public enum DeadlineState: String, Sendable, Equatable {
 /// One pending deadline.
 public struct Deadline: Sendable, Equatable {
     /// The office's two promises, and a follow-up day the team set (PROTOCOL §3.4).
-    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up" }
+    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up", reply }
     public let kind: Kind
     public let due: Day
     public let state: DeadlineState
