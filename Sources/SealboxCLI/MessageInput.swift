@@ -20,7 +20,7 @@ enum MessageInput {
     static let maximumBytes = 256 * 1024
 
     /// Reads the message for case `reference` from `source`, cleaned; throws when it is empty.
-    static func read(_ source: MessageSource, reference: CaseReference, note: Bool = false,
+    static func read(_ source: MessageSource, reference: CaseReference, note: Bool = false, quote: [String] = [],
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> String {
         let what = note ? "note" : "reply"
         let raw: String
@@ -34,7 +34,7 @@ enum MessageInput {
             raw = try decode(try readAll(fd: STDIN_FILENO, what: "standard input"), what: "standard input")
             stripComments = false
         case .editor:
-            raw = try edit(note ? ReplyTemplate.noteText(for: reference) : ReplyTemplate.text(for: reference),
+            raw = try edit(note ? ReplyTemplate.noteText(for: reference) : ReplyTemplate.text(for: reference, quote: quote),
                            reference: reference, environment: environment)
             stripComments = true
         }
@@ -198,8 +198,12 @@ final class PrivateFolder {
 
 /// The editor template and how its result is cleaned.
 enum ReplyTemplate {
-    static func text(for reference: CaseReference) -> String {
-        """
+    /// The reply template; `quote` (lines starting with `#`, ThreadExcerpt.quoted) follows
+    /// the instructions, so that the reporter's latest messages are in view while writing.
+    static func text(for reference: CaseReference, quote: [String] = []) -> String {
+        let thread = quote.isEmpty ? "" : "#\n# The reporter's latest messages (removed before sending):\n#\n"
+            + quote.joined(separator: "\n") + "\n"
+        return """
 
         # Write your reply to case \(reference.text) above these lines, save, and close
         # the editor. The reporter reads this text, exactly as written, when they
@@ -209,7 +213,7 @@ enum ReplyTemplate {
         # While the editor is open, the text is in a file on this computer that only
         # you can read (as with `git commit`); sealbox overwrites and removes it
         # afterwards and sends the reply sealed to the reporter and the team.
-
+        \(thread)
         """
     }
 

@@ -26,7 +26,9 @@ struct ReplyCommand: AsyncParsableCommand {
             the team key, so the case must be in the local store (run `sealbox sync` first). \
             Needs the team key file, your staff key file and their passphrases. The first \
             reply marks a received case as acknowledged. The reporter reads the reply when \
-            they come back with their code.
+            they come back with their code. A reply to a closed case reopens it: the status \
+            becomes in-progress, and the reporter sees it. The editor's template quotes the \
+            reporter's latest messages as lines starting with #, removed before sending.
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
@@ -79,7 +81,8 @@ struct ReplyCommand: AsyncParsableCommand {
         let reporterKey = try Self.reporterKey(of: report.item, reference: reference, keyring: keyring)
 
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.member?.signingKey)
-        let text = try MessageInput.read(source, reference: reference)
+        let quote = source == .editor ? Self.quotedThread(reference, store: report.store, keyring: keyring) : []
+        let text = try MessageInput.read(source, reference: reference, quote: quote)
         let envelope = try ReplySealer.seal(text: text, reference: reference, day: Day.today(),
                                             reporterKey: reporterKey, team: keySource.recipients(for: reference), signedBy: client.key)
 
@@ -121,22 +124,44 @@ struct ReplyCommand: AsyncParsableCommand {
         } else {
             print("Reply sent to case \(reference.text). The reporter can read it with their code. Status: \(sent.status).")
         }
+        // A reply to a closed case reopens it (issue 11): the reporter wrote again and was
+        // answered, so the case is in progress, and the reporter sees so.
+        if sent.status == .closed {
+            try await StatusCommand.set(.inProgress, of: reference, client: client, store: report.store, json: false)
+            if !json {
+                print("Case \(reference.text) was closed; it is open again: \(CaseStatus.inProgress.rawValue). "
+                      + "The reporter sees this status.")
+            }
+        }
+    }
+
+    /// The reporter's latest messages of `reference` (those that open), quoted for the
+    /// editor's template; terminal-safe.
+    static func quotedThread(_ reference: CaseReference, store: WorkstationStore?, keyring: TeamKeyring) -> [String] {
+        let items = ((try? store?.items(case: reference)) ?? []).filter { $0.kind == .report || $0.kind == .followUp }
+        let messages = items.suffix(3).compactMap { item -> ThreadExcerpt.Message? in
+            guard case .opened(_, let content) = CaseOpener.open(item, filedUnder: reference, with: keyring) else { return nil }
+            return ThreadExcerpt.Message(kind: item.kind, day: item.day, text: Terminal.displaySafe(content.text, multiline: true))
+        }
+        return ThreadExcerpt.quoted(messages)
     }
 
     /// The stored report of `reference`, or a clear error.
     static func storedReport(_ reference: CaseReference, directory: URL) throws(CLIError)
         -> (item: StoredItem, store: WorkstationStore?)
     {
-        let notHere = CLIError("there is no case \(reference.text) in the local store",
-                               hint: "run `sealbox sync` first to fetch it, then try again")
-        guard let local = try LocalStore.open(directory, create: false) else { throw notHere }
+        guard let local = try LocalStore.open(directory, create: false) else {
+            throw LocalStore.unknownCase(reference, store: nil)
+        }
         let items: [StoredItem]
         do {
             items = try local.items(case: reference)
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
-        guard let report = items.first(where: { $0.kind == .report }) else { throw notHere }
+        guard let report = items.first(where: { $0.kind == .report }) else {
+            throw LocalStore.unknownCase(reference, store: local)
+        }
         return (report, local)
     }
 

@@ -5,6 +5,7 @@
 // in the settings file is relative to the file's folder.
 import Foundation
 import SealboxCore
+import SealboxWorkstation
 
 /// One setting `sealbox` reads.
 public enum Setting: String, CaseIterable, Sendable {
@@ -31,6 +32,8 @@ public enum Setting: String, CaseIterable, Sendable {
     /// The first leads of the team roster (member public keys, separated by commas or
     /// spaces): every roster is verified from them (docs/PROTOCOL.md §12.4).
     case trustedLeads = "trusted_leads"
+    /// Days after a reporter's message a reply is due (issue 11; default 7).
+    case replyDueDays = "reply_due_days"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -47,7 +50,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .server: "URL"
         case .store: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
-        case .acknowledgeDays, .feedbackDays: "DAYS"
+        case .acknowledgeDays, .feedbackDays, .replyDueDays: "DAYS"
         case .serverCertificateSHA256: "SHA256"
         default: "FILE"
         }
@@ -69,12 +72,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "fingerprint of the server's certificate"
         case .codingScheme: "coding scheme override file"
         case .trustedLeads: "trusted first leads of the team"
+        case .replyDueDays: "days until a reply to a reporter's message is due"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
-        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads].contains(self)
+        ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
+          .replyDueDays].contains(self)
     }
 }
 
@@ -192,6 +197,17 @@ public struct Settings: Sendable {
         } catch {
             throw CLIError("\(error)")
         }
+    }
+
+    /// Days after a reporter's message a reply is due: `reply_due_days` from flag,
+    /// environment or settings file, 1–3660; without it 7 (issue 11).
+    public func replyDueDays(flag: String? = nil) throws(CLIError) -> Int {
+        guard let text = value(.replyDueDays, flag: flag) else { return Attention.defaultDueDays }
+        guard let number = Int(text), (1...Attention.maximumDueDays).contains(number) else {
+            throw CLIError("\(Setting.replyDueDays.configKey) must be a whole number of days from 1 to "
+                           + "\(Attention.maximumDueDays), not \"\(Terminal.displaySafe(String(text.prefix(20))))\"")
+        }
+        return number
     }
 
     /// A path setting resolved to a file URL (`~/` expanded), or nil when not given.

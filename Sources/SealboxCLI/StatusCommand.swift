@@ -22,7 +22,8 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
     var reference: CaseReference
 
-    @Argument(help: ArgumentHelp("The new status.", valueName: "status"))
+    @Argument(help: ArgumentHelp("The new status: received, acknowledged, in-progress or closed.", valueName: "status"),
+              transform: CaseStatus.parsing(argument:))
     var status: CaseStatus
 
     @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (case, status, day).")
@@ -34,6 +35,18 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current()
         let client = try staff.client(settings: settings, purpose: "`sealbox status`")
+        let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false)
+        let now = try await Self.set(status, of: reference, client: client, store: local, json: json)
+        if !json {
+            print("Case \(reference.text) is now \(now.rawValue). The reporter sees this status.")
+        }
+    }
+
+    /// Sets the status of `reference` on the server and records the server's answer in the
+    /// local store (when it holds the case); with `json` prints the answer. Returns the status now.
+    @discardableResult
+    static func set(_ status: CaseStatus, of reference: CaseReference, client: StaffClient, store local: WorkstationStore?,
+                    json: Bool) async throws -> CaseStatus {
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.status(reference),
                                            json: StatusRequest(status: status))
         switch answer.status {
@@ -48,7 +61,7 @@ struct StatusCommand: AsyncParsableCommand {
         let now = changed.status
 
         // Keep the local view in step; the case may not be in the local store at all.
-        if let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false) {
+        if let local {
             do {
                 if !(try local.thread(case: reference)).isEmpty {
                     try local.insertSent(StoredItem(statusChange: changed.id, caseReference: reference, day: changed.day,
@@ -59,10 +72,7 @@ struct StatusCommand: AsyncParsableCommand {
                 Terminal.warning("the status was set, but the local store could not record it; run `sealbox sync`")
             }
         }
-        if json {
-            print(Terminal.prettyJSON(changed))
-        } else {
-            print("Case \(reference.text) is now \(now.rawValue). The reporter sees this status.")
-        }
+        if json { print(Terminal.prettyJSON(changed)) }
+        return now
     }
 }

@@ -61,6 +61,7 @@ struct SyncCommand: AsyncParsableCommand {
         // The audit chain must extend the one pinned here (PROTOCOL §11.1): a log rolled back
         // or rewritten on the server stops the sync before anything is fetched.
         try await sync.checkAudit()
+        let changesBefore = try? local.latestChange()
         let totals = try await sync.run()
         sync.progress.finish()
         for id in totals.unavailable {
@@ -84,6 +85,19 @@ struct SyncCommand: AsyncParsableCommand {
                   + totals.purged.map(\.text).joined(separator: ", ") + ".")
         }
         print("\(Terminal.count(totals.items, "new item")), \(Terminal.count(totals.attachments, "new attachment")).")
+        if let changesBefore, let changed = try? local.casesChanged(after: changesBefore), !changed.isEmpty {
+            print(Self.changedLine(changed))
+        }
+    }
+
+    /// How many references `changedLine` names before it counts the rest.
+    static let changedShown = 20
+
+    /// "New or changed: 7KQM-3XWP, 9ABC-DEFG." (at most `changedShown` names, then "and N more").
+    static func changedLine(_ changed: [CaseReference]) -> String {
+        var names = changed.prefix(changedShown).map(\.text).joined(separator: ", ")
+        if changed.count > changedShown { names += " and \(changed.count - changedShown) more (`sealbox list --new`)" }
+        return "New or changed: \(names)."
     }
 }
 
