@@ -4,11 +4,13 @@
 import ArgumentParser
 import Foundation
 import SealboxCore
+import SealboxWorkstation
 
 extension CaseReference: ExpressibleByArgument {
-    /// Accepts `7KQM-3XWP`, lower case, and a missing dash; surrounding spaces are ignored.
+    /// Accepts `7KQM-3XWP`, lower case, a space or nothing for the dash (ReferenceInput);
+    /// surrounding spaces are ignored.
     public init?(argument: String) {
-        guard let reference = try? CaseReference(parsing: argument.trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let reference = ReferenceInput.reference(argument) else { return nil }
         self = reference
     }
 }
@@ -19,6 +21,39 @@ extension CaseStatus: ExpressibleByArgument {
         let normalised = argument.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
         guard let status = CaseStatus(rawValue: normalised == "inprogress" ? "in-progress" : normalised) else { return nil }
         self = status
+    }
+
+    /// The status typed, or an error that suggests the nearest statuses ("did you mean closed?").
+    static func parsing(argument: String) throws -> CaseStatus {
+        if let status = CaseStatus(argument: argument) { return status }
+        let shown = Terminal.displaySafe(String(argument.prefix(40)))
+        let close = ReferenceInput.statusSuggestions(for: argument.trimmingCharacters(in: .whitespaces))
+        let known = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        guard !close.isEmpty else { throw ValidationError("unknown status \"\(shown)\"; the statuses are \(known)") }
+        throw ValidationError("unknown status \"\(shown)\"; did you mean \(close.map(\.rawValue).joined(separator: " or "))?")
+    }
+}
+
+/// The command line as people type it, before ArgumentParser reads it (issue 11): a case
+/// reference typed in two halves, `sealbox show 7kqm 3xwp`, becomes one argument.
+enum CommandLineInput {
+    /// Flags that take no value, so that what follows them may be a reference.
+    static let valuelessFlags: Set<String> = ["--json", "--yes", "--confirm"]
+
+    /// `arguments` (without the program name) with two arguments joined into `XXXX-XXXX`
+    /// when each is four characters of the reference alphabet (in any case) and they
+    /// directly follow the subcommand, or only flags without a value stand between (an
+    /// option's value is never taken for half a reference). Nothing else changes.
+    static func joiningSplitReference(_ arguments: [String]) -> [String] {
+        guard let command = arguments.firstIndex(where: { !$0.hasPrefix("-") }) else { return arguments }
+        var first = command + 1
+        while first < arguments.count, valuelessFlags.contains(arguments[first]) { first += 1 }
+        let second = first + 1
+        guard second < arguments.count, arguments[first].count == 4, arguments[second].count == 4,
+              let reference = ReferenceInput.reference(arguments[first] + "-" + arguments[second]) else { return arguments }
+        var joined = arguments
+        joined.replaceSubrange(first...second, with: [reference.text])
+        return joined
     }
 }
 

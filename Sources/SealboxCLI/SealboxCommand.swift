@@ -81,7 +81,7 @@ public struct SealboxCommand: AsyncParsableCommand {
         umask(0o077)  // every file sealbox creates is private to the user
         SecureMemory.disableCoreDumps()  // decrypted reports must not end up in a core file
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(CommandLineInput.joiningSplitReference(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
