@@ -55,6 +55,39 @@ enum CommandLineInput {
         joined.replaceSubrange(first...second, with: [reference.text])
         return joined
     }
+
+    /// The subcommands whose first positional argument is a case reference.
+    static let caseCommands: Set<String> = ["show", "reply", "status", "note", "code", "assign", "follow-up", "delete",
+                                            "retain", "restrict"]
+
+    /// For a command line ArgumentParser refused: when the case argument of a case command
+    /// is no reference at all (a letter too many or too few, a 0 for an O) but a reference
+    /// of `known` is at most two edits away, the error that names it; else nil.
+    static func malformedReference(_ arguments: [String], known: () -> [CaseReference]) -> CLIError? {
+        guard let command = arguments.firstIndex(where: { !$0.hasPrefix("-") }), caseCommands.contains(arguments[command])
+        else { return nil }
+        var first = command + 1
+        while first < arguments.count, valuelessFlags.contains(arguments[first]) { first += 1 }
+        guard first < arguments.count, !arguments[first].hasPrefix("-"), ReferenceInput.reference(arguments[first]) == nil,
+              (4...14).contains(arguments[first].count) else { return nil }
+        let close = ReferenceInput.suggestions(for: arguments[first], among: known()).prefix(3)
+        guard !close.isEmpty else { return nil }
+        return CLIError("\"\(Terminal.displaySafe(arguments[first]))\" is not a case reference; did you mean "
+                        + close.map(\.text).joined(separator: " or ") + "?", status: .usage)
+    }
+
+    /// The references in the local store named by `--store DIR` / `--store=DIR`, else by the
+    /// settings; empty when there is none.
+    static func storedReferences(_ arguments: [String]) -> [CaseReference] {
+        var flag: String?
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--store", index + 1 < arguments.count { flag = arguments[index + 1] }
+            if argument.hasPrefix("--store=") { flag = String(argument.dropFirst("--store=".count)) }
+        }
+        guard let settings = try? Settings.current(),
+              let store = try? LocalStore.open(settings.storeDirectory(flag: flag), create: false) else { return [] }
+        return (try? store.references()) ?? []
+    }
 }
 
 extension Day: ExpressibleByArgument {

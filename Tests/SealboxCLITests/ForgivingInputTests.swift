@@ -22,6 +22,16 @@ import Testing
         }
     }
 
+    @Test func aMalformedReference_isAnsweredWithTheNearestStoredOnes() throws {
+        let known = [try CaseReference(parsing: "7KQM-3XWP")]
+        let error = try #require(CommandLineInput.malformedReference(["show", "7kqm-3xw"], known: { known }))
+        #expect(error.message.contains("did you mean 7KQM-3XWP?") && error.status == .usage)
+        #expect(CommandLineInput.malformedReference(["show", "--json", "7KQM3XWPP"], known: { known }) != nil)
+        #expect(CommandLineInput.malformedReference(["show", "ZZZZ-ZZZ"], known: { known }) == nil)
+        #expect(CommandLineInput.malformedReference(["stats", "7kqm-3xw"], known: { known }) == nil)
+        #expect(CommandLineInput.malformedReference(["show", "7KQM-3XWP"], known: { known }) == nil)
+    }
+
     @Test func aMistypedStatus_isAnsweredWithDidYouMean() throws {
         #expect(try CaseStatus.parsing(argument: "In_Progress") == .inProgress)
         do {

@@ -166,6 +166,18 @@ def test_a_typo_gets_did_you_mean_instead_of_sync(ws, closed_case):
     assert "did you mean" in err and case in err
 
 
+def test_a_reference_with_a_letter_missing_or_too_many_gets_did_you_mean(ws, closed_case):
+    case, _, _ = closed_case
+    for typed in (case[:-1], case + "2", case[:4] + "0" + case[5:]):
+        result = ws.run("show", typed)
+        assert result.returncode == 2, typed
+        err = result.stderr.decode()
+        assert "is not a case reference; did you mean" in err and case in err, err
+    # Nothing close: ArgumentParser's own message.
+    result = ws.run("show", "QQQQ")
+    assert result.returncode == 2 and "did you mean" not in result.stderr.decode()
+
+
 def test_a_mistyped_status_gets_did_you_mean(ws, closed_case):
     case, _, _ = closed_case
     result = ws.run("status", case, "clsoed")
