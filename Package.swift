@@ -59,6 +59,7 @@ let package = Package(
                 "SealboxCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            resources: [.embedInCode("Texts")],
             swiftSettings: swiftSettings
         ),
         .target(

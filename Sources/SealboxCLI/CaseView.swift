@@ -25,6 +25,8 @@ struct CaseWorkView {
     var team = TeamDirectory()
     /// The day the AGG clock is seen on.
     var today = Day.today()
+    /// The reporter's messages no reply has followed, with the day a reply is due (issue 11).
+    var unanswered: [ItemID: Day] = [:]
 
     /// A member (member id or signing key id) as shown: label or key id.
     func shown(_ id: KeyID) -> String { team.shown(id, own: ownKeyID) }
@@ -60,8 +62,9 @@ enum CaseView {
             switch shown.outcome {
             case .opened(let item, let content) where content.type.isCaseWork:
                 out += caseWorkBody(item, content, authorship: shown.authorship, work: work)
-            case .opened(_, let content):
-                out += body(content, attachments: shown.attachments, authorship: shown.authorship, work: work)
+            case .opened(let item, let content):
+                out += body(content, attachments: shown.attachments, authorship: shown.authorship, work: work,
+                            replyDue: work.unanswered[item.id])
             case .statusChange(let item):
                 out += "Status set to \(item.status.map(\.rawValue) ?? "?") by the team, \(item.day)\n"
             case .otherKey(let item, _), .tampered(let item), .unsupported(let item), .malformed(let item):
@@ -74,8 +77,9 @@ enum CaseView {
     }
 
     private static func body(_ content: ReportContent, attachments: [ShownAttachment], authorship: Authorship?,
-                             work: CaseWorkView) -> String {
+                             work: CaseWorkView, replyDue: Day? = nil) -> String {
         var heading = "\(kindTitle(ItemKind(content.type))), \(content.day)"
+        if let replyDue { heading += " ! unanswered, reply by \(replyDue.text)" }
         if case .authentic(let signer) = authorship, content.type == .reply {
             heading += " (signed by \(work.team.member(signer) != nil ? work.shown(signer) : "staff key " + signer.hex))"
         }

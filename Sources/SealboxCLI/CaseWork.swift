@@ -75,7 +75,7 @@ struct CaseWorkSender {
                         staff: StaffOptions, purpose: String) throws(CLIError) -> CaseWorkSender {
         let directory = settings.storeDirectory(flag: store.store)
         let report = try ReplyCommand.storedReport(reference, directory: directory)
-        guard let local = report.store else { throw ShowCommand.unknownCase(reference) }
+        guard let local = report.store else { throw LocalStore.unknownCase(reference, store: nil) }
         let keySource = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
                                                   staffKeyFlag: staff.server.staffKey, purpose: purpose)
         if let foreign = keySource.foreignKeyIDs(of: [report.item]) { throw keySource.foreignError(foreign) }

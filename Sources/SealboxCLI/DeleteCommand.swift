@@ -47,7 +47,10 @@ struct DeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings.current()
-        if !yes { try Self.confirm(reference, request: !confirmRequest) }
+        if !yes {
+            try Self.confirm(reference, request: !confirmRequest,
+                             preview: Terminal.stdinIsTerminal ? preview(settings: settings) : nil)
+        }
         let client = try staff.client(settings: settings, purpose: "`sealbox delete`")
         let onServer: Bool
         if confirmRequest {
@@ -140,18 +143,36 @@ struct DeleteCommand: AsyncParsableCommand {
         }
     }
 
+    /// What the confirmation shows of the case, so that the right one goes (issue 11): the
+    /// day its report arrived and, when the team key opens it, its first words
+    /// (ThreadExcerpt.firstWords, terminal-safe); nil when the local store lacks the case.
+    func preview(settings: Settings) -> String? {
+        guard let local = try? LocalStore.open(settings.storeDirectory(flag: store.store), create: false),
+              let report = (try? local.items(case: reference))?.first(where: { $0.kind == .report }) else { return nil }
+        var text = "Its report arrived on \(report.day.text)"
+        if let source = try? TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: nil,
+                                                   staffKeyFlag: staff.server.staffKey, purpose: "showing the report"),
+           let keyring = try? source.open(settings: settings, store: local, passphraseFlag: staff.passphrase.passphraseFile,
+                                          staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile),
+           case .opened(_, let content) = CaseOpener.open(report, filedUnder: reference, with: keyring) {
+            text += " and begins: \"\(Terminal.displaySafe(ThreadExcerpt.firstWords(content.text)))\""
+        }
+        return text + "."
+    }
+
     /// Asks for the case reference on the terminal; refuses without one.
-    static func confirm(_ reference: CaseReference, request: Bool = false) throws(CLIError) {
+    static func confirm(_ reference: CaseReference, request: Bool = false, preview: String? = nil) throws(CLIError) {
         guard Terminal.stdinIsTerminal else {
             throw CLIError("deleting a case needs a confirmation, and sealbox asks for it only on a terminal",
                            hint: "add --yes to delete without asking (for scripts); nothing was deleted")
         }
+        if let preview { Terminal.errorRaw(preview + "\n") }
         Terminal.errorRaw(request
             ? "Ask to delete case \(reference.text) and everything in it (a second member must confirm)? Type the case reference to confirm: "
             : "Delete case \(reference.text) and everything in it, on the server and here? "
                 + "This cannot be undone. Type the case reference to confirm: ")
         let typed = readLine(strippingNewline: true) ?? ""
-        guard let given = try? CaseReference(parsing: typed.trimmingCharacters(in: .whitespaces)), given == reference else {
+        guard let given = ReferenceInput.reference(typed), given == reference else {
             throw CLIError("the reference typed was not \(reference.text); nothing was deleted")
         }
     }

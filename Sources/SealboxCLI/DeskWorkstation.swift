@@ -116,9 +116,9 @@ struct DeskWorkstation: DeskBackend {
     func thread(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskThread {
         let opened = try Self.opened(keys)
         return try desk {
-            guard let local = try LocalStore.open(directory, create: false) else { throw ShowCommand.unknownCase(reference) }
+            guard let local = try LocalStore.open(directory, create: false) else { throw LocalStore.unknownCase(reference, store: nil) }
             let items = try storeCall { try local.thread(case: reference) }
-            guard !items.isEmpty else { throw ShowCommand.unknownCase(reference) }
+            guard !items.isEmpty else { throw LocalStore.unknownCase(reference, store: local) }
             let summary = try storeCall { try local.localCase(reference) }
             let team = try TeamDirectory.load(settings: settings, store: local)
             var view = CaseWorkView()
@@ -220,7 +220,7 @@ struct DeskWorkstation: DeskBackend {
         let opened = try Self.opened(keys)
         try await deskAsync {
             let report = try ReplyCommand.storedReport(reference, directory: directory)
-            guard let local = report.store else { throw ShowCommand.unknownCase(reference) }
+            guard let local = report.store else { throw LocalStore.unknownCase(reference, store: nil) }
             if let foreign = opened.source.foreignKeyIDs(of: [report.item]) { throw opened.source.foreignError(foreign) }
             let sender = CaseWorkSender(reference: reference, local: local, keySource: opened.source, keyring: opened.keyring,
                                         client: try client(opened.signing), reportDay: report.item.day)

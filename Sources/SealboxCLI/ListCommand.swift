@@ -45,6 +45,17 @@ struct ListCommand: ParsableCommand {
             is sealed in the report, so --due opens the reports of the cases received in \
             the last three months with the team key (asking its passphrase once).
 
+            REPLY BY marks with ! every case with a reporter's message (the report or a \
+            follow-up) that no reply of the team has followed yet, open and closed cases \
+            alike, with the day a reply is due: reply_due_days (SEALBOX_REPLY_DUE_DAYS, \
+            default 7) after the oldest unanswered message; --due shows them from 7 days before. \
+            --new shows only the cases `sealbox sync` changed since you last opened them \
+            with `sealbox show` (new messages, replies, status changes, the team's notes).
+
+            Statuses and column headers follow LANG (LC_ALL, LC_MESSAGES): German for de, \
+            else English. On a terminal (or with COLUMNS set) the table is cut to its width; \
+            the case reference is never cut.
+
             --mine shows the cases assigned to you (your member id, or your staff key), \
             --unassigned the cases \
             assigned to nobody (`sealbox assign`). These read the team's sealed case data, \
@@ -69,6 +80,9 @@ struct ListCommand: ParsableCommand {
 
     @Flag(name: .customLong("unassigned"), help: "Only the cases assigned to nobody.")
     var unassigned = false
+
+    @Flag(name: .customLong("new"), help: "Only the cases changed by a sync since you last opened them with `show`.")
+    var new = false
 
     func validate() throws {
         if mine && unassigned { throw ValidationError("give either --mine or --unassigned, not both") }
@@ -100,11 +114,20 @@ struct ListCommand: ParsableCommand {
         var incident: IncidentDate?
         var agg: Deadline?
 
-        /// The nearest of the legal deadlines and the follow-up day that needs action, and
-        /// the AGG clock for as long as it may run.
+        /// The reporter's messages no reply has followed (issue 11).
+        var replyDue = ReplyDue(messages: [])
+        /// A sync changed the case since the user last opened it.
+        var isNew = false
+
+        /// The day a reply is due, once it is due soon or overdue (with the default 7 days,
+        /// from the day the message arrived).
+        var replyDeadline: Deadline?
+
+        /// The nearest of the legal deadlines, the follow-up day and the day a reply is due
+        /// that need action, and the AGG clock for as long as it may run.
         var nextDue: Day? {
             [deadlines.needsAction ? deadlines.next?.due : nil, followUp.flatMap { $0.state == .pending ? nil : $0.due },
-             agg?.due]
+             replyDeadline.flatMap { $0.state == .pending ? nil : $0.due }, agg?.due]
                 .compactMap { $0 }.min()
         }
     }
@@ -114,6 +137,7 @@ struct ListCommand: ParsableCommand {
         let directory = settings.storeDirectory(flag: store.store)
         let day = today ?? Day.today()
         let policy = try settings.deadlinePolicy(acknowledgeFlag: acknowledgeDays, feedbackFlag: feedbackDays)
+        let dueDays = try settings.replyDueDays()
         var rows: [Row] = []
         if let local = try LocalStore.open(directory, create: false) {
             let source = try? TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
@@ -121,6 +145,8 @@ struct ListCommand: ParsableCommand {
             do {
                 // The report alone tells in nearly every case; all items only when it is foreign.
                 let reports = source == nil ? [:] : try local.reports()
+                let repliesDue = try local.repliesDue(dueDays: dueDays)
+                let unread = try local.unreadCases()
                 rows = try local.cases().map { summary in
                     var otherKey = false
                     if let source {
@@ -128,7 +154,11 @@ struct ListCommand: ParsableCommand {
                             otherKey = source.foreignKeyIDs(of: try local.items(case: summary.reference)) != nil
                         }
                     }
-                    return Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day, policy: policy))
+                    var row = Row(summary: summary, otherKey: otherKey, deadlines: Self.deadlines(summary, today: day, policy: policy))
+                    row.replyDue = repliesDue[summary.reference] ?? ReplyDue(messages: [])
+                    row.replyDeadline = row.replyDue.deadline(today: day)
+                    row.isNew = unread.contains(summary.reference)
+                    return row
                 }
             } catch {
                 throw CLIError("cannot read the local store \(directory.path)")
@@ -147,12 +177,15 @@ struct ListCommand: ParsableCommand {
             rows = rows.filter { $0.work?.assigned == ownID }
         }
         if unassigned { rows = rows.filter { $0.work?.assigned == nil } }
+        if new { rows = rows.filter(\.isNew) }
         if due { rows = Self.needingAction(rows) }
         if expiring { rows = Self.expiring(rows, today: day) }
         if json {
-            print(Self.json(rows))
+            print(Self.json(rows, today: day))
         } else if rows.isEmpty {
-            if mine || unassigned {
+            if new && total > 0 {
+                print("No case has changed since you last opened it.")
+            } else if mine || unassigned {
                 print(mine ? "No case is assigned to you." : "No case is unassigned.")
             } else if expiring && total > 0 {
                 print("No case is due for deletion within \(Self.expiringWindow) days.")
@@ -163,7 +196,8 @@ struct ListCommand: ParsableCommand {
                 Terminal.error("sealbox: hint: \(LocalStore.syncHint)")
             }
         } else {
-            print(Self.table(rows, today: day, team: team), terminator: "")
+            let texts = WorkstationTexts(environment: ProcessInfo.processInfo.environment)
+            print(Self.table(rows, today: day, team: team, texts: texts, width: Terminal.width), terminator: "")
         }
     }
 
@@ -268,23 +302,34 @@ struct ListCommand: ParsableCommand {
         "deletion requested by \(team.shown(deletion.requestedBy, own: nil)) on \(deletion.day.text)"
     }
 
-    static func cell(_ deadline: Deadline?) -> String {
+    static func cell(_ deadline: Deadline?, texts: WorkstationTexts = WorkstationTexts(language: "en")) -> String {
         guard let deadline else { return "-" }
         switch deadline.state {
-        case .overdue: return "\(deadline.due.text) (overdue)"
-        case .dueSoon: return "\(deadline.due.text) (due soon)"
+        case .overdue: return "\(deadline.due.text) (\(texts["deadline.overdue"]))"
+        case .dueSoon: return "\(deadline.due.text) (\(texts["deadline.due_soon"]))"
         case .pending: return deadline.due.text
         }
     }
 
-    static func table(_ rows: [Row], today: Day = Day.today(), team: TeamDirectory = TeamDirectory()) -> String {
-        var lines = [["CASE", "STATUS", "RECEIVED", "LAST ACTIVITY", "ACKNOWLEDGE BY", "FEEDBACK BY", "ITEMS",
-                      "ATTACHMENTS", ""]]
+    /// The REPLY BY cell: `! DAY (state)` with the count when more than one message waits, else `-`.
+    static func replyCell(_ due: ReplyDue, today: Day, texts: WorkstationTexts = WorkstationTexts(language: "en")) -> String {
+        guard let deadline = due.deadline(today: today) else { return "-" }
+        var text = "! " + cell(deadline, texts: texts)
+        if due.messages.count > 1 { text += " [\(due.messages.count) \(texts["attention.unanswered"])]" }
+        return text
+    }
+
+    static func table(_ rows: [Row], today: Day = Day.today(), team: TeamDirectory = TeamDirectory(),
+                      texts: WorkstationTexts = WorkstationTexts(language: "en"), width: Int? = nil) -> String {
+        var lines = [[texts["list.case"], texts["list.status"], texts["list.received"], texts["list.last_activity"],
+                      texts["list.acknowledge_by"], texts["list.feedback_by"], texts["list.reply_by"], texts["list.items"],
+                      texts["list.attachments"], ""]]
         for row in rows {
             let s = row.summary
             var attachments = "\(s.attachments)"
             if s.missingAttachments > 0 { attachments += " (\(s.missingAttachments) not fetched)" }
             var notes: [String] = []
+            if row.isNew { notes.append(texts["attention.new"]) }
             if row.otherKey { notes.append("sealed to another team key") }
             if let work = row.work {
                 notes.append(work.assigned.map { "assigned to \(team.shown($0, own: nil))" } ?? "unassigned")
@@ -300,14 +345,30 @@ struct ListCommand: ParsableCommand {
             } else if s.onServer == false {
                 notes.append("deleted on the server")
             }
-            lines.append([s.reference.text, s.status.rawValue, s.received.text, s.lastActivity.text, cell(row.deadlines.acknowledgement),
-                          cell(row.deadlines.feedback), "\(s.items)", attachments, notes.joined(separator: "; ")])
+            lines.append([s.reference.text, texts.name(of: s.status), s.received.text, s.lastActivity.text,
+                          cell(row.deadlines.acknowledgement, texts: texts), cell(row.deadlines.feedback, texts: texts),
+                          replyCell(row.replyDue, today: today, texts: texts), "\(s.items)", attachments,
+                          notes.joined(separator: "; ")])
         }
-        return TextTable.render(lines, rightAligned: [6])
+        guard let width else { return TextTable.render(lines, rightAligned: [7]) }
+        // Too narrow for every column: attachments, items, last activity, received and the
+        // acknowledgement go first; the reference is never cut.
+        let dropped = [8, 7, 3, 2, 4]
+        let fitted = TableFit.fit(lines, available: width, dropping: dropped)
+        let keptItems = fitted.first?.count == lines.first?.count ? 7 : (fitted.first?.firstIndex(of: lines[0][7]) ?? -1)
+        return TextTable.render(fitted, rightAligned: keptItems >= 0 ? [keptItems] : [])
+    }
+
+    struct UnansweredJSON: Encodable {
+        let id: String
+        let kind: String
+        let day: Day
+        let due: Day
     }
 
     struct JSONCase: Encodable {
         let row: Row
+        let today: Day
 
         enum CodingKeys: String, CodingKey {
             case `case`, status, received, acknowledged, items, attachments
@@ -332,6 +393,10 @@ struct ListCommand: ParsableCommand {
             case deletionRequested = "deletion_requested"
             case incident
             case aggDeadline = "agg_deadline"
+            case unanswered
+            case replyDue = "reply_due"
+            case replyOverdue = "reply_overdue"
+            case new
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -367,10 +432,15 @@ struct ListCommand: ParsableCommand {
             try c.encode(s.deletion?.day, forKey: .deletionRequested)
             try c.encodeIfPresent(row.incident, forKey: .incident)
             if row.incident != nil { try c.encode(row.agg?.due, forKey: .aggDeadline) }
+            try c.encode(row.replyDue.messages.map { UnansweredJSON(id: $0.id.text, kind: $0.kind.rawValue, day: $0.day, due: $0.due) },
+                         forKey: .unanswered)
+            try c.encode(row.replyDue.due, forKey: .replyDue)
+            try c.encode(row.replyDue.due.map { Deadlines.state(due: $0, today: today) == .overdue } ?? false, forKey: .replyOverdue)
+            try c.encode(row.isNew, forKey: .new)
         }
     }
 
-    static func json(_ rows: [Row]) -> String {
-        Terminal.prettyJSON(["cases": rows.map(JSONCase.init)])
+    static func json(_ rows: [Row], today: Day = Day.today()) -> String {
+        Terminal.prettyJSON(["cases": rows.map { JSONCase(row: $0, today: today) }])
     }
 }

@@ -2,6 +2,7 @@
 // (WorkstationStore.open), `list` and `show` never do, so an empty store says
 // "run sealbox sync". Here only the failures are put into words for people.
 import Foundation
+import SealboxCore
 import SealboxWorkstation
 
 enum LocalStore {
@@ -24,6 +25,20 @@ enum LocalStore {
                                hint: "check its permissions; if it is damaged, move the folder away and run `sealbox sync` again")
             }
         }
+    }
+
+    /// The error for a case reference the local store does not hold: "did you mean" the
+    /// nearest references it does hold (ReferenceInput, at most 2 edits); only when none is
+    /// close, the advice to sync.
+    static func unknownCase(_ reference: CaseReference, store: WorkstationStore?) -> CLIError {
+        let known = (try? store?.references()) ?? []
+        let close = ReferenceInput.suggestions(for: reference.text, among: known).prefix(3)
+        guard !close.isEmpty else {
+            return CLIError("there is no case \(reference.text) in the local store",
+                            hint: "check the reference with `sealbox list`, or run `sealbox sync` to fetch new reports")
+        }
+        return CLIError("there is no case \(reference.text) in the local store; did you mean "
+                        + close.map(\.text).joined(separator: " or ") + "?")
     }
 
     /// The hint for an empty or missing store.

@@ -20,8 +20,10 @@ enum MessageInput {
     static let maximumBytes = 256 * 1024
 
     /// Reads the message for case `reference` from `source`, cleaned; throws when it is empty.
-    /// `language`: the reporter's language in words, named in a reply's template.
+    /// `language`: the reporter's language in words, named in a reply's template; `quote`:
+    /// the reporter's latest messages, quoted in it.
     static func read(_ source: MessageSource, reference: CaseReference, note: Bool = false, language: String? = nil,
+                     quote: [String] = [],
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> String {
         let what = note ? "note" : "reply"
         let raw: String
@@ -35,7 +37,8 @@ enum MessageInput {
             raw = try decode(try readAll(fd: STDIN_FILENO, what: "standard input"), what: "standard input")
             stripComments = false
         case .editor:
-            raw = try edit(note ? ReplyTemplate.noteText(for: reference) : ReplyTemplate.text(for: reference, language: language),
+            raw = try edit(note ? ReplyTemplate.noteText(for: reference)
+                                : ReplyTemplate.text(for: reference, language: language, quote: quote),
                            reference: reference, environment: environment)
             stripComments = true
         }
@@ -199,9 +202,13 @@ final class PrivateFolder {
 
 /// The editor template and how its result is cleaned.
 enum ReplyTemplate {
-    /// The reply template; `language` ("Türkçe (tr)") names the language the reporter wrote in.
-    static func text(for reference: CaseReference, language: String? = nil) -> String {
+    /// The reply template; `language` ("Türkçe (tr)") names the language the reporter wrote
+    /// in; `quote` (lines starting with `#`, ThreadExcerpt.quoted) follows the instructions,
+    /// so that the reporter's latest messages are in view while writing.
+    static func text(for reference: CaseReference, language: String? = nil, quote: [String] = []) -> String {
         let wrote = language.map { "#\n# The reporter wrote in \($0): consider answering in that language.\n" } ?? ""
+        let thread = quote.isEmpty ? "" : "#\n# The reporter's latest messages (removed before sending):\n#\n"
+            + quote.joined(separator: "\n") + "\n"
         return """
 
         # Write your reply to case \(reference.text) above these lines, save, and close
@@ -212,7 +219,7 @@ enum ReplyTemplate {
         # While the editor is open, the text is in a file on this computer that only
         # you can read (as with `git commit`); sealbox overwrites and removes it
         # afterwards and sends the reply sealed to the reporter and the team.
-        \(wrote)
+        \(wrote)\(thread)
         """
     }
 

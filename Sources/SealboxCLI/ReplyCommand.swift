@@ -27,7 +27,9 @@ struct ReplyCommand: AsyncParsableCommand {
             the team key, so the case must be in the local store (run `sealbox sync` first). \
             Needs the team key file, your staff key file and their passphrases. The first \
             reply marks a received case as acknowledged. The reporter reads the reply when \
-            they come back with their code.
+            they come back with their code. A reply to a closed case reopens it: the status \
+            becomes in-progress, and the reporter sees it. The editor's template quotes the \
+            reporter's latest messages as lines starting with #, removed before sending.
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
@@ -82,7 +84,8 @@ struct ReplyCommand: AsyncParsableCommand {
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.signer)
         let language = source == .editor
             ? Self.reporterLanguage(of: reference, store: report.store, keyring: keyring).map(ReporterLanguage.name) : nil
-        let text = try MessageInput.read(source, reference: reference, language: language)
+        let quote = source == .editor ? Self.quotedThread(reference, store: report.store, keyring: keyring) : []
+        let text = try MessageInput.read(source, reference: reference, language: language, quote: quote)
         guard let sent = try await Self.send(text: text, reference: reference, report: report, keySource: keySource,
                                              reporterKey: reporterKey, client: client) else {
             Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")
@@ -93,6 +96,10 @@ struct ReplyCommand: AsyncParsableCommand {
             print(Terminal.prettyJSON(sent))
         } else {
             print("Reply sent to case \(reference.text). The reporter can read it with their code. Status: \(sent.status).")
+            if sent.status == .closed {
+                print("Case \(reference.text) was closed; it is open again: \(CaseStatus.inProgress.rawValue). "
+                      + "The reporter sees this status.")
+            }
         }
     }
 
@@ -136,23 +143,47 @@ struct ReplyCommand: AsyncParsableCommand {
                                  + "`sealbox sync` will fetch it")
             }
         }
+        // A reply to a closed case reopens it (issue 11): the reporter wrote again and was
+        // answered, so the case is in progress, and the reporter sees so (CLI and desk alike).
+        if sent.status == .closed {
+            do {
+                try await StatusCommand.set(.inProgress, of: reference, client: client, store: report.store, json: false)
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw CLIError("the reply was sent, but the case could not be opened again (\(error))", status: .server)
+            }
+        }
         return sent
+    }
+
+    /// The reporter's latest messages of `reference` (those that open), quoted for the
+    /// editor's template; terminal-safe.
+    static func quotedThread(_ reference: CaseReference, store: WorkstationStore?, keyring: TeamKeyring) -> [String] {
+        let items = ((try? store?.items(case: reference)) ?? []).filter { $0.kind == .report || $0.kind == .followUp }
+        let messages = items.suffix(3).compactMap { item -> ThreadExcerpt.Message? in
+            guard case .opened(_, let content) = CaseOpener.open(item, filedUnder: reference, with: keyring) else { return nil }
+            return ThreadExcerpt.Message(kind: item.kind, day: item.day, text: Terminal.displaySafe(content.text, multiline: true))
+        }
+        return ThreadExcerpt.quoted(messages)
     }
 
     /// The stored report of `reference`, or a clear error.
     static func storedReport(_ reference: CaseReference, directory: URL) throws(CLIError)
         -> (item: StoredItem, store: WorkstationStore?)
     {
-        let notHere = CLIError("there is no case \(reference.text) in the local store",
-                               hint: "run `sealbox sync` first to fetch it, then try again")
-        guard let local = try LocalStore.open(directory, create: false) else { throw notHere }
+        guard let local = try LocalStore.open(directory, create: false) else {
+            throw LocalStore.unknownCase(reference, store: nil)
+        }
         let items: [StoredItem]
         do {
             items = try local.items(case: reference)
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
-        guard let report = items.first(where: { $0.kind == .report }) else { throw notHere }
+        guard let report = items.first(where: { $0.kind == .report }) else {
+            throw LocalStore.unknownCase(reference, store: local)
+        }
         return (report, local)
     }
 

@@ -86,6 +86,7 @@ public struct SealboxCommand: AsyncParsableCommand {
     public static func run(arguments: [String]) async -> ExitStatus {
         umask(0o077)  // every file sealbox creates is private to the user
         SecureMemory.disableCoreDumps()  // decrypted reports must not end up in a core file
+        let arguments = CommandLineInput.joiningSplitReference(arguments)
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -100,6 +101,11 @@ public struct SealboxCommand: AsyncParsableCommand {
         } catch let error as ExitStatusError {
             return error.status
         } catch {
+            if exitCode(for: error) == .validationFailure,
+               let typo = CommandLineInput.malformedReference(arguments, known: { CommandLineInput.storedReferences(arguments) }) {
+                Terminal.error(typo.description)
+                return typo.status
+            }
             return report(argumentError: error)
         }
     }

@@ -5,6 +5,7 @@
 // in the settings file is relative to the file's folder.
 import Foundation
 import SealboxCore
+import SealboxWorkstation
 
 /// One setting `sealbox` reads.
 public enum Setting: String, CaseIterable, Sendable {
@@ -41,6 +42,8 @@ public enum Setting: String, CaseIterable, Sendable {
     /// Minutes without a request after which the unlock agent ends (default 15; a fraction
     /// is allowed, docs/WORKSTATION.md "Unlock once").
     case agentIdleMinutes = "agent_idle_minutes"
+    /// Days after a reporter's message a reply is due (issue 11; default 7).
+    case replyDueDays = "reply_due_days"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -57,9 +60,9 @@ public enum Setting: String, CaseIterable, Sendable {
         case .server: "URL"
         case .store: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
-        case .acknowledgeDays, .feedbackDays: "DAYS"
         case .statsMinCell: "N"
         case .agentIdleMinutes: "MINUTES"
+        case .acknowledgeDays, .feedbackDays, .replyDueDays: "DAYS"
         case .serverCertificateSHA256: "SHA256"
         case .deskIdleLock: "MINUTES"
         case .deskLanguage: "LANG"
@@ -87,13 +90,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .deskIdleLock: "minutes until the desk locks"
         case .deskLanguage: "language of the desk"
         case .agentIdleMinutes: "minutes the unlock agent waits for a request"
+        case .replyDueDays: "days until a reply to a reporter's message is due"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
         ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
-          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes].contains(self)
+          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays].contains(self)
     }
 }
 
@@ -219,6 +223,17 @@ public struct Settings: Sendable {
         guard let text = value(.statsMinCell, flag: flag) else { return 5 }
         guard let number = Int(text), (1...1000).contains(number) else {
             throw CLIError("\(Setting.statsMinCell.configKey) must be a whole number from 1 to 1000, not \"\(Terminal.displaySafe(String(text.prefix(20))))\"")
+        }
+        return number
+    }
+
+    /// Days after a reporter's message a reply is due: `reply_due_days` from flag,
+    /// environment or settings file, 1–3660; without it 7 (issue 11).
+    public func replyDueDays(flag: String? = nil) throws(CLIError) -> Int {
+        guard let text = value(.replyDueDays, flag: flag) else { return Attention.defaultDueDays }
+        guard let number = Int(text), (1...Attention.maximumDueDays).contains(number) else {
+            throw CLIError("\(Setting.replyDueDays.configKey) must be a whole number of days from 1 to "
+                           + "\(Attention.maximumDueDays), not \"\(Terminal.displaySafe(String(text.prefix(20))))\"")
         }
         return number
     }

@@ -15,8 +15,8 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Decrypt and print one case.",
         discussion: """
-            CASE is a case reference such as 7KQM-3XWP (lower case and a missing dash are \
-            fine). Prints the whole thread in the order stored: the report, the reporter's \
+            CASE is a case reference such as 7KQM-3XWP (lower case, a space or a missing dash \
+            are fine: 7kqm 3xwp). Prints the whole thread in the order stored: the report, the reporter's \
             follow-ups, the team's replies, the status changes and the team's own notes, \
             codings and case data (never shown to the reporter), each with its day; above \
             it the case's assignment and follow-up day, and for a case not coded yet the \
@@ -56,7 +56,7 @@ struct ShowCommand: ParsableCommand {
         let settings = try Settings.current()
         let directory = settings.storeDirectory(flag: store.store)
         guard let local = try LocalStore.open(directory, create: false) else {
-            throw Self.unknownCase(reference)
+            throw LocalStore.unknownCase(reference, store: nil)
         }
         let items: [StoredItem]
         let summary: LocalCase?
@@ -66,7 +66,7 @@ struct ShowCommand: ParsableCommand {
         } catch {
             throw CLIError("cannot read the local store \(directory.path)")
         }
-        guard !items.isEmpty else { throw Self.unknownCase(reference) }
+        guard !items.isEmpty else { throw LocalStore.unknownCase(reference, store: local) }
 
         let source = try TeamKeySource.resolve(settings: settings, store: local, teamKeyFlag: teamKey.teamKey,
                                                purpose: "`sealbox show`")
@@ -122,6 +122,10 @@ struct ShowCommand: ParsableCommand {
         work.scheme = try? settings.codingScheme(flag: nil)
         work.ownKeyID = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
         work.team = team
+        let dueDays = try settings.replyDueDays()
+        work.unanswered = Dictionary(uniqueKeysWithValues: Attention.unanswered(
+            items.filter { !$0.isStatusChange }.map { ThreadEntry(id: $0.id, kind: $0.kind, day: $0.day) }, dueDays: dueDays
+        ).map { ($0.id, $0.due) })
         let status = summary?.status
         print(json ? CaseView.json(reference: reference, status: status, items: shown, work: work)
                    : CaseView.text(reference: reference, status: status, items: shown, work: work),
@@ -131,6 +135,8 @@ struct ShowCommand: ParsableCommand {
             print("\n" + note.prefix(1).uppercased() + note.dropFirst()
                   + "; a second member confirms with `sealbox delete \(reference.text) --confirm` by \(deletion.expires.text).")
         }
+        // Opened and shown: the case is read (`sealbox list --new`).
+        try? local.markRead(reference)
         var seen = Set<String>()
         for problem in problems where seen.insert(problem.message).inserted {
             Terminal.error("sealbox: error: \(problem.message)")
@@ -179,8 +185,4 @@ struct ShowCommand: ParsableCommand {
             + "it was not saved", .authentication)
     }
 
-    static func unknownCase(_ reference: CaseReference) -> CLIError {
-        CLIError("there is no case \(reference.text) in the local store",
-                 hint: "check the reference with `sealbox list`, or run `sealbox sync` to fetch new reports")
-    }
 }

@@ -22,7 +22,8 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
     var reference: CaseReference
 
-    @Argument(help: ArgumentHelp("The new status.", valueName: "status"))
+    @Argument(help: ArgumentHelp("The new status: received, acknowledged, in-progress or closed.", valueName: "status"),
+              transform: CaseStatus.parsing(argument:))
     var status: CaseStatus
 
     @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (case, status, day).")
@@ -47,6 +48,23 @@ struct StatusCommand: AsyncParsableCommand {
     /// holds the case); the server's answer. `sealbox status` and the desk both set it here.
     static func send(_ status: CaseStatus, reference: CaseReference, client: StaffClient,
                      storeDirectory: URL) async throws(CLIError) -> StatusChanged {
+        try await send(status, reference: reference, client: client, store: try? LocalStore.open(storeDirectory, create: false))
+    }
+
+    /// Sets the status of `reference` on the server and records the server's answer in the
+    /// local store (when it holds the case); with `json` prints the answer. Returns the status
+    /// now (`sealbox reply` reopening a closed case).
+    @discardableResult
+    static func set(_ status: CaseStatus, of reference: CaseReference, client: StaffClient, store local: WorkstationStore?,
+                    json: Bool) async throws -> CaseStatus {
+        let changed = try await send(status, reference: reference, client: client, store: local)
+        if json { print(Terminal.prettyJSON(changed)) }
+        return changed.status
+    }
+
+    /// The one place a status is sent: the server's answer, recorded in `local` when it holds the case.
+    static func send(_ status: CaseStatus, reference: CaseReference, client: StaffClient,
+                     store local: WorkstationStore?) async throws(CLIError) -> StatusChanged {
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.status(reference),
                                            json: StatusRequest(status: status))
         switch answer.status {
@@ -61,7 +79,7 @@ struct StatusCommand: AsyncParsableCommand {
         let now = changed.status
 
         // Keep the local view in step; the case may not be in the local store at all.
-        if let local = try? LocalStore.open(storeDirectory, create: false) {
+        if let local {
             do {
                 if !(try local.thread(case: reference)).isEmpty {
                     try local.insertSent(StoredItem(statusChange: changed.id, caseReference: reference, day: changed.day,

@@ -41,6 +41,8 @@ struct SyncCommand: AsyncParsableCommand {
                                                staffPassphraseFlag: staffPassphrase.staffPassphraseFile)
         guard let local = try LocalStore.open(directory, create: true) else { return }
         let client = StaffClient(server: serverURL, key: key, keyFileName: keyFile.path, trust: trust)
+        // The store's change counter before the sync: the cases changed after it are named at the end.
+        let changesBefore = try? local.latestChange()
         let outcome = try await Self.synchronise(settings: settings, client: client, store: local, progress: ProgressLine())
         if !outcome.restrictedPurged.isEmpty {
             print("Removed \(Terminal.count(outcome.restrictedPurged.count, "case")) restricted to other members from the local store: "
@@ -68,6 +70,19 @@ struct SyncCommand: AsyncParsableCommand {
                   + totals.purged.map(\.text).joined(separator: ", ") + ".")
         }
         print("\(Terminal.count(totals.items, "new item")), \(Terminal.count(totals.attachments, "new attachment")).")
+        if let changesBefore, let changed = try? local.casesChanged(after: changesBefore), !changed.isEmpty {
+            print(Self.changedLine(changed))
+        }
+    }
+
+    /// How many references `changedLine` names before it counts the rest.
+    static let changedShown = 20
+
+    /// "New or changed: 7KQM-3XWP, 9ABC-DEFG." (at most `changedShown` names, then "and N more").
+    static func changedLine(_ changed: [CaseReference]) -> String {
+        var names = changed.prefix(changedShown).map(\.text).joined(separator: ", ")
+        if changed.count > changedShown { names += " and \(changed.count - changedShown) more (`sealbox list --new`)" }
+        return "New or changed: \(names)."
     }
 
     /// Verifies the roster and the audit chain, fetches grants and every new item into the

@@ -10,6 +10,18 @@ enum Terminal {
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// The width tables are cut to: COLUMNS when set to a number, else the terminal's
+    /// when standard output is one, else nil (a pipe or file gets whole lines).
+    static var width: Int? {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"], let number = Int(columns), (20...10_000).contains(number) {
+            return number
+        }
+        guard stdoutIsTerminal else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes `text` and a newline to stderr.
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

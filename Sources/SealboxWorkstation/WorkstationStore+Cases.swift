@@ -256,6 +256,7 @@ extension WorkstationStore {
             try db.execute(sql: "DELETE FROM items WHERE case_ref = ?", arguments: [caseReference])
             let items = db.changesCount
             try db.execute(sql: "DELETE FROM cases WHERE ref = ?", arguments: [caseReference])
+            try db.execute(sql: "DELETE FROM case_marks WHERE ref = ?", arguments: [caseReference])
             return DeletedCase(items: items, attachments: attachments)
         }
     }

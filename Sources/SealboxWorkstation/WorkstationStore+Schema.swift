@@ -188,6 +188,18 @@ extension WorkstationStore {
                 DROP INDEX items_case;
                 """)
         }
+        // Issue 11: which cases changed since the user last looked (`sealbox list --new`,
+        // `sync` naming changed cases): a sync stores the store-wide number of the change
+        // in `changed`, `show` copies it to `read` (WorkstationStore+Attention.swift).
+        migrator.registerMigration("v10-case-marks") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_marks (
+                    ref TEXT PRIMARY KEY NOT NULL,
+                    changed INTEGER NOT NULL CHECK (changed >= 1),
+                    read INTEGER NOT NULL DEFAULT 0 CHECK (read >= 0)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

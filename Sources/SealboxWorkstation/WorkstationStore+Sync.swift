@@ -97,6 +97,7 @@ extension WorkstationStore {
                                      item.isStatusChange ? item.status : nil, origin])
         guard db.changesCount > 0 else { return (0, 0) }
         if replacesSent { return (0, 0) }
+        if origin == "sync" { try markChanged(db, item.caseReference) }
         var attachments = 0
         for attachment in item.attachments {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachments (id, item_id, size) VALUES (?, ?, ?)")

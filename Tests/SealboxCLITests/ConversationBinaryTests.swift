@@ -61,7 +61,7 @@ import Testing
         let result = try run(["reply", "7KQM-3XWP", "--file", file.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("there is no case 7KQM-3XWP in the local store"))
-        #expect(result.stderr.contains("run `sealbox sync` first"))
+        #expect(result.stderr.contains("run `sealbox sync`"))
     }
 
     @Test func anEmptyReplyFile_abortsBeforeAnyRequest() throws {
@@ -116,7 +116,7 @@ import Testing
         let result = try run(["status", "7KQM-3XWP", "done"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("sealbox: error: The value 'done' is invalid for '<status>'"))
-        #expect(result.stderr.contains("'received', 'acknowledged', 'in-progress'"))
+        #expect(result.stderr.contains("the statuses are received, acknowledged, in-progress, closed"))
     }
 
     @Test func statusWithTheServerUnreachable_exitsWith4() throws {
@@ -154,17 +154,24 @@ import Testing
         #expect(due.status == 0, "\(due.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(due.stdout.utf8)) as? [String: Any])
         let cases = try #require(object["cases"] as? [[String: Any]])
-        #expect(cases.map { $0["case"] as? String } == ["AAAA-2222", "BBBB-3333", "CCCC-4444", "EEEE-6666"])
-        #expect(cases[0]["acknowledgement_due"] as? String == "2026-11-08")
-        #expect(cases[0]["acknowledgement_overdue"] as? Bool == true)
-        #expect(cases[0]["feedback_due"] as? String == "2027-02-01")
-        #expect(cases[0]["feedback_overdue"] as? Bool == false)
-        #expect(cases[2]["status"] as? String == "acknowledged")
-        #expect(cases[2]["acknowledgement_due"] is NSNull)
-        #expect(cases[2]["feedback_due"] as? String == "2026-11-25")
-        #expect(cases[2]["feedback_due_soon"] as? Bool == true)
-        #expect(cases[0]["last_activity"] as? String == "2026-11-01")
-        #expect(cases[0]["on_server"] is NSNull)
+        // No report has a reply: each waits for one, due 7 days after it arrived (issue 11),
+        // the closed DDDD-5555 too; CCCC-4444's reply was due on 2026-09-01, so it comes first.
+        #expect(cases.map { $0["case"] as? String } == ["CCCC-4444", "AAAA-2222", "BBBB-3333", "DDDD-5555", "EEEE-6666"])
+        let byCase = Dictionary(uniqueKeysWithValues: cases.map { ($0["case"] as? String ?? "", $0) })
+        let aRow = try #require(byCase["AAAA-2222"])
+        let cRow = try #require(byCase["CCCC-4444"])
+        #expect(aRow["acknowledgement_due"] as? String == "2026-11-08")
+        #expect(aRow["acknowledgement_overdue"] as? Bool == true)
+        #expect(aRow["feedback_due"] as? String == "2027-02-01")
+        #expect(aRow["feedback_overdue"] as? Bool == false)
+        #expect(cRow["status"] as? String == "acknowledged")
+        #expect(cRow["acknowledgement_due"] is NSNull)
+        #expect(cRow["feedback_due"] as? String == "2026-11-25")
+        #expect(cRow["feedback_due_soon"] as? Bool == true)
+        #expect(cRow["reply_due"] as? String == "2026-09-01" && cRow["reply_overdue"] as? Bool == true)
+        #expect(byCase["DDDD-5555"]?["reply_due"] as? String == "2026-11-26")
+        #expect(aRow["last_activity"] as? String == "2026-11-01")
+        #expect(aRow["on_server"] is NSNull)
     }
 
     @Test func show_printsTheThreadWithRepliesAndStatusChangesInOrder() throws {

@@ -46,7 +46,10 @@ CODE_RE = re.compile(r"^\d{4} \d{4} \d{4} \d{4}$")
 
 def clean_env(**extra: str) -> dict:
     """The process environment without any SEALBOX_* setting, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SEALBOX_")}
+    # The CLI's labels follow LANG and its tables the terminal width (COLUMNS): English,
+    # whole lines unless a test asks otherwise.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SEALBOX_") and k not in ("LANG", "LC_ALL", "LC_MESSAGES", "COLUMNS")}
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

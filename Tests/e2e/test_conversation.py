@@ -342,10 +342,13 @@ def test_list_shows_status_and_due_dates(ws, conv):
     assert c["acknowledgement_due_soon"] is True and c["acknowledgement_overdue"] is False
     assert (a["needs_action"], b["needs_action"], c["needs_action"]) == (False, False, True)
     assert a["items"] == 5 and a["attachments"] == 2  # report, reply, 3 follow-ups (a status change is no item)
+    # A's follow-ups came after the team's reply: they wait for one, due in 7 days (issue 11).
+    assert [m["kind"] for m in a["unanswered"]] == ["follow-up"] * 3 and a["reply_due"] == ih.acknowledgement_due(received)
+    assert b["unanswered"] == [] and [m["kind"] for m in c["unanswered"]] == ["report"]
     due = ws.json("list", "--due")["cases"]
-    assert [d["case"] for d in due] == [conv.cases["C"][0]]
+    assert sorted(d["case"] for d in due) == sorted([conv.cases["A"][0], conv.cases["C"][0]])
     table = ws.ok("list", "--due").stdout.decode()
-    assert conv.cases["C"][0] in table and "due soon" in table and conv.cases["A"][0] not in table
+    assert conv.cases["C"][0] in table and "due soon" in table and conv.cases["B"][0] not in table
 
 
 # --- 7. delete ---------------------------------------------------------------------------------------------------
