@@ -90,7 +90,7 @@ struct DeskWorkstation: DeskBackend {
             var rows: [DeskCaseSummary] = []
             // Metadata and case data in one query each: no report or message is read (DESK.md §6).
             let caseData = try storeCall { try local.items(ofKinds: [.caseData]) }
-            let lastMessages = try storeCall { try local.lastMessageKinds() }
+            let unanswered = try storeCall { try local.repliesDue() }
             for summary in try storeCall({ try local.cases() }) {
                 var work = CaseWorkState()
                 if let items = caseData[summary.reference] {
@@ -106,7 +106,7 @@ struct DeskWorkstation: DeskBackend {
                 rows.append(DeskCaseSummary(
                     reference: summary.reference, status: summary.status, assigned: work.assigned.map { team.shown($0, own: own) },
                     lastActivity: summary.lastActivity,
-                    awaitingAnswer: lastMessages[summary.reference].map { $0 != .reply } ?? false,
+                    awaitingAnswer: unanswered[summary.reference].map { !$0.messages.isEmpty } ?? false,
                     nextDeadline: deadlines.min { $0.due < $1.due }))
             }
             return rows.sorted { ($0.lastActivity, $0.reference.text) > ($1.lastActivity, $1.reference.text) }

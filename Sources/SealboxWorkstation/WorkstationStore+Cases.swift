@@ -216,23 +216,6 @@ extension WorkstationStore {
         }
     }
 
-    /// The kind of the newest report, follow-up or reply of every case, from the metadata
-    /// index alone (no envelope is read): whether the reporter waits for an answer.
-    public func lastMessageKinds() throws -> [CaseReference: ItemKind] {
-        try queue.read { db in
-            var kinds: [CaseReference: ItemKind] = [:]
-            // SQLite gives the bare column `kind` of the row holding MAX(position).
-            for row in try Row.fetchAll(db, sql: """
-                SELECT case_ref, kind, MAX(position) FROM items
-                WHERE kind IN ('report', 'follow-up', 'reply') GROUP BY case_ref
-                """) {
-                let reference: CaseReference = try row.value("case_ref", of: "items", key: "last message")
-                kinds[reference] = try row.value("kind", of: "items", key: "last message of \(reference.text)")
-            }
-            return kinds
-        }
-    }
-
     /// The sealed blob of an attachment; nil when it is unknown or not fetched yet.
     public func blob(id: AttachmentID) throws -> [UInt8]? {
         try queue.read { db in
