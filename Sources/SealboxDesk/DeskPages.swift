@@ -136,8 +136,9 @@ struct DeskPages {
         }
         main += pager
         main += """
+            <div class="table-scroll" role="region" aria-labelledby="inbox-caption" tabindex="0">
             <table class="inbox">
-            <caption>\(t("inbox.caption"))</caption>
+            <caption id="inbox-caption">\(t("inbox.caption"))</caption>
             <thead><tr><th scope="col">\(t("col.reference"))</th><th scope="col">\(t("col.status"))</th>\
             <th scope="col">\(t("col.assigned"))</th><th scope="col">\(t("col.activity"))</th>\
             <th scope="col">\(t("col.new"))</th><th scope="col">\(t("col.clock"))</th></tr></thead>
@@ -160,7 +161,7 @@ struct DeskPages {
 
                 """
         }
-        main += "</tbody>\n</table>\n"
+        main += "</tbody>\n</table>\n</div>\n"
         main += pager
         return layout(title: texts["inbox.heading"], unlocked: true, message: message, main)
     }

@@ -24,6 +24,8 @@ enum DeskStylesheet {
           border: 1px solid var(--line); }
         label { display: block; font-weight: bold; }
         table { border-collapse: collapse; width: 100%; }
+        .table-scroll { overflow-x: auto; max-width: 100%; }
+        .table-scroll:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
         caption { text-align: start; font-weight: bold; padding: .5rem 0; }
         th, td { text-align: start; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .clock-overdue { color: var(--bad); font-weight: bold; }

@@ -426,3 +426,77 @@ return out.slice(0, 10);
 
 def which_java() -> str | None:
     return shutil.which("java")
+
+
+# --- walking a page with the keyboard (the reporters' pages and the desk) ---------------------------------
+
+def press_tab(driver, shift=False):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    actions = ActionChains(driver)
+    if shift:
+        actions.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+    else:
+        actions.send_keys(Keys.TAB)
+    actions.perform()
+    return driver.switch_to.active_element
+
+
+def describe(driver, element) -> str:
+    return driver.execute_script(DESCRIBE_JS, element)
+
+
+def tab_until(driver, predicate, limit=80) -> list[str]:
+    """Presses Tab until `predicate(active element)`; returns the descriptions of the stops on the way."""
+    stops = []
+    for _ in range(limit):
+        element = press_tab(driver)
+        stops.append(describe(driver, element))
+        if predicate(element):
+            return stops
+    raise AssertionError(f"focus never got there within {limit} Tab presses; stops: {stops}")
+
+
+def fresh_start(driver, url):
+    set_viewport(driver, None)
+    driver.get(url)
+    # Start as a keyboard user does: nothing focused, at the top of the document.
+    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+
+
+def focus_walk(driver) -> tuple[list[str], list[str]]:
+    """Tabs through the whole page once; returns (stops in order, stops without a visible focus change).
+
+    Each stop's focused style is compared with its style when not focused (taken before
+    the walk). Also checks the order: every stop comes after the previous one in the
+    document (no positive tabindex jumps)."""
+    count = driver.execute_script(
+        "const f = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea,"
+        " [tabindex]:not([tabindex=\"-1\"])')];"
+        "f.forEach((e, i) => e.setAttribute('data-a11y-index', i)); return f.length;")
+    unfocused = {i: driver.execute_script(FOCUS_STYLE_JS,
+                                          driver.find_element("css selector", f'[data-a11y-index="{i}"]'))
+                 for i in range(count)}
+    stops, invisible, seen, order_problems = [], [], set(), []
+    previous = None
+    for _ in range(count + 5):
+        element = press_tab(driver)
+        index = element.get_attribute("data-a11y-index")
+        if index is None or index in seen:
+            break  # wrapped to the browser UI / the body, or came round again
+        seen.add(index)
+        description = describe(driver, element)
+        stops.append(description)
+        focused = driver.execute_script(FOCUS_STYLE_JS, element)
+        before = unfocused[int(index)]
+        changed = [k for k in ("outline", "boxShadow", "background", "color", "border", "decoration")
+                   if focused[k] != before[k]]
+        if not changed or (changed == ["outline"] and not focused["outlineVisible"]):
+            invisible.append(f"{description} (focused style {focused})")
+        if previous is not None and driver.execute_script(
+                "return !!(arguments[0].compareDocumentPosition(arguments[1]) & Node.DOCUMENT_POSITION_PRECEDING)",
+                previous, element):
+            order_problems.append(f"{description} comes before the previous stop in the document")
+        previous = element
+    assert not order_problems, "tab order is not the document order:\n" + "\n".join(order_problems)
+    return stops, invisible
