@@ -16,10 +16,10 @@ extension CaseReference: ExpressibleByArgument {
 }
 
 extension CaseStatus: ExpressibleByArgument {
-    /// Accepts any case and `_` or nothing for the hyphen: `In-Progress`, `in_progress`, `inprogress`.
+    /// Accepts the English wire names and the German labels in any case, with `_`, a space or
+    /// nothing for the hyphen: `In-Progress`, `inprogress`, `"in Bearbeitung"`, `abgeschlossen`.
     public init?(argument: String) {
-        let normalised = argument.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
-        guard let status = CaseStatus(rawValue: normalised == "inprogress" ? "in-progress" : normalised) else { return nil }
+        guard let status = ReferenceInput.status(argument) else { return nil }
         self = status
     }
 
@@ -29,7 +29,11 @@ extension CaseStatus: ExpressibleByArgument {
         let shown = Terminal.displaySafe(String(argument.prefix(40)))
         let close = ReferenceInput.statusSuggestions(for: argument.trimmingCharacters(in: .whitespaces))
         let known = CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")
-        guard !close.isEmpty else { throw ValidationError("unknown status \"\(shown)\"; the statuses are \(known)") }
+        let german = WorkstationTexts(language: "de")
+        let inGerman = CaseStatus.allCases.map { german.name(of: $0) }.joined(separator: ", ")
+        guard !close.isEmpty else {
+            throw ValidationError("unknown status \"\(shown)\"; the statuses are \(known) (in German: \(inGerman))")
+        }
         throw ValidationError("unknown status \"\(shown)\"; did you mean \(close.map(\.rawValue).joined(separator: " or "))?")
     }
 }

@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
     var reference: CaseReference
 
-    @Argument(help: ArgumentHelp("The new status: received, acknowledged, in-progress or closed.", valueName: "status"),
+    @Argument(help: ArgumentHelp("The new status: received, acknowledged, in-progress or closed (or in German: eingegangen, bestätigt, \"in Bearbeitung\", abgeschlossen).", valueName: "status"),
               transform: CaseStatus.parsing(argument:))
     var status: CaseStatus
 

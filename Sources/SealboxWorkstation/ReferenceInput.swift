@@ -40,15 +40,49 @@ public enum ReferenceInput {
         return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
     }
 
-    /// The statuses closest to what was typed (ignoring case, `_` for `-`), within
-    /// `suggestionDistance` edits, the nearest first.
+    /// A status as typed, in English (the wire name) or German (the name the German
+    /// labels show): any letter case, `_`, a space or nothing for the hyphen, umlauts
+    /// or their spelling without (`bestaetigt`). `In-Progress`, `in_progress`,
+    /// `inprogress`, `in Bearbeitung`, `Bestätigt` all parse; nil for anything else.
+    public static func status(_ typed: String) -> CaseStatus? {
+        guard typed.utf8.count <= 64, let key = statusKey(typed) else { return nil }
+        return statusNames.first { $0.key == key }?.status
+    }
+
+    /// The statuses closest to what was typed in English or German (ignoring case, `_`,
+    /// spaces and hyphens), within `suggestionDistance` edits, the nearest first.
     public static func statusSuggestions(for typed: String) -> [CaseStatus] {
-        guard typed.utf8.count <= 32 else { return [] }
-        let letters = typed.lowercased().map { $0 == "_" ? "-" : $0 }
-        return CaseStatus.allCases.compactMap { status -> (CaseStatus, Int)? in
-            let distance = editDistance(letters, Array(status.rawValue), limit: suggestionDistance)
-            return distance <= suggestionDistance ? (status, distance) : nil
-        }.sorted { $0.1 < $1.1 }.map(\.0)
+        guard typed.utf8.count <= 64, let key = statusKey(typed) else { return [] }
+        var best: [CaseStatus: Int] = [:]
+        for name in statusNames {
+            let distance = editDistance(Array(key), Array(name.key), limit: suggestionDistance)
+            if distance <= suggestionDistance { best[name.status] = min(best[name.status] ?? distance, distance) }
+        }
+        return best.sorted { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }.map(\.key)
+    }
+
+    /// Every name a status may be typed by (English wire names and the German labels), folded.
+    static let statusNames: [(key: String, status: CaseStatus)] = CaseStatus.allCases.flatMap { status in
+        [status.rawValue, WorkstationTexts(language: "de").name(of: status)].compactMap { name in
+            statusKey(name).map { (key: $0, status: status) }
+        }
+    }
+
+    /// What was typed folded for comparing status names: lower case, umlauts as `ae`,
+    /// `oe`, `ue`, `ss`, and no spaces, hyphens or underscores; nil when empty.
+    static func statusKey(_ typed: String) -> String? {
+        var key = ""
+        for character in typed.lowercased() {
+            switch character {
+            case " ", "\t", "-", "_": continue
+            case "ä": key += "ae"
+            case "ö": key += "oe"
+            case "ü": key += "ue"
+            case "ß": key += "ss"
+            default: key.append(character)
+            }
+        }
+        return key.isEmpty ? nil : key
     }
 
     /// The Levenshtein distance of `a` and `b`, or `limit + 1` once it exceeds `limit`.

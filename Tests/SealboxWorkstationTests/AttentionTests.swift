@@ -85,6 +85,21 @@ import Testing
         #expect(ReferenceInput.statusSuggestions(for: "clsoed") == [.closed])
         #expect(ReferenceInput.statusSuggestions(for: "in_progres") == [.inProgress])
         #expect(ReferenceInput.statusSuggestions(for: "finished").isEmpty)
+        #expect(ReferenceInput.statusSuggestions(for: "abgeschlosen") == [.closed])
+        #expect(ReferenceInput.statusSuggestions(for: "in Bearbeitng") == [.inProgress])
+        #expect(ReferenceInput.statusSuggestions(for: String(repeating: "x", count: 100)).isEmpty)
+    }
+
+    @Test func aStatus_isTypedInEnglishOrGerman() {
+        for (typed, status) in [("closed", CaseStatus.closed), ("In-Progress", .inProgress), ("in_progress", .inProgress),
+                                ("inprogress", .inProgress), ("in progress", .inProgress), ("eingegangen", .received),
+                                ("Bestätigt", .acknowledged), ("bestaetigt", .acknowledged), ("in Bearbeitung", .inProgress),
+                                ("in-bearbeitung", .inProgress), ("ABGESCHLOSSEN", .closed), (" received ", .received)] {
+            #expect(ReferenceInput.status(typed) == status, "\(typed)")
+        }
+        for typed in ["", " ", "fertig", "close", "in", String(repeating: "closed", count: 20)] {
+            #expect(ReferenceInput.status(typed) == nil, "\(typed)")
+        }
     }
 
     @Test func editDistance_countsInsertionsDeletionsAndSubstitutions() {

@@ -185,6 +185,17 @@ def test_a_mistyped_status_gets_did_you_mean(ws, closed_case):
     assert "did you mean closed?" in result.stderr.decode()
     result = ws.run("status", case, "finished")
     assert result.returncode == 2 and "received, acknowledged, in-progress, closed" in result.stderr.decode()
+    assert "in German: eingegangen, bestätigt, in Bearbeitung, abgeschlossen" in result.stderr.decode()
+    result = ws.run("status", case, "abgeschlosen")
+    assert result.returncode == 2 and "did you mean closed?" in result.stderr.decode()
+
+
+def test_a_status_may_be_typed_in_german(ws, closed_case):
+    case, _, _ = closed_case
+    ws.ok("status", case, "Abgeschlossen")
+    assert listed(ws)[case]["status"] == "closed"
+    ws.ok("status", case, "in Bearbeitung")
+    assert listed(ws)[case]["status"] == "in-progress"
 
 
 def test_the_delete_confirmation_shows_the_day_and_the_first_words(ws, closed_case):
