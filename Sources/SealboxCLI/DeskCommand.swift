@@ -20,7 +20,9 @@ struct DeskCommand: AsyncParsableCommand {
             passphrase of your key files: the desk opens them once and keeps the keys in \
             memory only, until you press Lock, until desk_idle_lock minutes pass without use \
             (SEALBOX_DESK_IDLE_LOCK, default 15), or until the desk stops (Ctrl-C). Nothing \
-            decrypted is written to disk. The pages are German or English after the \
+            decrypted is written to disk. New reports are fetched right after sign-in and \
+            then every desk_sync_minutes (SEALBOX_DESK_SYNC_MINUTES, default 5; 0: only after \
+            sign-in) while the desk is unlocked. The pages are German or English after the \
             browser's language, or desk_language (SEALBOX_DESK_LANGUAGE: de or en).
             """)
 
@@ -38,6 +40,7 @@ struct DeskCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings.current()
         let minutes = try Self.idleLock(settings)
+        let syncMinutes = try Self.syncMinutes(settings)
         let language = settings.value(.deskLanguage, flag: nil)?.lowercased()
         if let language, !["de", "en"].contains(language) {
             throw CLIError("desk_language must be de or en, not \"\(Terminal.displaySafe(String(language.prefix(20))))\"",
@@ -48,7 +51,8 @@ struct DeskCommand: AsyncParsableCommand {
         _ = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
         let configuration = DeskConfiguration(
             port: port, idleLock: .milliseconds(Int64(minutes * 60_000)),
-            idleMinutesText: minutes == minutes.rounded() ? String(Int(minutes)) : String(minutes), language: language)
+            idleMinutesText: minutes == minutes.rounded() ? String(Int(minutes)) : String(minutes), language: language,
+            syncInterval: syncMinutes > 0 ? .milliseconds(Int64(syncMinutes * 60_000)) : nil)
         let pool = BlockingPool(workers: 1, queueLimit: 4)
         defer { pool.shutdown() }
         let desk = Desk(configuration: configuration, backend: DeskWorkstation(settings: settings, pool: pool))
@@ -72,6 +76,17 @@ struct DeskCommand: AsyncParsableCommand {
         guard let minutes = Double(text), minutes.isFinite, minutes > 0, minutes <= 1440 else {
             throw CLIError("desk_idle_lock must be a number of minutes above 0 and at most 1440, not \"\(text.prefix(20))\"",
                            hint: "set SEALBOX_DESK_IDLE_LOCK or \"desk_idle_lock\" in the settings file", status: .usage)
+        }
+        return minutes
+    }
+
+    /// `desk_sync_minutes`: 0 (only after sign-in) or more than 0, at most a day.
+    static func syncMinutes(_ settings: Settings) throws(CLIError) -> Double {
+        guard let text = settings.value(.deskSyncMinutes, flag: nil) else { return 5 }
+        guard let minutes = Double(text), minutes.isFinite, minutes >= 0, minutes <= 1440 else {
+            throw CLIError("desk_sync_minutes must be a number of minutes from 0 to 1440, not \"\(Terminal.displaySafe(String(text.prefix(20))))\"",
+                           hint: "set SEALBOX_DESK_SYNC_MINUTES or \"desk_sync_minutes\" in the settings file (0: only after sign-in)",
+                           status: .usage)
         }
         return minutes
     }

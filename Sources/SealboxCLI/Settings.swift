@@ -44,6 +44,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case agentIdleMinutes = "agent_idle_minutes"
     /// Days after a reporter's message a reply is due (issue 11; default 7).
     case replyDueDays = "reply_due_days"
+    /// Minutes between the desk's background syncs while unlocked (default 5; 0: only after sign-in).
+    case deskSyncMinutes = "desk_sync_minutes"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -64,7 +66,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .agentIdleMinutes: "MINUTES"
         case .acknowledgeDays, .feedbackDays, .replyDueDays: "DAYS"
         case .serverCertificateSHA256: "SHA256"
-        case .deskIdleLock: "MINUTES"
+        case .deskIdleLock, .deskSyncMinutes: "MINUTES"
         case .deskLanguage: "LANG"
         default: "FILE"
         }
@@ -91,13 +93,15 @@ public enum Setting: String, CaseIterable, Sendable {
         case .deskLanguage: "language of the desk"
         case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         case .replyDueDays: "days until a reply to a reporter's message is due"
+        case .deskSyncMinutes: "minutes between the desk's syncs"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
         ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
-          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays].contains(self)
+          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays,
+          .deskSyncMinutes].contains(self)
     }
 }
 

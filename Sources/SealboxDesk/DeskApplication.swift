@@ -22,12 +22,16 @@ public struct DeskConfiguration: Sendable {
     public var idleMinutesText: String
     /// A fixed language ("de" or "en"), else the browser's.
     public var language: String?
+    /// How often the desk syncs in the background while unlocked (nil: only once after each sign-in).
+    public var syncInterval: Duration?
 
-    public init(port: Int = 0, idleLock: Duration = .seconds(15 * 60), idleMinutesText: String = "15", language: String? = nil) {
+    public init(port: Int = 0, idleLock: Duration = .seconds(15 * 60), idleMinutesText: String = "15", language: String? = nil,
+                syncInterval: Duration? = .seconds(5 * 60)) {
         self.port = port
         self.idleLock = idleLock
         self.idleMinutesText = idleMinutesText
         self.language = language
+        self.syncInterval = syncInterval
     }
 }
 
@@ -49,6 +53,8 @@ public struct Desk: Sendable {
     let configuration: DeskConfiguration
     let backend: any DeskBackend
     public let session: DeskSession
+    /// The syncs, in the background and on demand, and how the last one ended.
+    public let syncMonitor = DeskSyncMonitor()
 
     public init(configuration: DeskConfiguration, backend: any DeskBackend) {
         self.configuration = configuration
@@ -62,6 +68,7 @@ public struct Desk: Sendable {
         var logger = Logger(label: "sealbox-desk")
         logger.logLevel = .error
         let session = self.session
+        let (syncMonitor, backend, syncInterval) = (self.syncMonitor, self.backend, configuration.syncInterval)
         let app = Application(
             router: buildRouter(),
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
@@ -78,6 +85,11 @@ public struct Desk: Sendable {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(1))
                     _ = await session.isUnlocked
+                }
+            }
+            group.addTask {
+                await syncMonitor.runBackground(session: session, interval: syncInterval) { keys throws(DeskFailure) in
+                    try await backend.sync(keys: keys)
                 }
             }
             defer { group.cancelAll() }

@@ -112,7 +112,7 @@ struct DeskHandlers: Sendable {
         case .signIn(let signIn): return signIn
         }
         let today = Day.today()
-        var message = HTML.empty
+        var message = pages.syncLine(await desk.syncMonitor.state)
         if let count = request.uri.queryParameters.get("synced").flatMap({ Int($0) }) {
             message = pages.notice(pages.texts.format("done.sync", String(count)), error: false)
         }
@@ -156,7 +156,8 @@ struct DeskHandlers: Sendable {
 
     func sync(_ request: Request) async throws -> Response {
         try await action(request, reference: nil) { keys, _ in
-            let count = try await desk.backend.sync(keys: keys)
+            let backend = desk.backend
+            let count = try await desk.syncMonitor.sync { () async throws(DeskFailure) -> Int in try await backend.sync(keys: keys) }
             return "/?synced=\(count)"
         }
     }

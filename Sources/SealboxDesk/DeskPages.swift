@@ -69,6 +69,23 @@ struct DeskPages {
               : "<div class=\"done\" role=\"status\"><p>\(escaping: text)</p></div>\n"
     }
 
+    /// The inbox's line on the background sync (a status region, read out when it changes).
+    func syncLine(_ state: DeskSyncState) -> HTML {
+        let text: String
+        switch state {
+        case .never: text = texts["sync.never"]
+        case .running: text = texts["sync.running"]
+        case .done(let minutes, let count):
+            text = minutes < 1 ? texts.format("sync.done.now", String(count))
+                               : texts.format("sync.done", String(minutes), String(count))
+        case .failed(let minutes, let failure):
+            text = (minutes < 1 ? texts["sync.failed.now"] : texts.format("sync.failed", String(minutes)))
+                + " " + failureText(failure)
+        }
+        let failed: HTML = if case .failed = state { " sync-failed" } else { .empty }
+        return "<p class=\"sync-state\(failed)\" role=\"status\">\(escaping: text)</p>\n"
+    }
+
     /// The localised words of a failure, with its details.
     func failureText(_ failure: DeskFailure) -> String {
         var text = texts["error." + failure.kind.rawValue]

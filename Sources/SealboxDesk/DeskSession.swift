@@ -61,6 +61,17 @@ public actor DeskSession {
         keys?.wipe()
         keys = new
         lastUse = clock.now
+        unlockCount += 1
+    }
+
+    /// How many times the desk was unlocked (the background sync runs once after each).
+    private(set) var unlockCount = 0
+
+    /// The open keys and the unlock they belong to, for the background sync: does not
+    /// count as use, so it never keeps an idle session open; locks an idle session.
+    public func backgroundKeys() -> (any DeskKeys, Int)? {
+        guard isUnlocked, let keys else { return nil }
+        return (keys, unlockCount)
     }
 
     /// Wipes the keys.

@@ -186,7 +186,7 @@ def test_the_inbox_lists_the_case_with_its_clock(desk, report):
     case, _ = report
     page = desk.get("/")
     assert page.status_code == 200
-    assert "<caption>" in page.text and '<th scope="col">' in page.text
+    assert '<caption id="inbox-caption">' in page.text and '<th scope="col">' in page.text
     assert f'<a href="/cases/{case}">{case}</a>' in page.text
     row = page.text.split(f'<a href="/cases/{case}">', 1)[1].split("</tr>", 1)[0]
     assert "received" in row and "New message" in row and "Acknowledgement due in 7 days" in row
