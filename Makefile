@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build release check-binaries deb test-deb demo test test-swift test-e2e bench bench-workstation fuzz fuzz-build fuzz-smoke clean
+.PHONY: setup build release check-binaries deb test-deb demo test test-swift test-e2e bench bench-daemon bench-workstation fuzz fuzz-build fuzz-smoke clean
 
 ## Installs what the project needs on Debian (idempotent).
 setup:
@@ -53,8 +53,11 @@ test-swift: setup
 test-e2e: build
 	SEALBOX_BIN=$$($(SWIFT) build --show-bin-path) $(PYTHON) -m pytest -q Tests/e2e Tests/interop
 
+## Every benchmark (docs/BENCHMARK.md): the daemon's, then the workstation's and the desk's.
+bench: bench-daemon bench-workstation
+
 ## Starts the release daemon and measures submissions over loopback (see docs/BENCHMARK.md).
-bench: release
+bench-daemon: release
 	SEALBOX_BIN=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path) $(PYTHON) scripts/bench.py
 
 ## The workstation on a large store (issue 11 "Speed"): a generated store of BENCH_CASES cases
