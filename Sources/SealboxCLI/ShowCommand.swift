@@ -82,9 +82,8 @@ struct ShowCommand: ParsableCommand {
             staffKeys.formUnion(trusted.map(\.signingKey))
             staffKeys.formUnion(((try? local.rosterEntries()) ?? []).compactMap { $0.member?.key.signingKey })
         }
-        // Attachments are decrypted with the keys in this process, so --attachments asks for the passphrase.
-        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile,
-                                  useAgent: attachments == nil)
+        // With the unlock agent, attachments too are opened without the passphrase (file-key).
+        let key = try source.open(settings: settings, store: local, passphraseFlag: passphrase.passphraseFile)
 
         var problems: [(message: String, status: ExitStatus)] = []
         var shown: [ShownItem] = []
@@ -156,19 +155,15 @@ struct ShowCommand: ParsableCommand {
         }
         var plaintext: [UInt8] = []
         do throws(CryptoError) {
-            var outcome: CryptoError? = .notSealedToThisKey
-            for key in keyring.inProcessKeys where outcome == .notSealedToThisKey {
-                do throws(CryptoError) {
-                    plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
-                    outcome = nil
-                } catch {
-                    outcome = error
-                }
-            }
-            if let outcome { throw outcome }
+            // The file key comes from the keys in this process or from the unlock agent.
+            let fileKey = try keyring.access.attachmentFileKey(header: Array(blob.prefix(AttachmentDecryptor.maximumHeaderLength)))
+            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, fileKey: fileKey)
         } catch .notSealedToThisKey {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
                           + "use that key file", .authentication))
+        } catch .internalFailure {
+            return (nil, ("attachment \"\(name)\" of case \(reference.text) could not be opened: the unlock agent "
+                          + "went away; run `sealbox unlock` again or leave it locked to be asked for the passphrase", .failure))
         } catch {
             return (nil, tampered(name, reference))
         }

@@ -13,7 +13,10 @@
 public final class AttachmentDecryptor {
     private enum Phase { case header, chunks(SecretStreamState), done, failed(CryptoError) }
 
-    private let key: BoxSecretKey
+    /// How the blob's file key is had: opened from the recipient block with a box key, or given.
+    private enum Opener { case box(BoxSecretKey), fileKey(SecureBytes) }
+
+    private let opener: Opener
     private let ad: [UInt8]?
     private var phase: Phase = .header
     private var pending: [UInt8] = []
@@ -21,8 +24,42 @@ public final class AttachmentDecryptor {
     /// A decryptor for the blob of `attachmentID`, opened with `key`.
     /// A malformed id is reported by the first `update` or `finish`.
     public init(attachmentID: String, key: BoxSecretKey) {
-        self.key = key
+        self.opener = .box(key)
         self.ad = try? AttachmentFormat.additionalData(for: attachmentID)
+    }
+
+    /// A decryptor for the blob of `attachmentID` whose 32-byte file key was opened
+    /// elsewhere (by the unlock agent, `fileKey(header:keys:)`); the recipient block is
+    /// skipped, the stream is authenticated as always.
+    public init(attachmentID: String, fileKey: SecureBytes) {
+        precondition(fileKey.count == 32)
+        self.opener = .fileKey(fileKey)
+        self.ad = try? AttachmentFormat.additionalData(for: attachmentID)
+    }
+
+    /// The most bytes of a blob's start the file key can need: magic, count and 8 recipients.
+    public static let maximumHeaderLength = 4 + 1 + RecipientBlock.maximumCount * RecipientBlock.entrySize
+
+    /// The file key of a blob, opened from its first bytes (`header`: at least the magic and
+    /// the recipient block; more is ignored) with the first of `keys` it is sealed to.
+    /// Throws `notSealedToThisKey` when none is a recipient, `authenticationFailed` when the
+    /// sealed key does not open, `malformed` for a bad magic or count or too few bytes.
+    public static func fileKey(header: [UInt8], keys: [BoxSecretKey]) throws(CryptoError) -> SecureBytes {
+        guard header.count >= 4 else { throw CryptoError.malformed("blob header too short") }
+        try checkMagic(header, AttachmentFormat.magic, what: "blob")
+        guard let parsed = try RecipientBlock.parse(header, at: 4) else { throw CryptoError.malformed("blob header too short") }
+        for key in keys where parsed.entries.contains(where: { $0.keyID == key.publicKey.keyID }) {
+            return try RecipientBlock.openKey(parsed, with: key)
+        }
+        throw CryptoError.notSealedToThisKey
+    }
+
+    /// Decrypts a whole blob with its file key.
+    public static func decrypt(blob: [UInt8], attachmentID: String, fileKey: SecureBytes) throws(CryptoError) -> [UInt8] {
+        let decryptor = AttachmentDecryptor(attachmentID: attachmentID, fileKey: fileKey)
+        var plaintext = try decryptor.update(blob)
+        plaintext += try decryptor.finish()
+        return plaintext
     }
 
     /// Absorbs ciphertext; returns the plaintext of every chunk authenticated so far (all
@@ -96,7 +133,11 @@ public final class AttachmentDecryptor {
         guard let parsed = try RecipientBlock.parse(pending, at: 4) else { return nil }
         let end = parsed.end + SecretStreamState.headerSize
         guard pending.count >= end else { return nil }
-        let fileKey = try RecipientBlock.openKey(parsed, with: key)
+        let fileKey: SecureBytes
+        switch opener {
+        case .box(let key): fileKey = try RecipientBlock.openKey(parsed, with: key)
+        case .fileKey(let given): fileKey = given
+        }
         let state = try SecretStreamState.pull(key: fileKey, header: Array(pending[parsed.end..<end]))
         pending.removeFirst(end)
         return state

@@ -81,6 +81,51 @@ struct AgentFixture {
         #expect(f.ask(AgentRequest(op: .open, envelope: envelope)).error?.code == "open_failed")
     }
 
+    @Test func fileKey_opensTheBlobsKey_fromItsFirstBytes_andOnlyForAHeldKey() throws {
+        let f = AgentFixture()
+        let id = String(repeating: "ab", count: 16)
+        let file = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let blob = try AttachmentEncryptor.encrypt(file, attachmentID: id,
+                                                   recipients: [BoxSecretKey.generate().publicKey, f.team.publicKey])
+        let answer = f.ask(AgentRequest(op: .fileKey, header: Array(blob.prefix(AttachmentDecryptor.maximumHeaderLength))))
+        #expect(answer.ok)
+        let key = try #require(answer.fileKey.flatMap(Base64URL.decode))
+        #expect(key.count == 32)
+        #expect(try AttachmentDecryptor.decrypt(blob: blob, attachmentID: id, fileKey: SecureBytes(copying: key)) == file)
+        // The file key opens its blob and no other; a cut or altered blob still fails authentication.
+        let other = try AttachmentEncryptor.encrypt(file, attachmentID: id, recipients: [f.team.publicKey])
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AttachmentDecryptor.decrypt(blob: other, attachmentID: id, fileKey: SecureBytes(copying: key))
+        }
+        var altered = blob
+        altered[altered.count - 20] ^= 1
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AttachmentDecryptor.decrypt(blob: altered, attachmentID: id, fileKey: SecureBytes(copying: key))
+        }
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AttachmentDecryptor.decrypt(blob: Array(blob.dropLast(100)), attachmentID: id, fileKey: SecureBytes(copying: key))
+        }
+        // The key is the one the in-process keys open.
+        let local = try UnlockedKeys(boxKeys: [f.team], signingKey: nil).attachmentFileKey(header: blob)
+        #expect(local.withUnsafeBytes { Array($0) } == key)
+    }
+
+    @Test func fileKey_refusesAForeignBlob_anAlteredKey_andGarbage() throws {
+        let f = AgentFixture()
+        let id = String(repeating: "cd", count: 16)
+        let foreign = try AttachmentEncryptor.encrypt([1, 2, 3], attachmentID: id, recipients: [BoxSecretKey.generate().publicKey])
+        #expect(f.ask(AgentRequest(op: .fileKey, header: foreign)).error?.code == "not_sealed_to_held_key")
+        var altered = try AttachmentEncryptor.encrypt([1, 2, 3], attachmentID: id, recipients: [f.team.publicKey])
+        altered[4 + 1 + 8 + 10] ^= 1  // inside the sealed file key
+        #expect(f.ask(AgentRequest(op: .fileKey, header: altered)).error?.code == "open_failed")
+        for header: [UInt8] in [[], [1, 2, 3], Array("SBX1".utf8) + [0], Array(foreign.prefix(50)), [UInt8](repeating: 0, count: 900)] {
+            #expect(f.ask(AgentRequest(op: .fileKey, header: header)).error?.code == "bad_request", "\(header.prefix(8))")
+        }
+        #expect(f.ask(AgentRequest(op: .fileKey)).error?.code == "bad_request")
+        let huge = [UInt8](repeating: 7, count: 4 * AttachmentDecryptor.maximumHeaderLength)
+        #expect(f.ask(AgentRequest(op: .fileKey, header: huge)).error?.code == "bad_request")
+    }
+
     @Test func sign_signsAStaffRequest_andTheSignatureVerifies() {
         let f = AgentFixture()
         let message = RequestSignature.message(method: "GET", pathAndQuery: "/api/v1/staff/items", timestamp: 1,

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import stat
 import statistics
 import struct
@@ -155,6 +156,36 @@ def test_after_unlock_show_reply_note_code_list_and_sync_run_without_any_passphr
     # The reporter reads the reply the agent signed.
     thread = ih.open_inbox(daemon, code).json()
     assert ("team", "Wir haben Ihre Meldung erhalten.") in [(m["author"], m["text"]) for m in thread["messages"]]
+
+
+def test_after_unlock_show_saves_attachments_without_a_passphrase(desk, daemon, tmp_path):
+    """The agent opens each attachment's file key (operation file-key); the blob is decrypted
+    and checked in the command, and the agent never sees the file."""
+    picture = bytes(range(256)) * 900  # 230 KB: more than one chunk
+    letter = "Kündigungsschreiben: wegen Ihres Akzents … ".encode() * 50
+    body, ctype = e2e.multipart([("text", "Meine Kündigung und ein Foto des Aushangs.")],
+                                [("attachment", "aushang.png", "image/png", picture),
+                                 ("attachment", "kündigung.txt", "text/plain", letter)])
+    r = daemon.post("/api/v1/reports", data=body, headers={"Content-Type": ctype})
+    assert r.status_code == 201, r.text
+    case = r.json()["case"]
+    desk.ok("sync", passphrase=True)
+    desk.unlock()
+    desk.passphrase_file.unlink()
+    out = tmp_path / "files"
+    shown = json.loads(desk.ok("show", case, "--json", "--attachments", str(out)).stdout)
+    saved = {a["name"]: open(a["saved_as"], "rb").read() for i in shown["items"] for a in i["attachments"]}
+    assert saved == {"aushang.png": picture, "kündigung.txt": letter}
+
+    # A blob altered in the local store is refused as before, with the agent as without it.
+    with sqlite3.connect(desk.ws.store / "store.sqlite") as db:
+        (blob_id, blob), = db.execute("SELECT id, blob FROM attachments ORDER BY size DESC LIMIT 1").fetchall()
+        changed = bytearray(blob)
+        changed[-30] ^= 1
+        db.execute("UPDATE attachments SET blob = ? WHERE id = ?", (bytes(changed), blob_id))
+    result = desk.run("show", case, "--attachments", str(tmp_path / "again"))
+    assert result.returncode != 0
+    assert "failed authentication: it was altered or damaged; it was not saved" in result.stderr.decode()
 
 
 def test_without_an_agent_the_same_command_asks_for_a_passphrase_and_names_unlock(desk, daemon):

@@ -123,6 +123,27 @@ public struct AgentKeyAccess: KeyAccess {
     }
 }
 
+extension AgentKeyAccess {
+    public func attachmentFileKey(header: [UInt8]) throws(CryptoError) -> SecureBytes {
+        let answer: AgentAnswer
+        do throws(AgentClientError) {
+            answer = try client.exchange(AgentRequest(op: .fileKey, header: header))
+        } catch .refused(let code, _) {
+            switch code {
+            case "not_sealed_to_held_key": throw .notSealedToThisKey
+            case "open_failed": throw .authenticationFailed
+            case "bad_request": throw .malformed("blob header")
+            default: throw .internalFailure
+            }
+        } catch {
+            throw .internalFailure
+        }
+        guard let text = answer.fileKey, var bytes = Base64URL.decode(text), bytes.count == 32 else { throw .internalFailure }
+        defer { SecureMemory.wipe(&bytes) }
+        return SecureBytes(copying: bytes)
+    }
+}
+
 /// Signatures made by the agent; the message must be a staff request or an item signature.
 public struct AgentSigner: MessageSigner {
     public let client: AgentClient

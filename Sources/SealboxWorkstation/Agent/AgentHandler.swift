@@ -1,6 +1,6 @@
 // What the unlock agent answers to one request body (docs/WORKSTATION.md "The agent
 // protocol"). Input is hostile: any bytes give an answer, never a trap. Only results leave:
-// the plaintext of an envelope, a signature over a message in one of the two Sealbox
+// the plaintext of an envelope, the file key of one attachment blob, a signature over a message in one of the two Sealbox
 // signing domains (a staff request, §7; an item or statistic signature, §3.3), the public
 // facts of `status`. No operation returns a secret key or signs anything else.
 import Foundation
@@ -32,7 +32,7 @@ public final class AgentHandler {
             return .failure("bad_request", "the request is not a JSON object with a text \"op\"")
         }
         guard let operation = AgentOperation(rawValue: request.op) else {
-            return .failure("unknown_op", "unknown operation; known: open, sign, status, lock")
+            return .failure("unknown_op", "unknown operation; known: open, file-key, sign, status, lock")
         }
         if operation != .status { lastUse = now }
         switch operation {
@@ -42,7 +42,27 @@ public final class AgentHandler {
             keys.wipe()
             return AgentAnswer(ok: true)
         case .open: return open(request)
+        case .fileKey: return fileKey(request)
         case .sign: return sign(request)
+        }
+    }
+
+    private func fileKey(_ request: AgentRequest) -> AgentAnswer {
+        guard let text = request.header, text.utf8.count <= 4 * AttachmentDecryptor.maximumHeaderLength,
+              let header = Base64URL.decode(text) else {
+            return .failure("bad_request", "file-key needs \"header\" in b64u, the first bytes of a blob")
+        }
+        do throws(CryptoError) {
+            let key = try keys.attachmentFileKey(header: header)
+            var answer = AgentAnswer(ok: true)
+            answer.fileKey = key.withUnsafeBytes { Base64URL.encode(Array($0)) }
+            return answer
+        } catch .notSealedToThisKey {
+            return .failure("not_sealed_to_held_key", "the attachment is sealed to no key the agent may use")
+        } catch .authenticationFailed {
+            return .failure("open_failed", "the attachment's key failed authentication")
+        } catch {
+            return .failure("bad_request", "the header is not the start of an attachment blob")
         }
     }
 

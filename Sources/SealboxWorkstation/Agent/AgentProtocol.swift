@@ -54,6 +54,8 @@ public enum AgentOperation: String, Codable, Sendable, CaseIterable {
     case sign
     case status
     case lock
+    /// The file key of an attachment blob, opened from the blob's first bytes.
+    case fileKey = "file-key"
 }
 
 /// One request: `op` and the fields it needs.
@@ -65,12 +67,16 @@ public struct AgentRequest: Codable, Sendable, Equatable {
     public var keys: [String]?
     /// `sign`: the message to sign, b64u.
     public var message: String?
+    /// `file-key`: the first bytes of an attachment blob (magic and recipient block), b64u.
+    public var header: String?
 
-    public init(op: AgentOperation, envelope: [UInt8]? = nil, keys: [KeyID]? = nil, message: [UInt8]? = nil) {
+    public init(op: AgentOperation, envelope: [UInt8]? = nil, keys: [KeyID]? = nil, message: [UInt8]? = nil,
+                header: [UInt8]? = nil) {
         self.op = op.rawValue
         self.envelope = envelope.map(Base64URL.encode)
         self.keys = keys?.map(\.hex)
         self.message = message.map(Base64URL.encode)
+        self.header = header.map(Base64URL.encode)
     }
 }
 
@@ -89,6 +95,8 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
     public var plaintext: String?
     /// `sign`: the 64-byte signature (b64u) and the signer's public key text.
     public var signature: String?
+    /// `file-key`: the attachment's 32-byte file key (b64u); it opens that one blob only.
+    public var fileKey: String?
     /// `sign` and `status`: the signing public key (`sealbox-staff-v1:…`), absent without one.
     public var signer: String?
     /// `status`: the key ids held, the key source (`grants` or `team-key`), the key files
@@ -102,6 +110,7 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case ok, error, kind, plaintext, signature, signer, keys, source, files, pid
+        case fileKey = "file_key"
         case idleSeconds = "idle_seconds"
         case remainingSeconds = "remaining_seconds"
     }

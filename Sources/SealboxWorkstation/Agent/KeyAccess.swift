@@ -14,6 +14,10 @@ public protocol KeyAccess: Sendable {
     /// Opens `envelope` with the held key it is sealed to: `notSealedToThisKey` when none is
     /// held, `internalFailure` when the keys could not be reached (an agent that went away).
     func open(_ envelope: [UInt8]) throws(CryptoError) -> (kind: EnvelopeKind, plaintext: [UInt8])
+    /// The file key of an attachment blob from its first bytes (`header`, at least
+    /// `AttachmentDecryptor.maximumHeaderLength` of them or the whole blob): it opens that
+    /// blob only. `notSealedToThisKey` when no held key is a recipient.
+    func attachmentFileKey(header: [UInt8]) throws(CryptoError) -> SecureBytes
 }
 
 /// Opened secret keys in this process, in SecureBytes; `wipe()` clears them at once.
@@ -51,6 +55,10 @@ public struct UnlockedKeys: KeyAccess {
             throw CryptoError.notSealedToThisKey
         }
         return try Envelope.open(envelope, with: key)
+    }
+
+    public func attachmentFileKey(header: [UInt8]) throws(CryptoError) -> SecureBytes {
+        try AttachmentDecryptor.fileKey(header: header, keys: boxKeys)
     }
 
     /// Overwrites every secret with zeros now (the SecureBytes also wipe on release, but a
