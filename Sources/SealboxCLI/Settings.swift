@@ -44,6 +44,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case agentIdleMinutes = "agent_idle_minutes"
     /// Days after a reporter's message a reply is due (issue 11; default 7).
     case replyDueDays = "reply_due_days"
+    /// Megabytes the desk's in-memory search index may take (default 256; fractions allowed).
+    case deskSearchMemoryMB = "desk_search_memory_mb"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -66,6 +68,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "SHA256"
         case .deskIdleLock: "MINUTES"
         case .deskLanguage: "LANG"
+        case .deskSearchMemoryMB: "MB"
         default: "FILE"
         }
     }
@@ -91,13 +94,14 @@ public enum Setting: String, CaseIterable, Sendable {
         case .deskLanguage: "language of the desk"
         case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         case .replyDueDays: "days until a reply to a reporter's message is due"
+        case .deskSearchMemoryMB: "megabytes the desk's search index may take"
         }
     }
 
     /// Whether the value is a file system path.
     var isPath: Bool {
         ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
-          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays].contains(self)
+          .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays, .deskSearchMemoryMB].contains(self)
     }
 }
 

@@ -80,6 +80,19 @@ public struct Desk: Sendable {
                     _ = await session.isUnlocked
                 }
             }
+            let backend = self.backend
+            group.addTask {
+                // Background work of an unlocked session (the search index); the desk's end wipes the keys.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard let keys = await session.keysForBackgroundWork() else { continue }
+                    await withTaskCancellationHandler {
+                        await backend.backgroundWork(keys: keys)
+                    } onCancel: {
+                        keys.wipe()
+                    }
+                }
+            }
             defer { group.cancelAll() }
             try await app.runService()
         }

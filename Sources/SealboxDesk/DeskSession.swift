@@ -56,6 +56,11 @@ public actor DeskSession {
         return keys
     }
 
+    /// The open keys for background work, without counting as use; nil when locked.
+    public func keysForBackgroundWork() -> (any DeskKeys)? {
+        isUnlocked ? keys : nil
+    }
+
     /// Holds the keys of a successful unlock.
     public func unlocked(_ new: any DeskKeys) {
         keys?.wipe()
