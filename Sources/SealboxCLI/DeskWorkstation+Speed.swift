@@ -23,6 +23,7 @@ final class DeskSessionMemory: @unchecked Sendable {
     private var inbox: (fingerprint: String, today: Day, rows: [DeskCaseSummary])?
     private var index: (fingerprint: String, index: DeskSearchIndex)?
     private var building = false
+    private var rebuilding = false
     private var lastCheck: ContinuousClock.Instant?
     private(set) var dropped = false
 
@@ -61,14 +62,21 @@ final class DeskSessionMemory: @unchecked Sendable {
         }
     }
 
+    /// The store changed since the current index was built: a new one is being made.
+    func markRebuilding() {
+        lock.withLock { rebuilding = true }
+    }
+
     func finishBuild(_ built: DeskSearchIndex?, fingerprint: String) {
         lock.withLock {
             building = false
+            rebuilding = false
             if let built, !dropped { index = (fingerprint, built) }
         }
     }
 
-    var isBuilding: Bool { lock.withLock { building } }
+    /// Whether a new index is being built while an older one answers.
+    var isRebuilding: Bool { lock.withLock { rebuilding } }
 
     /// Whether the fingerprint is due for a check (at most every `interval`).
     func shouldCheck(every interval: Duration) -> Bool {
@@ -171,7 +179,7 @@ extension DeskWorkstation {
         guard let current = memory.searchIndex else { return DeskSearchResult(state: .building) }
         let matches = current.index.searchPrepared(query)
         var state: DeskSearchResult.State = current.index.isComplete ? .complete : .incomplete
-        if state == .complete, memory.isBuilding { state = .updating }
+        if state == .complete, memory.isRebuilding { state = .updating }
         return DeskSearchResult(state: state, matches: matches)
     }
 
@@ -187,6 +195,7 @@ extension DeskWorkstation {
             guard let local = try? LocalStore.open(directory, create: false),
                   let fingerprint = try? local.changeFingerprint() else { return ("", nil) }
             if let current, current.fingerprint == fingerprint { return (fingerprint, nil) }
+            memory.markRebuilding()
             return (fingerprint, buildIndex(local, keys: workstationKeys, budget: budget))
         }
         memory.finishBuild(built?.1, fingerprint: built?.0 ?? "")
