@@ -75,7 +75,7 @@ def cases(daemon, anna, ben, tmp_path_factory):
     past = (ih.today() - datetime.timedelta(days=3)).isoformat()
     ben.ok("follow-up", followed, "--on", past)
     anna.ok("sync")
-    return {"mine": mine, "bens": bens, "noted": noted, "closed": closed, "followed": followed, "fillers": fillers}
+    return {"mine": mine, "bens": bens, "bens_code": bens_code, "noted": noted, "closed": closed, "followed": followed, "fillers": fillers}
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +218,18 @@ def test_search_folds_case_and_diacritics_and_needs_every_word(desk, cases):
     combined = searched(desk, "füllfall")
     assert len(listed(combined)) == 100 and "Cases 1 to 100 of 101" in combined
     assert listed(desk.get("/", params={"q": "wohnung", "assigned": "unassigned"}).text) == []
+
+
+def test_the_index_is_updated_after_a_sync(desk, cases, daemon):
+    assert listed(searched(desk, "zebrastreifen")) == []
+    assert ih.follow_up_json(daemon, cases["bens_code"], "Es geschah am Zebrastreifen.").status_code in (200, 201)
+    assert desk.post("/sync").status_code == 303
+    deadline = time.monotonic() + 60
+    while listed(page := searched(desk, "zebrastreifen")) != [cases["bens"]]:
+        assert time.monotonic() < deadline, "the search index was not updated after the sync"
+        assert "The search is incomplete" not in page
+        time.sleep(0.3)
+    assert listed(searched(desk, "wasserschaden")) == [cases["bens"]]
 
 
 def test_lock_drops_the_index_and_the_next_sign_in_builds_it_again(desk, cases):
