@@ -3,7 +3,7 @@
 // and the full-text search index over the decrypted texts.
 //
 // Rules this file enforces:
-// - everything here lives in DeskSessionMemory, owned by the session's keys: wiping the
+// - everything here lives in DeskSessionMemory (SealboxDesk), owned by the session's keys: wiping the
 //   keys (Lock, idle lock, the desk's end) drops it; nothing of it is written to disk
 //   or logged (the search text included);
 // - a cache is used only while the store's change fingerprint (WorkstationStore
@@ -16,87 +16,6 @@ import SealboxCore
 import SealboxCrypto
 import SealboxDesk
 import SealboxWorkstation
-
-/// The decrypted and derived data of one desk session, in memory only.
-final class DeskSessionMemory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var inbox: (fingerprint: String, today: Day, rows: [DeskCaseSummary])?
-    private var index: (fingerprint: String, index: DeskSearchIndex)?
-    private var building = false
-    private var rebuilding = false
-    private var lastCheck: ContinuousClock.Instant?
-    private(set) var dropped = false
-
-    /// The cached inbox rows when built for `fingerprint` on `today`.
-    func inboxRows(fingerprint: String, today: Day) -> [DeskCaseSummary]? {
-        lock.withLock {
-            guard let inbox, inbox.fingerprint == fingerprint, inbox.today == today else { return nil }
-            return inbox.rows
-        }
-    }
-
-    func keep(inbox rows: [DeskCaseSummary], fingerprint: String, today: Day) {
-        lock.withLock {
-            guard !dropped else { return }
-            inbox = (fingerprint, today, rows)
-        }
-    }
-
-    /// Forgets the inbox rows (after the desk sent something itself).
-    func invalidate() {
-        lock.withLock {
-            inbox = nil
-            lastCheck = nil
-        }
-    }
-
-    /// The current index and the fingerprint it was built for.
-    var searchIndex: (fingerprint: String, index: DeskSearchIndex)? { lock.withLock { index } }
-
-    /// Claims the one build; false when one runs or the memory was dropped.
-    func beginBuild() -> Bool {
-        lock.withLock {
-            guard !building, !dropped else { return false }
-            building = true
-            return true
-        }
-    }
-
-    /// The store changed since the current index was built: a new one is being made.
-    func markRebuilding() {
-        lock.withLock { rebuilding = true }
-    }
-
-    func finishBuild(_ built: DeskSearchIndex?, fingerprint: String) {
-        lock.withLock {
-            building = false
-            rebuilding = false
-            if let built, !dropped { index = (fingerprint, built) }
-        }
-    }
-
-    /// Whether a new index is being built while an older one answers.
-    var isRebuilding: Bool { lock.withLock { rebuilding } }
-
-    /// Whether the fingerprint is due for a check (at most every `interval`).
-    func shouldCheck(every interval: Duration) -> Bool {
-        lock.withLock {
-            let now = ContinuousClock.now
-            if let lastCheck, now - lastCheck < interval { return false }
-            lastCheck = now
-            return true
-        }
-    }
-
-    /// Drops everything (the keys are being wiped).
-    func drop() {
-        lock.withLock {
-            dropped = true
-            inbox = nil
-            index = nil
-        }
-    }
-}
 
 extension DeskWorkstation {
     /// The default of `desk_search_memory_mb`.
