@@ -15,8 +15,10 @@ What it does:
   * starts the release `sealboxd` on it (loopback only) and runs, on a workstation store
     on disk: `sealbox sync` (items/s, peak RSS), then RUNS times each `sealbox list`,
     `list --due` and `show` of one case (median wall time, peak RSS);
-  * starts `sealbox desk` on that store, signs in once, and requests the inbox and one
-    case page RUNS (at least 10) times each (p50 per request, the desk's peak RSS);
+  * starts `sealbox desk` on that store, signs in once, times the first inbox (which opens
+    the case data) and the search index built in the background, then requests the inbox,
+    one case page, a filtered inbox and two searches RUNS (at least 10) times each (p50 per
+    request, the desk's peak RSS);
   * prints the figures and the targets of the issue beside them.
 
 Exit status: 0 whatever the targets say; 1 when a command failed; 2 on a setup error.
@@ -43,6 +45,9 @@ PASSPHRASE = "correct horse battery staple for the benchmark"
 TARGET_SYNC_ITEMS_PER_S = 2000.0
 TARGET_PAGE_MS = 100.0
 TARGET_DESK_RSS_MB = 200.0
+TARGET_SEARCH_MS = 1000.0
+# The German notice of the desk while its search index is being built (Catalogues/de.json).
+SEARCH_BUILDING = "wird nach der Anmeldung noch aufgebaut"
 
 
 def run_measured(argv: list[str], env: dict[str, str], timeout: float = 1800.0) -> tuple[int, float, float, bytes, bytes]:
@@ -170,13 +175,35 @@ def measure_desk(sealbox: str, env: dict[str, str], reference: str, runs: int) -
         if unlocked.status not in (200, 303):
             raise RuntimeError(f"the desk's sign-in answered {unlocked.status}")
         figures: dict = {"unlock_seconds": unlock_s}
-        for name, path in (("inbox", "/"), ("case", f"/cases/{reference}")):
+        # The first inbox after sign-in opens the case data and codings; later ones come from
+        # the session's cache until the store changes.
+        began = time.perf_counter()
+        first = request("GET", "/", cookie)
+        figures["inbox_first_ms"] = (time.perf_counter() - began) * 1000
+        if first.status != 200:
+            raise RuntimeError(f"desk / answered {first.status}")
+        # The search index is built in the background after sign-in; the page says so meanwhile.
+        began = time.perf_counter()
+        while True:
+            answer = request("GET", "/?q=wohnung", cookie)
+            if answer.status != 200:
+                raise RuntimeError(f"desk search answered {answer.status}")
+            if SEARCH_BUILDING.encode() not in answer.body:
+                break
+            if time.perf_counter() - began > 1800:
+                raise RuntimeError("the desk's search index was not built in 30 minutes")
+            time.sleep(0.2)
+        figures["index_seconds"] = time.perf_counter() - began
+        pages = (("inbox", "/"), ("case", f"/cases/{reference}"), ("filtered", "/?assigned=unassigned&due=7&status=received"),
+                 ("search", "/?q=wohnung"), ("search2", "/?q=arzt+kopftuch"))
+        for name, path in pages:
             walls = []
             for _ in range(runs):
                 began = time.perf_counter()
                 answer = request("GET", path, cookie)
                 walls.append(time.perf_counter() - began)
-                if answer.status != 200 or (name == "case" and reference.encode() not in answer.body):
+                if answer.status != 200 or (name == "case" and reference.encode() not in answer.body) \
+                        or (name.startswith("search") and SEARCH_BUILDING.encode() in answer.body):
                     raise RuntimeError(f"desk {path} answered {answer.status}")
             figures[name] = {"p50_ms": statistics.median(walls) * 1000, "max_ms": max(walls) * 1000, "runs": runs}
         with open(f"/proc/{process.pid}/status") as status:
@@ -280,7 +307,9 @@ def main() -> int:
 
         desk = measure_desk(sealbox, cli_env, reference, max(args.runs, 10))
         results["desk"] = desk
-        print(f"desk: sign-in {desk['unlock_seconds']:.2f} s, inbox p50 {desk['inbox']['p50_ms']:.0f} ms, "
+        print(f"desk: sign-in {desk['unlock_seconds']:.2f} s, first inbox {desk['inbox_first_ms']:.0f} ms, "
+              f"search index built in {desk['index_seconds']:.1f} s, inbox p50 {desk['inbox']['p50_ms']:.0f} ms, "
+              f"search p50 {desk['search']['p50_ms']:.0f} ms, "
               f"case p50 {desk['case']['p50_ms']:.0f} ms, RSS {desk.get('VmRSS', 0):.0f} MB (peak {desk.get('VmHWM', 0):.0f} MB)",
               flush=True)
 
@@ -294,13 +323,19 @@ def main() -> int:
             print(f"  {name:<17} {results[name]['median_seconds']:8.2f} s (median; includes unlocking the key file)"
                   f"   peak {results[name]['peak_rss_mb']:.0f} MB")
         print(f"  desk sign-in      {desk['unlock_seconds']:8.2f} s (Argon2id once per session)")
-        for name in ("inbox", "case"):
+        print(f"  desk first inbox  {desk['inbox_first_ms']:8.0f} ms (opens the case data once per session and store change)")
+        for name in ("inbox", "case", "filtered"):
             ok = desk[name]["p50_ms"] <= TARGET_PAGE_MS
             print(f"  desk {name:<12} {desk[name]['p50_ms']:8.0f} ms p50   target ≤ {TARGET_PAGE_MS:.0f}   {'PASS' if ok else 'FAIL'}")
+        print(f"  desk search index {desk['index_seconds']:8.1f} s to build in the background after sign-in")
+        for name, words in (("search", "1 word"), ("search2", "2 words")):
+            ok = desk[name]["p50_ms"] <= TARGET_SEARCH_MS
+            print(f"  desk search {words:<6} {desk[name]['p50_ms']:7.0f} ms p50   target ≤ {TARGET_SEARCH_MS:.0f}   "
+                  f"{'PASS' if ok else 'FAIL'}   (every case matches: the worst case)")
         rss_ok = desk.get("VmRSS", 0) <= TARGET_DESK_RSS_MB
         print(f"  desk RSS          {desk.get('VmRSS', 0):8.0f} MB   target ≤ {TARGET_DESK_RSS_MB:.0f}   {'PASS' if rss_ok else 'FAIL'}"
               f"   (peak {desk.get('VmHWM', 0):.0f} MB: the sign-in's Argon2id MODERATE takes 256 MiB for a moment)")
-        print("  search and statistics pages: not built yet")
+        print("  statistics page: not measured here")
         if args.json:
             args.json.write_text(json.dumps({"cases": args.cases, "items": args.items, "results": results}, indent=2))
         return 0

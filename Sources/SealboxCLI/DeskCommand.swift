@@ -49,6 +49,7 @@ struct DeskCommand: AsyncParsableCommand {
         // The settings the desk needs, refused at start rather than on the first page.
         _ = try settings.server(flag: nil)
         _ = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
+        _ = try DeskWorkstation.searchBudget(settings)
         let configuration = DeskConfiguration(
             port: port, idleLock: .milliseconds(Int64(minutes * 60_000)),
             idleMinutesText: minutes == minutes.rounded() ? String(Int(minutes)) : String(minutes), language: language,

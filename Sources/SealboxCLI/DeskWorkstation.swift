@@ -16,6 +16,8 @@ import SealboxWorkstation
 final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
     private let lock = NSLock()
     private var opened: (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)?
+    /// What this session keeps in memory (inbox rows, search index); dropped with the keys.
+    let memory = DeskSessionMemory()
 
     init(source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey) {
         opened = (source, keyring, signing)
@@ -34,6 +36,7 @@ final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
         lock.lock()
         opened = nil
         lock.unlock()
+        memory.drop()
     }
 }
 
@@ -80,37 +83,15 @@ struct DeskWorkstation: DeskBackend {
     // MARK: Reading
 
     func inbox(keys: any DeskKeys, today: Day) async throws(DeskFailure) -> [DeskCaseSummary] {
-        let opened = try Self.opened(keys)
-        return try desk {
-            guard let local = try LocalStore.open(directory, create: false) else { return [] }
-            let policy = try settings.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: nil)
-            let team = try TeamDirectory.load(settings: settings, store: local)
-            let staffKeys = try knownStaffKeys(local, team: team, own: opened.signing)
-            let own = settings.path(.staffKey, flag: nil).flatMap { try? KeyFiles.ownMemberID(at: $0) }
-            var rows: [DeskCaseSummary] = []
-            // Metadata and case data in one query each: no report or message is read (DESK.md §6).
-            let caseData = try storeCall { try local.items(ofKinds: [.caseData]) }
-            let unanswered = try storeCall { try local.repliesDue() }
-            for summary in try storeCall({ try local.cases() }) {
-                var work = CaseWorkState()
-                if let items = caseData[summary.reference] {
-                    work = CaseWorkState.read(items, case: summary.reference, keyring: opened.keyring, staffKeys: staffKeys)
-                }
-                var deadlines: [DeskDeadline] = []
-                if let next = ListCommand.deadlines(summary, today: today, policy: policy).next {
-                    deadlines.append(DeskDeadline(kind: next.kind, due: next.due))
-                }
-                if let followUp = work.followUp, summary.status != .closed {
-                    deadlines.append(DeskDeadline(kind: .followUp, due: followUp))
-                }
-                rows.append(DeskCaseSummary(
-                    reference: summary.reference, status: summary.status, assigned: work.assigned.map { team.shown($0, own: own) },
-                    lastActivity: summary.lastActivity,
-                    awaitingAnswer: unanswered[summary.reference].map { !$0.messages.isEmpty } ?? false,
-                    nextDeadline: deadlines.min { $0.due < $1.due }))
-            }
-            return rows.sorted { ($0.lastActivity, $0.reference.text) > ($1.lastActivity, $1.reference.text) }
-        }
+        try cachedInbox(keys: keys, today: today)
+    }
+
+    func search(_ query: String, keys: any DeskKeys) async -> DeskSearchResult {
+        searchIndex(query, keys: keys)
+    }
+
+    func backgroundWork(keys: any DeskKeys) async {
+        await refreshIndex(keys: keys)
     }
 
     func thread(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskThread {
@@ -198,7 +179,7 @@ struct DeskWorkstation: DeskBackend {
     // MARK: Sending
 
     func reply(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure) {
-        let opened = try Self.opened(keys)
+        let opened = try Self.openedForSending(keys)
         try await deskAsync {
             let report = try ReplyCommand.storedReport(reference, directory: directory)
             if let foreign = opened.source.foreignKeyIDs(of: [report.item]) { throw opened.source.foreignError(foreign) }
@@ -209,7 +190,7 @@ struct DeskWorkstation: DeskBackend {
     }
 
     func setStatus(_ reference: CaseReference, _ status: CaseStatus, keys: any DeskKeys) async throws(DeskFailure) {
-        let opened = try Self.opened(keys)
+        let opened = try Self.openedForSending(keys)
         try await deskAsync {
             _ = try await StatusCommand.send(status, reference: reference, client: try client(opened.signing),
                                              storeDirectory: directory)
@@ -217,7 +198,7 @@ struct DeskWorkstation: DeskBackend {
     }
 
     func note(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure) {
-        let opened = try Self.opened(keys)
+        let opened = try Self.openedForSending(keys)
         try await deskAsync {
             let report = try ReplyCommand.storedReport(reference, directory: directory)
             guard let local = report.store else { throw LocalStore.unknownCase(reference, store: nil) }
@@ -229,7 +210,7 @@ struct DeskWorkstation: DeskBackend {
     }
 
     func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int {
-        let opened = try Self.opened(keys)
+        let opened = try Self.openedForSending(keys)
         var count = 0
         try await deskAsync {
             guard let local = try LocalStore.open(directory, create: true) else { return }
@@ -250,7 +231,7 @@ struct DeskWorkstation: DeskBackend {
     }
 
     /// The staff keys whose signatures count, as `show` and `list` accept them.
-    private func knownStaffKeys(_ local: WorkstationStore, team: TeamDirectory,
+    func knownStaffKeys(_ local: WorkstationStore, team: TeamDirectory,
                                 own: SigningSecretKey) throws(CLIError) -> Set<SigningPublicKey> {
         var keys = try KeyFiles.knownStaffKeys(settings: settings)
         keys.insert(own.publicKey)
@@ -274,7 +255,15 @@ struct DeskWorkstation: DeskBackend {
         return try keys.get()
     }
 
-    private func desk<T>(_ body: () throws -> T) throws(DeskFailure) -> T {
+    /// Opens the keys for a send, and forgets the session's cached inbox (the send changes the store).
+    private static func openedForSending(_ keys: any DeskKeys) throws(DeskFailure)
+        -> (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)
+    {
+        (keys as? DeskWorkstationKeys)?.memory.invalidate()
+        return try opened(keys)
+    }
+
+    func desk<T>(_ body: () throws -> T) throws(DeskFailure) -> T {
         do {
             return try body()
         } catch {

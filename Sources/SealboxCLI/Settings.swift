@@ -46,6 +46,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case replyDueDays = "reply_due_days"
     /// Minutes between the desk's background syncs while unlocked (default 5; 0: only after sign-in).
     case deskSyncMinutes = "desk_sync_minutes"
+    /// Megabytes the desk's in-memory search index may take (default 256; fractions allowed).
+    case deskSearchMemoryMB = "desk_search_memory_mb"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -68,6 +70,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .serverCertificateSHA256: "SHA256"
         case .deskIdleLock, .deskSyncMinutes: "MINUTES"
         case .deskLanguage: "LANG"
+        case .deskSearchMemoryMB: "MB"
         default: "FILE"
         }
     }
@@ -94,6 +97,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         case .replyDueDays: "days until a reply to a reporter's message is due"
         case .deskSyncMinutes: "minutes between the desk's syncs"
+        case .deskSearchMemoryMB: "megabytes the desk's search index may take"
         }
     }
 
@@ -101,7 +105,7 @@ public enum Setting: String, CaseIterable, Sendable {
     var isPath: Bool {
         ![.server, .staffPublicKeys, .acknowledgeDays, .feedbackDays, .serverCertificateSHA256, .trustedLeads,
           .statsMinCell, .deskIdleLock, .deskLanguage, .agentIdleMinutes, .replyDueDays,
-          .deskSyncMinutes].contains(self)
+          .deskSyncMinutes, .deskSearchMemoryMB].contains(self)
     }
 }
 

@@ -92,6 +92,18 @@ public struct Desk: Sendable {
                     try await backend.sync(keys: keys)
                 }
             }
+            group.addTask {
+                // Background work of an unlocked session (the search index); the desk's end wipes the keys.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard let (keys, _) = await session.backgroundKeys() else { continue }
+                    await withTaskCancellationHandler {
+                        await backend.backgroundWork(keys: keys)
+                    } onCancel: {
+                        keys.wipe()
+                    }
+                }
+            }
             defer { group.cancelAll() }
             try await app.runService()
         }

@@ -27,6 +27,15 @@ public protocol DeskBackend: Sendable {
     func note(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure)
     /// Fetches new items from the server into the local store; the number of new items.
     func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int
+
+    // MARK: Speed
+
+    /// The cases whose decrypted texts contain every word of `query` (by prefix), with
+    /// the words that matched, from the session's in-memory index (DeskSearch.swift).
+    func search(_ query: String, keys: any DeskKeys) async -> DeskSearchResult
+    /// Work done in the background while the desk is unlocked (building and refreshing the
+    /// search index); called again about every second, returns when there is nothing to do.
+    func backgroundWork(keys: any DeskKeys) async
 }
 
 /// Why a desk action failed: a kind the pages name in the counsellor's language, and the
@@ -64,6 +73,15 @@ public struct DeskCaseSummary: Sendable, Equatable {
     public var awaitingAnswer: Bool
     /// The nearest deadline (legal clock or follow-up day), if any.
     public var nextDeadline: DeskDeadline?
+    /// Assigned to the member signed in (the inbox filter "mine").
+    public var assignedToMe = false
+    /// Changed since the counsellor last looked at it (`list --new`).
+    public var unread = false
+    /// The day the oldest unanswered message of the reporter is due for a reply.
+    public var replyDue: Day?
+    /// The coding's grounds and area (codes of the scheme), from the latest authentic coding.
+    public var grounds: [String] = []
+    public var area: String?
 
     public init(reference: CaseReference, status: CaseStatus, assigned: String?, lastActivity: Day,
                 awaitingAnswer: Bool, nextDeadline: DeskDeadline?) {

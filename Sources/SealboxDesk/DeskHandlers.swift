@@ -116,11 +116,20 @@ struct DeskHandlers: Sendable {
         if let count = request.uri.queryParameters.get("synced").flatMap({ Int($0) }) {
             message = pages.notice(pages.texts.format("done.sync", String(count)), error: false)
         }
+        // The filters are parsed here, at the edge; a value that does not parse is a 400.
+        let filter: DeskInboxFilter
         do {
-            let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
-            return Self.page(.ok, pages.inbox(try await desk.backend.inbox(keys: keys, today: today), today: today,
-                                              page: page, message: message))
+            filter = try DeskInboxFilter(parameters: DeskForm(parsing: Array((request.uri.query ?? "").utf8)).textFields)
         } catch {
+            return Self.page(.badRequest, pages.problem(pages.texts["filter.error." + error.rawValue], unlocked: true))
+        }
+        do {
+            let all = try await desk.backend.inbox(keys: keys, today: today)
+            return try await inboxPage(all, filter: filter, keys: keys, today: today, pages: pages, message: message)
+        } catch let failure as DeskInboxFilter.Problem {
+            return Self.page(.badRequest, pages.problem(pages.texts["filter.error." + failure.rawValue], unlocked: true))
+        } catch {
+            let error = (error as? DeskFailure) ?? DeskFailure(.other)
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))
         }
     }

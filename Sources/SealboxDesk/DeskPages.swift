@@ -14,7 +14,7 @@ struct DeskPages {
     let formSecret: SecureBytes?
     let idleMinutes: String
 
-    private func t(_ key: String) -> HTML { HTML(escaping: texts[key]) }
+    func t(_ key: String) -> HTML { HTML(escaping: texts[key]) }
 
     /// The one layout: skip link, navigation (with Lock when unlocked), main.
     func layout(title: String, unlocked: Bool, message: HTML = .empty, _ main: HTML) -> String {
@@ -128,59 +128,11 @@ struct DeskPages {
     /// Rows of the inbox per page: a page of 10,000 cases would take long to send and to read.
     static let inboxPageSize = 100
 
-    /// The inbox page `page` (1-based; one past the last shows the last).
+    /// The inbox page `page` (1-based; one past the last shows the last), unfiltered.
     func inbox(_ all: [DeskCaseSummary], today: Day, page requested: Int = 1, message: HTML = .empty) -> String {
-        var main: HTML = "<h1>\(t("inbox.heading"))</h1>\n"
-        if all.isEmpty {
-            main += "<p>\(t("inbox.empty"))</p>"
-            return layout(title: texts["inbox.heading"], unlocked: true, message: message, main)
-        }
-        let pageCount = (all.count + Self.inboxPageSize - 1) / Self.inboxPageSize
-        let page = min(max(requested, 1), pageCount)
-        let first = (page - 1) * Self.inboxPageSize
-        let cases = all[first..<min(first + Self.inboxPageSize, all.count)]
-        var pager = HTML.empty
-        if pageCount > 1 {
-            let shown = texts.format("inbox.shown", String(first + 1), String(first + cases.count), String(all.count))
-            var links = HTML.empty
-            if page > 1 {
-                links += "<li><a href=\"/?page=\(page - 1)\" rel=\"prev\">\(t("inbox.previous"))</a></li>"
-            }
-            if page < pageCount {
-                links += "<li><a href=\"/?page=\(page + 1)\" rel=\"next\">\(t("inbox.next"))</a></li>"
-            }
-            pager = "<nav class=\"pager\" aria-label=\"\(t("inbox.pages"))\"><p>\(escaping: shown)</p><ul>\(links)</ul></nav>\n"
-        }
-        main += pager
-        main += """
-            <div class="table-scroll" role="region" aria-labelledby="inbox-caption" tabindex="0">
-            <table class="inbox">
-            <caption id="inbox-caption">\(t("inbox.caption"))</caption>
-            <thead><tr><th scope="col">\(t("col.reference"))</th><th scope="col">\(t("col.status"))</th>\
-            <th scope="col">\(t("col.assigned"))</th><th scope="col">\(t("col.activity"))</th>\
-            <th scope="col">\(t("col.new"))</th><th scope="col">\(t("col.clock"))</th></tr></thead>
-            <tbody>
-
-            """
-        for row in cases {
-            let ref = row.reference.text
-            let clock = row.nextDeadline.map { clockWords($0, today: today) }
-            let clockCell: HTML = clock.map { words -> HTML in
-                "<span class=\"clock clock-\(escaping: words.state)\">\(escaping: words.text)</span>"
-            } ?? t("inbox.none")
-            main += """
-                <tr><th scope="row"><a href="/cases/\(escaping: ref)">\(escaping: ref)</a></th>\
-                <td>\(escaping: statusName(row.status))</td>\
-                <td>\(escaping: row.assigned ?? texts["inbox.nobody"])</td>\
-                <td><time datetime="\(escaping: row.lastActivity.text)">\(escaping: row.lastActivity.text)</time></td>\
-                <td>\(row.awaitingAnswer ? "<strong class=\"new\">\(t("inbox.new"))</strong>" : HTML.empty)</td>\
-                <td>\(clockCell)</td></tr>
-
-                """
-        }
-        main += "</tbody>\n</table>\n</div>\n"
-        main += pager
-        return layout(title: texts["inbox.heading"], unlocked: true, message: message, main)
+        var view = DeskInboxView()
+        view.filter.page = requested
+        return inbox(all, total: all.count, view: view, today: today, message: message)
     }
 
     func statusName(_ status: CaseStatus) -> String { texts["status." + status.rawValue] }
