@@ -44,6 +44,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case agentIdleMinutes = "agent_idle_minutes"
     /// Days after a reporter's message a reply is due (issue 11; default 7).
     case replyDueDays = "reply_due_days"
+    /// A folder of the office's reply templates (`TAG.json`, docs/REPLY-TEMPLATES.md), each
+    /// replacing the shipped templates of one language.
+    case replyTemplates = "reply_templates"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -58,7 +61,7 @@ public enum Setting: String, CaseIterable, Sendable {
     var valueName: String {
         switch self {
         case .server: "URL"
-        case .store: "DIR"
+        case .store, .replyTemplates: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .statsMinCell: "N"
         case .agentIdleMinutes: "MINUTES"
@@ -91,6 +94,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .deskLanguage: "language of the desk"
         case .agentIdleMinutes: "minutes the unlock agent waits for a request"
         case .replyDueDays: "days until a reply to a reporter's message is due"
+        case .replyTemplates: "reply templates folder"
         }
     }
 

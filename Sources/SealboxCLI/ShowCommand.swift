@@ -154,25 +154,15 @@ struct ShowCommand: ParsableCommand {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
                           + "run `sealbox sync`, then try again", .failure))
         }
-        var plaintext: [UInt8] = []
+        let plaintext: [UInt8]
         do throws(CryptoError) {
-            var outcome: CryptoError? = .notSealedToThisKey
-            for key in keyring.inProcessKeys where outcome == .notSealedToThisKey {
-                do throws(CryptoError) {
-                    plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, key: key)
-                    outcome = nil
-                } catch {
-                    outcome = error
-                }
-            }
-            if let outcome { throw outcome }
+            plaintext = try AttachmentOpening.open(blob, manifest: manifest, keyring: keyring)
         } catch .notSealedToThisKey {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
                           + "use that key file", .authentication))
         } catch {
             return (nil, tampered(name, reference))
         }
-        guard plaintext.count == manifest.size else { return (nil, tampered(name, reference)) }
         do throws(CLIError) {
             return (try saver.save(plaintext, name: manifest.name), nil)
         } catch {
