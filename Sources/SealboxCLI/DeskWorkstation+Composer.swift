@@ -52,7 +52,11 @@ extension DeskWorkstation {
         if let stored = try? local.blob(id: id) {
             blob = stored
         } else {
-            blob = try await fetchBlob(manifest, signing: opened.signing)
+            // The sealed size the server announced (the manifest names the plaintext's).
+            guard let announced = (try? local.missingAttachments())?.first(where: { $0.id == id }) else {
+                throw DeskFailure(.attachmentUnknown, detail: "the server never announced it")
+            }
+            blob = try await fetchBlob(id, size: announced.size, signing: opened.signing)
         }
         do {
             return DeskAttachmentContent(name: manifest.name,
@@ -65,16 +69,16 @@ extension DeskWorkstation {
     }
 
     /// The sealed blob from the server, in memory (as `sealbox sync` fetches it).
-    private func fetchBlob(_ manifest: AttachmentManifest, signing: SigningSecretKey) async throws(DeskFailure) -> [UInt8] {
+    private func fetchBlob(_ id: AttachmentID, size: Int, signing: SigningSecretKey) async throws(DeskFailure) -> [UInt8] {
         do {
             let server = try settings.server(flag: nil)
             let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
             let trust = try settings.serverTrust(for: server, caFileFlag: nil, pinFlag: nil)
             let client = StaffClient(server: server, key: signing, keyFileName: file.path, trust: trust)
-            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.attachment(manifest.id), limit: manifest.size)
+            let answer = try await client.send(method: "GET", pathAndQuery: StaffPath.attachment(id), limit: size)
             if answer.status == 404 { throw DeskFailure(.attachmentUnknown, detail: "it is no longer on the server") }
             guard answer.status == 200 else { throw client.unexpected(answer.status) }
-            guard answer.body.count == manifest.size else {
+            guard answer.body.count == size else {
                 throw CLIError("the attachment arrived incomplete", status: .server)
             }
             return Array(answer.body)
