@@ -60,9 +60,11 @@ struct DeskComposer {
         thread.items.last { ($0.kind == .report || $0.kind == .followUp) && $0.language != nil }?.language
     }
 
-    /// The language the reply will be read in: the templates' when chosen, else the reporter's.
+    /// The language of the reporter's pages, where the reply will be read: the reporter's
+    /// when the pages speak it, else the templates' (German when nothing is known).
     var readerLanguage: Language {
-        Language.named(choice?.language ?? reporterLanguage ?? ReplyTemplates.fallbackLanguage) ?? .german
+        reporterLanguage.flatMap(Language.named) ?? Language.named(choice?.language ?? ReplyTemplates.fallbackLanguage)
+            ?? .german
     }
 }
 
