@@ -15,7 +15,7 @@ import SealboxWorkstation
 extension DeskWorkstation {
     func replyTemplates() throws(DeskFailure) -> ReplyTemplates {
         do {
-            return try ReplyTemplates.load(officeFolder: settings.path(.replyTemplates, flag: nil))
+            return try settings.replyTemplates()
         } catch {
             throw DeskFailure(.other, detail: error.message)
         }

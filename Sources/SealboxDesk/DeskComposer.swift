@@ -55,9 +55,12 @@ struct DeskComposer {
         refusal = input.refusal
     }
 
-    /// The newest reporter message's language.
+    /// The language of the newest reporter message that names one and whose authorship
+    /// checked out (as `sealbox reply` chooses it).
     static func reporterLanguage(of thread: DeskThread) -> String? {
-        thread.items.last { ($0.kind == .report || $0.kind == .followUp) && $0.language != nil }?.language
+        thread.items.last {
+            ($0.kind == .report || $0.kind == .followUp) && $0.check == .checked && $0.language != nil
+        }?.language
     }
 
     /// The language of the reporter's pages, where the reply will be read: the reporter's

@@ -175,3 +175,64 @@ def test_an_office_folder_replaces_a_languages_templates(anna, cases, tmp_path):
         assert textarea(broken.text) == ""
     finally:
         d.stop()
+
+
+# --- `sealbox reply --template` uses the same templates ------------------------------------------------------
+
+def reply_on_a_terminal(ws: ih.Workstation, case: str, editor_script: str, tmp_path, *args: str):
+    """`sealbox reply CASE --template …` with a scripted 'editor' on a pseudo-terminal."""
+    import os
+    import pty
+    import select
+    import subprocess
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\n" + editor_script)
+    editor.chmod(0o700)
+    environment = e2e.clean_env()
+    environment.update(HOME=str(ws.home), XDG_CONFIG_HOME=str(ws.home / "config"), XDG_DATA_HOME=str(ws.home / "data"),
+                       EDITOR=str(editor), VISUAL=str(editor), **ws.env)
+    primary, secondary = pty.openpty()
+    try:
+        result = subprocess.run([str(e2e.SEALBOX), "reply", case, *args], env=environment, stdin=secondary,
+                                stdout=subprocess.PIPE, stderr=secondary, timeout=120, check=False)
+        said = b""
+        while select.select([primary], [], [], 1)[0]:
+            chunk = os.read(primary, 4096)
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(primary)
+        os.close(secondary)
+    return result, said.decode(errors="replace")
+
+
+def test_the_cli_starts_a_reply_from_a_template_in_the_reporters_language(anna, cases, daemon, tmp_path):
+    case, code = cases["ar"]
+    copy = tmp_path / "template.txt"
+    result, said = reply_on_a_terminal(anna, case, f'cp "$1" "{copy}"\n: > "$1"\n', tmp_path, "--template", "more-detail")
+    assert result.returncode == 1 and "the reply is empty; nothing was sent" in said, said
+    text = copy.read_text(encoding="utf-8")
+    assert text.startswith("مرحبًا،\n\nشكرًا لك على رسالتك.")
+    assert f"# Write your reply to case {case}" in text
+
+
+def test_the_cli_refuses_a_template_with_its_placeholder_left(anna, cases, daemon, tmp_path):
+    case, code = cases["de"]
+    before = daemon_state(daemon)
+    result, said = reply_on_a_terminal(anna, case, "exit 0\n", tmp_path, "--template", "referral")
+    assert result.returncode != 0
+    assert "the reply still contains [[Name und Kontakt der Stelle / name and contact of the service]] to fill in" in said
+    assert daemon_state(daemon) == before
+    assert not [m for m in ih.open_inbox(daemon, code).json()["messages"] if m["author"] == "team"]
+
+
+def test_the_cli_refuses_an_unknown_template_or_one_with_a_file(anna, cases, tmp_path):
+    case, _ = cases["de"]
+    unknown = anna.run("reply", case, "--template", "greeting")
+    assert unknown.returncode == 2 and b"unknown template 'greeting'" in unknown.stderr
+    message = tmp_path / "m.txt"
+    message.write_text("Hallo")
+    combined = anna.run("reply", case, "--template", "closing", "--file", str(message))
+    assert combined.returncode == 2 and b"cannot be combined with --file" in combined.stderr
