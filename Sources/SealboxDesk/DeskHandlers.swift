@@ -38,7 +38,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The form fields of a POST whose token checks for its path, else nil.
-    func readForm(_ request: Request) async throws -> DeskForm? {
+    private func readForm(_ request: Request) async throws -> DeskForm? {
         let body = try await request.body.collect(upTo: Self.formLimit)
         var form = DeskForm(parsing: Array(body.readableBytesView))
         guard let secret = await session.cookieSecret,
@@ -49,7 +49,7 @@ struct DeskHandlers: Sendable {
         return form
     }
 
-    func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
+    private func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
         Self.page(.forbidden, pages.problem(pages.texts["error.forbidden"], unlocked: unlocked))
     }
 
@@ -212,8 +212,10 @@ struct DeskHandlers: Sendable {
             let text = pages.failureText(error)
             let status = Self.status(of: error)
             if let reference, error.kind != .unknownCase {
+                // A reply that was not sent stays in the composer.
+                let kept = request.uri.path.hasSuffix("/reply") ? DeskComposerInput(text: form.text("text")) : DeskComposerInput()
                 return await render(reference, keys: keys, pages: pages, message: pages.notice(text, error: true),
-                                    status: status)
+                                    status: status, composer: kept)
             }
             return Self.page(status, pages.problem(text, unlocked: true))
         }

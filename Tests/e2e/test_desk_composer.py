@@ -236,3 +236,19 @@ def test_the_cli_refuses_an_unknown_template_or_one_with_a_file(anna, cases, tmp
     message.write_text("Hallo")
     combined = anna.run("reply", case, "--template", "closing", "--file", str(message))
     assert combined.returncode == 2 and b"cannot be combined with --file" in combined.stderr
+
+
+def test_a_reply_the_server_did_not_take_stays_in_the_composer(anna, cases, daemon):
+    case, code = cases["de"]
+    d = dh.Desk(anna, SEALBOX_SERVER="http://127.0.0.1:9")
+    try:
+        d.enter()
+        assert d.unlock().status_code == 303
+        text = "Guten Tag,\nwir melden uns morgen."
+        failed = d.post(f"/cases/{case}/reply", {"text": text, "action": "send"})
+        assert failed.status_code == 502
+        assert "could not be reached" in failed.text
+        assert textarea(failed.text) == text
+    finally:
+        d.stop()
+    assert not [m for m in ih.open_inbox(daemon, code).json()["messages"] if m["author"] == "team"]
