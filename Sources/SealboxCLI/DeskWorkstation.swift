@@ -114,7 +114,8 @@ struct DeskWorkstation: DeskBackend {
                 case .opened(let item, let content):
                     let authorship = judge.judge(content)
                     judged.append((item, content, authorship))
-                    shown.append(Self.item(item, content, authorship, view: view))
+                    shown.append(Self.withAttachments(Self.item(item, content, authorship, view: view), content,
+                                                      store: local, keyring: opened.keyring))
                 case .statusChange(let item):
                     shown.append(DeskThreadItem(kind: .status, day: item.day, author: "team", check: .serverRecord,
                                                 text: "", caseStatus: item.status))
@@ -169,8 +170,6 @@ struct DeskWorkstation: DeskBackend {
             add("when", content.when)
             add("where", content.where)
             add("contact", content.contact)
-            add("attachments", content.attachments.isEmpty ? nil
-                : content.attachments.map { "\($0.name) (\(Terminal.size($0.size)))" }.joined(separator: ", "))
         }
         return DeskThreadItem(kind: ItemKind(content.type), day: content.day, author: author, check: check, text: text,
                               fields: fields)

@@ -21,9 +21,10 @@ enum MessageInput {
 
     /// Reads the message for case `reference` from `source`, cleaned; throws when it is empty.
     /// `language`: the reporter's language in words, named in a reply's template; `quote`:
-    /// the reporter's latest messages, quoted in it.
+    /// the reporter's latest messages, quoted in it; `start`: the text the editor opens with
+    /// above the instructions (a reply template).
     static func read(_ source: MessageSource, reference: CaseReference, note: Bool = false, language: String? = nil,
-                     quote: [String] = [],
+                     quote: [String] = [], start: String = "",
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIError) -> String {
         let what = note ? "note" : "reply"
         let raw: String
@@ -38,7 +39,7 @@ enum MessageInput {
             stripComments = false
         case .editor:
             raw = try edit(note ? ReplyTemplate.noteText(for: reference)
-                                : ReplyTemplate.text(for: reference, language: language, quote: quote),
+                                : start + ReplyTemplate.text(for: reference, language: language, quote: quote),
                            reference: reference, environment: environment)
             stripComments = true
         }

@@ -30,6 +30,12 @@ struct ReplyCommand: AsyncParsableCommand {
             they come back with their code. A reply to a closed case reopens it: the status \
             becomes in-progress, and the reporter sees it. The editor's template quotes the \
             reporter's latest messages as lines starting with #, removed before sending.
+
+            --template NAME starts the editor's text from a reply template \
+            (acknowledgement, more-detail, referral, closing) in the reporter's language \
+            (German when there are none in it), the desk's templates with the office's \
+            reply_templates folder over them (docs/REPLY-TEMPLATES.md). A part in \
+            [[double brackets]] left in the text refuses the reply: nothing is sent.
             """)
 
     @Argument(help: ArgumentHelp("The case reference: 8 letters and digits, for example 7KQM-3XWP.", valueName: "case"))
@@ -40,6 +46,10 @@ struct ReplyCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("file"), help: ArgumentHelp("Read the reply from this file.", valueName: "file"))
     var file: String?
+
+    @Option(name: .customLong("template"), help: ArgumentHelp(
+        "Start the editor's text from this reply template, in the reporter's language.", valueName: "name"))
+    var template: String?
 
     @Flag(name: .customLong("json"), help: "Print the server's answer as JSON (id, case, day, status).")
     var json = false
@@ -54,6 +64,14 @@ struct ReplyCommand: AsyncParsableCommand {
         }
         if standardInput != nil, file != nil {
             throw ValidationError("give either --file FILE or -, not both")
+        }
+        if let template {
+            guard ReplyTemplates.names.contains(template) else {
+                throw ValidationError("unknown template '\(template)'; the templates are \(ReplyTemplates.names.joined(separator: ", "))")
+            }
+            guard standardInput == nil, file == nil else {
+                throw ValidationError("--template starts the editor's text; it cannot be combined with --file or -")
+            }
         }
     }
 
@@ -82,10 +100,18 @@ struct ReplyCommand: AsyncParsableCommand {
         let reporterKey = try Self.reporterKey(of: report.item, reference: reference, keyring: keyring)
 
         let client = try staff.client(settings: settings, purpose: "`sealbox reply`", signingKey: keyring.signer)
-        let language = source == .editor
-            ? Self.reporterLanguage(of: reference, store: report.store, keyring: keyring).map(ReporterLanguage.name) : nil
+        let tag = source == .editor ? Self.reporterLanguage(of: reference, store: report.store, keyring: keyring) : nil
+        let language = tag.map(ReporterLanguage.name)
         let quote = source == .editor ? Self.quotedThread(reference, store: report.store, keyring: keyring) : []
-        let text = try MessageInput.read(source, reference: reference, language: language, quote: quote)
+        let start = try template.map { name throws(CLIError) in
+            (try settings.replyTemplates().choose(for: tag?.text).texts[name] ?? "") + "\n"
+        } ?? ""
+        let text = try MessageInput.read(source, reference: reference, language: language, quote: quote, start: start)
+        let left = ReplyTemplates.placeholders(in: text)
+        if template != nil, !left.isEmpty {
+            throw CLIError("the reply still contains \(left.joined(separator: ", ")) to fill in; nothing was sent",
+                           hint: "replace every part in [[double brackets]], then run `sealbox reply` again")
+        }
         guard let sent = try await Self.send(text: text, reference: reference, report: report, keySource: keySource,
                                              reporterKey: reporterKey, client: client) else {
             Terminal.warning("the server accepted the reply, but its answer could not be read; run `sealbox sync`")

@@ -55,7 +55,9 @@ public struct SealboxCommand: AsyncParsableCommand {
             office's additions to the coding scheme, `sealbox code --list`), trusted_leads \
             (SEALBOX_TRUSTED_LEADS, the member public keys of the team's first leads: the team \
             roster is verified from them by `sealbox team` and `sealbox sync`), agent_idle_minutes \
-            (SEALBOX_AGENT_IDLE_MINUTES, how long `sealbox unlock`'s agent waits without use).
+            (SEALBOX_AGENT_IDLE_MINUTES, how long `sealbox unlock`'s agent waits without use), \
+            reply_templates (SEALBOX_REPLY_TEMPLATES, a folder of the office's reply templates \
+            for the desk's composer, docs/REPLY-TEMPLATES.md).
 
             EXIT CODES
               0  success

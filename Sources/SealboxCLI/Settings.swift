@@ -48,6 +48,9 @@ public enum Setting: String, CaseIterable, Sendable {
     case deskSyncMinutes = "desk_sync_minutes"
     /// Megabytes the desk's in-memory search index may take (default 256; fractions allowed).
     case deskSearchMemoryMB = "desk_search_memory_mb"
+    /// A folder of the office's reply templates (`TAG.json`, docs/REPLY-TEMPLATES.md), each
+    /// replacing the shipped templates of one language.
+    case replyTemplates = "reply_templates"
 
     /// The key in config.json.
     public var configKey: String { rawValue }
@@ -62,7 +65,7 @@ public enum Setting: String, CaseIterable, Sendable {
     var valueName: String {
         switch self {
         case .server: "URL"
-        case .store: "DIR"
+        case .store, .replyTemplates: "DIR"
         case .staffPublicKeys, .trustedLeads: "KEYS"
         case .statsMinCell: "N"
         case .agentIdleMinutes: "MINUTES"
@@ -98,6 +101,7 @@ public enum Setting: String, CaseIterable, Sendable {
         case .replyDueDays: "days until a reply to a reporter's message is due"
         case .deskSyncMinutes: "minutes between the desk's syncs"
         case .deskSearchMemoryMB: "megabytes the desk's search index may take"
+        case .replyTemplates: "reply templates folder"
         }
     }
 

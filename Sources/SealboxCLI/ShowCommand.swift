@@ -153,11 +153,9 @@ struct ShowCommand: ParsableCommand {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) has not been fetched yet; "
                           + "run `sealbox sync`, then try again", .failure))
         }
-        var plaintext: [UInt8] = []
+        let plaintext: [UInt8]
         do throws(CryptoError) {
-            // The file key comes from the keys in this process or from the unlock agent.
-            let fileKey = try keyring.access.attachmentFileKey(header: Array(blob.prefix(AttachmentDecryptor.maximumHeaderLength)))
-            plaintext = try AttachmentDecryptor.decrypt(blob: blob, attachmentID: manifest.id.text, fileKey: fileKey)
+            plaintext = try AttachmentOpening.open(blob, manifest: manifest, keyring: keyring)
         } catch .notSealedToThisKey {
             return (nil, ("attachment \"\(name)\" of case \(reference.text) was sealed to a different team key; "
                           + "use that key file", .authentication))
@@ -167,7 +165,6 @@ struct ShowCommand: ParsableCommand {
         } catch {
             return (nil, tampered(name, reference))
         }
-        guard plaintext.count == manifest.size else { return (nil, tampered(name, reference)) }
         do throws(CLIError) {
             return (try saver.save(plaintext, name: manifest.name), nil)
         } catch {

@@ -41,7 +41,8 @@ public enum DeskHeaders {
         + "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     static func add(to fields: inout HTTPFields) {
-        fields[.contentSecurityPolicy] = contentSecurityPolicy
+        // An attachment's bytes carry their own policy (`sandbox`, DeskAttachments.swift).
+        if fields[.contentSecurityPolicy] == nil { fields[.contentSecurityPolicy] = contentSecurityPolicy }
         fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         fields[.cacheControl] = "no-store"
@@ -128,6 +129,7 @@ public struct Desk: Sendable {
         router.post("/cases/:ref/reply") { request, context -> Response in try await handlers.reply(request, context) }
         router.post("/cases/:ref/status") { request, context -> Response in try await handlers.status(request, context) }
         router.post("/cases/:ref/note") { request, context -> Response in try await handlers.note(request, context) }
+        router.get("/cases/:ref/attachments/:id") { request, context -> Response in try await handlers.attachment(request, context) }
         return router
     }
 }

@@ -4,6 +4,7 @@
 // CaseWorkSender, the reply sealer, the synchroniser). The desk only renders.
 import SealboxCore
 import SealboxCrypto
+import SealboxWorkstation
 
 /// The keys of one unlocked session, opaque to the desk; wiped on lock.
 public protocol DeskKeys: AnyObject, Sendable {
@@ -36,6 +37,16 @@ public protocol DeskBackend: Sendable {
     /// Work done in the background while the desk is unlocked (building and refreshing the
     /// search index); called again about every second, returns when there is nothing to do.
     func backgroundWork(keys: any DeskKeys) async
+    // MARK: composer
+    /// The reply templates: the shipped ones with the office's folder over them; throws
+    /// (`.other`, the loader's message) when an office file is broken.
+    func replyTemplates() throws(DeskFailure) -> ReplyTemplates
+    /// One attachment of a case opened in memory (the sealed blob from the store, else
+    /// fetched from the server and kept nowhere): `.attachmentUnknown` for an id the case
+    /// does not name, `.attachmentDamaged` when it fails authentication, `.server` when
+    /// the server cannot be reached.
+    func attachment(_ reference: CaseReference, id: AttachmentID, keys: any DeskKeys) async throws(DeskFailure)
+        -> DeskAttachmentContent
 }
 
 /// Why a desk action failed: a kind the pages name in the counsellor's language, and the
@@ -50,6 +61,9 @@ public struct DeskFailure: Error, Sendable, Equatable {
         case server
         case storeUnreadable = "store"
         case other
+        case attachmentUnknown = "attachment_unknown"
+        case attachmentDamaged = "attachment_damaged"
+        case placeholderLeft = "placeholder_left"
     }
 
     public let kind: Kind
@@ -146,6 +160,10 @@ public struct DeskThreadItem: Sendable {
     public var fields: [(key: String, value: String)]
     /// For a status change, the new status.
     public var caseStatus: CaseStatus?
+    /// A report's or follow-up's attachments (composer part).
+    public var attachments: [DeskAttachment] = []
+    /// The language the reporter used (`lang` sealed in a report or follow-up), if any.
+    public var language: String?
 
     public init(kind: ItemKind, day: Day, author: String, check: Check, text: String,
                 fields: [(key: String, value: String)] = [], caseStatus: CaseStatus? = nil) {

@@ -30,7 +30,7 @@ struct DeskHandlers: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    private func pagesFor(_ request: Request) async -> DeskPages {
+    func pagesFor(_ request: Request) async -> DeskPages {
         let texts = DeskTexts.choose(configured: desk.configuration.language,
                                      acceptLanguage: request.headers[.acceptLanguage])
         return DeskPages(texts: texts, formSecret: await session.cookieSecret,
@@ -98,7 +98,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The keys, or the sign-in page to answer with.
-    private func keys(_ request: Request, _ pages: DeskPages) async -> Access {
+    func keys(_ request: Request, _ pages: DeskPages) async -> Access {
         if let keys = await session.useKeys() { return .open(keys) }
         let locked = request.uri.queryParameters.get("locked") != nil
         return .signIn(Self.page(.ok, pages.signIn(locked: locked)))
@@ -148,14 +148,15 @@ struct DeskHandlers: Sendable {
         if let done = request.uri.queryParameters.get("done"), ["reply", "status", "note"].contains(done) {
             message = pages.notice(pages.texts["done." + done], error: false)
         }
-        return await render(reference, keys: keys, pages: pages, message: message, status: .ok)
+        return await render(reference, keys: keys, pages: pages, message: message, status: .ok,
+                            composer: DeskComposerInput(template: request.uri.queryParameters.get("template").map { String($0) }))
     }
 
-    private func render(_ reference: CaseReference, keys: any DeskKeys, pages: DeskPages, message: HTML,
-                        status: HTTPResponse.Status) async -> Response {
+    func render(_ reference: CaseReference, keys: any DeskKeys, pages: DeskPages, message: HTML,
+                status: HTTPResponse.Status, composer input: DeskComposerInput = DeskComposerInput()) async -> Response {
         do {
             let thread = try await desk.backend.thread(reference, keys: keys)
-            return Self.page(status, pages.casePage(thread, message: message))
+            return Self.page(status, pages.casePage(thread, message: message, composer: composer(for: thread, input)))
         } catch {
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))
         }
@@ -172,9 +173,11 @@ struct DeskHandlers: Sendable {
     }
 
     func reply(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try await action(request, reference: Self.reference(context)) { keys, form in
+        try await action(request, reference: Self.reference(context), preview: { keys, form in
+            await preview(request, context, keys: keys, form: form)
+        }) { keys, form in
             let reference = try Self.required(Self.reference(context))
-            try await desk.backend.reply(reference, text: try Self.text(form), keys: keys)
+            try await desk.backend.reply(reference, text: try Self.replyText(form), keys: keys)
             return "/cases/\(reference.text)?done=reply"
         }
     }
@@ -201,6 +204,7 @@ struct DeskHandlers: Sendable {
     /// A POST: token, keys, the work, then a redirect; a failure shows the case (or the
     /// inbox) again with the message above it.
     private func action(_ request: Request, reference: CaseReference?,
+                        preview: ((any DeskKeys, DeskForm) async -> Response?)? = nil,
                         _ work: (any DeskKeys, DeskForm) async throws -> String) async throws -> Response {
         let pages = await pagesFor(request)
         guard var form = try await readForm(request) else { return refused(pages, unlocked: await session.isUnlocked) }
@@ -210,6 +214,7 @@ struct DeskHandlers: Sendable {
         case .open(let open): keys = open
         case .signIn(let signIn): return signIn
         }
+        if let preview, let shown = await preview(keys, form) { return shown }
         do {
             return Self.redirect(try await work(keys, form))
         } catch {
@@ -217,8 +222,10 @@ struct DeskHandlers: Sendable {
             let text = pages.failureText(error)
             let status = Self.status(of: error)
             if let reference, error.kind != .unknownCase {
+                // A reply that was not sent stays in the composer.
+                let kept = request.uri.path.hasSuffix("/reply") ? DeskComposerInput(text: form.text("text")) : DeskComposerInput()
                 return await render(reference, keys: keys, pages: pages, message: pages.notice(text, error: true),
-                                    status: status)
+                                    status: status, composer: kept)
             }
             return Self.page(status, pages.problem(text, unlocked: true))
         }
@@ -250,7 +257,9 @@ struct DeskHandlers: Sendable {
         switch failure.kind {
         case .wrongPassphrase: .unauthorized
         case .unknownCase: .notFound
-        case .emptyText, .badStatus: .badRequest
+        case .emptyText, .badStatus, .placeholderLeft: .badRequest
+        case .attachmentUnknown: .notFound
+        case .attachmentDamaged: .unprocessableContent
         case .textTooLong: .contentTooLarge
         case .server: .badGateway
         case .storeUnreadable, .other: .internalServerError

@@ -150,7 +150,7 @@ struct DeskPages {
 
     // MARK: Case
 
-    func casePage(_ thread: DeskThread, message: HTML = .empty) -> String {
+    func casePage(_ thread: DeskThread, message: HTML = .empty, composer: DeskComposer? = nil) -> String {
         let ref = thread.reference.text
         var main: HTML = "<h1>\(escaping: texts.format("case.heading", ref))</h1>\n"
         main += "<section aria-labelledby=\"summary\"><h2 id=\"summary\">\(t("case.summary"))</h2>\n<dl>"
@@ -165,13 +165,14 @@ struct DeskPages {
         main += "<section aria-labelledby=\"thread\"><h2 id=\"thread\">\(t("case.thread"))</h2>\n"
         if thread.items.isEmpty { main += "<p>\(t("case.empty"))</p>" }
         main += "<ol class=\"thread\">\n"
-        for item in thread.items { main += threadItem(item) }
+        for item in thread.items { main += threadItem(item, reference: ref) }
         main += "</ol></section>\n"
+        main += composerSection(ref, composer ?? DeskComposer(thread: thread))
         main += forms(ref, current: thread.status)
         return layout(title: texts.format("case.heading", ref), unlocked: true, message: message, main)
     }
 
-    private func threadItem(_ item: DeskThreadItem) -> HTML {
+    private func threadItem(_ item: DeskThreadItem, reference: String) -> HTML {
         let author = item.author == "reporter" ? texts["author.reporter"]
             : item.author == "team" ? texts["author.team"] : item.author
         var out: HTML = """
@@ -204,23 +205,18 @@ struct DeskPages {
             }
             out += "</dl>\n"
         }
+        out += attachmentList(item.attachments, reference: reference)
         return out + "</article></li>\n"
     }
 
     private func forms(_ ref: String, current: CaseStatus?) -> HTML {
-        let replyPath = "/cases/\(ref)/reply", statusPath = "/cases/\(ref)/status", notePath = "/cases/\(ref)/note"
+        let statusPath = "/cases/\(ref)/status", notePath = "/cases/\(ref)/note"
         var options = HTML.empty
         for status in CaseStatus.allCases {
             let selected: HTML = status == current ? " selected" : .empty
             options += "<option value=\"\(escaping: status.rawValue)\"\(selected)>\(escaping: statusName(status))</option>"
         }
         return """
-            <section aria-labelledby="reply-h"><h2 id="reply-h">\(t("form.reply.heading"))</h2>
-            <form method="post" action="\(escaping: replyPath)">\(tokenField(replyPath))
-            <p><label for="reply">\(t("form.reply.label"))</label>
-            <textarea id="reply" name="text" rows="8" cols="60" required></textarea></p>
-            <p><button type="submit">\(t("form.reply.submit"))</button></p>
-            </form></section>
             <section aria-labelledby="status-h"><h2 id="status-h">\(t("form.status.heading"))</h2>
             <form method="post" action="\(escaping: statusPath)">\(tokenField(statusPath))
             <p><label for="status">\(t("form.status.label"))</label>

@@ -43,6 +43,10 @@ enum DeskStylesheet {
         .done { border: 2px solid var(--ok); padding: 0 1rem; }
         dt { font-weight: bold; }
         dd { margin: 0 0 .5rem 0; }
+        .reporter-view { border: 1px solid var(--line); padding: 0 1rem; margin: .5rem 0 1rem; }
+        .message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .field-error { color: var(--bad); font-weight: bold; }
+        .attachment-image { max-width: 100%; max-height: 20rem; border: 1px solid var(--line); }
         @media (forced-colors: active) { .clock-overdue, .clock-due, .check-bad, .check-warn { text-decoration: underline; } }
 
         """

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SealboxCLI
+@testable import SealboxWorkstation
 
 @Suite struct FileNamesTests {
     @Test(arguments: [
