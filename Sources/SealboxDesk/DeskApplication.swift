@@ -104,6 +104,7 @@ public struct Desk: Sendable {
         router.post("/cases/:ref/reply") { request, context -> Response in try await handlers.reply(request, context) }
         router.post("/cases/:ref/status") { request, context -> Response in try await handlers.status(request, context) }
         router.post("/cases/:ref/note") { request, context -> Response in try await handlers.note(request, context) }
+        handlers.addCaseFormRoutes(to: router)
         return router
     }
 }

@@ -30,7 +30,7 @@ struct DeskHandlers: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    private func pagesFor(_ request: Request) async -> DeskPages {
+    func pagesFor(_ request: Request) async -> DeskPages {
         let texts = DeskTexts.choose(configured: desk.configuration.language,
                                      acceptLanguage: request.headers[.acceptLanguage])
         return DeskPages(texts: texts, formSecret: await session.cookieSecret,
@@ -38,7 +38,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The form fields of a POST whose token checks for its path, else nil.
-    private func readForm(_ request: Request) async throws -> DeskForm? {
+    func readForm(_ request: Request) async throws -> DeskForm? {
         let body = try await request.body.collect(upTo: Self.formLimit)
         var form = DeskForm(parsing: Array(body.readableBytesView))
         guard let secret = await session.cookieSecret,
@@ -49,7 +49,7 @@ struct DeskHandlers: Sendable {
         return form
     }
 
-    private func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
+    func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
         Self.page(.forbidden, pages.problem(pages.texts["error.forbidden"], unlocked: unlocked))
     }
 
@@ -98,7 +98,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The keys, or the sign-in page to answer with.
-    private func keys(_ request: Request, _ pages: DeskPages) async -> Access {
+    func keys(_ request: Request, _ pages: DeskPages) async -> Access {
         if let keys = await session.useKeys() { return .open(keys) }
         let locked = request.uri.queryParameters.get("locked") != nil
         return .signIn(Self.page(.ok, pages.signIn(locked: locked)))
@@ -115,6 +115,8 @@ struct DeskHandlers: Sendable {
         var message = HTML.empty
         if let count = request.uri.queryParameters.get("synced").flatMap({ Int($0) }) {
             message = pages.notice(pages.texts.format("done.sync", String(count)), error: false)
+        } else if request.uri.queryParameters.get("caseforms") == "deleted" {
+            message = pages.notice(pages.texts["caseforms.done.deleted"], error: false)
         }
         do {
             let page = request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1
@@ -138,15 +140,19 @@ struct DeskHandlers: Sendable {
         var message = HTML.empty
         if let done = request.uri.queryParameters.get("done"), ["reply", "status", "note"].contains(done) {
             message = pages.notice(pages.texts["done." + done], error: false)
+        } else if let done = request.uri.queryParameters.get("caseforms"), DeskCaseFormState.done.contains(done) {
+            message = pages.notice(pages.texts["caseforms.done." + done], error: false)
         }
         return await render(reference, keys: keys, pages: pages, message: message, status: .ok)
     }
 
-    private func render(_ reference: CaseReference, keys: any DeskKeys, pages: DeskPages, message: HTML,
-                        status: HTTPResponse.Status) async -> Response {
+    func render(_ reference: CaseReference, keys: any DeskKeys, pages: DeskPages, message: HTML,
+                status: HTTPResponse.Status, caseForm: DeskCaseFormState? = nil) async -> Response {
         do {
             let thread = try await desk.backend.thread(reference, keys: keys)
-            return Self.page(status, pages.casePage(thread, message: message))
+            let forms = try await desk.backend.caseForms(reference, keys: keys)
+            return Self.page(status, pages.casePage(thread, message: message,
+                                                    caseForms: pages.caseForms(reference, forms, state: caseForm)))
         } catch {
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))
         }
@@ -241,6 +247,9 @@ struct DeskHandlers: Sendable {
         case .wrongPassphrase: .unauthorized
         case .unknownCase: .notFound
         case .emptyText, .badStatus: .badRequest
+        case .unknownMember, .badDay, .badCoding, .emptyReason: .badRequest
+        case .ownDeletion, .deletionConflict: .conflict
+        case .leadRequired: .forbidden
         case .textTooLong: .contentTooLarge
         case .server: .badGateway
         case .storeUnreadable, .other: .internalServerError

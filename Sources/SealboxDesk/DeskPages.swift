@@ -180,7 +180,7 @@ struct DeskPages {
 
     // MARK: Case
 
-    func casePage(_ thread: DeskThread, message: HTML = .empty) -> String {
+    func casePage(_ thread: DeskThread, message: HTML = .empty, caseForms: HTML = .empty) -> String {
         let ref = thread.reference.text
         var main: HTML = "<h1>\(escaping: texts.format("case.heading", ref))</h1>\n"
         main += "<section aria-labelledby=\"summary\"><h2 id=\"summary\">\(t("case.summary"))</h2>\n<dl>"
@@ -198,6 +198,7 @@ struct DeskPages {
         for item in thread.items { main += threadItem(item) }
         main += "</ol></section>\n"
         main += forms(ref, current: thread.status)
+        main += caseForms
         return layout(title: texts.format("case.heading", ref), unlocked: true, message: message, main)
     }
 

@@ -41,6 +41,14 @@ enum DeskStylesheet {
         .done { border: 2px solid var(--ok); padding: 0 1rem; }
         dt { font-weight: bold; }
         dd { margin: 0 0 .5rem 0; }
+        fieldset { border: 1px solid var(--line); margin: 0 0 1rem; }
+        legend { font-weight: bold; }
+        .choices { list-style: none; padding: 0; margin: .25rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+        .choices label { display: inline; font-weight: normal; }
+        .hint { color: var(--muted); margin-top: 0; }
+        .field-error { display: block; color: var(--bad); font-weight: bold; margin: .25rem 0; }
+        [aria-invalid="true"] { border: 2px solid var(--bad); }
+        .pending { font-weight: bold; }
         @media (forced-colors: active) { .clock-overdue, .clock-due, .check-bad, .check-warn { text-decoration: underline; } }
 
         """
