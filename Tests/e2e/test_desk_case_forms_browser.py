@@ -89,7 +89,7 @@ def visited(daemon, anna, browser):
     results: dict[tuple[str, str], tuple[dict, str]] = {}
     for language in LANGUAGES:
         r = daemon.post("/api/v1/reports", json={"text": "Im Amt wurde mir wegen meines Akzents nicht geholfen.",
-                                                 "grounds": ["language"], "area": "public-authorities"})
+                                                 "grounds": ["language"], "area": "authorities"})
         assert r.status_code == 201, r.text
         case = r.json()["case"]
         anna.ok("sync")
@@ -150,8 +150,8 @@ def visited(daemon, anna, browser):
             keep("confirm", desk.get(case_path + "/delete").text)
             submit(browser, "delete/confirm")
             WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
-            token = re.search(r'name="token" value="([^"]+)"', desk.get(case_path + "/delete").text).group(1)
-            refused = desk.request("POST", case_path + "/delete/confirm", data={"token": htmllib.unescape(token)})
+            token = desk.form_token(case_path + "/delete/confirm", case_path + "/delete")
+            refused = desk.request("POST", case_path + "/delete/confirm", data={"token": token})
             assert refused.status_code == 409
             keep("confirm-own-409", refused.text)
         finally:
