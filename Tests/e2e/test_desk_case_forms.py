@@ -16,6 +16,7 @@ import hashlib
 import html
 import json
 import re
+import types
 
 import pytest
 
@@ -370,3 +371,54 @@ def test_the_server_down_is_502_and_nothing_is_half_done(down, action, data):
     page = desk.get(f"/cases/{case}")
     assert page.status_code == 200 and "Deletion requested" not in page.text
     assert desk.process.poll() is None
+
+
+# --- a team with a roster: members by label, a counsellor's confirmation refused (403) ------------------------
+
+@pytest.fixture(scope="module")
+def team(keys, tmp_path_factory, module_daemons):
+    """Lena (first lead), Anna (counsellor) and Ben (lead) with member key files (test_team_roles)."""
+    import test_team_roles as roles
+    return roles.team.__wrapped__(keys, tmp_path_factory, module_daemons)
+
+
+def member_desk(team, name: str) -> dh.Desk:
+    """The desk of a member of `team`, over her store and member key file."""
+    home = team.directory / f"home-{name}"
+    home.mkdir(exist_ok=True)
+    ws = types.SimpleNamespace(home=home, env={
+        "SEALBOX_SERVER": team.daemon.staff_url, "SEALBOX_STAFF_KEY": str(team.members[name].key_file),
+        "SEALBOX_STORE": str(team.directory / f"store-{name}"), "SEALBOX_TRUSTED_LEADS": team.members["Lena"].text,
+        "SEALBOX_TEAM_KEY": str(team.keys.team_key_file)})
+    return open_desk(ws)
+
+
+def test_a_team_assigns_by_label_and_only_a_lead_confirms_a_deletion(team):
+    case, code = team.submit("Meine Kollegin wird wegen ihres Alters übergangen.")
+    for name in team.members:
+        team.ok(name, "sync")
+    anna, ben, lena = (member_desk(team, n) for n in ("Anna", "Ben", "Lena"))
+    try:
+        page = anna.get(f"/cases/{case}").text
+        assert '<option value="Anna">Anna (you)</option>' in page and '<option value="Ben">Ben</option>' in page
+        assert '<option value="Lena">Lena</option>' in page
+        assert post(anna, case, "assign", {"member": "Ben"}).status_code == 303
+        unknown = post(anna, case, "assign", {"member": "Mira"})
+        assert unknown.status_code == 400 and 'aria-invalid="true"' in unknown.text
+        team.ok("Lena", "sync")
+        assert "Assigned to:  Ben" in team.ok("Lena", "show", case)
+        assert post(ben, case, "delete/request", {"reason": "Auf Wunsch der meldenden Person"}).status_code == 303
+        assert f"Deletion requested by Ben on {day()}" in ben.get(f"/cases/{case}").text
+        assert anna.post("/sync").status_code == 303
+        refused = post(anna, case, "delete/confirm", {})
+        assert refused.status_code == 403, refused.text[:400]
+        assert "Only a lead of the team may confirm a deletion. Nothing was deleted." in refused.text
+        assert ih.open_inbox(team.daemon, code).status_code == 200
+        assert anna.get(f"/cases/{case}").status_code == 200
+        assert lena.post("/sync").status_code == 303
+        assert post(lena, case, "delete/confirm", {}).status_code == 303
+        assert ih.open_inbox(team.daemon, code).status_code == 404
+        assert lena.get(f"/cases/{case}").status_code == 404
+    finally:
+        for d in (anna, ben, lena):
+            d.stop()
