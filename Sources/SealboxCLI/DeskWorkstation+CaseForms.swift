@@ -16,11 +16,21 @@ extension DeskWorkstation {
     func caseForms(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskCaseForms {
         let opened = try Self.openedKeys(keys)
         return try caseFormsCall {
-            let sender = try caseSender(reference, opened)
-            let team = try TeamDirectory.load(settings: settings, store: sender.local)
+            // Read only: no client and no check of the keys, so that a case the team's
+            // keys cannot open (or a missing server setting) still shows its page.
+            guard let local = try LocalStore.open(directory, create: false) else { throw LocalStore.unknownCase(reference, store: nil) }
+            let items: [StoredItem]
+            do {
+                items = try local.items(case: reference)
+            } catch {
+                throw CLIError("cannot read the local store \(directory.path)")
+            }
+            guard !items.isEmpty else { throw LocalStore.unknownCase(reference, store: local) }
+            let team = try TeamDirectory.load(settings: settings, store: local)
             let own = ownID(opened)
-            let current = try sender.currentState(settings: settings, passphraseFlag: nil)
-            let summary = try? sender.local.localCase(reference)
+            let current = CaseWorkState.read(items, case: reference, keyring: opened.keyring,
+                                             staffKeys: try knownStaffKeys(local, team: team, own: opened.signing))
+            let summary = try? local.localCase(reference)
             let coding = current.coding.map { coding in
                 CodingChoice(grounds: coding.content.grounds ?? [], area: coding.content.area, form: coding.content.form,
                              level: coding.content.level, interventions: coding.content.interventions ?? [],

@@ -250,7 +250,7 @@ struct DeskWorkstation: DeskBackend {
     }
 
     /// The staff keys whose signatures count, as `show` and `list` accept them.
-    private func knownStaffKeys(_ local: WorkstationStore, team: TeamDirectory,
+    func knownStaffKeys(_ local: WorkstationStore, team: TeamDirectory,
                                 own: SigningSecretKey) throws(CLIError) -> Set<SigningPublicKey> {
         var keys = try KeyFiles.knownStaffKeys(settings: settings)
         keys.insert(own.publicKey)
