@@ -240,6 +240,22 @@ extension DeskPages {
         return layout(title: title, unlocked: true, message: message, main)
     }
 
+    /// The thread with each coding's values named by the scheme's labels in the page's
+    /// language, "Label (id)", as `sealbox show` names them; a value the scheme lacks stays its id.
+    func labelled(_ thread: DeskThread, scheme: CodingScheme) -> DeskThread {
+        var thread = thread
+        for index in thread.items.indices where thread.items[index].kind == .coding {
+            thread.items[index].fields = thread.items[index].fields.map { field in
+                guard let dimension = CodingScheme.Dimension(rawValue: field.key) else { return field }
+                let named = field.value.split(separator: ", ").map(String.init).map { id in
+                    scheme.value(id, of: dimension).map { "\($0.label(labelLanguage)) (\(id))" } ?? id
+                }
+                return (field.key, named.joined(separator: ", "))
+            }
+        }
+        return thread
+    }
+
     /// The words of a failure of a case form.
     func caseFormFailureText(_ failure: DeskFailure) -> String {
         let raw = failure.kind.rawValue

@@ -151,7 +151,7 @@ struct DeskHandlers: Sendable {
         do {
             let thread = try await desk.backend.thread(reference, keys: keys)
             let forms = try await desk.backend.caseForms(reference, keys: keys)
-            return Self.page(status, pages.casePage(thread, message: message,
+            return Self.page(status, pages.casePage(pages.labelled(thread, scheme: forms.scheme), message: message,
                                                     caseForms: pages.caseForms(reference, forms, state: caseForm)))
         } catch {
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))

@@ -147,6 +147,18 @@ import Testing
         #expect(page("en").contains("<input type=\"date\" id=\"caseforms-follow-up\" name=\"day\" value=\"2027-01-15\""))
     }
 
+    @Test func codingsInTheThread_areNamedByTheSchemesLabels() {
+        let coding = DeskThreadItem(kind: .coding, day: Day("2026-12-01")!, author: "Anna", check: .checked, text: "",
+                                    fields: [(key: "scheme", value: "advd"), (key: "grounds", value: "racism, religion"),
+                                             (key: "area", value: "moon")])
+        let thread = DeskThread(reference: Self.reference, status: nil, assigned: nil, followUp: nil, items: [coding])
+        let fields = pages("de").labelled(thread, scheme: Self.scheme).items[0].fields
+        #expect(fields[0] == (key: "scheme", value: "advd"))
+        #expect(fields[1].value.hasSuffix(" (racism), Religion / Weltanschauung (religion)"))
+        #expect(fields[1].value.contains("(racism)") && !fields[1].value.hasPrefix("racism"))
+        #expect(fields[2] == (key: "area", value: "moon"))
+    }
+
     @Test func pendingDeletion_replacesTheRequestForm_andLinksTheConfirmation() {
         let pending = DeskPendingDeletion(requestedBy: "Anna", mine: false, day: Day("2026-12-01")!, expires: Day("2026-12-15")!)
         let html = page("en", forms: Self.forms(deletion: pending))

@@ -154,6 +154,8 @@ def test_the_case_page_shows_the_work_prefilled_and_in_the_thread(anna_desk, wor
     assert kinds[0] == "report" and kinds.count("case-data") == 2 and kinds.count("coding") == 1 and kinds.count("note") == 1
     for kind, body in articles[1:]:
         assert "✓ Signature checked" in body, (kind, body)
+    coding = [b for k, b in articles if k == "coding"][0]
+    assert "Religion / belief (religion)" in coding and "(institutional)" in coding
     note = [b for k, b in articles if k == "note"][0]
     assert f"Retention extended until {day(400)}: Klage vor dem Amtsgericht läuft" in html.unescape(note)
 
