@@ -189,3 +189,43 @@ def test_the_case_form_pages_are_valid_html(visited, tmp_path):
     report = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}"
               for m in errors if m not in canary]
     assert not report, "Nu HTML checker errors:\n" + "\n".join(report)
+
+
+@needs_browser
+def test_coding_and_assignment_work_with_the_keyboard_alone(daemon, anna, browser, visited):
+    """Space on a checkbox and a radio, the arrow keys in the member select, Enter on a button."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    r = daemon.post("/api/v1/reports", json={"text": "Keine Wohnung wegen meines Alters."})
+    assert r.status_code == 201, r.text
+    case = r.json()["case"]
+    anna.ok("sync")
+    desk = dh.Desk(anna, language="en", SEALBOX_DESK_LANGUAGE="en")
+    try:
+        browser.delete_all_cookies()
+        browser.get(desk.start_url)
+        desk.cookie = {c["name"]: c["value"] for c in browser.get_cookies()}["sealbox_desk"]
+        browser.find_element(By.ID, "passphrase").send_keys(e2e.PASSPHRASE + Keys.ENTER)
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.TAG_NAME, "caption"))
+        browser.get(desk.url(f"/cases/{case}"))
+        browser.find_element(By.ID, "caseforms-code-grounds-age").send_keys(Keys.SPACE)
+        browser.find_element(By.ID, "caseforms-code-area-housing").send_keys(Keys.SPACE)
+        form = browser.find_element(By.CSS_SELECTOR, 'form[action$="/code"]')
+        form.find_element(By.CSS_SELECTOR, "button").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 30).until(lambda d: "caseforms=coded" in d.current_url)
+        assert browser.find_element(By.ID, "caseforms-code-grounds-age").is_selected()
+        assert browser.find_element(By.ID, "caseforms-code-area-housing").is_selected()
+        select = browser.find_element(By.ID, "caseforms-member")
+        select.send_keys(Keys.ARROW_DOWN)
+        chosen = browser.execute_script("return arguments[0].value", select)
+        assert chosen
+        browser.find_element(By.CSS_SELECTOR, 'form[action$="/assign"] button').send_keys(Keys.ENTER)
+        WebDriverWait(browser, 30).until(lambda d: "caseforms=assigned" in d.current_url)
+        current = [i for i in anna.json("show", case)["items"] if i["kind"] == "case-data" and i.get("current")]
+        assert current and current[0]["assigned"] == chosen
+        coding = [i for i in anna.json("show", case)["items"] if i["kind"] == "coding" and i.get("current")]
+        assert coding[0]["grounds"] == ["age"] and coding[0]["area"] == "housing"
+    finally:
+        desk.stop()
