@@ -68,6 +68,7 @@ public struct DeskFailure: Error, Sendable, Equatable {
         case ownDeletion = "caseforms.own_deletion"
         case deletionConflict = "caseforms.deletion_conflict"
         case leadRequired = "caseforms.lead_required"
+        case referenceMismatch = "caseforms.reference_mismatch"
     }
 
     public let kind: Kind

@@ -141,6 +141,13 @@ enum DeskCaseFormFields {
         return reason
     }
 
+    /// The case reference typed again before a deletion is asked for (as `sealbox delete`
+    /// asks for it): any case, spaces and the hyphen optional.
+    static func typedReference(_ text: String?, matches reference: CaseReference) throws(DeskFailure) {
+        let typed = (text ?? "").uppercased().filter { !$0.isWhitespace && $0 != "-" }
+        guard typed == reference.text.filter({ $0 != "-" }) else { throw DeskFailure(.referenceMismatch) }
+    }
+
     /// The coding form: one field per dimension (repeated for the multi-valued ones); an
     /// empty single value is none. The scheme's check is the backend's (CodeCommand.check).
     static func coding(_ values: (String) -> [String]) throws(DeskFailure) -> CodingChoice {
@@ -169,6 +176,7 @@ enum DeskCaseFormFields {
         case ("retain", .badDay): "caseforms-until"
         case ("retain", .emptyReason), ("retain", .textTooLong): "caseforms-retain-reason"
         case ("delete", .emptyReason), ("delete", .textTooLong): "caseforms-delete-reason"
+        case ("delete", .referenceMismatch): "caseforms-delete-reference"
         default: nil
         }
     }

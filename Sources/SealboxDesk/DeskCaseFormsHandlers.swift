@@ -67,8 +67,9 @@ extension DeskHandlers {
     }
 
     func requestDeletion(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try await caseForm(request, context, form: "delete", names: ["reason"]) { keys, form, reference in
+        try await caseForm(request, context, form: "delete", names: ["reason", "reference"]) { keys, form, reference in
             let reason = try DeskCaseFormFields.reason(form.text("reason"))
+            try DeskCaseFormFields.typedReference(form.text("reference"), matches: reference)
             switch try await desk.backend.requestDeletion(reference, reason: reason, keys: keys) {
             case .requested: return "deletion_requested"
             case .deleted: return "deleted"

@@ -199,12 +199,16 @@ extension DeskPages {
                 """)
         }
         let path = "/cases/\(ref)/delete/request", reason = "caseforms-delete-reason"
+        let typed = "caseforms-delete-reference"
         return section("caseforms-delete-h", "delete.heading", """
             <p>\(c("delete.intro"))</p>
             <form method="post" action="\(escaping: path)">\(tokenField(path))
             <p><label for="\(escaping: reason)">\(c("delete.reason"))</label>
             <textarea id="\(escaping: reason)" name="reason" rows="3" cols="60" required\(marks(reason, state))>\
             \(escaping: state?.value("reason") ?? "")</textarea>\(fieldError(reason, state))</p>
+            <p><label for="\(escaping: typed)">\(escaping: texts.format("caseforms.delete.reference", ref))</label>
+            <input type="text" id="\(escaping: typed)" name="reference" value="\(escaping: state?.value("reference") ?? "")" \
+            autocomplete="off" spellcheck="false" required\(marks(typed, state))>\(fieldError(typed, state))</p>
             <p><button type="submit">\(c("delete.submit"))</button></p>
             </form>
             <p><a href="/cases/\(escaping: ref)/delete">\(c("delete.confirm_link"))</a></p>

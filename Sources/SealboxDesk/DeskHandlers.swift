@@ -247,7 +247,7 @@ struct DeskHandlers: Sendable {
         case .wrongPassphrase: .unauthorized
         case .unknownCase: .notFound
         case .emptyText, .badStatus: .badRequest
-        case .unknownMember, .badDay, .badCoding, .emptyReason: .badRequest
+        case .unknownMember, .badDay, .badCoding, .emptyReason, .referenceMismatch: .badRequest
         case .ownDeletion, .deletionConflict: .conflict
         case .leadRequired: .forbidden
         case .textTooLong: .contentTooLarge

@@ -51,6 +51,16 @@ import Testing
         #expect(throws: DeskFailure(.textTooLong)) { try DeskCaseFormFields.reason(String(repeating: "x", count: 2_001)) }
     }
 
+    @Test func typedReference_mustNameThisCase_inAnyCaseWithOrWithoutHyphen() throws {
+        for typed in ["7KQM-3XWP", "7kqm 3xwp", " 7KQM3XWP "] {
+            try DeskCaseFormFields.typedReference(typed, matches: Self.reference)
+        }
+        for typed in ["", "7KQM-3XWQ", "7KQM", nil] {
+            #expect(throws: DeskFailure(.referenceMismatch)) { try DeskCaseFormFields.typedReference(typed, matches: Self.reference) }
+        }
+        #expect(DeskCaseFormFields.field(DeskFailure(.referenceMismatch), form: "delete") == "caseforms-delete-reference")
+    }
+
     @Test func coding_readsRepeatedFieldsAndEmptySingleValuesAsNone() throws {
         let fields = ["grounds": ["racism", "religion"], "area": ["housing"], "form": [""], "interventions": ["advice"]]
         let choice = try DeskCaseFormFields.coding { fields[$0] ?? [] }
@@ -81,7 +91,8 @@ import Testing
         var htmls = [page(tag), page(tag, forms: Self.forms(coding: CodingChoice(grounds: ["racism"]), deletion: pending))]
         for (form, field) in [("assign", "caseforms-member"), ("follow_up", "caseforms-follow-up"),
                               ("code", "caseforms-code-grounds"), ("retain", "caseforms-until"),
-                              ("retain", "caseforms-retain-reason"), ("delete", "caseforms-delete-reason")] {
+                              ("retain", "caseforms-retain-reason"), ("delete", "caseforms-delete-reason"),
+                              ("delete", "caseforms-delete-reference")] {
             htmls.append(page(tag, state: DeskCaseFormState(form: form, field: field, message: "m", values: [:])))
         }
         let preview = DeskDeletionPreview(reportDay: Day("2026-11-30"), firstWords: "Mein Vorgesetzter …", deletion: pending)
@@ -91,7 +102,7 @@ import Testing
             #expect(!html.contains("⟦"), "a text is missing in \(tag)")
         }
         for key in ["unknown_member", "bad_day", "bad_coding", "empty_reason", "own_deletion", "deletion_conflict",
-                    "lead_required"] {
+                    "lead_required", "reference_mismatch"] {
             #expect(!pages(tag).caseFormFailureText(DeskFailure(DeskFailure.Kind(rawValue: "caseforms." + key)!)).contains("⟦"))
         }
         for done in DeskCaseFormState.done.union(["deleted"]) {

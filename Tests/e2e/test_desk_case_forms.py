@@ -219,7 +219,9 @@ def assert_nothing_sent(anna, case, before):
     ("retain", {"until": "gestern", "reason": "Gerichtsverfahren"}, "caseforms-until", "This is not a valid day",
      ">Gerichtsverfahren</textarea>"),
     ("retain", {"until": "2020-01-01", "reason": "Gerichtsverfahren"}, "caseforms-until", "This is not a valid day", None),
-    ("delete/request", {"reason": ""}, "caseforms-delete-reason", "The reason is missing", None),
+    ("delete/request", {"reason": "", "reference": "x"}, "caseforms-delete-reason", "The reason is missing", None),
+    ("delete/request", {"reason": "Bitte löschen", "reference": ""}, "caseforms-delete-reference",
+     "The reference typed is not this case&#39;s.", ">Bitte löschen</textarea>"),
 ])
 def test_a_bad_field_is_refused_with_400_marked_and_kept(anna_desk, anna, plain_case, action, data, field, message, kept):
     case, _ = plain_case
@@ -270,7 +272,10 @@ def deleted_case(daemon, anna, ben, anna_desk, ben_desk):
     ben.ok("sync")
     before = ben.json("stats", "--min-cell", "1")
     steps = {"before": before, "case": case, "code": code}
-    steps["request"] = post(anna_desk, case, "delete/request", {"reason": "Die meldende Person bat um Löschung."})
+    steps["mistyped"] = post(anna_desk, case, "delete/request", {"reason": "Die meldende Person bat um Löschung.",
+                                                                "reference": "ZZZZ-ZZZ2"})
+    steps["request"] = post(anna_desk, case, "delete/request", {"reason": "Die meldende Person bat um Löschung.",
+                                                               "reference": case.lower().replace("-", " ")})
     steps["page_after_request"] = anna_desk.get(f"/cases/{case}").text
     steps["anna_confirm_page"] = anna_desk.get(f"/cases/{case}/delete")
     steps["anna_confirm"] = post(anna_desk, case, "delete/confirm", {})
@@ -280,6 +285,13 @@ def deleted_case(daemon, anna, ben, anna_desk, ben_desk):
     steps["ben_confirm_page"] = ben_desk.get(f"/cases/{case}/delete")
     steps["ben_confirm"] = post(ben_desk, case, "delete/confirm", {})
     return steps
+
+
+def test_a_mistyped_reference_asks_for_nothing(deleted_case):
+    mistyped = deleted_case["mistyped"]
+    assert mistyped.status_code == 400
+    assert field_marked(mistyped.text, "caseforms-delete-reference") and 'value="ZZZZ-ZZZ2"' in mistyped.text
+    assert "Deletion requested by" not in mistyped.text
 
 
 def test_a_deletion_request_shows_pending_on_the_case_page(deleted_case, keys):
@@ -361,11 +373,13 @@ def down(module_daemons, keys, workstation_factory):
     ("follow-up", {"day": "2031-01-01", "action": "set"}),
     ("code", [("grounds", "racism")]),
     ("retain", {"until": "2031-01-01", "reason": "Verfahren läuft"}),
-    ("delete/request", {"reason": "Bitte löschen"}),
+    ("delete/request", {"reason": "Bitte löschen", "reference": "REF"}),
 ])
 def test_the_server_down_is_502_and_nothing_is_half_done(down, action, data):
     ws, desk, case = down
     before = items(ws, case)
+    if isinstance(data, dict) and data.get("reference") == "REF":
+        data = {**data, "reference": case}
     answer = post(desk, case, action, data)
     assert answer.status_code == 502, answer.text[:400]
     assert "The server refused or could not be reached. Nothing was changed." in answer.text
@@ -409,7 +423,8 @@ def test_a_team_assigns_by_label_and_only_a_lead_confirms_a_deletion(team):
         assert unknown.status_code == 400 and 'aria-invalid="true"' in unknown.text
         team.ok("Lena", "sync")
         assert "Assigned to:  Ben" in team.ok("Lena", "show", case)
-        assert post(ben, case, "delete/request", {"reason": "Auf Wunsch der meldenden Person"}).status_code == 303
+        asked = post(ben, case, "delete/request", {"reason": "Auf Wunsch der meldenden Person", "reference": case})
+        assert asked.status_code == 303
         assert f"Deletion requested by Ben on {day()}" in ben.get(f"/cases/{case}").text
         assert anna.post("/sync").status_code == 303
         refused = post(anna, case, "delete/confirm", {})

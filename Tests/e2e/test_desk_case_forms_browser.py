@@ -44,7 +44,12 @@ ERROR_STATES = {
                         "i.type = 'text'; i.value = '2020-01-01';"
                         "arguments[0].querySelector('textarea').value = 'Verfahren';", "caseforms-until", 400),
     "delete-reason-missing": ("delete/request", "const r = arguments[0].querySelector('textarea');"
-                              "r.required = false; r.value = '';", "caseforms-delete-reason", 400),
+                              "r.required = false; r.value = '';"
+                              "arguments[0].querySelector('#caseforms-delete-reference').required = false;",
+                              "caseforms-delete-reason", 400),
+    "delete-reference-mistyped": ("delete/request", "arguments[0].querySelector('textarea').value = 'Bitte löschen';"
+                                  "arguments[0].querySelector('#caseforms-delete-reference').value = 'ZZZZ-ZZZ2';",
+                                  "caseforms-delete-reference", 400),
 }
 
 
@@ -127,7 +132,8 @@ def visited(daemon, anna, browser):
                     "code": {"grounds": "astrology"},
                     "retain": {"until": "2031-01-01", "reason": ""} if name == "retain-reason-missing"
                     else {"until": "2020-01-01", "reason": "Verfahren"},
-                    "delete/request": {"reason": ""},
+                    "delete/request": {"reason": "", "reference": case} if name == "delete-reason-missing"
+                    else {"reason": "Bitte löschen", "reference": "ZZZZ-ZZZ2"},
                 }[action]
                 raw = desk.request("POST", f"{case_path}/{action}", data={**fields, "token": htmllib.unescape(token)})
                 assert raw.status_code == status, (name, raw.text[:300])
@@ -138,7 +144,8 @@ def visited(daemon, anna, browser):
                                    ("code", "arguments[0].querySelector('#caseforms-code-grounds-language').checked = true;"),
                                    ("retain", "arguments[0].querySelector('#caseforms-until').value = '2031-01-01';"
                                               "arguments[0].querySelector('textarea').value = 'Verfahren läuft';"),
-                                   ("delete/request", "arguments[0].querySelector('textarea').value = 'Bitte löschen';")]:
+                                   ("delete/request", "arguments[0].querySelector('textarea').value = 'Bitte löschen';"
+                                                      f"arguments[0].querySelector('#caseforms-delete-reference').value = '{case}';")]:
                 browser.get(desk.url(case_path))
                 submit(browser, action, script)
                 WebDriverWait(browser, 30).until(lambda d: "caseforms=" in d.current_url)
