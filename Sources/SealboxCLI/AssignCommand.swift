@@ -4,6 +4,7 @@
 // by the key id of a staff key; `me` is the user's own.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -49,8 +50,7 @@ struct AssignCommand: AsyncParsableCommand {
         let team = try TeamDirectory.load(settings: settings, store: sender.local)
         let assigned = try member.map { text throws(CLIError) in try MemberArgument.parse(text, own: own, team: team) }
         let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
-        let sent = try await sender.send(
-            .caseData(case: reference, day: .today(), assigned: assigned, followUp: current.followUp), what: "case data")
+        let sent = try await Self.send(assigned, sender: sender, current: current)
         if json {
             print(Terminal.prettyJSON(sent))
         } else if let assigned {
@@ -58,5 +58,12 @@ struct AssignCommand: AsyncParsableCommand {
         } else {
             print("Case \(reference.text) is unassigned.")
         }
+    }
+
+    /// Sends the case data naming `assigned` (nil: nobody) with the current follow-up day
+    /// kept; the desk's assignment form runs this too.
+    static func send(_ assigned: KeyID?, sender: CaseWorkSender, current: CaseWorkState) async throws(CLIError) -> CaseWorkCreated {
+        try await sender.send(.caseData(case: sender.reference, day: .today(), assigned: assigned, followUp: current.followUp),
+                              what: "case data")
     }
 }

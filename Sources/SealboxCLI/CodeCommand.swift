@@ -5,6 +5,7 @@
 // (PROTOCOL §3.5), under the id the case's codings carry. `sealbox code --list` prints the scheme.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -87,20 +88,38 @@ struct CodeCommand: AsyncParsableCommand {
             print(json ? Self.json(scheme) : Self.text(scheme), terminator: "")
             return
         }
+        try Self.check(choice, scheme: scheme)
+        let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
+                                                staff: staff, purpose: "`sealbox code`")
+        let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
+        let sent = try await Self.send(choice, scheme: scheme, sender: sender, current: current)
+        if json {
+            print(Terminal.prettyJSON(sent))
+        } else {
+            print("Coding of case \(reference.text) saved (scheme \(scheme.id)).")
+        }
+    }
+
+    /// Refuses a choice the scheme does not allow, before anything is sent.
+    static func check(_ choice: CodingChoice, scheme: CodingScheme) throws(CLIError) {
         do {
             try scheme.check(choice)
         } catch {
             throw CLIError(error.message + "; nothing was sent", hint: "see the values with `sealbox code --list`",
                            status: .usage)
         }
-        let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
-                                                staff: staff, purpose: "`sealbox code`")
-        // The statistic record of the case keeps its id from coding to coding (PROTOCOL §3.5).
-        let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
+    }
+
+    /// Sends the coding of `choice` (checked already) and its statistic record, which keeps
+    /// the id of the case's statistic record from coding to coding (PROTOCOL §3.5); the
+    /// desk's coding form runs this too.
+    static func send(_ choice: CodingChoice, scheme: CodingScheme, sender: CaseWorkSender,
+                     current: CaseWorkState) async throws(CLIError) -> CaseWorkCreated {
+        let reference = sender.reference
         let statistic = current.coding?.content.statistic ?? StatisticID.generate()
-        let content = ReportContent.coding(case: reference, day: .today(), scheme: scheme.id, grounds: grounds, area: area,
-                                           form: form, level: level, interventions: interventions, outcome: outcome,
-                                           statistic: statistic)
+        let content = ReportContent.coding(case: reference, day: .today(), scheme: scheme.id, grounds: choice.grounds,
+                                           area: choice.area, form: choice.form, level: choice.level,
+                                           interventions: choice.interventions, outcome: choice.outcome, statistic: statistic)
         let sent = try await sender.send(content, what: "coding")
         do {
             try await sender.sendStatistic(of: content, id: statistic)
@@ -108,11 +127,7 @@ struct CodeCommand: AsyncParsableCommand {
             throw CLIError("the coding of case \(reference.text) was saved, but its statistic record was not: \(error.message)",
                            hint: error.hint ?? "run the same `sealbox code` again", status: error.status)
         }
-        if json {
-            print(Terminal.prettyJSON(sent))
-        } else {
-            print("Coding of case \(reference.text) saved (scheme \(scheme.id)).")
-        }
+        return sent
     }
 
     static func text(_ scheme: CodingScheme) -> String {

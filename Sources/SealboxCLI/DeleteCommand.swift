@@ -54,41 +54,68 @@ struct DeleteCommand: AsyncParsableCommand {
         let client = try staff.client(settings: settings, purpose: "`sealbox delete`")
         let onServer: Bool
         if confirmRequest {
-            let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionConfirm(reference))
-            switch answer.status {
-            case 204: onServer = true
-            case 404: onServer = false
-            case 403:
-                throw CLIError("the server refused: only a lead of your team may confirm a deletion (HTTP 403 role_required); nothing was deleted",
-                               hint: "ask a lead to confirm with `sealbox delete \(reference.text) --confirm`", status: .server)
-            case 409: throw refusal(answer.body)
-            default: throw client.unexpected(answer.status)
-            }
+            onServer = try await Self.confirmOnServer(reference, client: client)
         } else {
-            // One step where the server allows it (a single staff key), else a request.
-            let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
-            switch answer.status {
-            case 204: onServer = true
-            case 404: onServer = false
-            case 409:
-                let request = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionRequest(reference))
-                switch request.status {
-                case 201:
-                    let pending = try client.decode(PendingDeletion.self, from: request.body, what: "a deletion request")
-                    print("""
-                        Asked to delete case \(reference.text) (request by \(Self.requester(pending, settings: settings, store: store)) on \(pending.day.text)). \
-                        Nothing is deleted yet: a second member confirms with `sealbox delete \(reference.text) --confirm` \
-                        by \(pending.expires.text).
-                        """)
-                    return
-                case 404: throw client.unknownCase(reference)
-                case 409: throw refusal(request.body)
-                default: throw client.unexpected(request.status)
-                }
-            default: throw client.unexpected(answer.status)
+            switch try await Self.ask(reference, client: client) {
+            case .deleted(let there):
+                onServer = there
+            case .requested(let pending):
+                print("""
+                    Asked to delete case \(reference.text) (request by \(Self.requester(pending, settings: settings, store: store)) on \(pending.day.text)). \
+                    Nothing is deleted yet: a second member confirms with `sealbox delete \(reference.text) --confirm` \
+                    by \(pending.expires.text).
+                    """)
+                return
             }
         }
         try deleteHere(settings: settings, onServer: onServer)
+    }
+
+    /// The team note that carries the reason of a deletion request made on the desk.
+    static func noteText(reason: String) -> String {
+        "Deletion requested: \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
+    }
+
+    /// What asking to delete a case came to on the server.
+    enum Asked {
+        /// Deleted in one step (a single staff key), or not there (404).
+        case deleted(onServer: Bool)
+        /// Recorded as a request a second member confirms.
+        case requested(PendingDeletion)
+    }
+
+    /// Asks the server to delete the case: in one step where it allows it (a single staff
+    /// key), else as a request; nothing is deleted locally. The desk's deletion form runs this too.
+    static func ask(_ reference: CaseReference, client: StaffClient) async throws(CLIError) -> Asked {
+        let answer = try await client.send(method: "DELETE", pathAndQuery: StaffPath.case(reference))
+        switch answer.status {
+        case 204: return .deleted(onServer: true)
+        case 404: return .deleted(onServer: false)
+        case 409:
+            let request = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionRequest(reference))
+            switch request.status {
+            case 201: return .requested(try client.decode(PendingDeletion.self, from: request.body, what: "a deletion request"))
+            case 404: throw client.unknownCase(reference)
+            case 409: throw refusal(request.body, reference: reference)
+            default: throw client.unexpected(request.status)
+            }
+        default: throw client.unexpected(answer.status)
+        }
+    }
+
+    /// Confirms another member's request on the server: true when the server deleted the
+    /// case, false when it had no such case (404). The desk's confirmation runs this too.
+    static func confirmOnServer(_ reference: CaseReference, client: StaffClient) async throws(CLIError) -> Bool {
+        let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.deletionConfirm(reference))
+        switch answer.status {
+        case 204: return true
+        case 404: return false
+        case 403:
+            throw CLIError("the server refused: only a lead of your team may confirm a deletion (HTTP 403 role_required); nothing was deleted",
+                           hint: "ask a lead to confirm with `sealbox delete \(reference.text) --confirm`", status: .server)
+        case 409: throw refusal(answer.body, reference: reference)
+        default: throw client.unexpected(answer.status)
+        }
     }
 
     /// Who asked, by her label in the pinned roster (else the key id).
@@ -99,7 +126,7 @@ struct DeleteCommand: AsyncParsableCommand {
     }
 
     /// The message for a refusal of the four-eyes rule (409), by its machine code.
-    func refusal(_ body: Data) -> CLIError {
+    static func refusal(_ body: Data, reference: CaseReference) -> CLIError {
         let code = (try? APICoding.decode(APIErrorBody.self, from: body))?.error.code
         switch code {
         case "own_deletion_request":
@@ -116,17 +143,19 @@ struct DeleteCommand: AsyncParsableCommand {
         }
     }
 
-    func deleteHere(settings: Settings, onServer: Bool) throws {
-        let directory = settings.storeDirectory(flag: store.store)
-        var removed = DeletedCase(items: 0, attachments: 0)
-        if let local = try LocalStore.open(directory, create: false) {
-            do {
-                removed = try local.deleteCase(reference)
-            } catch {
-                throw CLIError("the case was deleted on the server, but not in the local store \(directory.path)",
-                               hint: "check the permissions of the store folder and run `sealbox sync`")
-            }
+    /// Deletes the case in the local store, once the server deleted it (or has it no more).
+    static func deleteLocally(_ reference: CaseReference, directory: URL) throws(CLIError) -> DeletedCase {
+        guard let local = try LocalStore.open(directory, create: false) else { return DeletedCase(items: 0, attachments: 0) }
+        do {
+            return try local.deleteCase(reference)
+        } catch {
+            throw CLIError("the case was deleted on the server, but not in the local store \(directory.path)",
+                           hint: "check the permissions of the store folder and run `sealbox sync`")
         }
+    }
+
+    func deleteHere(settings: Settings, onServer: Bool) throws {
+        let removed = try Self.deleteLocally(reference, directory: settings.storeDirectory(flag: store.store))
         let here = removed.items > 0
         switch (onServer, here) {
         case (true, true):

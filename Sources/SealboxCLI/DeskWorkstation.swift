@@ -222,7 +222,7 @@ struct DeskWorkstation: DeskBackend {
 
     // MARK: Helpers
 
-    private func client(_ key: SigningSecretKey) throws(CLIError) -> StaffClient {
+    func client(_ key: SigningSecretKey) throws(CLIError) -> StaffClient {
         let server = try settings.server(flag: nil)
         let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
         let trust = try settings.serverTrust(for: server, caFileFlag: nil, pinFlag: nil)

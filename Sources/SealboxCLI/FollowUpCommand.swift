@@ -2,6 +2,7 @@
 // again, kept in the case data (PROTOCOL §3.4) with the assignment, which stays as it was.
 import ArgumentParser
 import Foundation
+import SealboxAPI
 import SealboxCore
 import SealboxCrypto
 
@@ -42,8 +43,7 @@ struct FollowUpCommand: AsyncParsableCommand {
         let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
                                                 staff: staff, purpose: "`sealbox follow-up`")
         let current = try sender.currentState(settings: settings, passphraseFlag: staff.passphrase.passphraseFile)
-        let sent = try await sender.send(.caseData(case: reference, day: .today(), assigned: current.assigned, followUp: on),
-                                         what: "case data")
+        let sent = try await Self.send(on, sender: sender, current: current)
         if json {
             print(Terminal.prettyJSON(sent))
         } else if let on {
@@ -51,5 +51,12 @@ struct FollowUpCommand: AsyncParsableCommand {
         } else {
             print("Follow-up of case \(reference.text) cleared.")
         }
+    }
+
+    /// Sends the case data with the follow-up day `day` (nil: none) and the current
+    /// assignment kept; the desk's follow-up form runs this too.
+    static func send(_ day: Day?, sender: CaseWorkSender, current: CaseWorkState) async throws(CLIError) -> CaseWorkCreated {
+        try await sender.send(.caseData(case: sender.reference, day: .today(), assigned: current.assigned, followUp: day),
+                              what: "case data")
     }
 }

@@ -55,6 +55,14 @@ struct RetainCommand: AsyncParsableCommand {
         let settings = try Settings.current()
         let sender = try CaseWorkSender.prepare(reference, settings: settings, store: store, teamKey: teamKey,
                                                 staff: staff, purpose: "`sealbox retain`")
+        let changed = try await Self.send(until: until, reason: reason, sender: sender)
+        print("Case \(reference.text) is kept until \(changed.expires.text) at least. The reason is in a team note.")
+    }
+
+    /// Extends the retention on the server, then sends the reason as a team note; the
+    /// desk's retention form runs this too.
+    static func send(until: Day, reason: String, sender: CaseWorkSender) async throws(CLIError) -> RetentionChanged {
+        let reference = sender.reference
         let client = sender.client
         let answer = try await client.send(method: "POST", pathAndQuery: StaffPath.retention(reference),
                                            json: RetainRequest(until: until))
@@ -68,12 +76,12 @@ struct RetainCommand: AsyncParsableCommand {
         default: throw client.unexpected(answer.status)
         }
         do {
-            _ = try await sender.send(.note(case: reference, day: .today(), text: Self.noteText(until: until, reason: reason)),
+            _ = try await sender.send(.note(case: reference, day: .today(), text: noteText(until: until, reason: reason)),
                                       what: "note with the reason")
         } catch {
             throw CLIError("case \(reference.text) is kept until \(changed.expires.text), but the reason was not sent: \(error.message)",
                            hint: "send it with `sealbox note \(reference.text)`", status: error.status)
         }
-        print("Case \(reference.text) is kept until \(changed.expires.text) at least. The reason is in a team note.")
+        return changed
     }
 }

@@ -130,6 +130,7 @@ public struct Desk: Sendable {
         router.post("/cases/:ref/status") { request, context -> Response in try await handlers.status(request, context) }
         router.post("/cases/:ref/note") { request, context -> Response in try await handlers.note(request, context) }
         router.get("/cases/:ref/attachments/:id") { request, context -> Response in try await handlers.attachment(request, context) }
+        handlers.addCaseFormRoutes(to: router)
         return router
     }
 }

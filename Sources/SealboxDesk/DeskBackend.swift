@@ -47,6 +47,24 @@ public protocol DeskBackend: Sendable {
     /// the server cannot be reached.
     func attachment(_ reference: CaseReference, id: AttachmentID, keys: any DeskKeys) async throws(DeskFailure)
         -> DeskAttachmentContent
+    // MARK: case forms
+    /// What the case page's forms of assignment, follow-up, coding, retention and deletion offer and show.
+    func caseForms(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskCaseForms
+    /// Assigns the case to the member `member` names (a value of `DeskCaseForms.members`), nil for nobody.
+    func assign(_ reference: CaseReference, to member: String?, keys: any DeskKeys) async throws(DeskFailure)
+    /// Sets (or, with nil, clears) the follow-up day.
+    func setFollowUp(_ reference: CaseReference, _ day: Day?, keys: any DeskKeys) async throws(DeskFailure)
+    /// Codes the case with `choice`, checked against the office's scheme, with its statistic record.
+    func code(_ reference: CaseReference, _ choice: CodingChoice, keys: any DeskKeys) async throws(DeskFailure)
+    /// Keeps the case at least until `until`; the reason goes as a team note.
+    func retain(_ reference: CaseReference, until: Day, reason: String, keys: any DeskKeys) async throws(DeskFailure)
+    /// Asks the server to delete the case (a second member confirms); the reason goes as a team note.
+    func requestDeletion(_ reference: CaseReference, reason: String, keys: any DeskKeys) async throws(DeskFailure)
+        -> DeskDeletionAsked
+    /// Confirms another member's request: the server deletes the case, then the local store.
+    func confirmDeletion(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure)
+    /// What the confirmation page shows so that the right case goes.
+    func deletionPreview(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskDeletionPreview
 }
 
 /// Why a desk action failed: a kind the pages name in the counsellor's language, and the
@@ -64,6 +82,15 @@ public struct DeskFailure: Error, Sendable, Equatable {
         case attachmentUnknown = "attachment_unknown"
         case attachmentDamaged = "attachment_damaged"
         case placeholderLeft = "placeholder_left"
+        // case forms: their texts are caseforms.error.<suffix>
+        case unknownMember = "caseforms.unknown_member"
+        case badDay = "caseforms.bad_day"
+        case badCoding = "caseforms.bad_coding"
+        case emptyReason = "caseforms.empty_reason"
+        case ownDeletion = "caseforms.own_deletion"
+        case deletionConflict = "caseforms.deletion_conflict"
+        case leadRequired = "caseforms.lead_required"
+        case referenceMismatch = "caseforms.reference_mismatch"
     }
 
     public let kind: Kind

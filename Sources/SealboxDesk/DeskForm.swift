@@ -28,6 +28,11 @@ struct DeskForm {
         fields.map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }
     }
 
+    /// Every value of `name` as text, in order (checkboxes of one name).
+    func texts(_ name: String) -> [String] {
+        fields.filter { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
+    }
+
     /// The first value of `name` in secure memory; nil when missing or empty.
     func secret(_ name: String) -> SecureBytes? {
         guard let value = fields.first(where: { $0.name == name })?.value, !value.isEmpty else { return nil }

@@ -38,7 +38,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The form fields of a POST whose token checks for its path, else nil.
-    private func readForm(_ request: Request) async throws -> DeskForm? {
+    func readForm(_ request: Request) async throws -> DeskForm? {
         let body = try await request.body.collect(upTo: Self.formLimit)
         var form = DeskForm(parsing: Array(body.readableBytesView))
         guard let secret = await session.cookieSecret,
@@ -49,7 +49,7 @@ struct DeskHandlers: Sendable {
         return form
     }
 
-    private func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
+    func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
         Self.page(.forbidden, pages.problem(pages.texts["error.forbidden"], unlocked: unlocked))
     }
 
@@ -115,6 +115,8 @@ struct DeskHandlers: Sendable {
         var message = pages.syncLine(await desk.syncMonitor.state)
         if let count = request.uri.queryParameters.get("synced").flatMap({ Int($0) }) {
             message = pages.notice(pages.texts.format("done.sync", String(count)), error: false)
+        } else if request.uri.queryParameters.get("caseforms") == "deleted" {
+            message = pages.notice(pages.texts["caseforms.done.deleted"], error: false)
         }
         // The filters are parsed here, at the edge; a value that does not parse is a 400.
         let filter: DeskInboxFilter
@@ -147,16 +149,21 @@ struct DeskHandlers: Sendable {
         var message = HTML.empty
         if let done = request.uri.queryParameters.get("done"), ["reply", "status", "note"].contains(done) {
             message = pages.notice(pages.texts["done." + done], error: false)
+        } else if let done = request.uri.queryParameters.get("caseforms"), DeskCaseFormState.done.contains(done) {
+            message = pages.notice(pages.texts["caseforms.done." + done], error: false)
         }
         return await render(reference, keys: keys, pages: pages, message: message, status: .ok,
                             composer: DeskComposerInput(template: request.uri.queryParameters.get("template").map { String($0) }))
     }
 
     func render(_ reference: CaseReference, keys: any DeskKeys, pages: DeskPages, message: HTML,
-                status: HTTPResponse.Status, composer input: DeskComposerInput = DeskComposerInput()) async -> Response {
+                status: HTTPResponse.Status, composer input: DeskComposerInput = DeskComposerInput(),
+                caseForm: DeskCaseFormState? = nil) async -> Response {
         do {
-            let thread = try await desk.backend.thread(reference, keys: keys)
-            return Self.page(status, pages.casePage(thread, message: message, composer: composer(for: thread, input)))
+            let forms = try await desk.backend.caseForms(reference, keys: keys)
+            let thread = pages.labelled(try await desk.backend.thread(reference, keys: keys), scheme: forms.scheme)
+            return Self.page(status, pages.casePage(thread, message: message, composer: composer(for: thread, input),
+                                                    caseForms: pages.caseForms(reference, forms, state: caseForm)))
         } catch {
             return Self.page(Self.status(of: error), pages.problem(pages.failureText(error), unlocked: true))
         }
@@ -260,6 +267,9 @@ struct DeskHandlers: Sendable {
         case .emptyText, .badStatus, .placeholderLeft: .badRequest
         case .attachmentUnknown: .notFound
         case .attachmentDamaged: .unprocessableContent
+        case .unknownMember, .badDay, .badCoding, .emptyReason, .referenceMismatch: .badRequest
+        case .ownDeletion, .deletionConflict: .conflict
+        case .leadRequired: .forbidden
         case .textTooLong: .contentTooLarge
         case .server: .badGateway
         case .storeUnreadable, .other: .internalServerError

@@ -150,7 +150,8 @@ struct DeskPages {
 
     // MARK: Case
 
-    func casePage(_ thread: DeskThread, message: HTML = .empty, composer: DeskComposer? = nil) -> String {
+    func casePage(_ thread: DeskThread, message: HTML = .empty, composer: DeskComposer? = nil,
+                  caseForms: HTML = .empty) -> String {
         let ref = thread.reference.text
         var main: HTML = "<h1>\(escaping: texts.format("case.heading", ref))</h1>\n"
         main += "<section aria-labelledby=\"summary\"><h2 id=\"summary\">\(t("case.summary"))</h2>\n<dl>"
@@ -169,6 +170,7 @@ struct DeskPages {
         main += "</ol></section>\n"
         main += composerSection(ref, composer ?? DeskComposer(thread: thread))
         main += forms(ref, current: thread.status)
+        main += caseForms
         return layout(title: texts.format("case.heading", ref), unlocked: true, message: message, main)
     }
 

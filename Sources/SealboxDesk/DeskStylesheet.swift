@@ -45,8 +45,15 @@ enum DeskStylesheet {
         dd { margin: 0 0 .5rem 0; }
         .reporter-view { border: 1px solid var(--line); padding: 0 1rem; margin: .5rem 0 1rem; }
         .message-text { white-space: pre-wrap; overflow-wrap: anywhere; }
-        .field-error { color: var(--bad); font-weight: bold; }
         .attachment-image { max-width: 100%; max-height: 20rem; border: 1px solid var(--line); }
+        fieldset { border: 1px solid var(--line); margin: 0 0 1rem; }
+        legend { font-weight: bold; }
+        .choices { list-style: none; padding: 0; margin: .25rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+        .choices label { display: inline; font-weight: normal; }
+        .hint { color: var(--muted); margin-top: 0; }
+        .field-error { display: block; color: var(--bad); font-weight: bold; margin: .25rem 0; }
+        [aria-invalid="true"] { border: 2px solid var(--bad); }
+        .pending { font-weight: bold; }
         @media (forced-colors: active) { .clock-overdue, .clock-due, .check-bad, .check-warn { text-decoration: underline; } }
 
         """
