@@ -125,6 +125,11 @@ struct DeskWorkstation: DeskBackend {
                 }
             }
             let state = CaseWorkState.from(judged)
+            // Read, as `sealbox show` marks it; the session's caches follow the read mark alone.
+            if let before = try? local.changeFingerprint(), (try? local.markRead(reference)) != nil,
+               let after = try? local.changeFingerprint() {
+                (keys as? DeskWorkstationKeys)?.memory.markedRead(reference, from: before, to: after)
+            }
             return DeskThread(reference: reference, status: summary?.status, assigned: state.assigned.map(view.shown),
                               followUp: state.followUp, items: shown)
         }

@@ -39,6 +39,21 @@ public final class DeskSessionMemory: @unchecked Sendable {
         }
     }
 
+    /// After the case page marked `reference` read: the store's fingerprint moved from `old`
+    /// to `new` by the read marks alone, so the caches built for `old` stay right (the
+    /// row loses its unread mark) and are kept under `new`, instead of being rebuilt.
+    public func markedRead(_ reference: CaseReference, from old: String, to new: String) {
+        locked {
+            guard !dropped, old != new else { return }
+            if var kept = inbox, kept.fingerprint == old {
+                if let i = kept.rows.firstIndex(where: { $0.reference == reference }) { kept.rows[i].unread = false }
+                kept.fingerprint = new
+                inbox = kept
+            }
+            if let kept = index, kept.fingerprint == old { index = (new, kept.index) }
+        }
+    }
+
     /// Forgets the inbox rows (after the desk sent something itself).
     public func invalidate() {
         locked {

@@ -18,6 +18,25 @@ import Testing
         #expect(memory.inboxRows(fingerprint: "1:10", today: Self.today) == nil)
     }
 
+    @Test func markedRead_keepsTheCachesUnderTheNewFingerprint_andClearsTheUnreadMark() {
+        let memory = DeskSessionMemory()
+        var unread = Self.row
+        unread.unread = true
+        memory.keep(inbox: [unread], fingerprint: "a", today: Self.today)
+        var index = DeskSearchIndex(budgetBytes: 1 << 20)
+        index.add("Wasserschaden", of: Self.row.reference)
+        #expect(memory.beginBuild())
+        memory.finishBuild(index, fingerprint: "a")
+        memory.markedRead(Self.row.reference, from: "a", to: "b")
+        #expect(memory.inboxRows(fingerprint: "a", today: Self.today) == nil)
+        #expect(memory.inboxRows(fingerprint: "b", today: Self.today)?.first?.unread == false)
+        #expect(memory.searchIndex?.fingerprint == "b")
+        // Caches built for another fingerprint are stale already: they are left to be rebuilt.
+        memory.markedRead(Self.row.reference, from: "x", to: "c")
+        #expect(memory.inboxRows(fingerprint: "c", today: Self.today) == nil)
+        #expect(memory.searchIndex?.fingerprint == "b")
+    }
+
     @Test func drop_forgetsEverythingAndKeepsNothingAfterwards() {
         let memory = DeskSessionMemory()
         var index = DeskSearchIndex(budgetBytes: 1 << 20)

@@ -261,3 +261,25 @@ def test_a_tiny_search_memory_says_the_search_is_incomplete(anna, cases):
         assert len(listed(page)) < 100
     finally:
         d.stop()
+
+
+def test_opening_a_case_on_the_desk_marks_it_read_like_show(desk, cases, daemon, anna):
+    """`new=1` lists the cases changed since they were looked at; opening one on the desk's
+    case page marks it read as `sealbox show` does, and the cached search index survives."""
+    case, code = new_case(daemon, "Ein neuer Fall für den Gelesen-Vermerk.")
+    assert ih.follow_up_json(daemon, code, "Noch ein Satz dazu.").status_code in (200, 201)
+    assert desk.post("/sync").status_code == 303
+    assert case in listed(desk.get("/", params={"new": "1"}).text)
+    deadline = time.monotonic() + 60
+    while case not in listed(searched(desk, "Gelesen")):  # until the index holds the new case
+        assert time.monotonic() < deadline, "the search index never held the new case"
+        time.sleep(0.3)
+    assert desk.get(f"/cases/{case}").status_code == 200
+    assert case not in listed(desk.get("/", params={"new": "1"}).text)
+    assert case in listed(desk.get("/").text)
+    page = desk.get("/", params={"q": "Gelesen"}).text
+    assert "search.state" not in page and "being built" not in page and "being updated" not in page \
+        and case in listed(page), \
+        "opening a case threw the search index away: " + str(re.findall(r'role="status">(.*?)<', page))
+    # The CLI sees the same read mark.
+    assert case not in anna.ok("list", "--new").stdout.decode()
