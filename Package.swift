@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "SealboxDeskTests",
             dependencies: [
-                "SealboxDesk", "SealboxCore", "SealboxCrypto", "SealboxL10n",
+                "SealboxDesk", "SealboxCore", "SealboxCrypto", "SealboxL10n", "SealboxWorkstation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

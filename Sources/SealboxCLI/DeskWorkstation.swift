@@ -16,6 +16,8 @@ import SealboxWorkstation
 final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
     private let lock = NSLock()
     private var opened: (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)?
+    /// The statistic records opened in this session (DeskWorkstation+Statistics.swift); dropped on lock and sync.
+    private var statisticRecords: (records: [StatisticRecord], skipped: Int)?
 
     init(source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey) {
         opened = (source, keyring, signing)
@@ -33,7 +35,22 @@ final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
     func wipe() {
         lock.lock()
         opened = nil
+        statisticRecords = nil
         lock.unlock()
+    }
+
+    /// The statistic records opened earlier in this session, if any.
+    var cachedStatistics: (records: [StatisticRecord], skipped: Int)? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return opened == nil ? nil : statisticRecords
+        }
+        set {
+            lock.lock()
+            if opened != nil { statisticRecords = newValue }
+            lock.unlock()
+        }
     }
 }
 
@@ -230,6 +247,7 @@ struct DeskWorkstation: DeskBackend {
 
     func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int {
         let opened = try Self.opened(keys)
+        (keys as? DeskWorkstationKeys)?.cachedStatistics = nil
         var count = 0
         try await deskAsync {
             guard let local = try LocalStore.open(directory, create: true) else { return }
@@ -242,7 +260,7 @@ struct DeskWorkstation: DeskBackend {
 
     // MARK: Helpers
 
-    private func client(_ key: SigningSecretKey) throws(CLIError) -> StaffClient {
+    func client(_ key: SigningSecretKey) throws(CLIError) -> StaffClient {
         let server = try settings.server(flag: nil)
         let file = try settings.requiredPath(.staffKey, flag: nil, for: "`sealbox desk`")
         let trust = try settings.serverTrust(for: server, caFileFlag: nil, pinFlag: nil)
@@ -259,7 +277,7 @@ struct DeskWorkstation: DeskBackend {
         return keys
     }
 
-    private func storeCall<T>(_ body: () throws -> T) throws(CLIError) -> T {
+    func storeCall<T>(_ body: () throws -> T) throws(CLIError) -> T {
         do {
             return try body()
         } catch {
@@ -267,14 +285,14 @@ struct DeskWorkstation: DeskBackend {
         }
     }
 
-    private static func opened(_ keys: any DeskKeys) throws(DeskFailure)
+    static func opened(_ keys: any DeskKeys) throws(DeskFailure)
         -> (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)
     {
         guard let keys = keys as? DeskWorkstationKeys else { throw DeskFailure(.other) }
         return try keys.get()
     }
 
-    private func desk<T>(_ body: () throws -> T) throws(DeskFailure) -> T {
+    func desk<T>(_ body: () throws -> T) throws(DeskFailure) -> T {
         do {
             return try body()
         } catch {
@@ -282,7 +300,7 @@ struct DeskWorkstation: DeskBackend {
         }
     }
 
-    private func deskAsync(_ body: () async throws -> Void) async throws(DeskFailure) {
+    func deskAsync(_ body: () async throws -> Void) async throws(DeskFailure) {
         do {
             try await body()
         } catch {

@@ -27,6 +27,17 @@ public protocol DeskBackend: Sendable {
     func note(_ reference: CaseReference, text: String, keys: any DeskKeys) async throws(DeskFailure)
     /// Fetches new items from the server into the local store; the number of new items.
     func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int
+
+    // MARK: Statistics, audit and team (DeskStatistics.swift, DeskAudit.swift)
+    /// The office's figures for the months `from` … `to` from the statistic records
+    /// (deleted cases included), suppressed with the `stats_min_cell` setting.
+    func statistics(from: Month, to: Month, keys: any DeskKeys) async throws(DeskFailure) -> DeskStatistics
+    /// The team's audit log, its chain recomputed and checked against the local pin.
+    func audit(keys: any DeskKeys) async throws(DeskFailure) -> DeskAudit
+    /// The team roster, verified from the trusted leads.
+    func team(keys: any DeskKeys) async throws(DeskFailure) -> DeskTeam
+    /// Makes `change`, signed with the member key file that `passphrase` opens (leads only).
+    func changeTeam(_ change: DeskTeamChange, passphrase: SecureBytes, keys: any DeskKeys) async throws(DeskFailure)
 }
 
 /// Why a desk action failed: a kind the pages name in the counsellor's language, and the
@@ -41,6 +52,10 @@ public struct DeskFailure: Error, Sendable, Equatable {
         case server
         case storeUnreadable = "store"
         case other
+        /// A team change asked of a member who is not a lead.
+        case notLead = "not_lead"
+        /// A field of a team form that cannot be used (a label, a key, a case, a list of members).
+        case badField = "bad_field"
     }
 
     public let kind: Kind

@@ -30,7 +30,7 @@ struct DeskHandlers: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    private func pagesFor(_ request: Request) async -> DeskPages {
+    func pagesFor(_ request: Request) async -> DeskPages {
         let texts = DeskTexts.choose(configured: desk.configuration.language,
                                      acceptLanguage: request.headers[.acceptLanguage])
         return DeskPages(texts: texts, formSecret: await session.cookieSecret,
@@ -38,7 +38,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The form fields of a POST whose token checks for its path, else nil.
-    private func readForm(_ request: Request) async throws -> DeskForm? {
+    func readForm(_ request: Request) async throws -> DeskForm? {
         let body = try await request.body.collect(upTo: Self.formLimit)
         var form = DeskForm(parsing: Array(body.readableBytesView))
         guard let secret = await session.cookieSecret,
@@ -49,7 +49,7 @@ struct DeskHandlers: Sendable {
         return form
     }
 
-    private func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
+    func refused(_ pages: DeskPages, unlocked: Bool) -> Response {
         Self.page(.forbidden, pages.problem(pages.texts["error.forbidden"], unlocked: unlocked))
     }
 
@@ -98,7 +98,7 @@ struct DeskHandlers: Sendable {
     }
 
     /// The keys, or the sign-in page to answer with.
-    private func keys(_ request: Request, _ pages: DeskPages) async -> Access {
+    func keys(_ request: Request, _ pages: DeskPages) async -> Access {
         if let keys = await session.useKeys() { return .open(keys) }
         let locked = request.uri.queryParameters.get("locked") != nil
         return .signIn(Self.page(.ok, pages.signIn(locked: locked)))
@@ -240,7 +240,8 @@ struct DeskHandlers: Sendable {
         switch failure.kind {
         case .wrongPassphrase: .unauthorized
         case .unknownCase: .notFound
-        case .emptyText, .badStatus: .badRequest
+        case .emptyText, .badStatus, .badField: .badRequest
+        case .notLead: .forbidden
         case .textTooLong: .contentTooLarge
         case .server: .badGateway
         case .storeUnreadable, .other: .internalServerError
