@@ -56,7 +56,7 @@ extension DeskWorkstation {
             throw failure
         } catch let error as CLIError where error.status == .usage {
             throw DeskFailure(.badField, detail: error.message)
-        } catch let error as CLIError where error.message.hasPrefix("there is no case") {
+        } catch let error as CLIError where error.message.hasPrefix("there is no case") || error.message.contains(" has no case ") {
             throw DeskFailure(.badField, detail: error.message)
         } catch {
             throw Self.failure(error)
