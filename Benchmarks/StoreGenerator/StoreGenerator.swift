@@ -68,6 +68,10 @@ struct StoreGenerator {
         // Items per case: every case gets ITEMS / CASES items, the first ITEMS % CASES one more.
         let base = arguments.items / arguments.cases, extra = arguments.items % arguments.cases
         let width = 64
+        // Every case is coded: one statistic record each (PROTOCOL §3.5), signed by a key
+        // made here; the benchmark gives its public key to the workstation as a known staff key.
+        let coder = SigningSecretKey.generate()
+        print("statistics signed by \(coder.publicKey.text)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for index in 0..<arguments.cases {
@@ -79,7 +83,9 @@ struct StoreGenerator {
                 let count = base + (index < extra ? 1 : 0)
                 let age = index * arguments.days / arguments.cases
                 group.addTask {
-                    try await makeCase(database, team: team, day: today.adding(days: -(arguments.days - age)), items: count)
+                    let day = today.adding(days: -(arguments.days - age))
+                    try await makeCase(database, team: team, day: day, items: count)
+                    try await makeStatistic(database, team: team, month: Month(day), signer: coder)
                 }
                 if (index + 1) % 1000 == 0 {
                     print("\(index + 1) cases …")
@@ -89,6 +95,23 @@ struct StoreGenerator {
         }
         let seconds = Date().timeIntervalSince(started)
         print("made \(arguments.cases) cases and \(arguments.items) items in \(String(format: "%.1f", seconds)) s")
+    }
+
+    /// One coded case's statistic record, with values drawn from the built-in scheme.
+    static func makeStatistic(_ database: MailboxDatabase, team: BoxPublicKey, month: Month,
+                              signer: SigningSecretKey) async throws {
+        var rng = SystemRandomNumberGenerator()
+        let grounds = ["racism", "religion", "disability", "age", "sex-gender", "antisemitism"]
+        let areas = ["work", "housing", "education", "goods-services", "health", "public-authorities"]
+        var record = StatisticRecord(
+            month: month, scheme: "advd-dezim-ads-2026",
+            grounds: Array(Set((0..<Int.random(in: 1...2, using: &rng)).map { _ in grounds.randomElement(using: &rng)! })),
+            area: areas.randomElement(using: &rng), form: ["direct", "indirect", "harassment"].randomElement(using: &rng),
+            level: ["individual", "institutional", nil].randomElement(using: &rng)!,
+            interventions: ["counselling"], outcome: ["resolved", "ongoing", nil].randomElement(using: &rng)!)
+        try record.sign(with: signer)
+        _ = try await database.putStatistic(StoredStatistic(
+            id: .generate(), month: month, envelope: try Envelope.seal(try record.encoded(), kind: .statistic, to: [team])))
     }
 
     static func makeCase(_ database: MailboxDatabase, team: BoxPublicKey, day: Day, items: Int) async throws {

@@ -18,6 +18,8 @@ final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
     private var opened: (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)?
     /// What this session keeps in memory (inbox rows, search index); dropped with the keys.
     let memory = DeskSessionMemory()
+    /// The statistic records opened in this session (DeskWorkstation+Statistics.swift); dropped on lock and sync.
+    private var statisticRecords: (records: [StatisticRecord], skipped: Int)?
 
     init(source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey) {
         opened = (source, keyring, signing)
@@ -35,8 +37,23 @@ final class DeskWorkstationKeys: DeskKeys, @unchecked Sendable {
     func wipe() {
         lock.lock()
         opened = nil
+        statisticRecords = nil
         lock.unlock()
         memory.drop()
+    }
+
+    /// The statistic records opened earlier in this session, if any.
+    var cachedStatistics: (records: [StatisticRecord], skipped: Int)? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return opened == nil ? nil : statisticRecords
+        }
+        set {
+            lock.lock()
+            if opened != nil { statisticRecords = newValue }
+            lock.unlock()
+        }
     }
 }
 
@@ -215,6 +232,7 @@ struct DeskWorkstation: DeskBackend {
 
     func sync(keys: any DeskKeys) async throws(DeskFailure) -> Int {
         let opened = try Self.openedForSending(keys)
+        (keys as? DeskWorkstationKeys)?.cachedStatistics = nil
         var count = 0
         try await deskAsync {
             guard let local = try LocalStore.open(directory, create: true) else { return }
@@ -244,7 +262,7 @@ struct DeskWorkstation: DeskBackend {
         return keys
     }
 
-    private func storeCall<T>(_ body: () throws -> T) throws(CLIError) -> T {
+    func storeCall<T>(_ body: () throws -> T) throws(CLIError) -> T {
         do {
             return try body()
         } catch {
@@ -252,7 +270,7 @@ struct DeskWorkstation: DeskBackend {
         }
     }
 
-    private static func opened(_ keys: any DeskKeys) throws(DeskFailure)
+    static func opened(_ keys: any DeskKeys) throws(DeskFailure)
         -> (source: TeamKeySource, keyring: TeamKeyring, signing: SigningSecretKey)
     {
         guard let keys = keys as? DeskWorkstationKeys else { throw DeskFailure(.other) }
@@ -275,7 +293,7 @@ struct DeskWorkstation: DeskBackend {
         }
     }
 
-    private func deskAsync(_ body: () async throws -> Void) async throws(DeskFailure) {
+    func deskAsync(_ body: () async throws -> Void) async throws(DeskFailure) {
         do {
             try await body()
         } catch {

@@ -76,12 +76,17 @@ enum KeyFiles {
         if let key = try? MemberPublicKey(text: argument) { return (key, nil) }
         let url = URL(fileURLWithPath: argument)
         let bytes = try readFile(url, what: "member public key file")
-        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let first = lines.first, let key = try? MemberPublicKey(text: first) else {
+        guard let found = memberPublicKey(contents: String(decoding: bytes, as: UTF8.self)) else {
             throw CLIError("\(url.path) holds no member public key",
                            hint: "name the NAME.key.pub file written by `sealbox keygen --member`, or give the sealbox-member-v1:… text")
         }
+        return found
+    }
+
+    /// The key and label of a public key file's text (NAME.key.pub), or of the key text alone.
+    static func memberPublicKey(contents: String) -> (key: MemberPublicKey, label: String?)? {
+        let lines = contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first, let key = try? MemberPublicKey(text: first) else { return nil }
         let label = lines.dropFirst().first { $0.hasPrefix("label:") }
             .map { String($0.dropFirst("label:".count)).trimmingCharacters(in: .whitespaces) }
         return (key, label?.isEmpty == false ? label : nil)

@@ -35,6 +35,15 @@ struct RestrictCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, roster, signer) = try await team.open(purpose: "`sealbox restrict`", signing: true)
+        let (after, members) = try await Self.restrict(reference, labels: labels, client: client, roster: roster, signer: signer!)
+        print("Case \(reference.text) is restricted to \(members.map { Terminal.displaySafe($0.label) }.joined(separator: ", ")) "
+              + "(entry \(after.head.seq)). The other members' workstations remove it at their next sync.")
+    }
+
+    /// Appends the signed `restrict` entry with a new case key granted to the named members
+    /// (`labels`, separated by commas) and the recovery key; also the desk's team page.
+    static func restrict(_ reference: CaseReference, labels: String, client: RosterClient, roster: RosterVerifier,
+                         signer: MemberSecretKey) async throws(CLIError) -> (RosterVerifier, [RosterMember]) {
         guard roster.epoch > 0 else {
             throw CLIError("a case can be restricted only once the team has key epochs",
                            hint: "a lead starts them with `sealbox team rotate --recovery-key …`", status: .failure)
@@ -54,11 +63,10 @@ struct RestrictCommand: AsyncParsableCommand {
         guard list.cases.contains(where: { $0.case == reference }) else { throw client.client.unknownCase(reference) }
         let caseKey = BoxSecretKey.generate()
         let restriction = RosterCaseField(ref: reference, key: caseKey.publicKey, members: members.map(\.id))
-        let after = try await client.append(roster, signer: signer!, action: .restrict, member: nil,
+        let after = try await client.append(roster, signer: signer, action: .restrict, member: nil,
                                             restriction: restriction) { entry, next throws(CLIError) in
             try EpochGrants.make(entry, before: roster, after: next, secrets: [.case(reference): caseKey])
         }
-        print("Case \(reference.text) is restricted to \(members.map { Terminal.displaySafe($0.label) }.joined(separator: ", ")) "
-              + "(entry \(after.head.seq)). The other members' workstations remove it at their next sync.")
+        return (after, members)
     }
 }

@@ -74,17 +74,8 @@ struct StatsCommand: AsyncParsableCommand {
         var known = try KeyFiles.knownStaffKeys(settings: settings)
         known.insert(client.key.publicKey)
         known.formUnion(try TeamDirectory.load(settings: settings, store: local).signingKeys)
-        var tally = StatisticsTally()
-        var skipped = 0
-        for sealed in records {
-            guard let record = Self.open(sealed, keyring: keys, known: known) else {
-                skipped += 1
-                continue
-            }
-            if let from, record.month < from { continue }
-            if let to, to < record.month { continue }
-            tally.add(record)
-        }
+        let (opened, skipped) = Self.openAll(records, keyring: keys, known: known)
+        let tally = StatisticsTally(opened, from: from, to: to)
         if skipped > 0 {
             Terminal.warning("\(Terminal.count(skipped, "statistic record")) not counted: not sealed to a key you hold, "
                              + "altered, or not signed by a member this workstation knows")
@@ -116,6 +107,18 @@ struct StatsCommand: AsyncParsableCommand {
         return all
     }
 
+    /// The records that open and are signed by a known member, and how many did not.
+    /// Shared with the desk's statistics page (DeskWorkstation+Statistics.swift).
+    static func openAll(_ records: [SealedStatistic], keyring: TeamKeyring,
+                        known: Set<SigningPublicKey>) -> (records: [StatisticRecord], skipped: Int) {
+        var opened: [StatisticRecord] = []
+        opened.reserveCapacity(records.count)
+        for sealed in records {
+            if let record = open(sealed, keyring: keyring, known: known) { opened.append(record) }
+        }
+        return (opened, records.count - opened.count)
+    }
+
     /// The record inside `sealed`, when it opens, is a statistic filed under its own month,
     /// and is signed by a known member.
     static func open(_ sealed: SealedStatistic, keyring: TeamKeyring, known: Set<SigningPublicKey>) -> StatisticRecord? {
@@ -136,6 +139,17 @@ struct StatisticsTally {
 
     /// The key for a single-valued dimension left empty.
     static let notCoded = "(not coded)"
+
+    init() {}
+
+    /// The records of the months `from` … `to` (either end open when nil), counted.
+    init(_ records: [StatisticRecord], from: Month?, to: Month?) {
+        for record in records {
+            if let from, record.month < from { continue }
+            if let to, to < record.month { continue }
+            add(record)
+        }
+    }
 
     mutating func add(_ record: StatisticRecord) {
         total += 1

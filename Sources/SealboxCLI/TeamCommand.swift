@@ -60,12 +60,20 @@ struct TeamOptions: ParsableArguments {
             signingKey = try KeyFiles.openStaffKey(at: keyFile, settings: settings, passphraseFlag: staff.passphrase.passphraseFile,
                                                    staffPassphraseFlag: staff.staffPassphrase.staffPassphraseFile)
         }
-        guard let local = try LocalStore.open(settings.storeDirectory(flag: store.store), create: true) else {
+        let (client, roster) = try await Self.connect(settings: settings, storeFlag: store.store, server: serverURL,
+                                                      keyFile: keyFile, signingKey: signingKey, trust: trust, trusted: trusted)
+        return (client, roster, member)
+    }
+
+    /// The roster client over the local store, and the roster refreshed and verified (also the desk's team page).
+    static func connect(settings: Settings, storeFlag: String?, server: URL, keyFile: URL, signingKey: SigningSecretKey,
+                        trust: ServerTrust, trusted: Set<MemberPublicKey>) async throws(CLIError) -> (RosterClient, RosterVerifier) {
+        guard let local = try LocalStore.open(settings.storeDirectory(flag: storeFlag), create: true) else {
             throw CLIError("cannot open the local store")
         }
-        let client = RosterClient(client: StaffClient(server: serverURL, key: signingKey, keyFileName: keyFile.path, trust: trust),
+        let client = RosterClient(client: StaffClient(server: server, key: signingKey, keyFileName: keyFile.path, trust: trust),
                                   store: local, trustedLeads: trusted)
-        return (client, try await client.refresh(), member)
+        return (client, try await client.refresh())
     }
 }
 
@@ -154,20 +162,33 @@ struct TeamAddCommand: AsyncParsableCommand {
     @OptionGroup var team: TeamOptions
 
     func run() async throws {
+        try Self.check(label: label)
+        let (memberKey, _) = try KeyFiles.memberPublicKey(key)
+        let (client, roster, signer) = try await team.open(purpose: "`sealbox team add`", signing: true)
+        let after = try await Self.add(label: label, key: memberKey, role: role, client: client, roster: roster, signer: signer!)
+        print("Added \(Terminal.displaySafe(label)) as \(role.rawValue) (entry \(after.head.seq))"
+              + (roster.epoch > 0 ? ", with grants of \(Terminal.count(Int(roster.epoch), "key epoch"))." : "."))
+    }
+}
+
+extension TeamAddCommand {
+    /// Refuses a label the roster cannot hold (status 2).
+    static func check(label: String) throws(CLIError) {
         guard RosterLabel.isValid(label) else {
             throw CLIError("\"\(Terminal.displaySafe(String(label.prefix(70))))\" cannot be a label",
                            hint: "a label has 1 to 64 characters, without , or = and without spaces at either end", status: .usage)
         }
-        let (memberKey, _) = try KeyFiles.memberPublicKey(key)
-        let (client, roster, signer) = try await team.open(purpose: "`sealbox team add`", signing: true)
-        // Every epoch so far is granted to the new member: she reads every existing case.
-        let secrets = try await EpochGrants.held(by: signer!, roster: roster, client: client)
-        let after = try await client.append(roster, signer: signer!, action: .add,
-                                            member: RosterMemberField(label: label, key: memberKey, role: role)) {
+    }
+
+    /// Appends the signed `add` entry, with grants of every epoch so far (she reads every existing case).
+    static func add(label: String, key memberKey: MemberPublicKey, role: RosterRole, client: RosterClient,
+                    roster: RosterVerifier, signer: MemberSecretKey) async throws(CLIError) -> RosterVerifier {
+        try check(label: label)
+        let secrets = try await EpochGrants.held(by: signer, roster: roster, client: client)
+        return try await client.append(roster, signer: signer, action: .add,
+                                       member: RosterMemberField(label: label, key: memberKey, role: role)) {
             entry, next throws(CLIError) in try EpochGrants.make(entry, before: roster, after: next, secrets: secrets)
         }
-        print("Added \(Terminal.displaySafe(label)) as \(role.rawValue) (entry \(after.head.seq))"
-              + (roster.epoch > 0 ? ", with grants of \(Terminal.count(Int(roster.epoch), "key epoch"))." : "."))
     }
 }
 
@@ -188,21 +209,29 @@ struct TeamRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (client, roster, signer) = try await team.open(purpose: "`sealbox team remove`", signing: true)
-        guard let member = roster.activeMember(label: label) else { throw noMember(label) }
-        let field = RosterMemberField(label: member.label, key: member.key, role: nil)
-        guard let newest = roster.newestEpoch, let recovery = newest.recovery else {
-            let after = try await client.append(roster, signer: signer!, action: .remove, member: field)
+        let after = try await Self.remove(label: label, client: client, roster: roster, signer: signer!)
+        guard after.epoch > roster.epoch else {
             print("Removed \(Terminal.displaySafe(label)) (entry \(after.head.seq)). The server refuses her requests from now on.")
             return
         }
+        print("Removed \(Terminal.displaySafe(label)) and started key epoch \(after.epoch) (entry \(after.head.seq)). "
+              + "The server refuses her requests from now on, and nothing new is sealed to a key she holds.")
+    }
+
+    /// Appends the signed `remove` entry; with key epochs the same entry starts a new epoch.
+    static func remove(label: String, client: RosterClient, roster: RosterVerifier,
+                       signer: MemberSecretKey) async throws(CLIError) -> RosterVerifier {
+        guard let member = roster.activeMember(label: label) else { throw noMember(label) }
+        let field = RosterMemberField(label: member.label, key: member.key, role: nil)
+        guard let newest = roster.newestEpoch, let recovery = newest.recovery else {
+            return try await client.append(roster, signer: signer, action: .remove, member: field)
+        }
         let fresh = BoxSecretKey.generate()
         let epoch = RosterEpochField(number: newest.number + 1, key: fresh.publicKey, recovery: recovery)
-        let after = try await client.append(roster, signer: signer!, action: .remove, member: field, epoch: epoch) {
+        return try await client.append(roster, signer: signer, action: .remove, member: field, epoch: epoch) {
             entry, next throws(CLIError) in
             try EpochGrants.make(entry, before: roster, after: next, secrets: [.epoch(epoch.number): fresh])
         }
-        print("Removed \(Terminal.displaySafe(label)) and started key epoch \(epoch.number) (entry \(after.head.seq)). "
-              + "The server refuses her requests from now on, and nothing new is sealed to a key she holds.")
     }
 }
 

@@ -131,6 +131,16 @@ public struct Desk: Sendable {
         router.post("/cases/:ref/note") { request, context -> Response in try await handlers.note(request, context) }
         router.get("/cases/:ref/attachments/:id") { request, context -> Response in try await handlers.attachment(request, context) }
         handlers.addCaseFormRoutes(to: router)
+        router.get("/statistics") { request, _ -> Response in try await handlers.statistics(request, view: .page) }
+        router.get("/statistics.csv") { request, _ -> Response in try await handlers.statistics(request, view: .csv) }
+        router.get("/statistics/print") { request, _ -> Response in try await handlers.statistics(request, view: .printable) }
+        router.get("/audit") { request, _ -> Response in try await handlers.audit(request) }
+        router.get("/team") { request, _ -> Response in try await handlers.teamPage(request) }
+        for (path, form) in [("/team/add", DeskHandlers.TeamForm.add), ("/team/remove", .remove),
+                             ("/team/remove/confirm", .removeConfirm), ("/team/rotate", .rotate),
+                             ("/team/rotate/confirm", .rotateConfirm), ("/team/restrict", .restrict)] {
+            router.post(RouterPath(path)) { request, _ -> Response in try await handlers.teamChange(request, form: form) }
+        }
         return router
     }
 }

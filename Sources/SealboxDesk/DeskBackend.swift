@@ -65,6 +65,16 @@ public protocol DeskBackend: Sendable {
     func confirmDeletion(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure)
     /// What the confirmation page shows so that the right case goes.
     func deletionPreview(_ reference: CaseReference, keys: any DeskKeys) async throws(DeskFailure) -> DeskDeletionPreview
+    // MARK: Statistics, audit and team (DeskStatistics.swift, DeskAudit.swift)
+    /// The office's figures for the months `from` … `to` from the statistic records
+    /// (deleted cases included), suppressed with the `stats_min_cell` setting.
+    func statistics(from: Month, to: Month, keys: any DeskKeys) async throws(DeskFailure) -> DeskStatistics
+    /// The team's audit log, its chain recomputed and checked against the local pin.
+    func audit(keys: any DeskKeys) async throws(DeskFailure) -> DeskAudit
+    /// The team roster, verified from the trusted leads.
+    func team(keys: any DeskKeys) async throws(DeskFailure) -> DeskTeam
+    /// Makes `change`, signed with the member key file that `passphrase` opens (leads only).
+    func changeTeam(_ change: DeskTeamChange, passphrase: SecureBytes, keys: any DeskKeys) async throws(DeskFailure)
 }
 
 /// Why a desk action failed: a kind the pages name in the counsellor's language, and the
@@ -91,6 +101,10 @@ public struct DeskFailure: Error, Sendable, Equatable {
         case deletionConflict = "caseforms.deletion_conflict"
         case leadRequired = "caseforms.lead_required"
         case referenceMismatch = "caseforms.reference_mismatch"
+        /// A team change asked of a member who is not a lead.
+        case notLead = "not_lead"
+        /// A field of a team form that cannot be used (a label, a key, a case, a list of members).
+        case badField = "bad_field"
     }
 
     public let kind: Kind

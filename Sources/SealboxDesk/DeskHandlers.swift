@@ -269,7 +269,8 @@ struct DeskHandlers: Sendable {
         case .attachmentDamaged: .unprocessableContent
         case .unknownMember, .badDay, .badCoding, .emptyReason, .referenceMismatch: .badRequest
         case .ownDeletion, .deletionConflict: .conflict
-        case .leadRequired: .forbidden
+        case .leadRequired, .notLead: .forbidden
+        case .badField: .badRequest
         case .textTooLong: .contentTooLarge
         case .server: .badGateway
         case .storeUnreadable, .other: .internalServerError

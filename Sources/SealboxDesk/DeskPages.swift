@@ -23,6 +23,9 @@ struct DeskPages {
             nav = """
                 <nav aria-label="\(t("nav.label"))"><ul>\
                 <li><a href="/">\(t("nav.inbox"))</a></li>\
+                <li><a href="/statistics">\(t("nav.statistics"))</a></li>\
+                <li><a href="/audit">\(t("nav.audit"))</a></li>\
+                <li><a href="/team">\(t("nav.team"))</a></li>\
                 <li>\(form(path: "/sync", button: texts["nav.sync"]))</li>\
                 <li>\(form(path: "/lock", button: texts["nav.lock"]))</li>\
                 </ul></nav>

@@ -54,6 +54,23 @@ enum DeskStylesheet {
         .field-error { display: block; color: var(--bad); font-weight: bold; margin: .25rem 0; }
         [aria-invalid="true"] { border: 2px solid var(--bad); }
         .pending { font-weight: bold; }
+        .num { text-align: end; font-variant-numeric: tabular-nums; }
+        .chart { max-width: 100%; height: auto; display: block; margin: 1rem 0; }
+        .chart text { fill: currentColor; font-size: 14px; }
+        .bar-bg { fill: var(--bg); }
+        .bar-hatch { stroke: var(--accent); }
+        .bar { stroke: var(--fg); stroke-width: 1; }
+        .chart-hidden { font-style: italic; }
+        .stats-links { list-style: none; display: flex; gap: 1.5rem; padding: 0; }
+        .verdict { padding: 0 1rem; margin: 1rem 0; }
+        .verdict-ok { border: 2px solid var(--ok); }
+        .verdict-bad { border: 4px double var(--bad); }
+        .audit-day { background: transparent; font-weight: bold; padding-top: 1rem; }
+        @media print {
+          header nav, .skip, form, .stats-links { display: none; }
+          body { max-width: none; color: #000; background: #fff; }
+          .chart, .stats-table, section.stats { break-inside: avoid; }
+          a { color: #000; text-decoration: none; } }
         @media (forced-colors: active) { .clock-overdue, .clock-due, .check-bad, .check-warn { text-decoration: underline; } }
 
         """
