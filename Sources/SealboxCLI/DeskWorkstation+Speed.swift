@@ -74,6 +74,8 @@ extension DeskWorkstation {
                 deadlines.append(DeskDeadline(kind: .followUp, due: followUp))
             }
             let due = unanswered[summary.reference]
+            if let replyDue = due?.due { deadlines.append(DeskDeadline(kind: .reply, due: replyDue)) }
+            if let expires = summary.expires { deadlines.append(DeskDeadline(kind: .retention, due: expires)) }
             var row = DeskCaseSummary(
                 reference: summary.reference, status: summary.status, assigned: state.assigned.map { team.shown($0, own: own) },
                 lastActivity: summary.lastActivity, awaitingAnswer: due.map { !$0.messages.isEmpty } ?? false,

@@ -147,9 +147,36 @@ struct DeskWorkstation: DeskBackend {
                let after = try? local.changeFingerprint() {
                 (keys as? DeskWorkstationKeys)?.memory.markedRead(reference, from: before, to: after)
             }
-            return DeskThread(reference: reference, status: summary?.status, assigned: state.assigned.map(view.shown),
-                              followUp: state.followUp, items: shown)
+            var thread = DeskThread(reference: reference, status: summary?.status, assigned: state.assigned.map(view.shown),
+                                    followUp: state.followUp, items: shown)
+            thread.clocks = try clocks(of: summary, followUp: state.followUp, items: items, judged: judged)
+            return thread
         }
+    }
+
+    /// The running clocks of a case as `list` and `list --due` compute them: the office's two
+    /// promises, the follow-up day, a reply due, the AGG period, the retention expiry.
+    private func clocks(of summary: LocalCase?, followUp: Day?, items: [StoredItem],
+                        judged: [(item: StoredItem, content: ReportContent, authorship: Authorship)]) throws -> [DeskDeadline] {
+        let today = Day.today()
+        var clocks: [DeskDeadline] = []
+        if let summary {
+            let policy = try settings.deadlinePolicy(acknowledgeFlag: nil, feedbackFlag: nil)
+            let promised = ListCommand.deadlines(summary, today: today, policy: policy)
+            clocks += [promised.acknowledgement, promised.feedback].compactMap { $0 }.map { DeskDeadline(kind: $0.kind, due: $0.due) }
+            if let expires = summary.expires { clocks.append(DeskDeadline(kind: .retention, due: expires)) }
+        }
+        if let followUp, summary?.status != .closed { clocks.append(DeskDeadline(kind: .followUp, due: followUp)) }
+        let thread = items.filter { !$0.isStatusChange }.map { ThreadEntry(id: $0.id, kind: $0.kind, day: $0.day) }
+        if let due = Attention.replyDue(thread, dueDays: try settings.replyDueDays()).due {
+            clocks.append(DeskDeadline(kind: .reply, due: due))
+        }
+        // The AGG period runs from the incident date the reporter gave in the report.
+        if let incident = judged.first(where: { $0.item.kind == .report })?.content.incident,
+           let agg = AGGClock.deadline(incident: incident, today: today) {
+            clocks.append(DeskDeadline(kind: .agg, due: agg.due))
+        }
+        return clocks.sorted { ($0.due, $0.kind.rawValue) < ($1.due, $1.kind.rawValue) }
     }
 
     /// One opened item as the case page shows it.

@@ -80,9 +80,10 @@ public enum DeadlineState: String, Sendable, Equatable {
 /// One pending deadline.
 public struct Deadline: Sendable, Equatable {
     /// The office's two promises, a follow-up day the team set (PROTOCOL §3.4), the latest
-    /// day the reporter's two months under the AGG may run (AGGClock.swift), and the day a
-    /// reply to the reporter's unanswered message is due (issue 11).
-    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up", agg, reply }
+    /// day the reporter's two months under the AGG may run (AGGClock.swift), the day a
+    /// reply to the reporter's unanswered message is due (issue 11), and the day the server
+    /// deletes the case by its retention rules (as of the last sync).
+    public enum Kind: String, Sendable { case acknowledgement, feedback, followUp = "follow-up", agg, reply, retention }
     public let kind: Kind
     public let due: Day
     public let state: DeadlineState

@@ -167,6 +167,9 @@ public struct DeskThread: Sendable {
     public var assigned: String?
     public var followUp: Day?
     public var items: [DeskThreadItem]
+    /// Every running clock of the case, nearest first: acknowledgement, feedback, follow-up,
+    /// a reply due, the AGG period from the reporter's incident date, the retention expiry.
+    public var clocks: [DeskDeadline] = []
 
     public init(reference: CaseReference, status: CaseStatus?, assigned: String?, followUp: Day?, items: [DeskThreadItem]) {
         self.reference = reference

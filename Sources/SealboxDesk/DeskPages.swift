@@ -165,6 +165,18 @@ struct DeskPages {
         if let followUp = thread.followUp {
             main += "<dt>\(t("case.follow_up"))</dt><dd>\(escaping: followUp.text)</dd>"
         }
+        if !thread.clocks.isEmpty {
+            let today = Day.today()
+            var list: HTML = "<ul class=\"clocks\">"
+            for clock in thread.clocks {
+                let words = clockWords(clock, today: today)
+                list += "<li><span class=\"clock clock-\(escaping: words.state)\">\(escaping: words.text)</span> "
+                    + "(<time datetime=\"\(escaping: clock.due.text)\">\(escaping: clock.due.text)</time>)</li>"
+            }
+            list += "</ul>"
+            if thread.clocks.contains(where: { $0.kind == .agg }) { list += "<p class=\"hint\">\(t("case.clocks.agg_note"))</p>" }
+            main += "<dt>\(t("case.clocks"))</dt><dd>\(list)</dd>"
+        }
         main += "</dl></section>\n"
         main += "<section aria-labelledby=\"thread\"><h2 id=\"thread\">\(t("case.thread"))</h2>\n"
         if thread.items.isEmpty { main += "<p>\(t("case.empty"))</p>" }

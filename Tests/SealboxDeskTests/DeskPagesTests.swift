@@ -36,6 +36,30 @@ import Testing
         }
     }
 
+    @Test(arguments: ["de", "en"])
+    func theCasePage_tellsEveryClockInWords(_ tag: String) {
+        let today = Day.today()
+        var thread = Self.thread
+        thread.clocks = [DeskDeadline(kind: .acknowledgement, due: today.adding(days: -2)),
+                         DeskDeadline(kind: .reply, due: today),
+                         DeskDeadline(kind: .agg, due: today.adding(days: 20)),
+                         DeskDeadline(kind: .followUp, due: today.adding(days: 3)),
+                         DeskDeadline(kind: .retention, due: today.adding(days: 400))]
+        let html = pages(tag).casePage(thread)
+        #expect(!html.contains("⟦"), "a text is missing in \(tag)")
+        let words = tag == "en"
+            ? ["Acknowledgement overdue by 2 days", "Reply due today", "AGG: the two months to raise a claim may run for 20 days more",
+               "Follow-up in 3 days", "Deleted by retention in 400 days", "not legal advice"]
+            : ["Antwort heute fällig", "AGG:", "Löschung nach Aufbewahrungsfrist in 400 Tagen", "keine Rechtsberatung"]
+        for text in words { #expect(html.contains(text), "\(text) missing in \(tag)") }
+        // The colour class is never the only signal: every clock is a sentence.
+        #expect(html.components(separatedBy: "<span class=\"clock clock-").count == 6)
+        #expect(html.contains("clock-overdue") && html.contains("clock-due") && html.contains("clock-pending"))
+        // No AGG clock, no AGG note.
+        thread.clocks.removeAll { $0.kind == .agg }
+        #expect(!pages(tag).casePage(thread).contains(tag == "en" ? "not legal advice" : "keine Rechtsberatung"))
+    }
+
     @Test func theInbox_showsAHundredCasesAPage_withLinksToTheOthers() throws {
         let pages = pages("en")
         let today = Day("2026-12-01")!
