@@ -120,3 +120,13 @@ class Desk:
         rest_out, rest_err = self.process.communicate()
         self.output += rest_out
         return self.output + rest_err
+
+
+def wait_for(browser, predicate, what: str, seconds: float = 30):
+    """Waits until `predicate()` holds in the browser, else fails naming `what` and the page."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not happen: {browser.current_url}\n{browser.page_source[:4000]}")

@@ -7,7 +7,6 @@ German and English, in headless Chromium against the real `sealbox desk` and dae
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -71,13 +70,6 @@ def signed_in(office, browser, request):
         desk.stop()
 
 
-def _wait_for(browser, predicate, what: str, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen: {browser.current_url}\n{browser.page_source[:3000]}")
 
 
 @needs_browser
@@ -94,7 +86,7 @@ def test_the_daily_routine_works_with_the_keyboard_alone(signed_in, browser, dae
     assert "skip" in (first.get_attribute("class") or ""), f"first Tab stop: {a11y.describe(browser, first)}"
     a11y.tab_until(browser, lambda e: e.tag_name == "a" and e.text.strip() == case)
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    _wait_for(browser, lambda: REPORT in browser.page_source, "opening the case with Enter")
+    dh.wait_for(browser, lambda: REPORT in browser.page_source, "opening the case with Enter")
     assert browser.current_url == desk.url(f"/cases/{case}")
 
     reply = f"Danke, wir melden uns. Tastatur {language}."
@@ -103,7 +95,7 @@ def test_the_daily_routine_works_with_the_keyboard_alone(signed_in, browser, dae
     # Past "Preview" to "Send the reply".
     a11y.tab_until(browser, lambda e: e.tag_name == "button" and e.get_attribute("value") == "send")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    _wait_for(browser, lambda: "done=reply" in browser.current_url, "sending the reply with Enter")
+    dh.wait_for(browser, lambda: "done=reply" in browser.current_url, "sending the reply with Enter")
     assert reply in browser.page_source
 
     # The status: Tab to the select, Arrow keys choose, Tab to its button, Enter.
@@ -116,7 +108,7 @@ def test_the_daily_routine_works_with_the_keyboard_alone(signed_in, browser, dae
     assert chosen != before, f"Arrow Down did not change the status select ({before})"
     a11y.tab_until(browser, lambda e: e.tag_name == "button")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    _wait_for(browser, lambda: "done=status" in browser.current_url, "setting the status with Enter")
+    dh.wait_for(browser, lambda: "done=status" in browser.current_url, "setting the status with Enter")
 
     # The reporter reads the reply and the new status with the code.
     r = daemon.post("/api/v1/inbox", json={"code": code})
