@@ -1,6 +1,6 @@
 // Sync in the background (issue 11 "sync runs in the background with a visible state";
 // docs/design/DESK.md §5): once right after each sign-in, then every `desk_sync_minutes`
-// while the desk is unlocked; "Fetch new reports" runs the same sync at once. One sync at
+// while the desk is unlocked (a failed one again after 30 seconds); "Fetch new reports" runs the same sync at once. One sync at
 // a time: a second waits for the first. The state (never, running, done with its count,
 // failed with its reason) is shown on the inbox as a status line. A background sync does
 // not count as use: it never keeps an idle desk from locking.
@@ -55,12 +55,21 @@ public actor DeskSyncMonitor {
         }
     }
 
-    /// Whether a background sync is due: the first after unlock number `unlock`, or `interval`
-    /// after the last sync ended (nil interval: only the first after each unlock).
+    /// How soon a failed background sync is tried again (or the interval, when shorter).
+    static let retryAfterFailure: Duration = .seconds(30)
+
+    /// Whether a background sync is due: the first after unlock number `unlock`, `interval`
+    /// after the last sync ended (nil interval: only the first after each unlock), and after
+    /// a failure again `retryAfterFailure` later (a server briefly away does not leave the
+    /// inbox stale for a whole interval).
     func isDue(unlock: Int, interval: Duration?) -> Bool {
         if running { return false }
         if unlock != syncedUnlock { return true }
-        guard let interval, let last else { return false }
+        guard let last else { return false }
+        if case .failed = last.outcome {
+            return clock.now - last.at >= min(interval ?? Self.retryAfterFailure, Self.retryAfterFailure)
+        }
+        guard let interval else { return false }
         return clock.now - last.at >= interval
     }
 

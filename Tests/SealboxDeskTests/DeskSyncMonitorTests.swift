@@ -80,6 +80,23 @@ import Testing
         if case .done = await monitor.state {} else { Issue.record("the sync did not recover: \(await monitor.state)") }
     }
 
+    @Test func aFailedSync_isTriedAgain_evenWithoutAnInterval() async throws {
+        let monitor = DeskSyncMonitor()
+        let server = Server()
+        server.failing.store(true, ordering: .sequentiallyConsistent)
+        _ = try? await monitor.sync { () async throws(DeskFailure) -> Int in try await server.sync(Keys()) }
+        await monitor.markSynced(unlock: 1)
+        // Right after the failure nothing is due; a success without an interval is never due again.
+        #expect(!(await monitor.isDue(unlock: 1, interval: nil)))
+        #expect(!(await monitor.isDue(unlock: 1, interval: .seconds(3600))))
+        // With a short interval the retry follows the interval.
+        try await Task.sleep(for: .milliseconds(60))
+        #expect(await monitor.isDue(unlock: 1, interval: .milliseconds(50)))
+        server.failing.store(false, ordering: .sequentiallyConsistent)
+        _ = try await monitor.sync { () async throws(DeskFailure) -> Int in try await server.sync(Keys()) }
+        #expect(!(await monitor.isDue(unlock: 1, interval: nil)))
+    }
+
     @Test func aBackgroundSync_doesNotKeepAnIdleDeskOpen() async throws {
         // The background sync asks for the keys far more often than the idle time; were that
         // counted as use, the session would never lock.

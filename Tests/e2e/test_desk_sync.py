@@ -23,7 +23,7 @@ def post_report(daemon, text: str) -> str:
     return r.json()["case"]
 
 
-def wait_for_inbox(desk: dh.Desk, predicate, what: str, seconds: float = 30) -> str:
+def wait_for_inbox(desk: dh.Desk, predicate, what: str, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     page = ""
     while time.monotonic() < deadline:
