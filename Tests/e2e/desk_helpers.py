@@ -123,10 +123,15 @@ class Desk:
 
 
 def wait_for(browser, predicate, what: str, seconds: float = 30):
-    """Waits until `predicate()` holds in the browser, else fails naming `what` and the page."""
+    """Waits until `predicate()` holds in the browser, else fails naming `what` and the page.
+    An element the predicate found going stale (the page was being replaced) counts as not yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except (StaleElementReferenceException, NoSuchElementException):
+            pass
         time.sleep(0.1)
     raise AssertionError(f"{what} did not happen: {browser.current_url}\n{browser.page_source[:4000]}")

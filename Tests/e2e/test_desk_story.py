@@ -134,7 +134,8 @@ def test_a_report_is_read_answered_coded_and_counted(daemon, anna, ben, browser)
         #    previewed as the reporter will see it, then sent.
         Select(browser.find_element(By.ID, "template")).select_by_value("acknowledgement")
         browser.find_element(By.CSS_SELECTOR, f'form[method="get"][action="/cases/{case}"] button').click()
-        dh.wait_for(browser, lambda: browser.find_element(By.ID, "reply").get_attribute("value").strip(), "the template text")
+        dh.wait_for(browser, lambda: "template=acknowledgement" in browser.current_url
+                    and browser.find_element(By.ID, "reply").get_attribute("value").strip(), "the template text")
         reply = browser.find_element(By.ID, "reply").get_attribute("value")
         assert "Thank" in reply or "received" in reply, f"the template is not English: {reply!r}"
         browser.find_element(By.CSS_SELECTOR, f'form[action="/cases/{case}/reply"] button[value="preview"]').click()
